@@ -1,0 +1,14 @@
+/**
+ * Where board documents live between server runs. The sync rooms know only this interface;
+ * kysely, Postgres and PGlite stay behind it.
+ */
+export interface BoardStorage {
+  /** Everything stored for the board, as one Yjs update; `null` when nothing is stored yet. */
+  load(boardId: string): Promise<Uint8Array | null>;
+  /** Adds an update to the board's log; resolves once it is durable (group commit). */
+  append(boardId: string, update: Uint8Array): Promise<void>;
+  /** Folds the board's update log into its snapshot, in one transaction. */
+  compact(boardId: string): Promise<void>;
+  /** Resolves once every update appended so far is durable. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,219 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import * as Y from 'yjs';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
+import type { StorageConfig } from '../config.ts';
+import type { BoardStorage } from './BoardStorage.ts';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface PendingBoard {
+  updates: Uint8Array[];
+  waiters: Waiter[];
+}
+
+/** Postgres (or PGlite) codes for errors a retry cannot fix: integrity constraint violations. */
+const PERMANENT_SQLSTATE = /^23/;
+const MAX_RETRY_DELAY_MS = 5_000;
+const DELETE_CHUNK = 5_000;
+
+function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/**
+ * Board storage in the `board_updates` log and `board_snapshots`, through kysely.
+ *
+ * Appends are group-committed: updates that arrive within `flushIntervalMs` of each other are
+ * merged per board and written in one multi-row insert, while the next batch gathers behind it.
+ * A failed write keeps its updates queued and retries; nothing is dropped unless the database
+ * refuses the row itself (for example, its board no longer exists).
+ */
+export class PostgresBoardStorage implements BoardStorage {
+  #pending = new Map<string, PendingBoard>();
+  #timer: NodeJS.Timeout | null = null;
+  #inFlight: Promise<void> | null = null;
+  #retryDelayMs = 0;
+  /** Rows in each loaded board's log, to trigger compaction past the threshold. */
+  #logRows = new Map<string, number>();
+  #compacting = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly config: StorageConfig,
+    private readonly log: Logger,
+  ) {}
+
+  async load(boardId: string): Promise<Uint8Array | null> {
+    const [snapshot, updates] = await Promise.all([
+      this.db.selectFrom('board_snapshots').select('state').where('board_id', '=', boardId).executeTakeFirst(),
+      this.db
+        .selectFrom('board_updates')
+        .select('update')
+        .where('board_id', '=', boardId)
+        .orderBy('id')
+        .execute(),
+    ]);
+    this.#logRows.set(boardId, updates.length);
+    const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update)];
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+  }
+
+  append(boardId: string, update: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let entry = this.#pending.get(boardId);
+      if (!entry) {
+        entry = { updates: [], waiters: [] };
+        this.#pending.set(boardId, entry);
+      }
+      entry.updates.push(update);
+      entry.waiters.push({ resolve, reject });
+      this.#schedule(this.config.flushIntervalMs);
+    });
+  }
+
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0 || this.#inFlight) {
+      if (this.#inFlight) {
+        await this.#inFlight;
+        continue;
+      }
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = null;
+      if (this.#retryDelayMs > 0) await delay(this.#retryDelayMs);
+      await this.#writeBatch();
+    }
+  }
+
+  async compact(boardId: string): Promise<void> {
+    // One compaction per board at a time in this process; the row lock covers other processes.
+    const running = this.#compacting.get(boardId);
+    if (running) return running;
+    const work = this.#compactNow(boardId).finally(() => this.#compacting.delete(boardId));
+    this.#compacting.set(boardId, work);
+    return work;
+  }
+
+  /** Stops tracking a board that is no longer loaded. */
+  forget(boardId: string): void {
+    this.#logRows.delete(boardId);
+  }
+
+  async #compactNow(boardId: string): Promise<void> {
+    const folded = await this.db.transaction().execute(async (trx) => {
+      // Serialises compactions of one board across server instances.
+      await trx.selectFrom('boards').select('id').where('id', '=', boardId).forUpdate().executeTakeFirst();
+      const rows = await trx
+        .selectFrom('board_updates')
+        .select(['id', 'update'])
+        .where('board_id', '=', boardId)
+        .orderBy('id')
+        .execute();
+      if (rows.length === 0) return 0;
+      const snapshot = await trx
+        .selectFrom('board_snapshots')
+        .select('state')
+        .where('board_id', '=', boardId)
+        .executeTakeFirst();
+      const doc = new Y.Doc();
+      try {
+        if (snapshot) Y.applyUpdate(doc, snapshot.state);
+        for (const row of rows) Y.applyUpdate(doc, row.update);
+        const state = Y.encodeStateAsUpdate(doc);
+        await trx
+          .insertInto('board_snapshots')
+          .values({ board_id: boardId, state })
+          .onConflict((oc) => oc.column('board_id').doUpdateSet({ state, updated_at: new Date() }))
+          .execute();
+      } finally {
+        doc.destroy();
+      }
+      // Delete exactly the rows folded in: a row committed meanwhile stays for the next compaction.
+      const ids = rows.map((row) => row.id);
+      for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+        await trx
+          .deleteFrom('board_updates')
+          .where('id', 'in', ids.slice(i, i + DELETE_CHUNK))
+          .execute();
+      }
+      return rows.length;
+    });
+    if (this.#logRows.has(boardId)) {
+      this.#logRows.set(boardId, Math.max(0, (this.#logRows.get(boardId) ?? 0) - folded));
+    }
+    if (folded > 0) this.log.debug({ boardId, folded }, 'compacted board update log');
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer || this.#inFlight) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#writeBatch();
+    }, delayMs);
+  }
+
+  async #writeBatch(): Promise<void> {
+    if (this.#inFlight || this.#pending.size === 0) return;
+    const batch = this.#pending;
+    this.#pending = new Map();
+    const done = this.#insert(batch);
+    this.#inFlight = done;
+    await done;
+    this.#inFlight = null;
+    if (this.#pending.size > 0) this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
+  }
+
+  async #insert(batch: Map<string, PendingBoard>): Promise<void> {
+    const rows = [...batch].map(([boardId, entry]) => ({
+      board_id: boardId,
+      update: entry.updates.length === 1 ? entry.updates[0]! : Y.mergeUpdates(entry.updates),
+    }));
+    try {
+      await this.db.insertInto('board_updates').values(rows).execute();
+      this.#retryDelayMs = 0;
+      for (const [boardId, entry] of batch) this.#written(boardId, entry);
+      return;
+    } catch (error) {
+      if (batch.size === 1 && PERMANENT_SQLSTATE.test(sqlState(error) ?? '')) {
+        const [[boardId, entry]] = [...batch] as [[string, PendingBoard]];
+        this.log.error({ err: error, boardId, updates: entry.updates.length }, 'board update refused by the database');
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const waiter of entry.waiters) waiter.reject(failure);
+        return;
+      }
+      if (batch.size > 1 && PERMANENT_SQLSTATE.test(sqlState(error) ?? '')) {
+        // One board's row is refused; write the others one by one so they are not held back.
+        for (const [boardId, entry] of batch) await this.#insert(new Map([[boardId, entry]]));
+        return;
+      }
+      this.#retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(50, this.#retryDelayMs * 2));
+      this.log.error({ err: error, boards: batch.size, retryInMs: this.#retryDelayMs }, 'writing board updates failed; will retry');
+      // Put the batch back in front of anything that arrived meanwhile, keeping update order.
+      for (const [boardId, entry] of this.#pending) {
+        const earlier = batch.get(boardId);
+        if (earlier) {
+          earlier.updates.push(...entry.updates);
+          earlier.waiters.push(...entry.waiters);
+        } else batch.set(boardId, entry);
+      }
+      this.#pending = batch;
+    }
+  }
+
+  #written(boardId: string, entry: PendingBoard): void {
+    for (const waiter of entry.waiters) waiter.resolve();
+    const rowsInLog = this.#logRows.get(boardId);
+    if (rowsInLog === undefined) return;
+    this.#logRows.set(boardId, rowsInLog + 1);
+    if (rowsInLog + 1 >= this.config.compactThreshold) {
+      this.compact(boardId).catch((err: unknown) =>
+        this.log.error({ err, boardId }, 'compacting board update log failed'),
+      );
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import type { WebSocket } from 'ws';
+import { CloseCode } from '../../../shared/closeCodes.ts';
+import type { Logger } from '../log.ts';
+import type { TransactionOrigin } from './origin.ts';
+import { MalformedMessageError, type Room, type RoomConnection } from './Room.ts';
+
+let nextConnectionId = 0;
+
+/**
+ * One WebSocket on one board. Decodes nothing itself: it hands frames to the room, in order,
+ * once the room has loaded, and closes its own socket when a frame is refused.
+ */
+export class Connection implements RoomConnection {
+  readonly id = `c${++nextConnectionId}`;
+  readonly origin: TransactionOrigin & { source: 'connection' };
+  /** Cleared on every ping and set again by the pong; a socket that stays unset is dead. */
+  alive = true;
+  #room: Room | null = null;
+  #backlog: Uint8Array[] = [];
+  #closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly boardId: string,
+    readonly readOnly: boolean,
+    userId: string | null,
+    private readonly log: Logger,
+    private readonly onClose: (connection: Connection) => void,
+  ) {
+    this.origin = { source: 'connection', connectionId: this.id, userId };
+    socket.binaryType = 'nodebuffer';
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary));
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    socket.on('error', (err) => {
+      // ws closes the socket itself (1009 for an oversized frame); only this connection is affected.
+      this.log.warn({ err, boardId, connectionId: this.id }, 'sync connection error');
+    });
+    socket.on('close', () => this.#handleClose());
+  }
+
+  /** Called once the room has loaded: joins it and replays frames that arrived meanwhile. */
+  attach(room: Room): void {
+    if (this.#closed) return;
+    this.#room = room;
+    room.join(this);
+    const backlog = this.#backlog;
+    this.#backlog = [];
+    for (const message of backlog) {
+      if (this.#closed) break;
+      this.#deliver(message);
+    }
+  }
+
+  send(message: Uint8Array): void {
+    if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(message, { binary: true }, (err) => {
+      if (err) this.close(CloseCode.GoingAway, 'send failed');
+    });
+  }
+
+  ping(): void {
+    if (!this.alive) {
+      this.log.info({ boardId: this.boardId, connectionId: this.id }, 'dropping unresponsive sync connection');
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.socket.close(code, reason);
+    this.#handleClose();
+  }
+
+  #receive(data: Buffer, isBinary: boolean): void {
+    if (this.#closed) return;
+    if (!isBinary) {
+      this.close(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
+      return;
+    }
+    const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (this.#room) this.#deliver(message);
+    else this.#backlog.push(message);
+  }
+
+  #deliver(message: Uint8Array): void {
+    try {
+      this.#room!.receive(this, message);
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      this.log.warn({ boardId: this.boardId, connectionId: this.id, reason: error.message }, 'malformed sync message');
+      this.close(CloseCode.MalformedMessage, 'malformed message');
+    }
+  }
+
+  #handleClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#backlog = [];
+    this.#room?.leave(this);
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The origin every transaction on a server-side board document carries. Echo, storage and
+ * (later) audit decisions are made from it.
+ */
+export type TransactionOrigin =
+  | { source: 'connection'; connectionId: string; userId: string | null }
+  | { source: 'storage' }
+  | { source: 'server' };
+
+/** Updates read back from storage: applied, never written again or broadcast. */
+export const STORAGE_ORIGIN: TransactionOrigin = Object.freeze({ source: 'storage' });
+/** Changes the server itself makes (seeding, migrations of board content). */
+export const SERVER_ORIGIN: TransactionOrigin = Object.freeze({ source: 'server' });
+
+export function isTransactionOrigin(value: unknown): value is TransactionOrigin {
+  return typeof value === 'object' && value !== null && 'source' in value;
+}

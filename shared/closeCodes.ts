@@ -1,0 +1,23 @@
+/**
+ * WebSocket close codes the Yjs sync server uses. Clients and tests compare against these names,
+ * never against bare numbers. 4000-4999 is the range RFC 6455 leaves to applications.
+ */
+export const CloseCode = {
+  /** The server is shutting down or restarting; the client should reconnect. */
+  GoingAway: 1001,
+  /** A frame was larger than the server's message size limit (the standard WebSocket code). */
+  MessageTooBig: 1009,
+  /** A frame could not be decoded as a y-websocket protocol message. */
+  MalformedMessage: 4400,
+  /** The connection stopped answering keep-alive pings. */
+  Unresponsive: 4408,
+  /** The board failed to load from storage; the client should retry later. */
+  BoardUnavailable: 4503,
+} as const;
+
+export type CloseCodeName = keyof typeof CloseCode;
+export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];
+
+export function closeCodeName(code: number): CloseCodeName | undefined {
+  return (Object.keys(CloseCode) as CloseCodeName[]).find((name) => CloseCode[name] === code);
+}
