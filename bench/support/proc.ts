@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+
+/** Kernel clock ticks per second (`getconf CLK_TCK`), the unit of utime/stime in /proc/<pid>/stat. */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** User + system CPU time a process has used so far, in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at field 3, `state`.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / ticksPerSecond();
+}
+
+/** Current (VmRSS) and peak (VmHWM) resident set size of a process, in bytes. */
+export function memory(pid: number): { rss: number; peakRss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) * 1024 : NaN;
+  };
+  return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+}
+
+/** Measures a process's CPU use between `start()` and `stop()` as % of one core. */
+export class CpuMeter {
+  #startCpu = 0;
+  #startWall = 0;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.#startCpu = cpuSeconds(this.pid);
+    this.#startWall = performance.now();
+  }
+
+  /** % of one core averaged since `start()`. */
+  stop(): number {
+    const cpu = cpuSeconds(this.pid) - this.#startCpu;
+    const wall = (performance.now() - this.#startWall) / 1000;
+    return (cpu / wall) * 100;
+  }
+}

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/** Where the benchmarked Huddle server keeps its boards: a fresh Postgres database or PGlite folder. */
+export interface BenchDatabase {
+  kind: 'postgres' | 'pglite';
+  /** The bench database's URL with no credentials, or the PGlite folder, for the report. */
+  description: string;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/**
+ * With `DATABASE_URL` set, creates `huddle_bench_<random>` beside it (dropped by `drop()`);
+ * otherwise a fresh temporary folder for embedded PGlite.
+ */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'huddle-bench-'));
+    return {
+      kind: 'pglite',
+      description: `PGlite in ${dataDir}`,
+      env: { DATA_DIR: dataDir },
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `huddle_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    description: `Postgres ${url.host}${url.pathname}`,
+    env: { DATABASE_URL: url.toString() },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export interface ServerProcess {
+  name: string;
+  port: number;
+  pid: number;
+  child: ChildProcess;
+  /** The last lines the server wrote (stdout and stderr), for error reports. */
+  output: string[];
+  /** Lines at level warn or above (Huddle's JSON log) or on stderr. */
+  problems: string[];
+  /** Sends SIGTERM and resolves with the exit code (or signal); SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<number | string | null>;
+}
+
+/**
+ * Spawns `node <args>` in the repo root and resolves once a JSON line on stdout carries a numeric
+ * `port` and a `msg` that matches `listening`.
+ */
+async function spawnListening(
+  name: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  listening: (msg: string) => boolean,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const output: string[] = [];
+  const problems: string[] = [];
+  const remember = (line: string): void => {
+    output.push(line);
+    if (output.length > 200) output.shift();
+  };
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    remember(line);
+    if (problems.length < 100) problems.push(line);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      remember(line);
+      try {
+        const entry = JSON.parse(line) as { port?: unknown; msg?: unknown; level?: unknown };
+        if (typeof entry.level === 'number' && entry.level >= 40 && problems.length < 100)
+          problems.push(line);
+        if (typeof entry.port === 'number' && typeof entry.msg === 'string' && listening(entry.msg)) {
+          resolve(entry.port);
+        }
+      } catch {
+        // not a JSON log line
+      }
+    });
+    void exited.then((code) =>
+      reject(new Error(`${name} exited (${String(code)}) before listening:\n${output.join('\n')}`)),
+    );
+  });
+  const stop = async (timeoutMs = 20_000): Promise<number | string | null> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    }
+    return exited;
+  };
+  return { name, port, pid: child.pid!, child, output, problems, stop };
+}
+
+/** Huddle's server as `npm start` runs it, with its persistence in `db`. */
+export function spawnHuddle(db: BenchDatabase): Promise<ServerProcess> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    // info, so the "listening" line (with the port) is printed; nothing is logged per update.
+    LOG_LEVEL: 'info',
+    DATABASE_URL: undefined,
+    DATA_DIR: undefined,
+    ...db.env,
+  };
+  return spawnListening(
+    'Huddle server',
+    ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')],
+    env,
+    (msg) => msg.startsWith('Huddle is listening'),
+  );
+}
+
+/** The reference `@y/websocket-server`, in memory (no persistence env vars). */
+export function spawnReference(): Promise<ServerProcess> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of ['YPERSISTENCE', 'CALLBACK_URL', 'DATABASE_URL', 'DATA_DIR']) delete env[name];
+  return spawnListening(
+    'reference server',
+    ['--import', 'tsx', path.join(repoRoot, 'bench/referenceServer.ts')],
+    env,
+    (msg) => msg === 'reference server listening',
+  );
+}
+
+/** Creates `count` boards through Huddle's REST API; returns their ids. */
+export async function createHuddleBoards(port: number, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const response = await fetch(`http://127.0.0.1:${port}/api/boards`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: `Bench board ${i}` }),
+    });
+    if (!response.ok)
+      throw new Error(`POST /api/boards answered ${response.status}: ${await response.text()}`);
+    const board = (await response.json()) as { id: string };
+    ids.push(board.id);
+  }
+  return ids;
+}

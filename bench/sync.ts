@@ -1,0 +1,265 @@
+/**
+ * Sync benchmark: N unmodified y-websocket clients over M boards writing R updates/s in total,
+ * first against Huddle's server (persistence on), then against the reference `@y/websocket-server`
+ * (in memory), with the same client setup. Reports edit-to-remote-client latency, lost updates and
+ * each server's RSS and CPU; writes `bench/results/sync.json`. Exits 1 if Huddle lost updates.
+ *
+ *   npm run bench:sync -- --clients 100 --boards 10 --rate 200 --duration 20
+ *
+ * Flags (or env): --clients (BENCH_CLIENTS, 500), --boards (BENCH_BOARDS, 50), --rate (BENCH_RATE,
+ * 500 updates/s in total), --duration (BENCH_DURATION, 30 s measured), --warmup (BENCH_WARMUP, 5 s),
+ * --drain (BENCH_DRAIN, 20 s at most), --batch (BENCH_BATCH, 50 clients connected at a time),
+ * --only huddle|reference (BENCH_ONLY), --out (BENCH_OUT, bench/results/sync.json).
+ * With DATABASE_URL set, Huddle uses a fresh database beside it; otherwise PGlite in a temp folder.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { missingKeys, runLoad, type LoadParameters, type LoadResult } from './support/load.ts';
+import { CpuMeter, memory } from './support/proc.ts';
+import {
+  createBenchDatabase,
+  createHuddleBoards,
+  repoRoot,
+  spawnHuddle,
+  spawnReference,
+  type ServerProcess,
+} from './support/servers.ts';
+
+type Target = 'huddle' | 'reference';
+
+interface ServerFigures {
+  rssPeakMB: number;
+  rssEndMB: number;
+  cpuPercentOfOneCore: number;
+  /** Lines the server logged at warn or above, or on stderr. */
+  problemLines: number;
+  problemSample: string[];
+}
+
+interface TargetResult {
+  target: Target;
+  database: string;
+  load: Omit<LoadResult, 'keysPerBoard'>;
+  server: ServerFigures;
+  /** Huddle only: after a SIGTERM and a restart on the same database, keys a fresh client missed. */
+  persistence?: { exitCode: number | string | null; restartedMissingKeys: number };
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function parameters(): LoadParameters & { only: Target | null; out: string } {
+  const { values } = parseArgs({
+    options: {
+      clients: { type: 'string' },
+      boards: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      drain: { type: 'string' },
+      batch: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const number = (flag: string | undefined, env: string, fallback: number, min: number): number => {
+    const raw = flag ?? process.env[env];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min)
+      throw new Error(`${env} / flag must be a number >= ${min}, got "${raw}"`);
+    return value;
+  };
+  const only = (values.only ?? process.env.BENCH_ONLY ?? null) as Target | null;
+  if (only !== null && only !== 'huddle' && only !== 'reference')
+    throw new Error(`--only must be huddle or reference`);
+  const params = {
+    clients: Math.round(number(values.clients, 'BENCH_CLIENTS', 500, 2)),
+    boards: Math.round(number(values.boards, 'BENCH_BOARDS', 50, 1)),
+    rate: number(values.rate, 'BENCH_RATE', 500, 1),
+    durationS: number(values.duration, 'BENCH_DURATION', 30, 1),
+    warmupS: number(values.warmup, 'BENCH_WARMUP', 5, 0),
+    drainTimeoutS: number(values.drain, 'BENCH_DRAIN', 20, 1),
+    connectBatch: Math.round(number(values.batch, 'BENCH_BATCH', 50, 1)),
+    only,
+    out: path.resolve(values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results/sync.json')),
+  };
+  if (params.boards > params.clients) throw new Error('need at least as many clients as boards');
+  return params;
+}
+
+const mb = (bytes: number): number => Number((bytes / 1024 / 1024).toFixed(1));
+
+/** Runs the load against a started server and measures its process. */
+async function measure(server: ServerProcess, rooms: string[], params: LoadParameters) {
+  const cpu = new CpuMeter(server.pid);
+  let cpuPercent = NaN;
+  const load = await runLoad(`ws://127.0.0.1:${server.port}/yjs`, rooms, params, {
+    onMeasureStart: () => cpu.start(),
+    onMeasureEnd: () => {
+      cpuPercent = cpu.stop();
+    },
+    log,
+  });
+  // Give the server a moment to see the clients go, then read its memory.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const mem = memory(server.pid);
+  const figures: ServerFigures = {
+    rssPeakMB: mb(mem.peakRss),
+    rssEndMB: mb(mem.rss),
+    cpuPercentOfOneCore: Number(cpuPercent.toFixed(1)),
+    problemLines: server.problems.length,
+    problemSample: server.problems.slice(0, 5),
+  };
+  return { load, figures };
+}
+
+async function benchHuddle(params: LoadParameters): Promise<TargetResult> {
+  const db = await createBenchDatabase();
+  log(`Huddle server (${db.description})`);
+  try {
+    const server = await spawnHuddle(db);
+    let rooms: string[];
+    let result: Awaited<ReturnType<typeof measure>>;
+    let exitCode: number | string | null;
+    try {
+      rooms = await createHuddleBoards(server.port, params.boards);
+      result = await measure(server, rooms, params);
+    } finally {
+      exitCode = await server.stop();
+    }
+    log(`  stopped (exit ${String(exitCode)}); restarting on the same database to check persistence`);
+    // Persistence: restart on the same database; a fresh client per board must get every key.
+    const restarted = await spawnHuddle(db);
+    let restartedMissingKeys: number;
+    try {
+      restartedMissingKeys = await missingKeys(
+        `ws://127.0.0.1:${restarted.port}/yjs`,
+        rooms,
+        result.load.keysPerBoard,
+        log,
+      );
+    } finally {
+      await restarted.stop();
+    }
+    const { keysPerBoard: _keys, ...load } = result.load;
+    return {
+      target: 'huddle',
+      database: db.kind,
+      load,
+      server: result.figures,
+      persistence: { exitCode, restartedMissingKeys },
+    };
+  } finally {
+    await db.drop();
+  }
+}
+
+async function benchReference(params: LoadParameters): Promise<TargetResult> {
+  log('reference @y/websocket-server (in memory)');
+  const server = await spawnReference();
+  try {
+    const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
+    const result = await measure(server, rooms, params);
+    const { keysPerBoard: _keys, ...load } = result.load;
+    return { target: 'reference', database: 'memory', load, server: result.figures };
+  } finally {
+    await server.stop();
+  }
+}
+
+function table(results: TargetResult[]): string {
+  const rows: [string, (r: TargetResult) => string | number][] = [
+    ['database', (r) => r.database],
+    ['connect time (ms)', (r) => r.load.connect.ms],
+    ['updates written (measured)', (r) => `${r.load.writes.total} (${r.load.writes.measured})`],
+    ['achieved rate (updates/s)', (r) => r.load.writes.achievedRatePerS],
+    ['latency p50 (ms)', (r) => r.load.latencyMs.p50],
+    ['latency p90 (ms)', (r) => r.load.latencyMs.p90],
+    ['latency p99 (ms)', (r) => r.load.latencyMs.p99],
+    ['latency p99.9 (ms)', (r) => r.load.latencyMs.p999],
+    ['latency max (ms)', (r) => r.load.latencyMs.max],
+    ['latency samples', (r) => r.load.latencyMs.samples],
+    ['deliveries expected', (r) => r.load.deliveries.expected],
+    ['updates lost', (r) => r.load.deliveries.lost],
+    ['drain after last write (ms)', (r) => r.load.deliveries.drainMs],
+    ['diverged clients', (r) => r.load.divergedClients],
+    ['fresh client missing keys', (r) => r.load.freshClientMissingKeys],
+    ['missing after restart', (r) => (r.persistence ? r.persistence.restartedMissingKeys : 'n/a')],
+    ['disconnects', (r) => r.load.disconnects],
+    ['server RSS peak (MB)', (r) => r.server.rssPeakMB],
+    ['server RSS end (MB)', (r) => r.server.rssEndMB],
+    ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore],
+    ['server warn/error lines', (r) => r.server.problemLines],
+    ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],
+    ['bench event-loop delay p99 (ms)', (r) => r.load.bench.eventLoopDelayP99Ms],
+    ['bench RSS peak (MB)', (r) => r.load.bench.rssPeakMB],
+  ];
+  const header = ['', ...results.map((r) => (r.target === 'huddle' ? 'Huddle' : 'reference'))];
+  const cells = rows.map(([label, get]) => [label, ...results.map((r) => String(get(r)))]);
+  const widths = header.map((_, col) => Math.max(...[header, ...cells].map((row) => row[col]!.length)));
+  const line = (row: string[]): string =>
+    row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { only, out, ...params } = parameters();
+  const started = new Date();
+  log(
+    `sync bench: ${params.clients} clients, ${params.boards} boards, ${params.rate} updates/s, ` +
+      `${params.warmupS} s warm-up + ${params.durationS} s measured`,
+  );
+  const results: TargetResult[] = [];
+  if (only !== 'reference') results.push(await benchHuddle(params));
+  if (only !== 'huddle') results.push(await benchReference(params));
+
+  process.stdout.write(`\n${table(results)}\n\n`);
+  const cpus = os.cpus();
+  const report = {
+    benchmark: 'sync',
+    startedAt: started.toISOString(),
+    durationS: Number(((Date.now() - started.getTime()) / 1000).toFixed(1)),
+    parameters: params,
+    machine: {
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    notes:
+      'Latency: Date of write (performance.now in the bench process) to observe on each remote client on the same ' +
+      'board, for writes sent during the measure phase. CPU: % of one core averaged over the measure phase. ' +
+      'All clients, the bench and the server share the same machine.',
+    results,
+  };
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), out)}`);
+
+  const huddle = results.find((r) => r.target === 'huddle');
+  if (
+    huddle &&
+    (huddle.load.deliveries.lost > 0 ||
+      huddle.load.divergedClients > 0 ||
+      huddle.load.freshClientMissingKeys > 0 ||
+      (huddle.persistence?.restartedMissingKeys ?? 0) > 0)
+  ) {
+    log('Huddle lost updates');
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(2);
+  },
+);
