@@ -35,7 +35,7 @@ export class Connection implements RoomConnection {
     });
     socket.on('error', (err) => {
       // ws closes the socket itself (1009 for an oversized frame); only this connection is affected.
-      this.log.warn({ err, boardId, connectionId: this.id }, 'sync connection error');
+      this.log.warn({ boardId, connectionId: this.id, reason: err.message }, 'sync connection error');
     });
     socket.on('close', () => this.#handleClose());
   }

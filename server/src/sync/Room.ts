@@ -106,8 +106,8 @@ export class Room {
 
   /** Resolves once every update this room has seen is durable. */
   async flush(): Promise<void> {
-    await Promise.all(this.#writes);
     await this.storage.flush();
+    await Promise.all(this.#writes);
   }
 
   /** Persists, compacts and releases the board. The room cannot be used afterwards. */

@@ -1,0 +1,3 @@
+import { boardStorageContract } from './storageContract.ts';
+
+boardStorageContract('pglite');

@@ -1,0 +1,54 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
+import { onTestFinished } from 'vitest';
+import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  board: BoardDocument;
+  /** Resolves once the client has finished its first sync with the server. */
+  synced(): Promise<void>;
+  destroy(): void;
+}
+
+/** An unmodified y-websocket `WebsocketProvider`, as a browser would use, connected to `baseUrl`. */
+export function connectClient(baseUrl: string, boardId: string, options: { connect?: boolean } = {}): TestClient {
+  const doc = new Y.Doc();
+  const wsUrl = baseUrl.replace(/^http/, 'ws') + YJS_PATH;
+  const provider = new WebsocketProvider(wsUrl, boardId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    connect: options.connect ?? true,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  const client: TestClient = {
+    doc,
+    provider,
+    board: new BoardDocument(doc),
+    synced: () =>
+      provider.synced
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            const onSync = (isSynced: boolean) => {
+              if (!isSynced) return;
+              provider.off('sync', onSync);
+              resolve();
+            };
+            provider.on('sync', onSync);
+          }),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+  onTestFinished(() => client.destroy());
+  return client;
+}
+
+/** A snapshot of the parts of a document a client can see, for comparing clients with each other. */
+export function docContent(doc: Y.Doc): unknown {
+  return { actions: doc.getMap('actions').toJSON(), people: doc.getMap('people').toJSON() };
+}

@@ -1,0 +1,41 @@
+import WebSocket from 'ws';
+import { onTestFinished } from 'vitest';
+import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+
+export interface RawSocket {
+  ws: WebSocket;
+  /** Resolves with the close code the server sent. */
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A plain WebSocket to a board's sync endpoint, for sending frames a real client never would. */
+export async function openRawSocket(baseUrl: string, boardId: string): Promise<RawSocket> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${YJS_PATH}/${boardId}`);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  ws.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  onTestFinished(() => ws.terminate());
+  return { ws, closed };
+}
+
+/** The HTTP status of a refused upgrade, or 101 when it was accepted. */
+export function upgradeStatus(baseUrl: string, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${path}`);
+    ws.on('error', () => undefined);
+    ws.once('open', () => {
+      ws.terminate();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+  });
+}

@@ -1,0 +1,204 @@
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CloseCode } from '../../shared/closeCodes.ts';
+import { MessageType } from '../../shared/syncProtocol.ts';
+import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { connectClient, docContent } from './support/clients.ts';
+import { openRawSocket, upgradeStatus } from './support/rawSocket.ts';
+import { startTestServer } from './support/server.ts';
+import { createTestDatabase } from './support/testDatabase.ts';
+
+async function testDb() {
+  const db = await createTestDatabase();
+  onTestFinished(() => db.drop());
+  return db;
+}
+
+async function newBoard(url: string, name = 'Test board'): Promise<string> {
+  const response = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+const anAction = (title: string) => ({
+  title,
+  ownerName: 'Priya Nair',
+  ownerOrganisationId: 'riverside-community',
+  dueDate: '2026-12-01',
+  personId: null,
+});
+
+function actionTitles(client: ReturnType<typeof connectClient>): string[] {
+  return client.board
+    .readActions()
+    .flatMap((r) => (r.ok ? [r.value.title] : []))
+    .sort();
+}
+
+describe('Yjs sync server', () => {
+  it('serves the seeded demo board to an unmodified y-websocket client', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const client = connectClient(server.url, DEMO_BOARD_ID);
+    await client.synced();
+    expect(client.board.readActions().length).toBeGreaterThanOrEqual(5);
+    expect(client.board.readActions().every((r) => r.ok)).toBe(true);
+    expect(client.board.readPeople().length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('two clients see each other’s edits and converge', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url);
+    const nurse = connectClient(server.url, boardId);
+    const gp = connectClient(server.url, boardId);
+    await Promise.all([nurse.synced(), gp.synced()]);
+
+    const added = nurse.board.addAction(anAction('Book a falls assessment'), 'Nurse');
+    await expect.poll(() => actionTitles(gp)).toEqual(['Book a falls assessment']);
+    gp.board.completeAction(added.id);
+    await expect.poll(() => nurse.board.readActions()[0]).toMatchObject({ ok: true, value: { status: 'done' } });
+    expect(docContent(nurse.doc)).toEqual(docContent(gp.doc));
+  });
+
+  it('refuses the upgrade for a board that does not exist, and for paths that are not boards', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    expect(await upgradeStatus(server.url, '/yjs/no-such-board')).toBe(404);
+    expect(await upgradeStatus(server.url, '/yjs/..%2Fetc')).toBe(400);
+    expect(await upgradeStatus(server.url, '/somewhere-else')).toBe(404);
+    expect(await upgradeStatus(server.url, `/yjs/${DEMO_BOARD_ID}`)).toBe(101);
+  });
+
+  it('serves the same state after the server restarts', async () => {
+    const db = await testDb();
+    const first = await startTestServer({ db });
+    const boardId = await newBoard(first.url);
+    const writer = connectClient(first.url, boardId);
+    const watcher = connectClient(first.url, boardId);
+    await Promise.all([writer.synced(), watcher.synced()]);
+    writer.board.addAction(anAction('Refer to dietitian'), 'Nurse');
+    writer.board.addAction(anAction('Order a perching stool'), 'OT');
+    const expected = docContent(writer.doc);
+    // Once another client has both edits, the server has applied them.
+    await expect.poll(() => docContent(watcher.doc)).toEqual(expected);
+    writer.destroy();
+    watcher.destroy();
+    await first.close();
+
+    const second = await startTestServer({ db });
+    const reader = connectClient(second.url, boardId);
+    await reader.synced();
+    expect(docContent(reader.doc)).toEqual(expected);
+  });
+
+  it('writes pending updates when shut down gracefully', async () => {
+    const db = await testDb();
+    // A long group-commit window: the update is surely still pending when the server closes.
+    const first = await startTestServer({ db, storage: { flushIntervalMs: 60_000 } });
+    const boardId = await newBoard(first.url);
+    const writer = connectClient(first.url, boardId);
+    const watcher = connectClient(first.url, boardId);
+    await Promise.all([writer.synced(), watcher.synced()]);
+    writer.board.addAction(anAction('Written on shutdown'), 'Nurse');
+    await expect.poll(() => actionTitles(watcher)).toEqual(['Written on shutdown']);
+    // The client goes away first, so only the server can have kept the edit.
+    writer.destroy();
+    watcher.destroy();
+    await first.close();
+
+    const second = await startTestServer({ db });
+    const reader = connectClient(second.url, boardId);
+    await reader.synced();
+    expect(actionTitles(reader)).toEqual(['Written on shutdown']);
+  });
+
+  it('unloads an idle board after persisting it, and loads it again on demand', async () => {
+    const server = await startTestServer({ db: await testDb(), sync: { idleUnloadMs: 100 } });
+    const boardId = await newBoard(server.url);
+    const writer = connectClient(server.url, boardId);
+    await writer.synced();
+    writer.board.addAction(anAction('Survives unloading'), 'Nurse');
+    await expect.poll(() => server.sync.loadedBoards).toContain(boardId);
+    writer.destroy();
+    await expect.poll(() => server.sync.loadedBoards).not.toContain(boardId);
+    const rows = await server.database.db
+      .selectFrom('board_updates')
+      .select('id')
+      .where('board_id', '=', boardId)
+      .execute();
+    expect(rows).toHaveLength(0);
+
+    const reader = connectClient(server.url, boardId);
+    await reader.synced();
+    expect(actionTitles(reader)).toEqual(['Survives unloading']);
+  });
+
+  it('closes a connection that sends a malformed frame, and only that one', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url);
+    const good = connectClient(server.url, boardId);
+    const other = connectClient(server.url, boardId);
+    await Promise.all([good.synced(), other.synced()]);
+
+    const garbage = await openRawSocket(server.url, boardId);
+    garbage.ws.send(Uint8Array.from([0, 2, 200, 1, 2, 3]));
+    expect((await garbage.closed).code).toBe(CloseCode.MalformedMessage);
+
+    const unknownType = await openRawSocket(server.url, boardId);
+    unknownType.ws.send(Uint8Array.from([42]));
+    expect((await unknownType.closed).code).toBe(CloseCode.MalformedMessage);
+
+    const badUpdate = await openRawSocket(server.url, boardId);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarUint8Array(encoder, Uint8Array.from([255, 255, 255, 255, 1, 2, 3, 4]));
+    badUpdate.ws.send(encoding.toUint8Array(encoder));
+    expect((await badUpdate.closed).code).toBe(CloseCode.MalformedMessage);
+
+    const text = await openRawSocket(server.url, boardId);
+    text.ws.send('hello');
+    expect((await text.closed).code).toBe(CloseCode.MalformedMessage);
+
+    good.board.addAction(anAction('Still syncing'), 'Nurse');
+    await expect.poll(() => actionTitles(other)).toEqual(['Still syncing']);
+    expect(good.provider.wsconnected && other.provider.wsconnected).toBe(true);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('closes a connection that sends an oversized frame, and only that one', async () => {
+    const server = await startTestServer({ db: await testDb(), sync: { maxMessageBytes: 64 * 1024 } });
+    const boardId = await newBoard(server.url);
+    const good = connectClient(server.url, boardId);
+    const other = connectClient(server.url, boardId);
+    await Promise.all([good.synced(), other.synced()]);
+
+    const big = await openRawSocket(server.url, boardId);
+    big.ws.send(new Uint8Array(100 * 1024));
+    expect((await big.closed).code).toBe(CloseCode.MessageTooBig);
+
+    good.board.addAction(anAction('Unaffected'), 'Nurse');
+    await expect.poll(() => actionTitles(other)).toEqual(['Unaffected']);
+  });
+
+  it('drops a socket that stops answering keep-alive pings, and others see it leave', async () => {
+    const server = await startTestServer({ db: await testDb(), sync: { pingIntervalMs: 100 } });
+    const boardId = await newBoard(server.url);
+    const watcher = connectClient(server.url, boardId);
+    const silent = connectClient(server.url, boardId);
+    silent.provider.awareness.setLocalStateField('user', { name: 'Silent Sam' });
+    await Promise.all([watcher.synced(), silent.synced()]);
+    const names = () =>
+      [...watcher.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string } | undefined)?.name);
+    await expect.poll(names).toContain('Silent Sam');
+
+    // Stop reading the socket: no pongs go back, as with a laptop whose lid was shut.
+    const ws = silent.provider.ws as unknown as { _socket: { pause(): void } };
+    ws._socket.pause();
+    await expect.poll(names, { timeout: 5_000 }).not.toContain('Silent Sam');
+    expect(server.sync.connectionCount).toBe(1);
+  });
+});
