@@ -1,0 +1,31 @@
+/** NHS palette colours dark enough for white initials (contrast 4.5:1 or more). */
+export const AVATAR_COLOURS = [
+  '#005eb8',
+  '#007f3b',
+  '#330072',
+  '#7c2855',
+  '#d5281b',
+  '#425563',
+  '#ae2573',
+  '#003087',
+];
+
+export function randomAvatarColour(): string {
+  return AVATAR_COLOURS[Math.floor(Math.random() * AVATAR_COLOURS.length)] ?? '#005eb8';
+}
+
+/** "Dr Amira Shah" -> "AS"; "priya" -> "P". Titles such as Dr are skipped. */
+export function initials(name: string): string {
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w && !/^(dr|mr|mrs|ms|miss|mx|prof)\.?$/i.test(w));
+  const first = words[0]?.[0] ?? '?';
+  const last = words.length > 1 ? (words[words.length - 1]?.[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+/** Accepts only a colour from the palette, so a peer cannot inject arbitrary CSS. */
+export function safeColour(colour: unknown): string {
+  return typeof colour === 'string' && AVATAR_COLOURS.includes(colour) ? colour : '#425563';
+}
