@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { missingKeys, runLoad, type LoadParameters, type LoadResult } from './support/load.ts';
-import { CpuMeter, memory } from './support/proc.ts';
+import { CpuMeter, MachineCpuMeter, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
@@ -33,6 +33,11 @@ interface ServerFigures {
   rssPeakMB: number;
   rssEndMB: number;
   cpuPercentOfOneCore: number;
+  /** Whole machine over the measure phase, % of one core (up to cores × 100). */
+  machineCpuPercentOfOneCore: number;
+  /** Machine CPU not used by the server or the bench process: other work sharing the cores. */
+  otherProcessesCpuPercentOfOneCore: number;
+  loadAverage1mAtEnd: number;
   /** Lines the server logged at warn or above, or on stderr. */
   problemLines: number;
   problemSample: string[];
@@ -97,11 +102,17 @@ const mb = (bytes: number): number => Number((bytes / 1024 / 1024).toFixed(1));
 /** Runs the load against a started server and measures its process. */
 async function measure(server: ServerProcess, rooms: string[], params: LoadParameters) {
   const cpu = new CpuMeter(server.pid);
+  const machine = new MachineCpuMeter(os.cpus().length);
   let cpuPercent = NaN;
+  let machinePercent = NaN;
   const load = await runLoad(`ws://127.0.0.1:${server.port}/yjs`, rooms, params, {
-    onMeasureStart: () => cpu.start(),
+    onMeasureStart: () => {
+      cpu.start();
+      machine.start();
+    },
     onMeasureEnd: () => {
       cpuPercent = cpu.stop();
+      machinePercent = machine.stop();
     },
     log,
   });
@@ -112,6 +123,11 @@ async function measure(server: ServerProcess, rooms: string[], params: LoadParam
     rssPeakMB: mb(mem.peakRss),
     rssEndMB: mb(mem.rss),
     cpuPercentOfOneCore: Number(cpuPercent.toFixed(1)),
+    machineCpuPercentOfOneCore: Number(machinePercent.toFixed(1)),
+    otherProcessesCpuPercentOfOneCore: Number(
+      Math.max(0, machinePercent - cpuPercent - load.bench.cpuPercentOfOneCore).toFixed(1),
+    ),
+    loadAverage1mAtEnd: Number((os.loadavg()[0] ?? 0).toFixed(2)),
     problemLines: server.problems.length,
     problemSample: server.problems.slice(0, 5),
   };
@@ -196,6 +212,8 @@ function table(results: TargetResult[]): string {
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore],
     ['server warn/error lines', (r) => r.server.problemLines],
     ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],
+    ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore],
+    ['load average (1 min) at end', (r) => r.server.loadAverage1mAtEnd],
     ['bench event-loop delay p99 (ms)', (r) => r.load.bench.eventLoopDelayP99Ms],
     ['bench RSS peak (MB)', (r) => r.load.bench.rssPeakMB],
   ];
@@ -233,9 +251,10 @@ async function main(): Promise<number> {
       platform: `${os.platform()} ${os.release()}`,
     },
     notes:
-      'Latency: Date of write (performance.now in the bench process) to observe on each remote client on the same ' +
+      'Latency: time of write (performance.now in the bench process) to observe on each remote client on the same ' +
       'board, for writes sent during the measure phase. CPU: % of one core averaged over the measure phase. ' +
-      'All clients, the bench and the server share the same machine.',
+      'All clients, the bench and the server share the same machine; "other processes CPU" is what anything else ' +
+      'on the machine used meanwhile (it skews latency when high). maxLatencyBySecondMs shows when spikes happened.',
     results,
   };
   mkdirSync(path.dirname(out), { recursive: true });

@@ -22,6 +22,8 @@ export interface LoadParameters {
 export interface LoadResult {
   connect: { ms: number; batches: number };
   writes: { total: number; measured: number; achievedRatePerS: number; maxScheduleLagMs: number };
+  /** Worst latency of writes sent in each second of the measure phase, to show when spikes happen. */
+  maxLatencyBySecondMs: number[];
   latencyMs: {
     samples: number;
     p50: number;
@@ -165,6 +167,7 @@ export async function runLoad(
   const capacity = Math.ceil(rate * (params.durationS + 1) * Math.max(1, maxBoardSize - 1) * 1.2) + 1024;
   const latencies = new Float64Array(capacity);
   let latencyCount = 0;
+  const maxBySecond = new Float64Array(Math.ceil(params.durationS) + 1);
   let measureStart = Infinity;
   let measureEnd = Infinity;
   let received = 0;
@@ -209,7 +212,10 @@ export async function runLoad(
         if (sent === undefined) continue;
         if (sent >= measureStart && sent < measureEnd) {
           measuredReceived++;
-          if (latencyCount < capacity) latencies[latencyCount++] = now - sent;
+          const latency = now - sent;
+          if (latencyCount < capacity) latencies[latencyCount++] = latency;
+          const second = Math.floor((sent - measureStart) / 1000);
+          if (latency > maxBySecond[second]!) maxBySecond[second] = latency;
         }
       }
       lastDelivery = now;
@@ -308,6 +314,7 @@ export async function runLoad(
       achievedRatePerS: round(measuredWrites / measuredSeconds, 1),
       maxScheduleLagMs: round(maxLag, 1),
     },
+    maxLatencyBySecondMs: Array.from(maxBySecond, (value) => round(value, 1)),
     latencyMs: {
       samples: latencyCount,
       p50: round(percentile(sorted, 50)),

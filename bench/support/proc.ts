@@ -54,3 +54,32 @@ export class CpuMeter {
     return (cpu / wall) * 100;
   }
 }
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Measures the whole machine's CPU use between `start()` and `stop()`, in % of one core (so up
+ * to cores × 100), to show how much other processes took while the benchmark ran.
+ */
+export class MachineCpuMeter {
+  #start = { busy: 0, total: 0 };
+
+  constructor(private readonly cores: number) {}
+
+  start(): void {
+    this.#start = machineTicks();
+  }
+
+  stop(): number {
+    const end = machineTicks();
+    const total = end.total - this.#start.total;
+    return total > 0 ? ((end.busy - this.#start.busy) / total) * this.cores * 100 : NaN;
+  }
+}
