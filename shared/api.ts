@@ -13,7 +13,13 @@ export interface ApiError {
   issues?: { path: string; message: string }[];
 }
 
-export const ORGANISATION_KINDS = ['nhs_trust', 'gp_practice', 'council_social_care', 'voluntary', 'other'] as const;
+export const ORGANISATION_KINDS = [
+  'nhs_trust',
+  'gp_practice',
+  'council_social_care',
+  'voluntary',
+  'other',
+] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {

@@ -10,7 +10,11 @@ const log = createLogger(config.logLevel);
 try {
   const server = await startServer(config, log);
   log.info(
-    { port: server.port, db: server.database.kind, dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined },
+    {
+      port: server.port,
+      db: server.database.kind,
+      dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
+    },
     `Huddle is listening on http://localhost:${server.port}`,
   );
 

@@ -29,7 +29,10 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
 }
 
 /** Opens the database, seeds it when empty, and serves REST, socket.io, Yjs sync and the SPA on one port. */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<HuddleServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<HuddleServer> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let closing = false;
   try {
@@ -53,16 +56,15 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
   );
 
-  let io: AppEventServer | undefined;
   const app = await createHttpApp({
     logger: log,
     dbKind: database.kind,
     boards,
     clientDir: config.clientDir,
-    onBoardCreated: (board) => io && announceBoard(io, board),
+    onBoardCreated: (board) => announceBoard(io, board),
     isReady: () => !closing,
   });
-  io = createSocketIo(app.server, log);
+  const io: AppEventServer = createSocketIo(app.server, log);
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (sync.handlesUpgrade(request)) {
       void sync.handleUpgrade(request, socket, head);
@@ -80,8 +82,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       closing = true;
       log.info('shutting down: closing connections and writing pending updates');
       await sync.close();
-      io?.local.disconnectSockets(true);
-      io?.engine.close();
+      io.local.disconnectSockets(true);
+      io.engine.close();
       await app.close();
       await storage.flush();
       await database.close();

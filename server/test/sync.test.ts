@@ -1,44 +1,12 @@
-import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { MessageType } from '../../shared/syncProtocol.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { openRawSocket, upgradeStatus } from './support/rawSocket.ts';
 import { startTestServer } from './support/server.ts';
-import { createTestDatabase } from './support/testDatabase.ts';
-
-async function testDb() {
-  const db = await createTestDatabase();
-  onTestFinished(() => db.drop());
-  return db;
-}
-
-async function newBoard(url: string, name = 'Test board'): Promise<string> {
-  const response = await fetch(`${url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
-
-const anAction = (title: string) => ({
-  title,
-  ownerName: 'Priya Nair',
-  ownerOrganisationId: 'riverside-community',
-  dueDate: '2026-12-01',
-  personId: null,
-});
-
-function actionTitles(client: ReturnType<typeof connectClient>): string[] {
-  return client.board
-    .readActions()
-    .flatMap((r) => (r.ok ? [r.value.title] : []))
-    .sort();
-}
+import { actionTitles, anAction, newBoard, testDb } from './support/boards.ts';
 
 describe('Yjs sync server', () => {
   it('serves the seeded demo board to an unmodified y-websocket client', async () => {
@@ -60,7 +28,9 @@ describe('Yjs sync server', () => {
     const added = nurse.board.addAction(anAction('Book a falls assessment'), 'Nurse');
     await expect.poll(() => actionTitles(gp)).toEqual(['Book a falls assessment']);
     gp.board.completeAction(added.id);
-    await expect.poll(() => nurse.board.readActions()[0]).toMatchObject({ ok: true, value: { status: 'done' } });
+    await expect
+      .poll(() => nurse.board.readActions()[0])
+      .toMatchObject({ ok: true, value: { status: 'done' } });
     expect(docContent(nurse.doc)).toEqual(docContent(gp.doc));
   });
 
@@ -192,7 +162,9 @@ describe('Yjs sync server', () => {
     silent.provider.awareness.setLocalStateField('user', { name: 'Silent Sam' });
     await Promise.all([watcher.synced(), silent.synced()]);
     const names = () =>
-      [...watcher.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string } | undefined)?.name);
+      [...watcher.provider.awareness.getStates().values()].map(
+        (s) => (s.user as { name?: string } | undefined)?.name,
+      );
     await expect.poll(names).toContain('Silent Sam');
 
     // Stop reading the socket: no pongs go back, as with a laptop whose lid was shut.

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ISO_DATE } from './record.ts';
 
-export const ACTION_STATUSES = ['proposed', 'accepted', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
+export const ACTION_STATUSES = [
+  'proposed',
+  'accepted',
+  'in_progress',
+  'blocked',
+  'done',
+  'cancelled',
+] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
@@ -45,7 +52,9 @@ export const actionInputSchema = actionSchema.pick({
 export type ActionInput = z.input<typeof actionInputSchema>;
 
 /** Fields a person may change on an existing action. */
-export type ActionPatch = Partial<Pick<Action, 'title' | 'ownerName' | 'ownerOrganisationId' | 'dueDate' | 'status' | 'personId'>>;
+export type ActionPatch = Partial<
+  Pick<Action, 'title' | 'ownerName' | 'ownerOrganisationId' | 'dueDate' | 'status' | 'personId'>
+>;
 
 export function newAction(id: string, input: ActionInput, createdBy: string, now = new Date()): Action {
   const fields = actionInputSchema.parse(input);

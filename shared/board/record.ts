@@ -8,11 +8,7 @@ export type RecordRead<T> =
   | { id: string; ok: true; value: T }
   | { id: string; ok: false; problems: string[]; raw: Record<string, unknown> };
 
-export function readRecord<T>(
-  schema: z.ZodType<T>,
-  id: string,
-  raw: Record<string, unknown>,
-): RecordRead<T> {
+export function readRecord<T>(schema: z.ZodType<T>, id: string, raw: Record<string, unknown>): RecordRead<T> {
   const parsed = schema.safeParse({ ...raw, id });
   if (parsed.success) return { id, ok: true, value: parsed.data };
   return {

@@ -12,7 +12,12 @@ export class BoardsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(): Promise<BoardSummary[]> {
-    const rows = await this.db.selectFrom('boards').selectAll().orderBy('created_at').orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('boards')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('name')
+      .execute();
     return rows.map(toSummary);
   }
 
@@ -27,7 +32,11 @@ export class BoardsRepository {
   }
 
   async create(name: string, id: string = uuidv4()): Promise<BoardSummary> {
-    const row = await this.db.insertInto('boards').values({ id, name }).returningAll().executeTakeFirstOrThrow();
+    const row = await this.db
+      .insertInto('boards')
+      .values({ id, name })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toSummary(row);
   }
 

@@ -77,7 +77,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     });
   } else {
     app.setNotFoundHandler((_request, reply) =>
-      reply.status(404).send({ error: 'Not found (the client is not built: run npm run build)' } satisfies ApiError),
+      reply
+        .status(404)
+        .send({ error: 'Not found (the client is not built: run npm run build)' } satisfies ApiError),
     );
   }
 

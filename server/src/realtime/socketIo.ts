@@ -1,7 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { BoardSummary } from '../../../shared/api.ts';
-import { SOCKET_IO_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/events.ts';
+import {
+  SOCKET_IO_PATH,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../../shared/events.ts';
 import type { Logger } from '../log.ts';
 
 export type AppEventServer = Server<ClientToServerEvents, ServerToClientEvents>;

@@ -50,7 +50,11 @@ export class PostgresBoardStorage implements BoardStorage {
 
   async load(boardId: string): Promise<Uint8Array | null> {
     const [snapshot, updates] = await Promise.all([
-      this.db.selectFrom('board_snapshots').select('state').where('board_id', '=', boardId).executeTakeFirst(),
+      this.db
+        .selectFrom('board_snapshots')
+        .select('state')
+        .where('board_id', '=', boardId)
+        .executeTakeFirst(),
       this.db
         .selectFrom('board_updates')
         .select('update')
@@ -181,7 +185,10 @@ export class PostgresBoardStorage implements BoardStorage {
     } catch (error) {
       if (batch.size === 1 && PERMANENT_SQLSTATE.test(sqlState(error) ?? '')) {
         const [[boardId, entry]] = [...batch] as [[string, PendingBoard]];
-        this.log.error({ err: error, boardId, updates: entry.updates.length }, 'board update refused by the database');
+        this.log.error(
+          { err: error, boardId, updates: entry.updates.length },
+          'board update refused by the database',
+        );
         const failure = error instanceof Error ? error : new Error(String(error));
         for (const waiter of entry.waiters) waiter.reject(failure);
         return;
@@ -192,7 +199,10 @@ export class PostgresBoardStorage implements BoardStorage {
         return;
       }
       this.#retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(50, this.#retryDelayMs * 2));
-      this.log.error({ err: error, boards: batch.size, retryInMs: this.#retryDelayMs }, 'writing board updates failed; will retry');
+      this.log.error(
+        { err: error, boards: batch.size, retryInMs: this.#retryDelayMs },
+        'writing board updates failed; will retry',
+      );
       // Put the batch back in front of anything that arrived meanwhile, keeping update order.
       for (const [boardId, entry] of this.#pending) {
         const earlier = batch.get(boardId);

@@ -62,7 +62,10 @@ export class Connection implements RoomConnection {
 
   ping(): void {
     if (!this.alive) {
-      this.log.info({ boardId: this.boardId, connectionId: this.id }, 'dropping unresponsive sync connection');
+      this.log.info(
+        { boardId: this.boardId, connectionId: this.id },
+        'dropping unresponsive sync connection',
+      );
       this.socket.terminate();
       return;
     }
@@ -92,7 +95,10 @@ export class Connection implements RoomConnection {
       this.#room!.receive(this, message);
     } catch (error) {
       if (!(error instanceof MalformedMessageError)) throw error;
-      this.log.warn({ boardId: this.boardId, connectionId: this.id, reason: error.message }, 'malformed sync message');
+      this.log.warn(
+        { boardId: this.boardId, connectionId: this.id, reason: error.message },
+        'malformed sync message',
+      );
       this.close(CloseCode.MalformedMessage, 'malformed message');
     }
   }

@@ -135,7 +135,10 @@ export class Room {
               syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
             }),
           );
-        } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+        } else if (
+          syncType === syncProtocol.messageYjsSyncStep2 ||
+          syncType === syncProtocol.messageYjsUpdate
+        ) {
           const update = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
           if (!connection.readOnly) Y.applyUpdate(this.doc, update, connection.origin);
@@ -169,7 +172,10 @@ export class Room {
   #awarenessMessage(clientIds: number[]): Uint8Array {
     return encodeMessage((encoder) => {
       encoding.writeVarUint(encoder, MessageType.Awareness);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds));
+      encoding.writeVarUint8Array(
+        encoder,
+        awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds),
+      );
     });
   }
 

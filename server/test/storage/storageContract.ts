@@ -48,7 +48,10 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
 
     const newBoard = async () => {
       const id = `board-${++boardSeq}`;
-      await handle.db.insertInto('boards').values({ id, name: `Board ${boardSeq}` }).execute();
+      await handle.db
+        .insertInto('boards')
+        .values({ id, name: `Board ${boardSeq}` })
+        .execute();
       return id;
     };
 
@@ -90,7 +93,10 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
     it('keeps boards apart in one batch', async () => {
       const storage = storageWith();
       const [one, two] = [await newBoard(), await newBoard()];
-      await Promise.all([storage.append(one, edit(new Y.Doc(), 'x', 1)), storage.append(two, edit(new Y.Doc(), 'y', 2))]);
+      await Promise.all([
+        storage.append(one, edit(new Y.Doc(), 'x', 1)),
+        storage.append(two, edit(new Y.Doc(), 'y', 2)),
+      ]);
       expect(contentOf(await storage.load(one))).toEqual({ x: 1 });
       expect(contentOf(await storage.load(two))).toEqual({ y: 2 });
     });

@@ -15,7 +15,11 @@ export interface TestClient {
 }
 
 /** An unmodified y-websocket `WebsocketProvider`, as a browser would use, connected to `baseUrl`. */
-export function connectClient(baseUrl: string, boardId: string, options: { connect?: boolean } = {}): TestClient {
+export function connectClient(
+  baseUrl: string,
+  boardId: string,
+  options: { connect?: boolean } = {},
+): TestClient {
   const doc = new Y.Doc();
   const wsUrl = baseUrl.replace(/^http/, 'ws') + YJS_PATH;
   const provider = new WebsocketProvider(wsUrl, boardId, doc, {
@@ -48,7 +52,20 @@ export function connectClient(baseUrl: string, boardId: string, options: { conne
   return client;
 }
 
-/** A snapshot of the parts of a document a client can see, for comparing clients with each other. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
+/**
+ * The parts of a document a client can see, with keys in a fixed order (a Y.Map lists its keys
+ * in arrival order, which differs between clients), for comparing clients with each other.
+ */
 export function docContent(doc: Y.Doc): unknown {
-  return { actions: doc.getMap('actions').toJSON(), people: doc.getMap('people').toJSON() };
+  return sortKeys({ actions: doc.getMap('actions').toJSON(), people: doc.getMap('people').toJSON() });
 }

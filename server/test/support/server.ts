@@ -54,9 +54,19 @@ export interface ServerProcess {
  * Resolves once it logs that it is listening.
  */
 export async function spawnServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...env,
+  };
+  const childEnv = Object.fromEntries(
+    Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
@@ -75,7 +85,9 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
         // not a log line
       }
     });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)));
+    void exited.then((code) =>
+      reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)),
+    );
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

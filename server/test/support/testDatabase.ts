@@ -15,12 +15,19 @@ export interface TestDatabase {
  * With `DATABASE_URL` set, creates a fresh database beside it (so tests running in parallel never
  * see each other's boards) and drops it afterwards. Without it, a fresh PGlite data folder.
  */
-export async function createTestDatabase(options: { kind?: 'postgres' | 'pglite' } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { kind?: 'postgres' | 'pglite' } = {},
+): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL;
   const kind = options.kind ?? (baseUrl ? 'postgres' : 'pglite');
   if (kind === 'pglite') {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'huddle-test-'));
-    return { kind, databaseUrl: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      kind,
+      databaseUrl: undefined,
+      dataDir,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   if (!baseUrl) throw new Error('a Postgres test database needs DATABASE_URL');
   const name = `huddle_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;

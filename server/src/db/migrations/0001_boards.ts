@@ -28,7 +28,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('update', 'bytea', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('board_updates_board_id_idx').on('board_updates').columns(['board_id', 'id']).execute();
+  await db.schema
+    .createIndex('board_updates_board_id_idx')
+    .on('board_updates')
+    .columns(['board_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('board_snapshots')

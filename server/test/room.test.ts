@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as Y from 'yjs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { BoardDocument } from '../../shared/board/boardDoc.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { SyncServer, type ConnectionGrant } from '../src/sync/SyncServer.ts';
+import { connectClient } from './support/clients.ts';
+import { MemoryBoardStorage } from './support/memoryStorage.ts';
+import { actionTitles, anAction } from './support/boards.ts';
+
+/** The sync endpoint alone, over in-memory storage, with a chosen grant per connection. */
+async function startSyncOnly(
+  storage: MemoryBoardStorage,
+  grant: (request: { url?: string }) => ConnectionGrant,
+) {
+  const sync = new SyncServer(
+    loadConfig({}).sync,
+    storage,
+    { authorize: async (req) => grant(req) },
+    createLogger('silent'),
+  );
+  const http: Server = createServer();
+  http.on('upgrade', (req, socket, head) => void sync.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  onTestFinished(async () => {
+    await sync.close();
+    await new Promise((resolve) => http.close(resolve));
+  });
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, sync };
+}
+
+function storedBoard(storage: MemoryBoardStorage, boardId: string, title: string): void {
+  const doc = new Y.Doc();
+  new BoardDocument(doc).addAction(anAction(title), 'Seed');
+  storage.updates.set(boardId, [Y.encodeStateAsUpdate(doc)]);
+}
+
+describe('sync room', () => {
+  it('answers no sync message until the board has loaded, so a client never sees an empty board', async () => {
+    const storage = new MemoryBoardStorage();
+    storedBoard(storage, 'slow-board', 'Already on the board');
+    let finishLoading!: () => void;
+    storage.loadDelay = new Promise((resolve) => (finishLoading = resolve));
+    const { url } = await startSyncOnly(storage, () => ({ userId: null, readOnly: false }));
+
+    const client = connectClient(url, 'slow-board');
+    let titlesWhenSynced: string[] | undefined;
+    client.provider.on('sync', (synced: boolean) => {
+      if (synced) titlesWhenSynced ??= actionTitles(client);
+    });
+    await expect.poll(() => client.provider.wsconnected).toBe(true);
+    expect(client.provider.synced).toBe(false);
+
+    finishLoading();
+    await client.synced();
+    expect(titlesWhenSynced).toEqual(['Already on the board']);
+  });
+
+  it('never applies, stores or broadcasts a read-only connection’s edits, but shares its presence', async () => {
+    const storage = new MemoryBoardStorage();
+    storedBoard(storage, 'board', 'Agreed at handover');
+    const { url } = await startSyncOnly(storage, (req) => ({
+      userId: null,
+      readOnly: req.url?.includes('viewer') ?? false,
+    }));
+    const member = connectClient(url, 'board');
+    const viewer = connectClient(url, 'board?viewer');
+    // The room name carries the query; both are the same board on the server.
+    expect(viewer.provider.url).toContain('viewer');
+    await Promise.all([member.synced(), viewer.synced()]);
+    viewer.provider.awareness.setLocalStateField('user', { name: 'Manager Mo' });
+    const names = () =>
+      [...member.provider.awareness.getStates().values()].map(
+        (s) => (s.user as { name?: string } | undefined)?.name,
+      );
+    await expect.poll(names).toContain('Manager Mo');
+
+    viewer.board.addAction(anAction('Viewer tried to add this'), 'Viewer');
+    member.board.addAction(anAction('Member added this'), 'Member');
+    await expect.poll(() => actionTitles(viewer)).toContain('Member added this');
+    expect(actionTitles(member)).toEqual(['Agreed at handover', 'Member added this']);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await storage.load('board'))!);
+    expect(new BoardDocument(stored).readActions().map((r) => r.ok && r.value.title)).not.toContain(
+      'Viewer tried to add this',
+    );
+  });
+});
