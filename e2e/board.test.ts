@@ -37,6 +37,11 @@ describe('a board shared by two clinicians', () => {
     return created;
   }
 
+  it('runs against the database the environment asks for', async () => {
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { db: string };
+    expect(health.db).toBe(server.database.kind);
+  });
+
   it('shows each the other, and an action one adds and completes reaches the other live and survives a reload', async () => {
     const board = await server.createBoard(unique('E2E frailty MDT'));
     const priya = new BoardPage((await actor('Priya Nair')).page, 'Priya Nair');
