@@ -25,7 +25,7 @@ export function testConfig(options: TestServerOptions): Config {
     host: '127.0.0.1',
     databaseUrl: options.db.databaseUrl,
     dataDir: options.db.dataDir,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'error',
     seed: options.seed ?? true,
     sync: { ...base.sync, ...options.sync },
     storage: { ...base.storage, ...options.storage },
