@@ -12,6 +12,9 @@ export default defineConfig({
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
+    // nhsuk-frontend's stylesheet keeps old IE hacks (`@media screen\0`) that lightningcss refuses;
+    // esbuild minifies it as it is.
+    cssMinify: 'esbuild',
   },
   server: {
     port: Number(process.env.VITE_PORT ?? 5173),

@@ -1,17 +1,16 @@
 /**
  * WebSocket close codes the Yjs sync server uses. Clients and tests compare against these names,
- * never against bare numbers. 4000-4999 is the range RFC 6455 leaves to applications.
+ * never against bare numbers. 4000-4999 is the range RFC 6455 leaves to applications; y-websocket
+ * treats 4400-4499 as permanent (like HTTP 4xx: it stops reconnecting) and reconnects after any other.
  */
 export const CloseCode = {
   /** The server is shutting down or restarting; the client should reconnect. */
   GoingAway: 1001,
   /** A frame was larger than the server's message size limit (the standard WebSocket code). */
   MessageTooBig: 1009,
-  /** A frame could not be decoded as a y-websocket protocol message. */
+  /** A frame could not be decoded as a y-websocket protocol message. Permanent: retrying sends it again. */
   MalformedMessage: 4400,
-  /** The connection stopped answering keep-alive pings. */
-  Unresponsive: 4408,
-  /** The board failed to load from storage; the client should retry later. */
+  /** The board failed to load from storage. Transient: the client reconnects and tries again. */
   BoardUnavailable: 4503,
 } as const;
 

@@ -1,12 +1,8 @@
+import 'nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css';
 import './styles.css';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import { component, registerComponents } from './components.ts';
+import App from './App.vue';
 import { router } from './router.ts';
-import { addNhsukStyles } from './nhsukStyles.ts';
 
-addNhsukStyles();
-
-const app = createApp(component('App'));
-registerComponents(app);
-app.use(createPinia()).use(router).mount('#app');
+createApp(App).use(createPinia()).use(router).mount('#app');

@@ -1,21 +1,23 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { component } from './components.ts';
+import BoardView from './views/BoardView.vue';
+import BoardsView from './views/BoardsView.vue';
+import NotFoundView from './views/NotFoundView.vue';
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'boards', component: component('BoardsView'), meta: { title: 'Boards' } },
+    { path: '/', name: 'boards', component: BoardsView, meta: { title: 'Boards' } },
     {
       path: '/boards/:id',
       name: 'board',
-      component: component('BoardView'),
+      component: BoardView,
       props: true,
       meta: { title: 'Board' },
     },
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
-      component: component('NotFoundView'),
+      component: NotFoundView,
       meta: { title: 'Page not found' },
     },
   ],

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { io as connectIo } from 'socket.io-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ApiError, BoardSummary, HealthResponse, Organisation } from '../../shared/api.ts';
@@ -107,5 +110,25 @@ describe('REST API and app events', () => {
 
     const created = (await post(`${server.url}/api/boards`, JSON.stringify({ name: 'Virtual ward' }))).body;
     await expect.poll(() => announced).toEqual([created]);
+  });
+
+  it('serves the SPA for its own routes, and a 404 for missing files and API paths', async () => {
+    const clientDir = mkdtempSync(path.join(tmpdir(), 'huddle-client-'));
+    mkdirSync(path.join(clientDir, 'assets'));
+    writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>Huddle</title>');
+    writeFileSync(path.join(clientDir, 'assets', 'app.js'), 'console.log(1)');
+    const server = await startTestServer({ db: await testDb(), clientDir });
+
+    for (const route of ['/', '/boards/riverside-frailty-mdt', '/boards/x?tab=actions']) {
+      const page = await fetch(`${server.url}${route}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Huddle</title>');
+    }
+    expect((await fetch(`${server.url}/boards/x`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${server.url}/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    const stale = await fetch(`${server.url}/assets/index-old.js`);
+    expect(stale.status).toBe(404);
+    expect(stale.headers.get('content-type')).toMatch(/json/);
+    expect((await fetch(`${server.url}/favicon.ico`)).status).toBe(404);
   });
 });

@@ -24,6 +24,9 @@ export function readRecord<T>(schema: z.ZodType<T>, id: string, raw: Record<stri
 /** `YYYY-MM-DD`, a calendar date with no time zone. */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Today's date where the person is (local time, not UTC: during British Summer Time they differ after midnight). */
 export function todayIsoDate(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  const month = String(now.getMonth() + 1).padStart(2, '0');
+  const day = String(now.getDate()).padStart(2, '0');
+  return `${now.getFullYear()}-${month}-${day}`;
 }

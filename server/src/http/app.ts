@@ -70,9 +70,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   const indexHtml = path.join(options.clientDir, 'index.html');
   if (existsSync(indexHtml)) {
     await app.register(fastifyStatic, { root: options.clientDir, wildcard: false, index: ['index.html'] });
-    // Client-side routes (/boards/<id>) get the SPA; vue-router takes it from there.
+    // Client-side routes (/boards/<id>) get the SPA; vue-router takes it from there. A missing file
+    // (an old tab asking for a script from before a deploy) is a 404, not the page in its place.
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+      const pathname = request.url.split('?')[0] ?? '';
+      const isPage =
+        !pathname.startsWith('/api/') && !pathname.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(pathname);
+      if ((request.method === 'GET' || request.method === 'HEAD') && isPage)
+        return reply.sendFile('index.html');
       return reply.status(404).send({ error: 'Not found' } satisfies ApiError);
     });
   } else {

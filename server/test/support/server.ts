@@ -15,6 +15,7 @@ export interface TestServerOptions {
   seed?: boolean;
   sync?: Partial<SyncConfig>;
   storage?: Partial<StorageConfig>;
+  clientDir?: string;
 }
 
 export function testConfig(options: TestServerOptions): Config {
@@ -27,6 +28,7 @@ export function testConfig(options: TestServerOptions): Config {
     dataDir: options.db.dataDir,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'error',
     seed: options.seed ?? true,
+    clientDir: options.clientDir ?? base.clientDir,
     sync: { ...base.sync, ...options.sync },
     storage: { ...base.storage, ...options.storage },
   };
