@@ -8,7 +8,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
 const serverEntry = path.join(root, 'dist', 'server', 'src', 'main.js');
-const sources = ['client', 'server/src', 'shared', 'package-lock.json', 'vite.config.ts', 'tsconfig.build.json'];
+const sources = [
+  'client',
+  'server/src',
+  'shared',
+  'package-lock.json',
+  'vite.config.ts',
+  'tsconfig.build.json',
+];
 
 function newestMtime(target) {
   if (!existsSync(target)) return 0;
