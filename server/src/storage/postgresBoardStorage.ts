@@ -113,7 +113,12 @@ export class PostgresBoardStorage implements BoardStorage {
       // Serialises compactions of one board across server instances. NO KEY UPDATE, not UPDATE: the
       // foreign-key check of an insert into board_updates takes KEY SHARE on this row, and must not
       // wait behind a compaction (the group commit writes every board's updates in one insert).
-      await trx.selectFrom('boards').select('id').where('id', '=', boardId).forNoKeyUpdate().executeTakeFirst();
+      await trx
+        .selectFrom('boards')
+        .select('id')
+        .where('id', '=', boardId)
+        .forNoKeyUpdate()
+        .executeTakeFirst();
       const rows = await trx
         .selectFrom('board_updates')
         .select(['id', 'update'])
