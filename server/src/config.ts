@@ -57,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pingIntervalMs: intFromEnv(env, 'SYNC_PING_INTERVAL_MS', 30_000),
     },
     storage: {
-      flushIntervalMs: intFromEnv(env, 'STORAGE_FLUSH_INTERVAL_MS', 10),
+      flushIntervalMs: intFromEnv(env, 'STORAGE_FLUSH_INTERVAL_MS', 40),
       compactThreshold: intFromEnv(env, 'STORAGE_COMPACT_THRESHOLD', 500),
     },
   };

@@ -36,7 +36,6 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly #connections = new Map<RoomConnection, Set<number>>();
-  readonly #writes = new Set<Promise<void>>();
   #loaded = false;
 
   constructor(
@@ -104,17 +103,11 @@ export class Room {
     }
   }
 
-  /** Resolves once every update this room has seen is durable. */
-  async flush(): Promise<void> {
-    await this.storage.flush();
-    await Promise.all(this.#writes);
-  }
-
   /** Persists, compacts and releases the board. The room cannot be used afterwards. */
   async unload(): Promise<void> {
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
-    await this.flush();
+    await this.storage.flush();
     await this.storage.compact(this.boardId);
     this.awareness.destroy();
     this.doc.destroy();
@@ -188,11 +181,10 @@ export class Room {
     for (const connection of this.#connections.keys()) {
       if (connection.origin !== origin) connection.send(message);
     }
-    const write = this.storage.append(this.boardId, update).catch((err: unknown) => {
+    // Durability is the storage's to track (its flush waits for every append); here only a refusal is logged.
+    this.storage.append(this.boardId, update).catch((err: unknown) => {
       this.log.error({ err, boardId: this.boardId }, 'board update was not stored');
     });
-    this.#writes.add(write);
-    void write.finally(() => this.#writes.delete(write));
   };
 
   #onAwarenessUpdate = (
