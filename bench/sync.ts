@@ -9,6 +9,7 @@
  * Flags (or env): --clients (BENCH_CLIENTS, 500), --boards (BENCH_BOARDS, 50), --rate (BENCH_RATE,
  * 500 updates/s in total), --duration (BENCH_DURATION, 30 s measured), --warmup (BENCH_WARMUP, 5 s),
  * --drain (BENCH_DRAIN, 20 s at most), --batch (BENCH_BATCH, 50 clients connected at a time),
+ * --rounds (BENCH_ROUNDS, 3: alternating which server goes first; the summary gives medians),
  * --only huddle|reference (BENCH_ONLY), --out (BENCH_OUT, bench/results/sync.json).
  * With DATABASE_URL set, Huddle uses a fresh database beside it; otherwise PGlite in a temp folder.
  */
@@ -56,7 +57,7 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-function parameters(): LoadParameters & { only: Target | null; out: string } {
+function parameters(): LoadParameters & { only: Target | null; out: string; rounds: number } {
   const { values } = parseArgs({
     options: {
       clients: { type: 'string' },
@@ -68,6 +69,7 @@ function parameters(): LoadParameters & { only: Target | null; out: string } {
       batch: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
+      rounds: { type: 'string' },
     },
     strict: true,
   });
@@ -90,6 +92,7 @@ function parameters(): LoadParameters & { only: Target | null; out: string } {
     warmupS: number(values.warmup, 'BENCH_WARMUP', 5, 0),
     drainTimeoutS: number(values.drain, 'BENCH_DRAIN', 20, 1),
     connectBatch: Math.round(number(values.batch, 'BENCH_BATCH', 50, 1)),
+    rounds: Math.round(number(values.rounds, 'BENCH_ROUNDS', 3, 1)),
     only,
     out: path.resolve(values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results/sync.json')),
   };
@@ -225,24 +228,82 @@ function table(results: TargetResult[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : Number(((sorted[mid - 1]! + sorted[mid]!) / 2).toFixed(2));
+};
+
+/** One line per key figure: the median over rounds, with every round's value beside it. */
+function summary(rounds: TargetResult[][]): string {
+  const targets = (['huddle', 'reference'] as const).filter((t) =>
+    rounds.some((r) => r.some((x) => x.target === t)),
+  );
+  const of = (target: Target) => rounds.flatMap((r) => r.filter((x) => x.target === target));
+  const rows: [string, (r: TargetResult) => number, 'median' | 'sum' | 'max'][] = [
+    ['latency p50 (ms)', (r) => r.load.latencyMs.p50, 'median'],
+    ['latency p99 (ms)', (r) => r.load.latencyMs.p99, 'median'],
+    ['latency max (ms)', (r) => r.load.latencyMs.max, 'median'],
+    [
+      'updates lost or missing',
+      (r) => r.load.deliveries.lost + r.load.divergedClients + r.load.freshClientMissingKeys,
+      'sum',
+    ],
+    ['server RSS peak (MB)', (r) => r.server.rssPeakMB, 'max'],
+    ['server RSS end (MB)', (r) => r.server.rssEndMB, 'median'],
+    ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore, 'median'],
+    ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore, 'max'],
+  ];
+  const header = ['', ...targets.map((t) => (t === 'huddle' ? 'Huddle' : 'reference'))];
+  const cells = rows.map(([label, get, how]) => [
+    `${label}, ${how}`,
+    ...targets.map((t) => {
+      const values = of(t).map(get);
+      const total =
+        how === 'sum'
+          ? values.reduce((a, b) => a + b, 0)
+          : how === 'max'
+            ? Math.max(...values)
+            : median(values);
+      return values.length > 1 ? `${total} (${values.join(' / ')})` : String(total);
+    }),
+  ]);
+  const widths = header.map((_, col) => Math.max(...[header, ...cells].map((row) => row[col]!.length)));
+  const line = (row: string[]): string =>
+    row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
 async function main(): Promise<number> {
-  const { only, out, ...params } = parameters();
+  const { only, out, rounds: roundCount, ...params } = parameters();
   const started = new Date();
   log(
     `sync bench: ${params.clients} clients, ${params.boards} boards, ${params.rate} updates/s, ` +
-      `${params.warmupS} s warm-up + ${params.durationS} s measured`,
+      `${params.warmupS} s warm-up + ${params.durationS} s measured, ${roundCount} round(s)`,
   );
-  const results: TargetResult[] = [];
-  if (only !== 'reference') results.push(await benchHuddle(params));
-  if (only !== 'huddle') results.push(await benchReference(params));
+  const rounds: TargetResult[][] = [];
+  for (let round = 1; round <= roundCount; round++) {
+    // Alternate which server goes first, so neither always meets a warmer or busier machine.
+    const order: Target[] = round % 2 ? ['huddle', 'reference'] : ['reference', 'huddle'];
+    const results: TargetResult[] = [];
+    for (const target of order) {
+      if (only && only !== target) continue;
+      log(`round ${round} of ${roundCount}`);
+      results.push(target === 'huddle' ? await benchHuddle(params) : await benchReference(params));
+    }
+    results.sort((a, b) => a.target.localeCompare(b.target));
+    rounds.push(results);
+    process.stdout.write(`\nround ${round}\n${table(results)}\n`);
+  }
+  if (roundCount > 1) process.stdout.write(`\nsummary over ${roundCount} rounds\n${summary(rounds)}\n`);
+  process.stdout.write('\n');
 
-  process.stdout.write(`\n${table(results)}\n\n`);
   const cpus = os.cpus();
   const report = {
     benchmark: 'sync',
     startedAt: started.toISOString(),
     durationS: Number(((Date.now() - started.getTime()) / 1000).toFixed(1)),
-    parameters: params,
+    parameters: { ...params, rounds: roundCount },
     machine: {
       cpuModel: cpus[0]?.model ?? 'unknown',
       cores: cpus.length,
@@ -254,21 +315,26 @@ async function main(): Promise<number> {
       'Latency: time of write (performance.now in the bench process) to observe on each remote client on the same ' +
       'board, for writes sent during the measure phase. CPU: % of one core averaged over the measure phase. ' +
       'All clients, the bench and the server share the same machine; "other processes CPU" is what anything else ' +
-      'on the machine used meanwhile (it skews latency when high). maxLatencyBySecondMs shows when spikes happened.',
-    results,
+      'on the machine used meanwhile (it skews latency when high). maxLatencyBySecondMs shows when spikes happened. ' +
+      'Rounds alternate which server goes first; single-round tail latency varies a lot on a 2-core machine, so ' +
+      'compare medians over rounds.',
+    rounds,
   };
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`wrote ${path.relative(process.cwd(), out)}`);
 
-  const huddle = results.find((r) => r.target === 'huddle');
-  if (
-    huddle &&
-    (huddle.load.deliveries.lost > 0 ||
-      huddle.load.divergedClients > 0 ||
-      huddle.load.freshClientMissingKeys > 0 ||
-      (huddle.persistence?.restartedMissingKeys ?? 0) > 0)
-  ) {
+  const lost = rounds
+    .flat()
+    .filter((r) => r.target === 'huddle')
+    .some(
+      (r) =>
+        r.load.deliveries.lost > 0 ||
+        r.load.divergedClients > 0 ||
+        r.load.freshClientMissingKeys > 0 ||
+        (r.persistence?.restartedMissingKeys ?? 0) > 0,
+    );
+  if (lost) {
     log('Huddle lost updates');
     return 1;
   }

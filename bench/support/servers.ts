@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -80,7 +80,21 @@ async function spawnListening(
   env: Record<string, string | undefined>,
   listening: (msg: string) => boolean,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // For diagnosis: BENCH_SERVER_NODE_ARGS adds Node flags (say --trace-gc) to both servers, and
+  // BENCH_SERVER_LOG_DIR keeps each server's whole output in <dir>/<name>.log.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logDir = process.env.BENCH_SERVER_LOG_DIR;
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const log = createWriteStream(path.join(logDir, `${name.replace(/\W+/g, '-')}.log`), { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   const exited = new Promise<number | string | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );

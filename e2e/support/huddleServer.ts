@@ -1,11 +1,13 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
+import {
+  launchServerProcess,
+  repoRoot,
+  type ServerProcess,
+} from '../../server/test/support/serverProcess.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/test/support/testDatabase.ts';
 import type { BoardSummary } from '../../shared/api.ts';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../..');
-const STOP_TIMEOUT_MS = 10_000;
+export { repoRoot };
 
 export interface HuddleServer {
   url: string;
@@ -22,42 +24,18 @@ export interface HuddleServer {
  */
 export async function startHuddleServer(): Promise<HuddleServer> {
   const database = await createTestDatabase();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      CLIENT_DIR: path.join(repoRoot, 'dist/client'),
-      DATABASE_URL: database.databaseUrl ?? '',
-      ...(database.dataDir ? { DATA_DIR: database.dataDir } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const output: string[] = [];
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-
-  let port: number;
+  let server: ServerProcess;
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        output.push(line);
-        try {
-          const entry = JSON.parse(line) as { port?: number; msg?: string };
-          if (entry.port && entry.msg?.startsWith('Huddle is listening')) resolve(entry.port);
-        } catch {
-          // not a JSON log line
-        }
-      });
-      void exited.then(() => reject(new Error(`the server exited before listening:\n${output.join('\n')}`)));
+    server = await launchServerProcess({
+      CLIENT_DIR: path.join(repoRoot, 'dist/client'),
+      DATABASE_URL: database.databaseUrl,
+      DATA_DIR: database.dataDir ?? undefined,
     });
   } catch (error) {
     await database.drop();
     throw error;
   }
-  const url = `http://127.0.0.1:${port}`;
+  const { url } = server;
 
   return {
     url,
@@ -72,12 +50,7 @@ export async function startHuddleServer(): Promise<HuddleServer> {
       return (await response.json()) as BoardSummary;
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }
+      await server.stop('SIGTERM');
       await database.drop();
     },
   };

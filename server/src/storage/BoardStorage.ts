@@ -5,7 +5,10 @@
 export interface BoardStorage {
   /** Everything stored for the board, as one Yjs update; `null` when nothing is stored yet. */
   load(boardId: string): Promise<Uint8Array | null>;
-  /** Adds an update to the board's log; resolves once it is durable (group commit). */
+  /**
+   * Adds an update to the board's log; resolves once it is durable (group commit). Logs and rejects
+   * if the database refuses it; a caller need not wait for or handle the result.
+   */
   append(boardId: string, update: Uint8Array): Promise<void>;
   /** Folds the board's update log into its snapshot, in one transaction. */
   compact(boardId: string): Promise<void>;

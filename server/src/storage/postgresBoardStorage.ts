@@ -6,14 +6,27 @@ import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import type { BoardStorage } from './BoardStorage.ts';
 
-interface Waiter {
-  resolve: () => void;
+/**
+ * One board's updates in one batch. Every append to it shares one promise (not one per update):
+ * group commit makes them durable together, and a busy board costs no allocation per update.
+ */
+interface PendingBoard {
+  updates: Uint8Array[];
+  written: Promise<void>;
+  resolve: (value: void | Promise<void>) => void;
   reject: (error: Error) => void;
 }
 
-interface PendingBoard {
-  updates: Uint8Array[];
-  waiters: Waiter[];
+function pendingBoard(): PendingBoard {
+  let resolve!: PendingBoard['resolve'];
+  let reject!: PendingBoard['reject'];
+  const written = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A refusal is logged here; callers that do not wait for durability must not see it as unhandled.
+  written.catch(() => undefined);
+  return { updates: [], written, resolve, reject };
 }
 
 /** Postgres (or PGlite) codes for errors a retry cannot fix: integrity constraint violations. */
@@ -69,16 +82,14 @@ export class PostgresBoardStorage implements BoardStorage {
   }
 
   append(boardId: string, update: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let entry = this.#pending.get(boardId);
-      if (!entry) {
-        entry = { updates: [], waiters: [] };
-        this.#pending.set(boardId, entry);
-      }
-      entry.updates.push(update);
-      entry.waiters.push({ resolve, reject });
-      this.#schedule(this.config.flushIntervalMs);
-    });
+    let entry = this.#pending.get(boardId);
+    if (!entry) {
+      entry = pendingBoard();
+      this.#pending.set(boardId, entry);
+    }
+    entry.updates.push(update);
+    this.#schedule(this.config.flushIntervalMs);
+    return entry.written;
   }
 
   async flush(): Promise<void> {
@@ -196,8 +207,7 @@ export class PostgresBoardStorage implements BoardStorage {
           { err: error, boardId, updates: entry.updates.length },
           'board update refused by the database',
         );
-        const failure = error instanceof Error ? error : new Error(String(error));
-        for (const waiter of entry.waiters) waiter.reject(failure);
+        entry.reject(error instanceof Error ? error : new Error(String(error)));
         return;
       }
       if (batch.size > 1 && PERMANENT_SQLSTATE.test(sqlState(error) ?? '')) {
@@ -215,7 +225,7 @@ export class PostgresBoardStorage implements BoardStorage {
         const earlier = batch.get(boardId);
         if (earlier) {
           earlier.updates.push(...entry.updates);
-          earlier.waiters.push(...entry.waiters);
+          entry.resolve(earlier.written);
         } else batch.set(boardId, entry);
       }
       this.#pending = batch;
@@ -223,7 +233,7 @@ export class PostgresBoardStorage implements BoardStorage {
   }
 
   #written(boardId: string, entry: PendingBoard): void {
-    for (const waiter of entry.waiters) waiter.resolve();
+    entry.resolve();
     const rowsInLog = this.#logRows.get(boardId);
     if (rowsInLog === undefined) return;
     this.#logRows.set(boardId, rowsInLog + 1);

@@ -5,7 +5,6 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { MessageType } from '../../../shared/syncProtocol.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
-import type { Logger } from '../log.ts';
 import { STORAGE_ORIGIN, isTransactionOrigin, type TransactionOrigin } from './origin.ts';
 
 /** What a room needs from a connection: the transport stays outside. */
@@ -41,7 +40,6 @@ export class Room {
   constructor(
     readonly boardId: string,
     private readonly storage: BoardStorage,
-    private readonly log: Logger,
   ) {
     // The server is not a participant; it has no awareness state of its own.
     this.awareness.setLocalState(null);
@@ -181,10 +179,8 @@ export class Room {
     for (const connection of this.#connections.keys()) {
       if (connection.origin !== origin) connection.send(message);
     }
-    // Durability is the storage's to track (its flush waits for every append); here only a refusal is logged.
-    this.storage.append(this.boardId, update).catch((err: unknown) => {
-      this.log.error({ err, boardId: this.boardId }, 'board update was not stored');
-    });
+    // Durability is the storage's to track (its flush waits for every append, and it logs a refusal).
+    void this.storage.append(this.boardId, update);
   };
 
   #onAwarenessUpdate = (

@@ -147,7 +147,7 @@ export class SyncServer {
       // A board being unloaded is loaded afresh once its state is safely stored.
       await existing.unloading.catch(() => undefined);
     }
-    const room = new Room(boardId, this.storage, this.log);
+    const room = new Room(boardId, this.storage);
     const entry: RoomEntry = { room, ready: room.load(), idleTimer: null, unloading: null };
     this.#rooms.set(boardId, entry);
     try {
