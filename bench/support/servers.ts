@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
+import { createTestDatabase } from '../../server/test/support/testDatabase.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -21,39 +20,21 @@ export interface BenchDatabase {
  * otherwise a fresh temporary folder for embedded PGlite.
  */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'huddle-bench-'));
+  const db = await createTestDatabase({ prefix: 'huddle_bench' });
+  if (db.kind === 'pglite') {
     return {
-      kind: 'pglite',
-      description: `PGlite in ${dataDir}`,
-      env: { DATA_DIR: dataDir },
-      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+      kind: db.kind,
+      description: `PGlite in ${db.dataDir}`,
+      env: { DATA_DIR: db.dataDir! },
+      drop: db.drop,
     };
   }
-  const name = `huddle_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
+  const url = new URL(db.databaseUrl!);
   return {
-    kind: 'postgres',
+    kind: db.kind,
     description: `Postgres ${url.host}${url.pathname}`,
-    env: { DATABASE_URL: url.toString() },
-    drop: async () => {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
+    env: { DATABASE_URL: db.databaseUrl! },
+    drop: db.drop,
   };
 }
 

@@ -16,12 +16,13 @@ export interface TestDatabase {
  * see each other's boards) and drops it afterwards. Without it, a fresh PGlite data folder.
  */
 export async function createTestDatabase(
-  options: { kind?: 'postgres' | 'pglite' } = {},
+  options: { kind?: 'postgres' | 'pglite'; prefix?: string } = {},
 ): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL;
   const kind = options.kind ?? (baseUrl ? 'postgres' : 'pglite');
+  const prefix = options.prefix ?? 'huddle_test';
   if (kind === 'pglite') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'huddle-test-'));
+    const dataDir = mkdtempSync(path.join(tmpdir(), `${prefix.replace(/_/g, '-')}-`));
     return {
       kind,
       databaseUrl: undefined,
@@ -30,7 +31,7 @@ export async function createTestDatabase(
     };
   }
   if (!baseUrl) throw new Error('a Postgres test database needs DATABASE_URL');
-  const name = `huddle_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
