@@ -53,14 +53,19 @@ export const useBoardsStore = defineStore('boards', () => {
     }
   }
 
-  /** Starts listening for new boards; loads the list on connect (and if the socket cannot connect). */
+  /**
+   * Starts listening for new boards. The list is loaded on every connect; if the socket cannot
+   * connect at first, it is loaded once over REST anyway, so the page is never left empty.
+   */
   function start(): void {
     if (socket) return;
     const current: AppSocket = io({ path: SOCKET_IO_PATH });
     socket = current;
     current.on('connect', () => void refresh());
+    current.on('connect_error', () => {
+      if (loadState.value === 'loading' && !announcedDuringFetch) void refresh();
+    });
     current.on('board:created', upsert);
-    void refresh();
   }
 
   function stop(): void {
