@@ -1,5 +1,8 @@
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { BoardDocument } from '../../shared/board/boardDoc.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { MessageType } from '../../shared/syncProtocol.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
@@ -173,4 +176,39 @@ describe('Yjs sync server', () => {
     await expect.poll(names, { timeout: 5_000 }).not.toContain('Silent Sam');
     expect(server.sync.connectionCount).toBe(1);
   });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'keeps serving and storing edits after Postgres ends all its connections',
+    async () => {
+      const db = await testDb();
+      const server = await startTestServer({ db });
+      const boardId = await newBoard(server.url);
+      const writer = connectClient(server.url, boardId);
+      await writer.synced();
+
+      // As a Postgres restart or failover would: every connection the server holds is ended.
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [new URL(db.databaseUrl!).pathname.slice(1)],
+        );
+        expect(rows.length).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+
+      writer.board.addAction(anAction('Agreed after the database restarted'), 'Nurse');
+      await expect
+        .poll(async () => {
+          await server.sync.flush();
+          const stored = new Y.Doc();
+          Y.applyUpdate(stored, (await server.storage.load(boardId)) ?? new Uint8Array([0, 0]));
+          return new BoardDocument(stored).readActions().map((r) => r.ok && r.value.title);
+        })
+        .toEqual(['Agreed after the database restarted']);
+      expect((await fetch(`${server.url}/api/boards/${boardId}`)).status).toBe(200);
+    },
+  );
 });

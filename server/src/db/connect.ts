@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
+import type { Logger } from '../log.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -19,6 +20,7 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; `null` keeps PGlite in memory. */
   dataDir?: string | null;
+  log: Logger;
 }
 
 /** Opens Postgres (when a URL is given) or embedded PGlite, and brings its schema up to date. */
@@ -28,6 +30,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (options.databaseUrl) {
     kind = 'postgres';
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle pooled connection can be ended by Postgres (a restart, a failover, an administrator).
+    // The pool drops it and opens a new one when needed; unhandled, the error would stop the server.
+    pool.on('error', (err) =>
+      options.log.warn({ err }, 'an idle database connection was closed by the server'),
+    );
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     kind = 'pglite';

@@ -57,7 +57,7 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
 
     beforeEach(async () => {
       testDb = await createTestDatabase({ kind });
-      handle = await openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir });
+      handle = await openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir, log });
       expect(handle.kind).toBe(kind);
     });
 
