@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { BoardAccess } from './auth.ts';
 
 /** `GET /healthz` */
 export interface HealthResponse {
@@ -37,21 +37,15 @@ export interface Organisation {
   kind: OrganisationKind;
 }
 
-/** `GET /api/boards` item, `GET /api/boards/:id`, and the `board:created` event payload. */
+/** `GET /api/boards` item (the boards the caller can open), `GET /api/boards/:id`, and `board:created`. */
 export interface BoardSummary {
   id: string;
   name: string;
   createdAt: string;
+  /** What the caller may do on it. */
+  access: BoardAccess;
+  /** The teams that own it. */
+  teams: { id: string; name: string }[];
 }
 
 export const BOARD_NAME_MAX = 120;
-
-/** `POST /api/boards` body. */
-export const createBoardRequest = z.object({
-  name: z
-    .string({ error: 'Give the board a name' })
-    .trim()
-    .min(1, 'Give the board a name')
-    .max(BOARD_NAME_MAX, `Keep the board name to ${BOARD_NAME_MAX} characters or fewer`),
-});
-export type CreateBoardRequest = z.infer<typeof createBoardRequest>;

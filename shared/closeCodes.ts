@@ -10,8 +10,17 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** A frame could not be decoded as a y-websocket protocol message. Permanent: retrying sends it again. */
   MalformedMessage: 4400,
+  /** The session behind the connection ended (signed out, expired, deactivated). Permanent: sign in again. */
+  SessionEnded: 4401,
+  /** The user no longer has access to this board. Permanent. */
+  AccessRevoked: 4403,
   /** The board failed to load from storage. Transient: the client reconnects and tries again. */
   BoardUnavailable: 4503,
+  /**
+   * The user's access to this board changed (for example from member to viewer). The client reconnects
+   * and gets a connection with the new access; it should fetch the board's access again.
+   */
+  AccessChanged: 4100,
 } as const;
 
 export type CloseCodeName = keyof typeof CloseCode;

@@ -1,15 +1,32 @@
+import type { BoardAccess } from './auth.ts';
 import type { BoardSummary } from './api.ts';
+
+/** Why the server ended a socket's session; the browser shows the sign-in page with this reason. */
+export type SessionEndReason = 'signed-out' | 'expired' | 'deactivated' | 'password-changed';
 
 /** Events the server sends to browsers over socket.io. */
 export interface ServerToClientEvents {
-  /** A board was created; every open board list adds it without a reload. */
+  /** A board the user can open was created; open board lists add it without a reload. */
   'board:created': (board: BoardSummary) => void;
+  /** The user's access changed (teams, roles, boards): fetch the board list and board access again. */
+  'access:changed': () => void;
+  /** The session behind this socket has ended; the socket is disconnected right after. */
+  'session:ended': (reason: SessionEndReason) => void;
 }
 
-/**
- * Events browsers send to the server over socket.io. None yet: the board list is read over REST
- * (again on every reconnect, so nothing announced while disconnected is missed).
- */
-export type ClientToServerEvents = Record<string, never>;
+/** The answer to `board:join`. */
+export type BoardJoinResult =
+  | { ok: true; access: BoardAccess }
+  | { ok: false; status: 403 | 404; error: string };
+
+/** Events browsers send to the server over socket.io. */
+export interface ClientToServerEvents {
+  /** Join a board's room (for events about that board). Needs access to the board. */
+  'board:join': (boardId: string, ack: (result: BoardJoinResult) => void) => void;
+  'board:leave': (boardId: string) => void;
+}
 
 export const SOCKET_IO_PATH = '/socket.io';
+
+/** The `connect_error` message when the socket.io handshake has no valid session. */
+export const SOCKET_UNAUTHORISED = 'unauthorised';

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import BoardView from './views/BoardView.vue';
 import BoardsView from './views/BoardsView.vue';
 import NotFoundView from './views/NotFoundView.vue';
+import { adminRoutes } from './adminRoutes.ts';
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -14,6 +15,7 @@ export const router = createRouter({
       props: true,
       meta: { title: 'Board' },
     },
+    ...adminRoutes,
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { OrganisationKind } from '../../../shared/api.ts';
+import type { AuditEvent, AuditValue } from '../../../shared/audit.ts';
+import type { GlobalRole, TeamRole } from '../../../shared/auth.ts';
 
 /**
  * Every table, declared once. Migrations create them and queries are typed by them.
@@ -9,6 +11,15 @@ export interface Database {
   boards: BoardsTable;
   board_updates: BoardUpdatesTable;
   board_snapshots: BoardSnapshotsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_memberships: TeamMembershipsTable;
+  board_teams: BoardTeamsTable;
+  manager_teams: ManagerTeamsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  oidc_logins: OidcLoginsTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface OrganisationsTable {
@@ -41,3 +52,90 @@ export interface BoardSnapshotsTable {
 
 export type BoardRow = Selectable<BoardsTable>;
 export type NewOrganisation = Insertable<OrganisationsTable>;
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  /** Always lower case. */
+  email: string;
+  profession: string;
+  organisation_id: string | null;
+  role: GlobalRole | null;
+  active: Generated<boolean>;
+  /** argon2id; `null` for people who only sign in through single sign-on. */
+  password_hash: string | null;
+  must_change_password: Generated<boolean>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface TeamMembershipsTable {
+  team_id: string;
+  user_id: string;
+  role: TeamRole;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** A board belongs to one or more teams. */
+export interface BoardTeamsTable {
+  board_id: string;
+  team_id: string;
+}
+
+/** The teams whose boards a manager sees, read-only. */
+export interface ManagerTeamsTable {
+  user_id: string;
+  team_id: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the token in the cookie. */
+  id: string;
+  user_id: string;
+  created_at: ColumnType<Date, never, never>;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  /** The absolute end of the session, however active it is. */
+  expires_at: Date;
+  address: string | null;
+  user_agent: string | null;
+}
+
+/** Failed sign-ins counted per account (`account:<email>`) and per address (`address:<ip>`). */
+export interface SignInFailuresTable {
+  key: string;
+  failures: number;
+  window_started_at: Date;
+}
+
+/** A single sign-on in progress, between the redirect to the provider and its callback. */
+export interface OidcLoginsTable {
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** Append-only (a trigger refuses update, delete and truncate). */
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | undefined, never>;
+  event: AuditEvent;
+  board_id: string;
+  user_id: string | null;
+  user_name: string | null;
+  record_type: string | null;
+  record_id: string | null;
+  field: string | null;
+  before: ColumnType<AuditValue, string | null, never>;
+  after: ColumnType<AuditValue, string | null, never>;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewAuditEvent = Insertable<AuditEventsTable>;

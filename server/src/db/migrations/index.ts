@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_boards.ts';
+import * as m0002 from './0002_access.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
   '0001_boards': m0001,
+  '0002_access': m0002,
 };

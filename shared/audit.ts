@@ -1,0 +1,47 @@
+/**
+ * The audit trail: one append-only row per field the server changed on a board, and one per board
+ * opened. Rows are derived on the server from the applied Yjs transaction; nothing edits or deletes them.
+ */
+
+/** What happened. `change` rows name a record and field; `open` rows only a board and a user. */
+export const AUDIT_EVENTS = ['change', 'open'] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+/** A JSON value as it was in the board document; `null` when the field or record did not exist. */
+export type AuditValue = string | number | boolean | null | AuditValue[] | { [key: string]: AuditValue };
+
+/** One row as the History panel and the export show it. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  event: AuditEvent;
+  boardId: string;
+  /** `null` for changes the server made itself (seeding, a pathway template). */
+  user: { id: string; name: string } | null;
+  /** The collection in the board document (`actions`, `people`, ...). */
+  recordType: string | null;
+  recordId: string | null;
+  field: string | null;
+  before: AuditValue;
+  after: AuditValue;
+}
+
+/** `GET /api/boards/:id/history?recordType=actions&recordId=...`: newest first. */
+export interface RecordHistoryQuery {
+  recordType: string;
+  recordId: string;
+}
+
+/** The columns of the CSV export, in order. */
+export const AUDIT_CSV_COLUMNS = [
+  'at',
+  'event',
+  'board_id',
+  'user_id',
+  'user_name',
+  'record_type',
+  'record_id',
+  'field',
+  'before',
+  'after',
+] as const;
