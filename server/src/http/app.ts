@@ -2,19 +2,30 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { createBoardRequest, type ApiError, type HealthResponse } from '../../../shared/api.ts';
+import type { ApiError, HealthResponse } from '../../../shared/api.ts';
 import type { DatabaseKind } from '../db/connect.ts';
-import type { BoardsRepository } from '../boards/boardsRepository.ts';
 import type { Logger } from '../log.ts';
-import type { BoardSummary } from '../../../shared/api.ts';
+import { registerAuthHooks } from './auth.ts';
+import { registerAuthRoutes } from './authRoutes.ts';
+import { registerAdminRoutes } from './adminRoutes.ts';
+import { registerBoardRoutes } from './boardRoutes.ts';
+import { registerHistoryRoutes } from './historyRoutes.ts';
+import type { RouteDeps } from './deps.ts';
+import { HttpError } from './errors.ts';
 
 export interface HttpAppOptions {
   logger: Logger;
   dbKind: DatabaseKind;
-  boards: BoardsRepository;
+  deps: RouteDeps;
   clientDir: string;
-  /** Tells open browsers about a new board. */
-  onBoardCreated(board: BoardSummary): void;
+  /** Origins besides the request's own host that may make state-changing calls. */
+  allowedOrigins: readonly string[];
+  /** Trust X-Forwarded-* from a reverse proxy (for the client's address and https). */
+  trustProxy: boolean;
+  /** Label of the single sign-on button, when OIDC is configured. */
+  oidcLabel: string | null;
+  /** Registers the single sign-on routes, when OIDC is configured. */
+  registerOidc?(app: FastifyInstance): void;
   /** Whether the server is ready to answer (database open and migrated). */
   isReady(): boolean;
 }
@@ -25,12 +36,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    trustProxy: options.trustProxy,
   });
+  // JSON only: a cross-site HTML form can send text/plain without a preflight, so it is not accepted.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const body: ApiError = { error: status >= 500 ? 'Something went wrong on the server' : error.message };
+    if (error instanceof HttpError && error.issues) body.issues = error.issues;
     return reply.status(status).send(body);
   });
 
@@ -39,31 +54,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     return reply.status(body.ok ? 200 : 503).send(body);
   });
 
-  app.get('/api/boards', async () => options.boards.list());
-
-  app.get<{ Params: { id: string } }>('/api/boards/:id', async (request, reply) => {
-    const board = await options.boards.get(request.params.id);
-    if (!board) return reply.status(404).send({ error: 'There is no board with that id' } satisfies ApiError);
-    return board;
+  registerAuthHooks(app, {
+    sessions: options.deps.sessions,
+    policy: options.deps.policy,
+    allowedOrigins: options.allowedOrigins,
   });
+  registerAuthRoutes(app, options.deps, { oidcLabel: options.oidcLabel });
+  options.registerOidc?.(app);
+  registerBoardRoutes(app, options.deps);
+  registerHistoryRoutes(app, options.deps);
+  registerAdminRoutes(app, options.deps);
 
-  app.post('/api/boards', async (request, reply) => {
-    const parsed = createBoardRequest.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const body: ApiError = {
-        error: parsed.error.issues[0]?.message ?? 'The request was not valid',
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      };
-      return reply.status(400).send(body);
-    }
-    const board = await options.boards.create(parsed.data.name);
-    options.onBoardCreated(board);
-    return reply.status(201).send(board);
-  });
-
-  app.get('/api/organisations', async () => options.boards.listOrganisations());
-
-  app.all('/api/*', async (_request, reply) =>
+  app.all('/api/*', { config: { auth: 'public' } }, async (_request, reply) =>
     reply.status(404).send({ error: 'No such API endpoint' } satisfies ApiError),
   );
 

@@ -1,0 +1,13 @@
+import type { GlobalRole } from '../../../shared/auth.ts';
+
+/** The signed-in user behind a request or a socket, as their session found them. */
+export interface Principal {
+  sessionId: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: GlobalRole | null;
+  organisationId: string | null;
+  organisationName: string | null;
+  mustChangePassword: boolean;
+}

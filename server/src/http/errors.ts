@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { ApiError } from '../../../shared/api.ts';
+import type { Refusal } from '../access/AccessPolicy.ts';
+
+/** An error answered as `ApiError` JSON with this status. Thrown from handlers and hooks. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly issues?: ApiError['issues'],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  static from(refusal: Refusal): HttpError {
+    return new HttpError(refusal.status, refusal.message);
+  }
+}
+
+/** Parses a request body or query with a shared validator; a 400 with every field's problem otherwise. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  throw new HttpError(
+    400,
+    parsed.error.issues[0]?.message ?? 'The request was not valid',
+    parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
+}
