@@ -3,6 +3,8 @@ import './styles.css';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
-import { router } from './router.ts';
+import { installSessionGuard, router } from './router.ts';
 
-createApp(App).use(createPinia()).use(router).mount('#app');
+const app = createApp(App).use(createPinia());
+installSessionGuard(router);
+app.use(router).mount('#app');

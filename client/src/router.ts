@@ -1,8 +1,21 @@
-import { createRouter, createWebHistory } from 'vue-router';
+import './routeMeta.ts';
+import { nextTick, watch } from 'vue';
+import { createRouter, createWebHistory, type Router } from 'vue-router';
 import BoardView from './views/BoardView.vue';
 import BoardsView from './views/BoardsView.vue';
+import ChangePasswordView from './views/ChangePasswordView.vue';
+import NoAccessView from './views/NoAccessView.vue';
 import NotFoundView from './views/NotFoundView.vue';
+import SignInView from './views/SignInView.vue';
 import { adminRoutes } from './adminRoutes.ts';
+import {
+  CHANGE_PASSWORD_ROUTE,
+  NO_ACCESS_ROUTE,
+  SIGN_IN_ROUTE,
+  routeDecision,
+  signInLocation,
+} from './lib/routeAccess.ts';
+import { useSessionStore } from './stores/session.ts';
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -15,6 +28,24 @@ export const router = createRouter({
       props: true,
       meta: { title: 'Board' },
     },
+    {
+      path: '/sign-in',
+      name: SIGN_IN_ROUTE,
+      component: SignInView,
+      meta: { title: 'Sign in', public: true },
+    },
+    {
+      path: '/change-password',
+      name: CHANGE_PASSWORD_ROUTE,
+      component: ChangePasswordView,
+      meta: { title: 'Change your password' },
+    },
+    {
+      path: '/no-access',
+      name: NO_ACCESS_ROUTE,
+      component: NoAccessView,
+      meta: { title: 'You do not have access to this page' },
+    },
     ...adminRoutes,
     {
       path: '/:pathMatch(.*)*',
@@ -25,7 +56,36 @@ export const router = createRouter({
   ],
 });
 
-router.afterEach((to) => {
+router.afterEach((to, from) => {
   const title = typeof to.meta.title === 'string' ? to.meta.title : undefined;
   document.title = title ? `${title} - Huddle` : 'Huddle';
+  // A new page moves focus to the main content, as a full page load would, unless the page
+  // itself moved it there (an error summary, a form field).
+  if (from.matched.length && to.path !== from.path) {
+    void nextTick(() => {
+      const main = document.getElementById('maincontent');
+      const active = document.activeElement;
+      if (main && (!active || active === document.body || !main.contains(active))) main.focus();
+    });
+  }
 });
+
+/**
+ * Checks every navigation against the session (loaded once, before the first page), and leaves a
+ * page that needs a session as soon as the session ends.
+ */
+export function installSessionGuard(target: Router): void {
+  const session = useSessionStore();
+  target.beforeEach(async (to) => {
+    await session.load();
+    return routeDecision(to, session.user);
+  });
+  watch(
+    () => session.state,
+    (state) => {
+      const current = target.currentRoute.value;
+      if (state !== 'signed-out' || current.meta.public || !current.matched.length) return;
+      void target.replace(signInLocation(session.endedByUser ? undefined : current.fullPath));
+    },
+  );
+}

@@ -1,18 +1,33 @@
-import type { BoardSummary, CreateBoardRequest, Organisation } from '../../../shared/api.ts';
-import { requestJson } from './http.ts';
+import type { BoardSummary, Organisation } from '../../../shared/api.ts';
+import type { CreateBoardRequest, TeamSummary } from '../../../shared/admin.ts';
+import type { AuditEntry, RecordHistoryQuery } from '../../../shared/audit.ts';
+import { jsonBody, requestJson } from './http.ts';
+
+const boardPath = (id: string): string => `/api/boards/${encodeURIComponent(id)}`;
 
 export function listBoards(): Promise<BoardSummary[]> {
   return requestJson<BoardSummary[]>('/api/boards');
 }
 
 export function getBoard(id: string): Promise<BoardSummary> {
-  return requestJson<BoardSummary>(`/api/boards/${encodeURIComponent(id)}`);
+  return requestJson<BoardSummary>(boardPath(id));
 }
 
 export function createBoard(request: CreateBoardRequest): Promise<BoardSummary> {
-  return requestJson<BoardSummary>('/api/boards', { method: 'POST', body: JSON.stringify(request) });
+  return requestJson<BoardSummary>('/api/boards', { method: 'POST', ...jsonBody(request) });
+}
+
+/** Who changed what on one record of a board, newest first. */
+export function getRecordHistory(boardId: string, query: RecordHistoryQuery): Promise<AuditEntry[]> {
+  const search = new URLSearchParams({ recordType: query.recordType, recordId: query.recordId });
+  return requestJson<AuditEntry[]>(`${boardPath(boardId)}/history?${search}`);
 }
 
 export function listOrganisations(): Promise<Organisation[]> {
   return requestJson<Organisation[]>('/api/organisations');
+}
+
+/** The caller's teams (every team for admins), with whether they can manage each. */
+export function listTeams(): Promise<TeamSummary[]> {
+  return requestJson<TeamSummary[]>('/api/teams');
 }

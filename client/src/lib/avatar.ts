@@ -10,8 +10,11 @@ export const AVATAR_COLOURS = [
   '#003087',
 ];
 
-export function randomAvatarColour(): string {
-  return AVATAR_COLOURS[Math.floor(Math.random() * AVATAR_COLOURS.length)] ?? '#005eb8';
+/** The same colour for the same person on every device: picked from the palette by their id. */
+export function avatarColourFor(id: string): string {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return AVATAR_COLOURS[hash % AVATAR_COLOURS.length] ?? '#005eb8';
 }
 
 /** "Dr Amira Shah" -> "AS"; "priya" -> "P". Titles such as Dr are skipped. */

@@ -1,54 +1,41 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+import type { BoardSummary } from '../../../shared/api.ts';
+import type { AuditEntry } from '../../../shared/audit.ts';
 import type { Action, ActionInput, ActionPatch } from '../../../shared/board/action.ts';
 import type { Person } from '../../../shared/board/person.ts';
 import type { RecordRead } from '../../../shared/board/record.ts';
-import { YJS_PATH } from '../../../shared/syncProtocol.ts';
-import { safeColour } from '../lib/avatar.ts';
-import { useIdentityStore } from './identity.ts';
+import { CloseCode } from '../../../shared/closeCodes.ts';
+import type { BoardJoinResult } from '../../../shared/events.ts';
+import { getBoard, getRecordHistory } from '../api/boardsApi.ts';
+import { ApiRequestError } from '../api/http.ts';
+import { openBoardSync, type BoardSync, type ConnectionState, type Peer } from '../lib/boardSync.ts';
+import { useRealtimeStore } from './realtime.ts';
+import { useSessionStore } from './session.ts';
 
-export type ConnectionState = 'connecting' | 'live' | 'offline';
+export type { ConnectionState, Peer };
 
-/** Someone else with this board open. */
-export interface Peer {
-  clientId: number;
-  name: string;
-  colour: string;
-}
+/** Where opening a board got to: its summary is fetched first, then its document is opened. */
+export type BoardLoadState = 'loading' | 'ready' | 'not-found' | 'no-access' | 'error';
 
-interface Session {
-  boardId: string;
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-  board: BoardDocument;
-  dispose(): void;
-}
-
-/** Marks this browser's own transactions. */
-const LOCAL_ORIGIN = { source: 'browser' } as const;
-
-function wsOrigin(): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
-}
-
-function readPeer(clientId: number, state: Record<string, unknown>): Peer | null {
-  const user = state.user as { name?: unknown; colour?: unknown } | undefined;
-  if (!user || typeof user.name !== 'string' || !user.name.trim()) return null;
-  return { clientId, name: user.name.trim().slice(0, 120), colour: safeColour(user.colour) };
-}
+/** After this many refused connection attempts in a row, ask the REST API why. */
+const REFUSALS_BEFORE_CHECK = 2;
+const MIN_CHECK_INTERVAL_MS = 15_000;
 
 /**
- * One open board: its Yjs document synced over y-websocket, read through the typed accessors in
- * shared/board. Components read `actions`, `people`, `connection` and `peers` and call the methods;
- * they never see Y types. Nothing is written before the first sync, so an empty local document can
- * never overwrite the stored board.
+ * One open board. `load` asks the server whether the user may open it (`GET /api/boards/:id`) and
+ * only then opens its Yjs document (lib/boardSync.ts). Components read `actions`, `people`,
+ * `connection`, `peers` and `readOnly` and call the methods; they never see Y types. Nothing is
+ * written before the first sync, so an empty local document can never overwrite the stored board.
  */
 export const useBoardStore = defineStore('board', () => {
-  const identity = useIdentityStore();
+  const session = useSessionStore();
+  const realtime = useRealtimeStore();
+
   const boardId = ref<string | null>(null);
+  const summary = ref<BoardSummary | null>(null);
+  const loadState = ref<BoardLoadState>('loading');
+  const loadError = ref('');
   const actions = shallowRef<RecordRead<Action>[]>([]);
   const people = shallowRef<RecordRead<Person>[]>([]);
   const connection = ref<ConnectionState>('connecting');
@@ -57,122 +44,170 @@ export const useBoardStore = defineStore('board', () => {
   /** Set when the server closed the connection for good (e.g. a malformed message). */
   const closedReason = ref('');
   const peers = ref<Peer[]>([]);
-  let session: Session | null = null;
+  let sync: BoardSync | null = null;
+  let leaveRoom: (() => void) | null = null;
+  let refusals = 0;
+  let lastCheck = 0;
 
+  const access = computed(() => summary.value?.access ?? 'view');
+  /** Viewers, managers and admins outside the owning teams see the board live but change nothing. */
+  const readOnly = computed(() => access.value !== 'edit');
   const validPeople = computed(() => people.value.flatMap((p) => (p.ok ? [p.value] : [])));
 
-  function open(id: string): void {
-    if (session?.boardId === id) return;
-    close();
-    boardId.value = id;
-    const doc = new Y.Doc();
-    const board = new BoardDocument(doc, LOCAL_ORIGIN);
-    const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, id, doc, { disableBc: false });
-    let connected = false;
-    /** After a connection closes (or fails to open) the board is offline until it syncs again. */
-    let attempted = false;
-
-    const read = (): void => {
-      actions.value = board.readActions();
-      people.value = board.readPeople();
-    };
-    const updateConnection = (): void => {
-      if (connected && provider.synced) connection.value = 'live';
-      else connection.value = attempted || closedReason.value ? 'offline' : 'connecting';
-    };
-    const onStatus = ({ status }: { status: string }): void => {
-      connected = status === 'connected';
-      updateConnection();
-    };
-    const onSync = (synced: boolean): void => {
-      if (synced) {
-        hasSynced.value = true;
-        closedReason.value = '';
-        read();
-      }
-      updateConnection();
-    };
-    const onConnectionClose = (): void => {
-      attempted = true;
-      connected = false;
-      updateConnection();
-    };
-    const onClosed = ({ reason }: { code: number; reason: string }): void => {
-      closedReason.value = reason || 'The server closed the connection to this board';
-      updateConnection();
-    };
-    const onAwareness = (): void => {
-      const list: Peer[] = [];
-      provider.awareness.getStates().forEach((state, clientId) => {
-        if (clientId === doc.clientID) return;
-        const peer = readPeer(clientId, state);
-        if (peer) list.push(peer);
-      });
-      peers.value = list.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);
-    };
-
-    provider.on('status', onStatus);
-    provider.on('sync', onSync);
-    provider.on('connection-close', onConnectionClose);
-    provider.on('closed', onClosed);
-    provider.awareness.on('change', onAwareness);
-    const unobserve = board.onChange(read);
-    provider.awareness.setLocalStateField('user', { name: identity.name, colour: identity.colour });
-
-    session = {
-      boardId: id,
-      doc,
-      provider,
-      board,
-      dispose: () => {
-        unobserve();
-        provider.awareness.off('change', onAwareness);
-        provider.off('status', onStatus);
-        provider.off('sync', onSync);
-        provider.off('connection-close', onConnectionClose);
-        provider.off('closed', onClosed);
-        provider.destroy();
-        doc.destroy();
-      },
-    };
-  }
-
-  function close(): void {
-    session?.dispose();
-    session = null;
-    boardId.value = null;
+  function closeDocument(): void {
+    leaveRoom?.();
+    leaveRoom = null;
+    sync?.dispose();
+    sync = null;
     actions.value = [];
     people.value = [];
     peers.value = [];
     connection.value = 'connecting';
     hasSynced.value = false;
     closedReason.value = '';
+    refusals = 0;
   }
 
-  /** Keeps presence in step when the person changes their name. */
-  function updatePresence(): void {
-    session?.provider.awareness.setLocalStateField('user', { name: identity.name, colour: identity.colour });
+  function close(): void {
+    closeDocument();
+    boardId.value = null;
+    summary.value = null;
+    loadState.value = 'loading';
+    loadError.value = '';
   }
 
-  function writable(): BoardDocument {
-    if (!session || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
-    return session.board;
+  /** The board cannot be shown: no access (403), gone (404), or another failure. 401 is the session's. */
+  function fail(error: unknown): void {
+    if (error instanceof ApiRequestError && error.status === 401) return;
+    closeDocument();
+    loadError.value = error instanceof Error ? error.message : 'The board could not be loaded';
+    if (error instanceof ApiRequestError && error.status === 403) loadState.value = 'no-access';
+    else if (error instanceof ApiRequestError && error.status === 404) loadState.value = 'not-found';
+    else loadState.value = 'error';
+  }
+
+  function onJoin(result: BoardJoinResult): void {
+    if (!result.ok) fail(new ApiRequestError(result.error, result.status));
+    else if (summary.value && result.access !== summary.value.access) void refreshAccess();
+  }
+
+  function onClose(code: number | null, opened: boolean): void {
+    if (code === CloseCode.SessionEnded) {
+      void session.check().then(() => {
+        // The server ended this connection's session but the session is still valid: try again.
+        if (session.state === 'signed-in') sync?.reconnect();
+      });
+    } else if (code === CloseCode.AccessRevoked) {
+      fail(new ApiRequestError('You do not have access to this board', 403));
+    } else if (code === CloseCode.AccessChanged) {
+      void refreshAccess();
+    } else if (!opened) {
+      // A refused upgrade (401/403/404) reaches the browser as a bare 1006: ask the REST API why.
+      refusals += 1;
+      if (refusals >= REFUSALS_BEFORE_CHECK && Date.now() - lastCheck >= MIN_CHECK_INTERVAL_MS) {
+        void refreshAccess();
+      }
+    }
+  }
+
+  function openDocument(id: string): void {
+    const presence = session.presenceUser;
+    if (!presence) return;
+    sync = openBoardSync(id, presence, {
+      onRead: (read) => {
+        actions.value = read.actions;
+        people.value = read.people;
+      },
+      onConnection: (state) => {
+        connection.value = state;
+        if (state === 'live') refusals = 0;
+      },
+      onSynced: () => {
+        hasSynced.value = true;
+        closedReason.value = '';
+      },
+      onPeers: (list) => {
+        peers.value = list;
+      },
+      onClose,
+      onClosedForGood: (reason) => {
+        closedReason.value = reason || 'The server closed the connection to this board';
+      },
+    });
+    leaveRoom = realtime.joinBoard(id, onJoin);
+  }
+
+  /** Fetches the board, then opens its document. A board already open stays open. */
+  async function load(id: string): Promise<void> {
+    if (boardId.value === id && (loadState.value === 'ready' || loadState.value === 'loading')) return;
+    close();
+    boardId.value = id;
+    try {
+      const found = await getBoard(id);
+      if (boardId.value !== id) return;
+      summary.value = found;
+      loadState.value = 'ready';
+      openDocument(id);
+    } catch (error) {
+      if (boardId.value === id) fail(error);
+    }
+  }
+
+  /** Fetches the user's access again (after `access:changed`, or a close saying it changed). */
+  async function refreshAccess(): Promise<void> {
+    const id = boardId.value;
+    if (!id || loadState.value !== 'ready') return;
+    lastCheck = Date.now();
+    try {
+      const found = await getBoard(id);
+      if (boardId.value === id && loadState.value === 'ready') summary.value = found;
+    } catch (error) {
+      if (boardId.value !== id) return;
+      // Offline or a server hiccup says nothing about access: keep the board open.
+      if (error instanceof ApiRequestError && [403, 404].includes(error.status)) fail(error);
+    }
+  }
+
+  // Access can change either way: a board shown as "no access" opens once the user joins its team.
+  realtime.onAccessChanged(() => {
+    if (loadState.value === 'no-access' && boardId.value) void load(boardId.value);
+    else void refreshAccess();
+  });
+
+  function writable(): NonNullable<typeof sync> {
+    if (readOnly.value) throw new Error('You can view this board but not change it');
+    if (!sync || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
+    return sync;
   }
 
   function addAction(input: ActionInput): Action {
-    return writable().addAction(input, identity.name);
+    const name = session.user?.name;
+    if (!name) throw new Error('Sign in to add actions');
+    return writable().board.addAction(input, name);
   }
 
   function updateAction(id: string, patch: ActionPatch): void {
-    writable().updateAction(id, patch);
+    writable().board.updateAction(id, patch);
   }
 
   function completeAction(id: string): void {
-    writable().completeAction(id);
+    writable().board.completeAction(id);
+  }
+
+  /** Who changed what on one action, newest first. */
+  function actionHistory(actionId: string): Promise<AuditEntry[]> {
+    const id = boardId.value;
+    if (!id) return Promise.reject(new Error('No board is open'));
+    return getRecordHistory(id, { recordType: 'actions', recordId: actionId });
   }
 
   return {
     boardId,
+    summary,
+    loadState,
+    loadError,
+    access,
+    readOnly,
     actions,
     people,
     validPeople,
@@ -180,11 +215,12 @@ export const useBoardStore = defineStore('board', () => {
     hasSynced,
     closedReason,
     peers,
-    open,
+    load,
     close,
-    updatePresence,
+    refreshAccess,
     addAction,
     updateAction,
     completeAction,
+    actionHistory,
   };
 });

@@ -1,16 +1,12 @@
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
 import { defineStore } from 'pinia';
-import { io, type Socket } from 'socket.io-client';
 import type { BoardSummary } from '../../../shared/api.ts';
-import {
-  SOCKET_IO_PATH,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from '../../../shared/events.ts';
+import type { CreateBoardRequest } from '../../../shared/admin.ts';
 import { createBoard, listBoards } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
+import { useRealtimeStore } from './realtime.ts';
+import { useSessionStore } from './session.ts';
 
-type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type BoardsLoadState = 'loading' | 'ready' | 'error';
 
 function byCreation(a: BoardSummary, b: BoardSummary): number {
@@ -18,14 +14,17 @@ function byCreation(a: BoardSummary, b: BoardSummary): number {
 }
 
 /**
- * The list of boards, kept live: loaded over REST, extended by `board:created` events, and
- * loaded again on every socket.io (re)connect so a board announced while offline is not missed.
+ * The boards the signed-in user can open, kept live: loaded over REST, extended by `board:created`,
+ * loaded again on every socket.io (re)connect (so a board announced while offline is not missed)
+ * and whenever the user's access changes.
  */
 export const useBoardsStore = defineStore('boards', () => {
+  const realtime = useRealtimeStore();
+  const session = useSessionStore();
   const boards = ref<BoardSummary[]>([]);
   const loadState = ref<BoardsLoadState>('loading');
   const loadError = ref('');
-  let socket: AppSocket | null = null;
+  let unsubscribe: (() => void)[] = [];
   /** Boards announced while a fetch is in flight, so the fetch's older answer cannot drop them. */
   let announcedDuringFetch: BoardSummary[] | null = null;
 
@@ -54,30 +53,41 @@ export const useBoardsStore = defineStore('boards', () => {
   }
 
   /**
-   * Starts listening for new boards. The list is loaded on every connect; if the socket cannot
-   * connect at first, it is loaded once over REST anyway, so the page is never left empty.
+   * Starts following the list. It is loaded on every connect (now, if already connected); if the
+   * socket cannot connect, it is loaded once over REST anyway, so the page is never left empty.
    */
   function start(): void {
-    if (socket) return;
-    const current: AppSocket = io({ path: SOCKET_IO_PATH });
-    socket = current;
-    current.on('connect', () => void refresh());
-    current.on('connect_error', () => {
-      if (loadState.value === 'loading' && !announcedDuringFetch) void refresh();
-    });
-    current.on('board:created', upsert);
+    if (unsubscribe.length) return;
+    unsubscribe = [
+      realtime.onConnect(() => void refresh()),
+      realtime.onConnectError(() => {
+        if (loadState.value === 'loading' && !announcedDuringFetch) void refresh();
+      }),
+      realtime.onAccessChanged(() => void refresh()),
+      realtime.onBoardCreated(upsert),
+    ];
+    if (realtime.connected) void refresh();
   }
 
   function stop(): void {
-    socket?.disconnect();
-    socket = null;
+    unsubscribe.forEach((off) => off());
+    unsubscribe = [];
   }
 
-  async function create(name: string): Promise<BoardSummary> {
-    const board = await createBoard({ name });
+  async function create(request: CreateBoardRequest): Promise<BoardSummary> {
+    const board = await createBoard(request);
     upsert(board);
     return board;
   }
+
+  // Someone else signing in on this browser must never see the last person's list.
+  watch(
+    () => session.user?.id,
+    () => {
+      boards.value = [];
+      loadState.value = 'loading';
+    },
+  );
 
   return { boards, loadState, loadError, start, stop, refresh, create };
 });

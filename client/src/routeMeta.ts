@@ -1,0 +1,17 @@
+/**
+ * What a route needs, read by the router guard (lib/routeAccess.ts). Routes without `public` need a
+ * session. Admin pages set `admin` (admins only) or `facilitator` (admins and team facilitators).
+ */
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** Open without signing in (the sign-in page). */
+    public?: boolean;
+    /** Only for admins. */
+    admin?: boolean;
+    /** For admins and anyone who facilitates a team. */
+    facilitator?: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,112 @@
+import { ref } from 'vue';
+import { defineStore } from 'pinia';
+import { io, type Socket } from 'socket.io-client';
+import type { BoardSummary } from '../../../shared/api.ts';
+import {
+  SOCKET_IO_PATH,
+  SOCKET_UNAUTHORISED,
+  type BoardJoinResult,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../../shared/events.ts';
+import { useSessionStore } from './session.ts';
+
+type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Listener<T extends unknown[] = []> = (...args: T) => void;
+
+/** How long to wait before connecting again after the server refused the handshake yet the session is fine. */
+const RETRY_AFTER_REFUSAL_MS = 5_000;
+const JOIN_TIMEOUT_MS = 10_000;
+
+function subscribe<T extends unknown[]>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * The app's one socket.io connection while someone is signed in: app events, not board content.
+ * Stores subscribe with the `on...` functions; board rooms joined with `joinBoard` are joined again
+ * after every reconnect, because the server forgets a socket's rooms when it disconnects.
+ */
+export const useRealtimeStore = defineStore('realtime', () => {
+  const session = useSessionStore();
+  const connected = ref(false);
+  let socket: AppSocket | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const connectListeners = new Set<Listener>();
+  const connectErrorListeners = new Set<Listener>();
+  const accessListeners = new Set<Listener>();
+  const boardCreatedListeners = new Set<Listener<[BoardSummary]>>();
+  const rooms = new Map<string, Listener<[BoardJoinResult]>>();
+
+  async function join(current: AppSocket, boardId: string): Promise<void> {
+    let result: BoardJoinResult;
+    try {
+      result = await current.timeout(JOIN_TIMEOUT_MS).emitWithAck('board:join', boardId);
+    } catch {
+      return; // No answer (disconnected meanwhile): the next connect joins again.
+    }
+    if (socket === current) rooms.get(boardId)?.(result);
+  }
+
+  async function refused(): Promise<void> {
+    await session.check();
+    if (session.state !== 'signed-in' || !socket) return;
+    const current = socket;
+    retryTimer = setTimeout(() => current.connect(), RETRY_AFTER_REFUSAL_MS);
+  }
+
+  function start(): void {
+    if (socket) return;
+    const current: AppSocket = io({ path: SOCKET_IO_PATH });
+    socket = current;
+    current.on('connect', () => {
+      connected.value = true;
+      for (const boardId of rooms.keys()) void join(current, boardId);
+      connectListeners.forEach((listener) => listener());
+    });
+    current.on('disconnect', () => {
+      connected.value = false;
+    });
+    current.on('connect_error', (error) => {
+      connectErrorListeners.forEach((listener) => listener());
+      // socket.io does not retry a handshake the server refused; find out why before trying again.
+      if (error.message === SOCKET_UNAUTHORISED) void refused();
+    });
+    current.on('session:ended', (reason) => session.end(reason));
+    current.on('access:changed', () => {
+      void session.check();
+      accessListeners.forEach((listener) => listener());
+    });
+    current.on('board:created', (board) => boardCreatedListeners.forEach((listener) => listener(board)));
+  }
+
+  function stop(): void {
+    clearTimeout(retryTimer);
+    socket?.disconnect();
+    socket = null;
+    connected.value = false;
+  }
+
+  /** Joins a board's room now (when connected) and after every reconnect; returns a function to leave. */
+  function joinBoard(boardId: string, onResult: Listener<[BoardJoinResult]>): () => void {
+    rooms.set(boardId, onResult);
+    if (socket?.connected) void join(socket, boardId);
+    return () => {
+      if (rooms.get(boardId) !== onResult) return;
+      rooms.delete(boardId);
+      if (socket?.connected) socket.emit('board:leave', boardId);
+    };
+  }
+
+  return {
+    connected,
+    start,
+    stop,
+    joinBoard,
+    onConnect: (listener: Listener) => subscribe(connectListeners, listener),
+    onConnectError: (listener: Listener) => subscribe(connectErrorListeners, listener),
+    onAccessChanged: (listener: Listener) => subscribe(accessListeners, listener),
+    onBoardCreated: (listener: Listener<[BoardSummary]>) => subscribe(boardCreatedListeners, listener),
+  };
+});
