@@ -16,8 +16,7 @@ export interface ServerToClientEvents {
 
 /** The answer to `board:join`. */
 export type BoardJoinResult =
-  | { ok: true; access: BoardAccess }
-  | { ok: false; status: 403 | 404; error: string };
+  { ok: true; access: BoardAccess } | { ok: false; status: 403 | 404; error: string };
 
 /** Events browsers send to the server over socket.io. */
 export interface ClientToServerEvents {

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { loadOidcConfig, type OidcConfig } from './auth/oidc.ts';
+import type { SessionConfig } from './auth/sessions.ts';
+import type { ThrottleConfig } from './auth/throttle.ts';
 
 export interface Config {
   port: number;
@@ -14,6 +17,16 @@ export interface Config {
   storage: StorageConfig;
   /** Seed the demo Place on first start with an empty database. */
   seed: boolean;
+  /** The address people use, like `https://huddle.example.nhs.uk`; its origin may make API calls. */
+  publicUrl: string | null;
+  /** Behind a reverse proxy: trust X-Forwarded-For/-Proto for addresses and https. */
+  trustProxy: boolean;
+  session: SessionConfig;
+  throttle: ThrottleConfig;
+  /** How often open sockets' sessions and access are checked again (besides on every change). */
+  accessCheckIntervalMs: number;
+  /** Single sign-on, when OIDC_* is set. */
+  oidc: OidcConfig | null;
 }
 
 export interface SyncConfig {
@@ -42,7 +55,22 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function urlFromEnv(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    return url.origin;
+  } catch {
+    throw new Error(
+      `${name} must be an http or https address, like https://huddle.example.nhs.uk, got "${raw}"`,
+    );
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const minute = 60_000;
   return {
     port: intFromEnv(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
@@ -51,6 +79,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(env.CLIENT_DIR ?? './dist/client'),
     seed: env.SEED !== 'false',
+    publicUrl: urlFromEnv(env, 'PUBLIC_URL'),
+    trustProxy: env.TRUST_PROXY === 'true',
+    session: {
+      idleMs: intFromEnv(env, 'SESSION_IDLE_MINUTES', 60) * minute,
+      maxAgeMs: intFromEnv(env, 'SESSION_MAX_HOURS', 12) * 60 * minute,
+    },
+    throttle: {
+      maxPerAccount: intFromEnv(env, 'SIGN_IN_MAX_FAILURES_PER_ACCOUNT', 5),
+      maxPerAddress: intFromEnv(env, 'SIGN_IN_MAX_FAILURES_PER_ADDRESS', 50),
+      windowMs: intFromEnv(env, 'SIGN_IN_LOCK_MINUTES', 15) * minute,
+    },
+    accessCheckIntervalMs: intFromEnv(env, 'ACCESS_CHECK_INTERVAL_MS', minute),
+    oidc: loadOidcConfig(env),
     sync: {
       maxMessageBytes: intFromEnv(env, 'SYNC_MAX_MESSAGE_BYTES', 8 * 1024 * 1024),
       idleUnloadMs: intFromEnv(env, 'SYNC_IDLE_UNLOAD_MS', 60_000),

@@ -4,7 +4,10 @@ import type { OrganisationKind } from '../../shared/api.ts';
 import { BoardDocument } from '../../shared/board/boardDoc.ts';
 import type { ActionStatus } from '../../shared/board/action.ts';
 import { nhsCheckDigit } from '../../shared/nhsNumber.ts';
+import type { GlobalRole, TeamRole } from '../../shared/auth.ts';
+import { stagesFromTemplate } from '../../shared/board/pathway.ts';
 import type { Database } from './db/schema.ts';
+import { hashPassword } from './auth/passwords.ts';
 import type { Logger } from './log.ts';
 import { SERVER_ORIGIN } from './sync/origin.ts';
 
@@ -12,6 +15,115 @@ import { SERVER_ORIGIN } from './sync/origin.ts';
 export const DEMO_PLACE = 'Riverside Place Alliance';
 export const DEMO_BOARD_ID = 'riverside-frailty-mdt';
 export const DEMO_BOARD_NAME = 'Riverside frailty MDT';
+export const DEMO_DISCHARGE_BOARD_ID = 'riverside-discharge';
+export const DEMO_DISCHARGE_BOARD_NAME = 'Riverside discharge to assess';
+/** The password of every demo user. The README lists them; a real deployment starts with SEED=false. */
+export const DEMO_PASSWORD = 'riverside-demo-2026';
+
+const TEAMS = [
+  { id: 'riverside-frailty-team', name: 'Riverside frailty MDT' },
+  { id: 'riverside-discharge-team', name: 'Riverside hospital discharge team' },
+];
+
+interface DemoUser {
+  id: string;
+  name: string;
+  email: string;
+  profession: string;
+  organisationId: string;
+  role: GlobalRole | null;
+  teams: [teamId: string, role: TeamRole][];
+  managedTeamIds?: string[];
+}
+
+/** Demo staff: every global role and every team role, across the Place's organisations. */
+export const DEMO_USERS: DemoUser[] = [
+  {
+    id: 'demo-asha-patel',
+    name: 'Asha Patel',
+    email: 'admin@riverside.example',
+    profession: 'Digital services lead',
+    organisationId: 'riverside-community',
+    role: 'admin',
+    teams: [],
+  },
+  {
+    id: 'demo-tom-reid',
+    name: 'Dr Tom Reid',
+    email: 'tom.reid@elmtree.example',
+    profession: 'GP',
+    organisationId: 'elm-tree-practice',
+    role: null,
+    teams: [['riverside-frailty-team', 'facilitator']],
+  },
+  {
+    id: 'demo-grace-okafor',
+    name: 'Grace Okafor',
+    email: 'grace.okafor@riverside-community.example',
+    profession: 'Community matron',
+    organisationId: 'riverside-community',
+    role: null,
+    teams: [['riverside-frailty-team', 'member']],
+  },
+  {
+    id: 'demo-priya-shah',
+    name: 'Priya Shah',
+    email: 'priya.shah@riverside-community.example',
+    profession: 'Occupational therapist',
+    organisationId: 'riverside-community',
+    role: null,
+    teams: [['riverside-frailty-team', 'member']],
+  },
+  {
+    id: 'demo-lucy-evans',
+    name: 'Lucy Evans',
+    email: 'lucy.evans@riverside-asc.example',
+    profession: 'Care coordinator',
+    organisationId: 'riverside-asc',
+    role: null,
+    teams: [['riverside-frailty-team', 'member']],
+  },
+  {
+    id: 'demo-dan-morris',
+    name: 'Dan Morris',
+    email: 'dan.morris@riverside-hospital.example',
+    profession: 'Physiotherapist',
+    organisationId: 'riverside-hospital',
+    role: null,
+    teams: [
+      ['riverside-frailty-team', 'member'],
+      ['riverside-discharge-team', 'member'],
+    ],
+  },
+  {
+    id: 'demo-helen-ward',
+    name: 'Helen Ward',
+    email: 'helen.ward@agewell.example',
+    profession: 'Volunteer coordinator',
+    organisationId: 'age-well-riverside',
+    role: null,
+    teams: [['riverside-frailty-team', 'viewer']],
+  },
+  {
+    id: 'demo-mark-ellison',
+    name: 'Mark Ellison',
+    email: 'mark.ellison@riverside-community.example',
+    profession: 'Place manager',
+    organisationId: 'riverside-community',
+    role: 'manager',
+    teams: [],
+    managedTeamIds: ['riverside-frailty-team', 'riverside-discharge-team'],
+  },
+  {
+    id: 'demo-nina-brooks',
+    name: 'Nina Brooks',
+    email: 'nina.brooks@riverside-hospital.example',
+    profession: 'Discharge coordinator',
+    organisationId: 'riverside-hospital',
+    role: null,
+    teams: [['riverside-discharge-team', 'facilitator']],
+  },
+];
 
 const ORGANISATIONS: { id: string; name: string; kind: OrganisationKind }[] = [
   { id: 'riverside-community', name: 'Riverside Community Health NHS Trust', kind: 'nhs_trust' },
@@ -45,6 +157,7 @@ function daysFromToday(days: number, today: Date): string {
 export function buildDemoBoard(today = new Date()): Uint8Array {
   const doc = new Y.Doc();
   const board = new BoardDocument(doc, SERVER_ORIGIN);
+  board.addPathwayStages(stagesFromTemplate('frailty'));
   const people = [
     {
       name: 'Margaret Ellis',
@@ -88,7 +201,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
   }[] = [
     {
       title: 'Home visit to review falls risk and fit a pendant alarm',
-      ownerName: 'Priya Nair',
+      ownerName: 'Priya Shah',
       ownerOrganisationId: 'riverside-community',
       due: 2,
       person: 0,
@@ -96,7 +209,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
     },
     {
       title: 'Medication review: stop night-time sedative',
-      ownerName: 'Dr Amira Shah',
+      ownerName: 'Dr Tom Reid',
       ownerOrganisationId: 'elm-tree-practice',
       due: -1,
       person: 0,
@@ -104,7 +217,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
     },
     {
       title: 'Arrange respite care while carer is in hospital',
-      ownerName: 'Sam Whitfield',
+      ownerName: 'Lucy Evans',
       ownerOrganisationId: 'riverside-asc',
       due: 1,
       person: 1,
@@ -112,7 +225,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
     },
     {
       title: 'Dietitian referral and weekly weight check',
-      ownerName: 'Tom Okafor',
+      ownerName: 'Grace Okafor',
       ownerOrganisationId: 'riverside-community',
       due: 5,
       person: 2,
@@ -120,7 +233,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
     },
     {
       title: 'Send discharge summary to the practice',
-      ownerName: 'Grace Mensah',
+      ownerName: 'Dan Morris',
       ownerOrganisationId: 'riverside-hospital',
       due: -3,
       person: 2,
@@ -128,8 +241,8 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
     },
     {
       title: 'Introduce to the allotment buddy scheme',
-      ownerName: 'Jo Barnes',
-      ownerOrganisationId: 'age-well-riverside',
+      ownerName: 'Lucy Evans',
+      ownerOrganisationId: 'riverside-asc',
       due: 7,
       person: 3,
       status: 'proposed',
@@ -155,6 +268,15 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
   return state;
 }
 
+/** A board with the frailty pathway and nothing else yet. */
+function pathwayOnlyBoard(): Uint8Array {
+  const doc = new Y.Doc();
+  new BoardDocument(doc, SERVER_ORIGIN).addPathwayStages(stagesFromTemplate('frailty'));
+  const state = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return state;
+}
+
 /**
  * On first start with an empty database, creates the demo Place. Safe when several servers start
  * at once against one database: the check and the inserts run under one advisory lock.
@@ -170,10 +292,59 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
       .execute();
     if (existing.length > 0) return false;
     await trx.insertInto('organisations').values(ORGANISATIONS).execute();
-    await trx.insertInto('boards').values({ id: DEMO_BOARD_ID, name: DEMO_BOARD_NAME }).execute();
+    await trx
+      .insertInto('boards')
+      .values([
+        { id: DEMO_BOARD_ID, name: DEMO_BOARD_NAME },
+        { id: DEMO_DISCHARGE_BOARD_ID, name: DEMO_DISCHARGE_BOARD_NAME },
+      ])
+      .execute();
     await trx
       .insertInto('board_snapshots')
-      .values({ board_id: DEMO_BOARD_ID, state: buildDemoBoard() })
+      .values([
+        { board_id: DEMO_BOARD_ID, state: buildDemoBoard() },
+        { board_id: DEMO_DISCHARGE_BOARD_ID, state: pathwayOnlyBoard() },
+      ])
+      .execute();
+    await trx.insertInto('teams').values(TEAMS).execute();
+    await trx
+      .insertInto('board_teams')
+      .values([
+        { board_id: DEMO_BOARD_ID, team_id: 'riverside-frailty-team' },
+        { board_id: DEMO_DISCHARGE_BOARD_ID, team_id: 'riverside-discharge-team' },
+      ])
+      .execute();
+    // One hash for the shared demo password: argon2id is slow on purpose.
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    await trx
+      .insertInto('users')
+      .values(
+        DEMO_USERS.map((u) => ({
+          id: u.id,
+          name: u.name,
+          email: u.email,
+          profession: u.profession,
+          organisation_id: u.organisationId,
+          role: u.role,
+          password_hash: passwordHash,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('team_memberships')
+      .values(
+        DEMO_USERS.flatMap((u) =>
+          u.teams.map(([teamId, role]) => ({ team_id: teamId, user_id: u.id, role })),
+        ),
+      )
+      .execute();
+    await trx
+      .insertInto('manager_teams')
+      .values(
+        DEMO_USERS.flatMap((u) =>
+          (u.managedTeamIds ?? []).map((teamId) => ({ user_id: u.id, team_id: teamId })),
+        ),
+      )
       .execute();
     return true;
   });

@@ -2,15 +2,27 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SOCKET_IO_PATH } from '../../shared/events.ts';
+import { AccessEvents } from './access/accessEvents.ts';
+import { AccessPolicy, isRefusal } from './access/AccessPolicy.ts';
+import type { Principal } from './access/principal.ts';
+import { AuditLog } from './audit/auditLog.ts';
+import { sessionTokenFrom } from './auth/cookies.ts';
+import { registerOidcRoutes } from './auth/oidc.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { SignInThrottle } from './auth/throttle.ts';
+import { BoardsRepository } from './boards/boardsRepository.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/connect.ts';
-import { BoardsRepository } from './boards/boardsRepository.ts';
 import { createHttpApp } from './http/app.ts';
+import { isSameSite } from './http/auth.ts';
+import type { RouteDeps } from './http/deps.ts';
 import { createLogger, type Logger } from './log.ts';
-import { announceBoard, createSocketIo, type AppEventServer } from './realtime/socketIo.ts';
+import { AppEvents } from './realtime/socketIo.ts';
 import { seedIfEmpty } from './seed.ts';
 import { PostgresBoardStorage } from './storage/postgresBoardStorage.ts';
+import type { ConnectionGrant, UpgradeRefusal } from './sync/SyncServer.ts';
 import { SyncServer } from './sync/SyncServer.ts';
+import { UsersRepository } from './users/usersRepository.ts';
 
 export interface HuddleServer {
   port: number;
@@ -41,30 +53,113 @@ export async function startServer(
     await database.close();
     throw error;
   }
-  const boards = new BoardsRepository(database.db);
-  const storage = new PostgresBoardStorage(database.db, config.storage, log);
+  const { db } = database;
+  const allowedOrigins = config.publicUrl ? [config.publicUrl] : [];
+  const events = new AccessEvents();
+  const policy = new AccessPolicy(db);
+  const sessions = new SessionStore(db, config.session, events);
+  const audit = new AuditLog(db);
+  const storage = new PostgresBoardStorage(db, config.storage, log);
+
+  /** The one decision for a Yjs connection, at the upgrade and whenever it is checked again. */
+  async function grantFor(
+    principal: Principal | null,
+    boardId: string,
+  ): Promise<ConnectionGrant | UpgradeRefusal> {
+    const access = await policy.boardAccess(principal, boardId);
+    if (isRefusal(access)) return access;
+    const user = principal!;
+    return {
+      user: { id: user.userId, name: user.name, organisation: user.organisationName },
+      sessionId: user.sessionId,
+      readOnly: access !== 'edit',
+    };
+  }
+
   const sync = new SyncServer(
     config.sync,
     storage,
     {
-      authorize: async (_request, boardId) =>
-        (await boards.exists(boardId))
-          ? { userId: null, readOnly: false }
-          : { status: 404, message: 'Board not found' },
+      authorize: async (request, boardId) => {
+        if (!isSameSite(request.headers, allowedOrigins))
+          return { status: 403, message: 'This connection came from another site and was refused' };
+        const token = sessionTokenFrom(request.headers.cookie);
+        return grantFor(token ? await sessions.resolve(token) : null, boardId);
+      },
+      reauthorize: async ({ sessionId, boardId }) =>
+        grantFor(sessionId ? await sessions.resolveById(sessionId, { touch: false }) : null, boardId),
+      onOpen: (boardId, grant) => {
+        if (!grant.user) return;
+        audit
+          .recordOpen(boardId, { userId: grant.user.id, name: grant.user.name })
+          .catch((err: unknown) => log.error({ err, boardId }, 'recording a board opening failed'));
+      },
+      onEdit: (sessionId) => {
+        sessions
+          .touch(sessionId)
+          .catch((err: unknown) => log.warn({ err }, 'recording session activity failed'));
+      },
       onUnload: (boardId) => storage.forget(boardId),
     },
     log,
   );
 
+  let appEvents: AppEvents | null = null;
+  const deps: RouteDeps = {
+    db,
+    policy,
+    sessions,
+    throttle: new SignInThrottle(db, config.throttle),
+    users: new UsersRepository(db),
+    boards: new BoardsRepository(db),
+    audit,
+    events,
+    storage,
+    secureCookies: config.publicUrl?.startsWith('https:') ?? false,
+    sessionMaxAgeSeconds: Math.floor(config.session.maxAgeMs / 1000),
+    onBoardCreated: async (boardId) => appEvents?.announceBoard(boardId),
+  };
+
   const app = await createHttpApp({
     logger: log,
     dbKind: database.kind,
-    boards,
+    deps,
     clientDir: config.clientDir,
-    onBoardCreated: (board) => announceBoard(io, board),
+    allowedOrigins,
+    trustProxy: config.trustProxy,
+    oidcLabel: config.oidc?.label ?? null,
+    registerOidc: config.oidc ? (instance) => registerOidcRoutes(instance, deps, config.oidc!) : undefined,
     isReady: () => !closing,
   });
-  const io: AppEventServer = createSocketIo(app.server, log);
+  appEvents = new AppEvents(app.server, { sessions, policy, allowedOrigins, log });
+  const realtime = appEvents;
+
+  // Access changes reach open connections at once: a removed member's sockets close.
+  const logFailure = (what: string) => (err: unknown) => log.error({ err }, what);
+  events.on('sessions-ended', (sessionIds, reason) => {
+    sync.endSessions(sessionIds);
+    realtime.endSessions(sessionIds, reason).catch(logFailure('ending socket.io sessions failed'));
+  });
+  events.on('users-changed', (userIds) => {
+    const changed = new Set(userIds);
+    sync
+      .recheck((c) => c.userId !== null && changed.has(c.userId))
+      .catch(logFailure('rechecking access failed'));
+    realtime.recheck(userIds).catch(logFailure('rechecking socket.io access failed'));
+  });
+  events.on('board-changed', (boardId) => {
+    sync.recheck((c) => c.boardId === boardId).catch(logFailure('rechecking access failed'));
+    realtime
+      .recheck()
+      .then(() => realtime.broadcastAccessChanged(), logFailure('rechecking socket.io access failed'));
+  });
+  // Sessions also end by expiring; open sockets are checked now and then.
+  const accessTimer = setInterval(() => {
+    sync.recheck().catch(logFailure('rechecking access failed'));
+    realtime.recheck().catch(logFailure('rechecking socket.io access failed'));
+  }, config.accessCheckIntervalMs);
+  accessTimer.unref();
+
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (sync.handlesUpgrade(request)) {
       void sync.handleUpgrade(request, socket, head);
@@ -80,10 +175,10 @@ export async function startServer(
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
+      clearInterval(accessTimer);
       log.info('shutting down: closing connections and writing pending updates');
       await sync.close();
-      io.local.disconnectSockets(true);
-      io.engine.close();
+      await realtime.close();
       await app.close();
       await storage.flush();
       await database.close();

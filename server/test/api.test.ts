@@ -8,7 +8,7 @@ import { SOCKET_IO_PATH, type ServerToClientEvents } from '../../shared/events.t
 import { isValidNhsNumber } from '../../shared/nhsNumber.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { connectClient } from './support/clients.ts';
-import { testDb } from './support/boards.ts';
+import { testDb, memberCookie } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';
 
 async function post(url: string, body: string, contentType = 'application/json') {
@@ -36,7 +36,7 @@ describe('REST API and app events', () => {
     const boards = (await (await fetch(`${server.url}/api/boards`)).json()) as BoardSummary[];
     expect(boards.map((b) => b.id)).toEqual([DEMO_BOARD_ID]);
 
-    const client = connectClient(server.url, DEMO_BOARD_ID);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: await memberCookie(server.url) });
     await client.synced();
     const people = client.board.readPeople().flatMap((r) => (r.ok ? [r.value] : []));
     expect(people.length).toBeGreaterThanOrEqual(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectClient } from './support/clients.ts';
-import { actionTitles, anAction, newBoard, testDb } from './support/boards.ts';
+import { actionTitles, anAction, newBoard, testDb, memberCookie } from './support/boards.ts';
 import { spawnServer } from './support/server.ts';
 
 describe('server process killed with SIGKILL', () => {
@@ -10,8 +10,8 @@ describe('server process killed with SIGKILL', () => {
     // A long group-commit window: the edit is surely unwritten when the process dies.
     const first = await spawnServer({ ...env, STORAGE_FLUSH_INTERVAL_MS: '60000' });
     const boardId = await newBoard(first.url);
-    const nurse = connectClient(first.url, boardId);
-    const watcher = connectClient(first.url, boardId);
+    const nurse = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
+    const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([nurse.synced(), watcher.synced()]);
     nurse.board.addAction(anAction('Made just before the crash'), 'Nurse');
     await expect.poll(() => actionTitles(watcher)).toEqual(['Made just before the crash']);
@@ -21,7 +21,7 @@ describe('server process killed with SIGKILL', () => {
     const second = await spawnServer({ ...env, PORT: String(first.port) });
 
     // The nurse's browser reconnects by itself; sync hands its edit to the new server.
-    const reader = connectClient(second.url, boardId);
+    const reader = connectClient(second.url, boardId, { cookie: await memberCookie(second.url) });
     await reader.synced();
     await expect
       .poll(() => actionTitles(reader), { timeout: 15_000 })
@@ -32,7 +32,7 @@ describe('server process killed with SIGKILL', () => {
     reader.destroy();
     expect(await second.stop('SIGTERM')).toBe(0);
     const third = await spawnServer(env);
-    const later = connectClient(third.url, boardId);
+    const later = connectClient(third.url, boardId, { cookie: await memberCookie(third.url) });
     await later.synced();
     expect(actionTitles(later)).toEqual(['Made just before the crash']);
   }, 90_000);

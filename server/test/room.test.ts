@@ -43,7 +43,7 @@ describe('sync room', () => {
     storedBoard(storage, 'slow-board', 'Already on the board');
     let finishLoading!: () => void;
     storage.loadDelay = new Promise((resolve) => (finishLoading = resolve));
-    const { url } = await startSyncOnly(storage, () => ({ userId: null, readOnly: false }));
+    const { url } = await startSyncOnly(storage, () => ({ user: null, sessionId: null, readOnly: false }));
 
     const client = connectClient(url, 'slow-board');
     let titlesWhenSynced: string[] | undefined;
@@ -62,7 +62,8 @@ describe('sync room', () => {
     const storage = new MemoryBoardStorage();
     storedBoard(storage, 'board', 'Agreed at handover');
     const { url } = await startSyncOnly(storage, (req) => ({
-      userId: null,
+      user: null,
+      sessionId: null,
       readOnly: req.url?.includes('viewer') ?? false,
     }));
     const member = connectClient(url, 'board');

@@ -9,12 +9,12 @@ import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { openRawSocket, upgradeStatus } from './support/rawSocket.ts';
 import { startTestServer } from './support/server.ts';
-import { actionTitles, anAction, newBoard, testDb } from './support/boards.ts';
+import { actionTitles, anAction, newBoard, testDb, memberCookie } from './support/boards.ts';
 
 describe('Yjs sync server', () => {
   it('serves the seeded demo board to an unmodified y-websocket client', async () => {
     const server = await startTestServer({ db: await testDb() });
-    const client = connectClient(server.url, DEMO_BOARD_ID);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: await memberCookie(server.url) });
     await client.synced();
     expect(client.board.readActions().length).toBeGreaterThanOrEqual(5);
     expect(client.board.readActions().every((r) => r.ok)).toBe(true);
@@ -24,8 +24,8 @@ describe('Yjs sync server', () => {
   it('two clients see each other’s edits and converge', async () => {
     const server = await startTestServer({ db: await testDb() });
     const boardId = await newBoard(server.url);
-    const nurse = connectClient(server.url, boardId);
-    const gp = connectClient(server.url, boardId);
+    const nurse = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    const gp = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await Promise.all([nurse.synced(), gp.synced()]);
 
     const added = nurse.board.addAction(anAction('Book a falls assessment'), 'Nurse');
@@ -39,18 +39,19 @@ describe('Yjs sync server', () => {
 
   it('refuses the upgrade for a board that does not exist, and for paths that are not boards', async () => {
     const server = await startTestServer({ db: await testDb() });
-    expect(await upgradeStatus(server.url, '/yjs/no-such-board')).toBe(404);
-    expect(await upgradeStatus(server.url, '/yjs/..%2Fetc')).toBe(400);
-    expect(await upgradeStatus(server.url, '/somewhere-else')).toBe(404);
-    expect(await upgradeStatus(server.url, `/yjs/${DEMO_BOARD_ID}`)).toBe(101);
+    const signedIn = { cookie: await memberCookie(server.url) };
+    expect(await upgradeStatus(server.url, '/yjs/no-such-board', signedIn)).toBe(404);
+    expect(await upgradeStatus(server.url, '/yjs/..%2Fetc', signedIn)).toBe(400);
+    expect(await upgradeStatus(server.url, '/somewhere-else', signedIn)).toBe(404);
+    expect(await upgradeStatus(server.url, `/yjs/${DEMO_BOARD_ID}`, signedIn)).toBe(101);
   });
 
   it('serves the same state after the server restarts', async () => {
     const db = await testDb();
     const first = await startTestServer({ db });
     const boardId = await newBoard(first.url);
-    const writer = connectClient(first.url, boardId);
-    const watcher = connectClient(first.url, boardId);
+    const writer = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
+    const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([writer.synced(), watcher.synced()]);
     writer.board.addAction(anAction('Refer to dietitian'), 'Nurse');
     writer.board.addAction(anAction('Order a perching stool'), 'OT');
@@ -62,7 +63,7 @@ describe('Yjs sync server', () => {
     await first.close();
 
     const second = await startTestServer({ db });
-    const reader = connectClient(second.url, boardId);
+    const reader = connectClient(second.url, boardId, { cookie: await memberCookie(second.url) });
     await reader.synced();
     expect(docContent(reader.doc)).toEqual(expected);
   });
@@ -72,8 +73,8 @@ describe('Yjs sync server', () => {
     // A long group-commit window: the update is surely still pending when the server closes.
     const first = await startTestServer({ db, storage: { flushIntervalMs: 60_000 } });
     const boardId = await newBoard(first.url);
-    const writer = connectClient(first.url, boardId);
-    const watcher = connectClient(first.url, boardId);
+    const writer = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
+    const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([writer.synced(), watcher.synced()]);
     writer.board.addAction(anAction('Written on shutdown'), 'Nurse');
     await expect.poll(() => actionTitles(watcher)).toEqual(['Written on shutdown']);
@@ -83,7 +84,7 @@ describe('Yjs sync server', () => {
     await first.close();
 
     const second = await startTestServer({ db });
-    const reader = connectClient(second.url, boardId);
+    const reader = connectClient(second.url, boardId, { cookie: await memberCookie(second.url) });
     await reader.synced();
     expect(actionTitles(reader)).toEqual(['Written on shutdown']);
   });
@@ -91,7 +92,7 @@ describe('Yjs sync server', () => {
   it('unloads an idle board after persisting it, and loads it again on demand', async () => {
     const server = await startTestServer({ db: await testDb(), sync: { idleUnloadMs: 100 } });
     const boardId = await newBoard(server.url);
-    const writer = connectClient(server.url, boardId);
+    const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await writer.synced();
     writer.board.addAction(anAction('Survives unloading'), 'Nurse');
     await expect.poll(() => server.sync.loadedBoards).toContain(boardId);
@@ -104,7 +105,7 @@ describe('Yjs sync server', () => {
       .execute();
     expect(rows).toHaveLength(0);
 
-    const reader = connectClient(server.url, boardId);
+    const reader = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await reader.synced();
     expect(actionTitles(reader)).toEqual(['Survives unloading']);
   });
@@ -112,19 +113,19 @@ describe('Yjs sync server', () => {
   it('closes a connection that sends a malformed frame, and only that one', async () => {
     const server = await startTestServer({ db: await testDb() });
     const boardId = await newBoard(server.url);
-    const good = connectClient(server.url, boardId);
-    const other = connectClient(server.url, boardId);
+    const good = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    const other = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await Promise.all([good.synced(), other.synced()]);
 
-    const garbage = await openRawSocket(server.url, boardId);
+    const garbage = await openRawSocket(server.url, boardId, { cookie: await memberCookie(server.url) });
     garbage.ws.send(Uint8Array.from([0, 2, 200, 1, 2, 3]));
     expect((await garbage.closed).code).toBe(CloseCode.MalformedMessage);
 
-    const unknownType = await openRawSocket(server.url, boardId);
+    const unknownType = await openRawSocket(server.url, boardId, { cookie: await memberCookie(server.url) });
     unknownType.ws.send(Uint8Array.from([42]));
     expect((await unknownType.closed).code).toBe(CloseCode.MalformedMessage);
 
-    const badUpdate = await openRawSocket(server.url, boardId);
+    const badUpdate = await openRawSocket(server.url, boardId, { cookie: await memberCookie(server.url) });
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
     encoding.writeVarUint(encoder, 2);
@@ -132,7 +133,7 @@ describe('Yjs sync server', () => {
     badUpdate.ws.send(encoding.toUint8Array(encoder));
     expect((await badUpdate.closed).code).toBe(CloseCode.MalformedMessage);
 
-    const text = await openRawSocket(server.url, boardId);
+    const text = await openRawSocket(server.url, boardId, { cookie: await memberCookie(server.url) });
     text.ws.send('hello');
     expect((await text.closed).code).toBe(CloseCode.MalformedMessage);
 
@@ -145,11 +146,11 @@ describe('Yjs sync server', () => {
   it('closes a connection that sends an oversized frame, and only that one', async () => {
     const server = await startTestServer({ db: await testDb(), sync: { maxMessageBytes: 64 * 1024 } });
     const boardId = await newBoard(server.url);
-    const good = connectClient(server.url, boardId);
-    const other = connectClient(server.url, boardId);
+    const good = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    const other = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await Promise.all([good.synced(), other.synced()]);
 
-    const big = await openRawSocket(server.url, boardId);
+    const big = await openRawSocket(server.url, boardId, { cookie: await memberCookie(server.url) });
     big.ws.send(new Uint8Array(100 * 1024));
     expect((await big.closed).code).toBe(CloseCode.MessageTooBig);
 
@@ -160,8 +161,8 @@ describe('Yjs sync server', () => {
   it('drops a socket that stops answering keep-alive pings, and others see it leave', async () => {
     const server = await startTestServer({ db: await testDb(), sync: { pingIntervalMs: 100 } });
     const boardId = await newBoard(server.url);
-    const watcher = connectClient(server.url, boardId);
-    const silent = connectClient(server.url, boardId);
+    const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    const silent = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     silent.provider.awareness.setLocalStateField('user', { name: 'Silent Sam' });
     await Promise.all([watcher.synced(), silent.synced()]);
     const names = () =>
@@ -183,7 +184,7 @@ describe('Yjs sync server', () => {
       const db = await testDb();
       const server = await startTestServer({ db });
       const boardId = await newBoard(server.url);
-      const writer = connectClient(server.url, boardId);
+      const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
       await writer.synced();
 
       // As a Postgres restart or failover would: every connection the server holds is ended.

@@ -2,7 +2,7 @@ import * as prng from 'lib0/prng';
 import { describe, expect, it } from 'vitest';
 import { ACTION_STATUSES } from '../../shared/board/action.ts';
 import { connectClient, docContent, type TestClient } from './support/clients.ts';
-import { anAction, newBoard, testDb } from './support/boards.ts';
+import { anAction, newBoard, testDb, memberCookie } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';
 import * as Y from 'yjs';
 
@@ -42,7 +42,8 @@ describe('sync fuzz: many clients, random edits and disconnects', () => {
       const gen = prng.create(seed);
       const server = await startTestServer({ db: await testDb(), storage: { compactThreshold: 50 } });
       const boardId = await newBoard(server.url, `Fuzz ${seed}`);
-      const clients = Array.from({ length: CLIENTS }, () => connectClient(server.url, boardId));
+      const cookie = await memberCookie(server.url);
+      const clients = Array.from({ length: CLIENTS }, () => connectClient(server.url, boardId, { cookie }));
       await Promise.all(clients.map((c) => c.synced()));
 
       for (let step = 0; step < STEPS; step++) {

@@ -45,7 +45,11 @@ export class AccessPolicy {
   async boardAccess(principal: Principal | null, boardId: string): Promise<BoardAccess | Refusal> {
     const ready = this.ready(principal);
     if (isRefusal(ready)) return ready;
-    const board = await this.db.selectFrom('boards').select('id').where('id', '=', boardId).executeTakeFirst();
+    const board = await this.db
+      .selectFrom('boards')
+      .select('id')
+      .where('id', '=', boardId)
+      .executeTakeFirst();
     if (!board) return NO_SUCH_BOARD;
     const [roles, managed] = await Promise.all([
       this.db
@@ -90,7 +94,11 @@ export class AccessPolicy {
         .where('user_id', '=', principal.userId)
         .execute(),
       principal.role === 'manager'
-        ? this.db.selectFrom('manager_teams').select('team_id').where('user_id', '=', principal.userId).execute()
+        ? this.db
+            .selectFrom('manager_teams')
+            .select('team_id')
+            .where('user_id', '=', principal.userId)
+            .execute()
         : [],
     ]);
     const roleIn = new Map(memberships.map((m) => [m.team_id, m.role]));

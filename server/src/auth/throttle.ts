@@ -9,7 +9,8 @@ export interface ThrottleConfig {
   windowMs: number;
 }
 
-export type ThrottleVerdict = { held: false } | { held: true; scope: 'account' | 'address'; retryAfterSeconds: number };
+export type ThrottleVerdict =
+  { held: false } | { held: true; scope: 'account' | 'address'; retryAfterSeconds: number };
 
 const accountKey = (email: string) => `account:${email.toLowerCase()}`;
 const addressKey = (address: string) => `address:${address}`;

@@ -1,29 +1,169 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
-import type { BoardSummary } from '../../../shared/api.ts';
+import { Server, type Socket } from 'socket.io';
 import {
   SOCKET_IO_PATH,
+  SOCKET_UNAUTHORISED,
+  type BoardJoinResult,
   type ClientToServerEvents,
   type ServerToClientEvents,
+  type SessionEndReason,
 } from '../../../shared/events.ts';
+import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
+import type { Principal } from '../access/principal.ts';
+import { sessionTokenFrom } from '../auth/cookies.ts';
+import type { SessionStore } from '../auth/sessions.ts';
+import { isSameSite } from '../http/auth.ts';
 import type { Logger } from '../log.ts';
 
-export type AppEventServer = Server<ClientToServerEvents, ServerToClientEvents>;
-
-/** App events (not board content) over socket.io, typed by the maps in shared/events.ts. */
-export function createSocketIo(httpServer: HttpServer, log: Logger): AppEventServer {
-  const io: AppEventServer = new Server(httpServer, {
-    path: SOCKET_IO_PATH,
-    serveClient: false,
-    // Upgrades to other paths (the Yjs endpoint) are not socket.io's to close.
-    destroyUpgrade: false,
-  });
-  io.on('connection', (socket) => {
-    log.debug({ socketId: socket.id }, 'app events socket connected');
-  });
-  return io;
+interface SocketData {
+  principal: Principal;
 }
 
-export function announceBoard(io: AppEventServer, board: BoardSummary): void {
-  io.emit('board:created', board);
+export type AppEventServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const userRoom = (userId: string) => `user:${userId}`;
+const boardRoom = (boardId: string) => `board:${boardId}`;
+
+export interface AppEventsOptions {
+  sessions: SessionStore;
+  policy: AccessPolicy;
+  allowedOrigins: readonly string[];
+  log: Logger;
+}
+
+/**
+ * App events (not board content) over socket.io, typed by the maps in shared/events.ts. The
+ * handshake needs a session; a board's room needs access to the board, checked by the AccessPolicy.
+ */
+export class AppEvents {
+  readonly io: AppEventServer;
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly options: AppEventsOptions,
+  ) {
+    this.io = new Server(httpServer, {
+      path: SOCKET_IO_PATH,
+      serveClient: false,
+      // Upgrades to other paths (the Yjs endpoint) are not socket.io's to close.
+      destroyUpgrade: false,
+    });
+    this.io.use((socket, next) => {
+      void this.#authenticate(socket).then(
+        (refusal) =>
+          next(refusal ? Object.assign(new Error(SOCKET_UNAUTHORISED), { data: refusal }) : undefined),
+        (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+    this.io.on('connection', (socket) => this.#connected(socket));
+  }
+
+  /** Tells every user who can open the new board about it. */
+  async announceBoard(boardId: string): Promise<void> {
+    for (const socket of await this.io.fetchSockets()) {
+      const board = (await this.options.policy.boards(socket.data.principal)).find((b) => b.id === boardId);
+      if (board) socket.emit('board:created', board);
+    }
+  }
+
+  /** Signs out the sockets of these sessions. */
+  async endSessions(sessionIds: readonly string[], reason: SessionEndReason): Promise<void> {
+    const ended = new Set(sessionIds);
+    for (const socket of await this.io.fetchSockets()) {
+      if (!ended.has(socket.data.principal.sessionId)) continue;
+      socket.emit('session:ended', reason);
+      socket.disconnect(true);
+    }
+  }
+
+  /**
+   * Checks the sockets of these users (all sockets when absent) again: ended sessions are signed
+   * out, rooms of boards they can no longer open are left, and each is told to fetch its access again.
+   */
+  async recheck(userIds?: readonly string[]): Promise<void> {
+    const wanted = userIds && new Set(userIds);
+    for (const socket of await this.io.fetchSockets()) {
+      const { principal } = socket.data;
+      if (wanted && !wanted.has(principal.userId)) continue;
+      const current = await this.options.sessions.resolveById(principal.sessionId, { touch: false });
+      if (!current) {
+        socket.emit('session:ended', 'expired');
+        socket.disconnect(true);
+        continue;
+      }
+      socket.data.principal = current;
+      for (const room of socket.rooms) {
+        if (!room.startsWith('board:')) continue;
+        const access = await this.options.policy.boardAccess(current, room.slice('board:'.length));
+        if (isRefusal(access)) socket.leave(room);
+      }
+      if (wanted) socket.emit('access:changed');
+    }
+  }
+
+  /** Tells everyone to fetch their board list and access again (a board's teams changed). */
+  broadcastAccessChanged(): void {
+    this.io.emit('access:changed');
+  }
+
+  async close(): Promise<void> {
+    this.io.local.disconnectSockets(true);
+    this.io.engine.close();
+  }
+
+  async #authenticate(socket: AppSocket): Promise<{ status: number; message: string } | null> {
+    if (!isSameSite(socket.request.headers, this.options.allowedOrigins)) {
+      return { status: 403, message: 'This connection came from another site and was refused' };
+    }
+    const token = sessionTokenFrom(socket.request.headers.cookie);
+    const principal = token ? await this.options.sessions.resolve(token) : null;
+    const ready = this.options.policy.ready(principal);
+    if (isRefusal(ready)) return ready;
+    socket.data.principal = ready;
+    return null;
+  }
+
+  #connected(socket: AppSocket): void {
+    const { principal } = socket.data;
+    void socket.join(userRoom(principal.userId));
+    this.options.log.debug({ socketId: socket.id, userId: principal.userId }, 'app events socket connected');
+
+    socket.on('board:join', (boardId, ack) => {
+      if (typeof ack !== 'function') return;
+      if (typeof boardId !== 'string' || !BOARD_ID.test(boardId)) {
+        ack({ ok: false, status: 404, error: 'There is no board with that id' });
+        return;
+      }
+      void this.#join(socket, boardId).then(ack, (err: unknown) => {
+        this.options.log.error({ err, boardId }, 'joining a board room failed');
+        ack({ ok: false, status: 403, error: 'Could not check access to this board' });
+      });
+    });
+    socket.on('board:leave', (boardId) => {
+      if (typeof boardId === 'string') void socket.leave(boardRoom(boardId));
+    });
+  }
+
+  async #join(socket: AppSocket, boardId: string): Promise<BoardJoinResult> {
+    const principal = await this.options.sessions.resolveById(socket.data.principal.sessionId);
+    if (!principal) {
+      socket.emit('session:ended', 'expired');
+      socket.disconnect(true);
+      return { ok: false, status: 403, error: 'Your session has ended' };
+    }
+    socket.data.principal = principal;
+    const access = await this.options.policy.boardAccess(principal, boardId);
+    if (isRefusal(access)) {
+      return { ok: false, status: access.status === 404 ? 404 : 403, error: access.message };
+    }
+    await socket.join(boardRoom(boardId));
+    return { ok: true, access };
+  }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Database, NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import type { BoardStorage } from './BoardStorage.ts';
@@ -12,6 +12,7 @@ import type { BoardStorage } from './BoardStorage.ts';
  */
 interface PendingBoard {
   updates: Uint8Array[];
+  audit: NewAuditEvent[];
   written: Promise<void>;
   resolve: (value: void | Promise<void>) => void;
   reject: (error: Error) => void;
@@ -26,13 +27,15 @@ function pendingBoard(): PendingBoard {
   });
   // A refusal is logged here; callers that do not wait for durability must not see it as unhandled.
   written.catch(() => undefined);
-  return { updates: [], written, resolve, reject };
+  return { updates: [], audit: [], written, resolve, reject };
 }
 
 /** Postgres (or PGlite) codes for errors a retry cannot fix: integrity constraint violations. */
 const PERMANENT_SQLSTATE = /^23/;
 const MAX_RETRY_DELAY_MS = 5_000;
 const DELETE_CHUNK = 5_000;
+// Rows per audit insert: 11 parameters each, well inside Postgres's 65,535.
+const AUDIT_CHUNK = 2_000;
 
 function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -81,13 +84,14 @@ export class PostgresBoardStorage implements BoardStorage {
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
 
-  append(boardId: string, update: Uint8Array): Promise<void> {
+  append(boardId: string, update: Uint8Array, audit: readonly NewAuditEvent[] = []): Promise<void> {
     let entry = this.#pending.get(boardId);
     if (!entry) {
       entry = pendingBoard();
       this.#pending.set(boardId, entry);
     }
     entry.updates.push(update);
+    for (const row of audit) entry.audit.push(row);
     this.#schedule(this.config.flushIntervalMs);
     return entry.written;
   }
@@ -195,8 +199,19 @@ export class PostgresBoardStorage implements BoardStorage {
       board_id: boardId,
       update: entry.updates.length === 1 ? entry.updates[0]! : Y.mergeUpdates(entry.updates),
     }));
+    const audit = [...batch.values()].flatMap((entry) => entry.audit);
     try {
-      await this.db.insertInto('board_updates').values(rows).execute();
+      if (audit.length === 0) await this.db.insertInto('board_updates').values(rows).execute();
+      else
+        await this.db.transaction().execute(async (trx) => {
+          await trx.insertInto('board_updates').values(rows).execute();
+          for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
+            await trx
+              .insertInto('audit_events')
+              .values(audit.slice(i, i + AUDIT_CHUNK))
+              .execute();
+          }
+        });
       this.#retryDelayMs = 0;
       for (const [boardId, entry] of batch) this.#written(boardId, entry);
       return;
@@ -225,6 +240,7 @@ export class PostgresBoardStorage implements BoardStorage {
         const earlier = batch.get(boardId);
         if (earlier) {
           earlier.updates.push(...entry.updates);
+          earlier.audit.push(...entry.audit);
           entry.resolve(earlier.written);
         } else batch.set(boardId, entry);
       }

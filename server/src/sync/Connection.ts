@@ -1,8 +1,16 @@
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import type { Logger } from '../log.ts';
-import type { TransactionOrigin } from './origin.ts';
+import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 import { MalformedMessageError, type Room, type RoomConnection } from './Room.ts';
+
+/** Who a connection belongs to and what it may do, as decided at the upgrade. */
+export interface ConnectionGrant {
+  user: ConnectionUser | null;
+  /** The session the connection was opened with; it closes when that session ends. */
+  sessionId: string | null;
+  readOnly: boolean;
+}
 
 let nextConnectionId = 0;
 
@@ -19,15 +27,22 @@ export class Connection implements RoomConnection {
   #backlog: Uint8Array[] = [];
   #closed = false;
 
+  readonly readOnly: boolean;
+  readonly user: ConnectionUser | null;
+  readonly sessionId: string | null;
+
   constructor(
     private readonly socket: WebSocket,
     readonly boardId: string,
-    readonly readOnly: boolean,
-    userId: string | null,
+    grant: ConnectionGrant,
     private readonly log: Logger,
     private readonly onClose: (connection: Connection) => void,
+    readonly onEdit?: () => void,
   ) {
-    this.origin = { source: 'connection', connectionId: this.id, userId };
+    this.readOnly = grant.readOnly;
+    this.user = grant.user;
+    this.sessionId = grant.sessionId;
+    this.origin = { source: 'connection', connectionId: this.id, user: grant.user };
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary));
     socket.on('pong', () => {

@@ -4,8 +4,15 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { MessageType } from '../../../shared/syncProtocol.ts';
+import { Collection } from '../../../shared/board/boardDoc.ts';
+import { BoardChangeTracker } from '../audit/boardChanges.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
-import { STORAGE_ORIGIN, isTransactionOrigin, type TransactionOrigin } from './origin.ts';
+import {
+  STORAGE_ORIGIN,
+  isTransactionOrigin,
+  type ConnectionUser,
+  type TransactionOrigin,
+} from './origin.ts';
 
 /** What a room needs from a connection: the transport stays outside. */
 export interface RoomConnection {
@@ -13,7 +20,11 @@ export interface RoomConnection {
   readonly origin: TransactionOrigin & { source: 'connection' };
   /** Read-only connections have their awareness shared but their document updates ignored. */
   readonly readOnly: boolean;
+  /** The signed-in user; their presence always carries this identity, whatever the client sends. */
+  readonly user: ConnectionUser | null;
   send(message: Uint8Array): void;
+  /** Called when the connection's document update has been applied (the user is active). */
+  onEdit?(): void;
 }
 
 /** Thrown for a frame that is not a well-formed y-websocket message. */
@@ -35,6 +46,9 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly #connections = new Map<RoomConnection, Set<number>>();
+  /** Which connection each awareness client id belongs to: no one may speak for another's presence. */
+  readonly #presenceOwners = new Map<number, RoomConnection>();
+  #changes: BoardChangeTracker | null = null;
   #loaded = false;
 
   constructor(
@@ -55,8 +69,11 @@ export class Room {
 
   /** Loads the whole board from storage. Nothing is served before this resolves. */
   async load(): Promise<void> {
+    // The schema's collections are typed before anything arrives, so changes read as record maps.
+    for (const name of Object.values(Collection)) this.doc.getMap(name);
     const state = await this.storage.load(this.boardId);
     if (state) Y.applyUpdate(this.doc, state, STORAGE_ORIGIN);
+    this.#changes = new BoardChangeTracker(this.boardId, this.doc);
     this.doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
     this.#loaded = true;
@@ -82,6 +99,7 @@ export class Room {
     const clientIds = this.#connections.get(connection);
     if (!clientIds) return;
     this.#connections.delete(connection);
+    for (const id of clientIds) this.#presenceOwners.delete(id);
     if (clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], connection.origin);
     }
@@ -132,7 +150,10 @@ export class Room {
         ) {
           const update = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
-          if (!connection.readOnly) Y.applyUpdate(this.doc, update, connection.origin);
+          if (!connection.readOnly) {
+            Y.applyUpdate(this.doc, update, connection.origin);
+            connection.onEdit?.();
+          }
         } else {
           throw new MalformedMessageError(`unknown sync message type ${syncType}`);
         }
@@ -141,7 +162,8 @@ export class Room {
       case MessageType.Awareness: {
         const update = decoding.readVarUint8Array(decoder);
         this.#expectEnd(decoder);
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection.origin);
+        const own = this.#ownPresence(connection, update);
+        if (own) awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
         return;
       }
       case MessageType.QueryAwareness:
@@ -154,6 +176,41 @@ export class Room {
       default:
         throw new MalformedMessageError(`unknown message type ${type}`);
     }
+  }
+
+  /**
+   * The part of an awareness update a connection may make: entries for its own client ids (or new
+   * ones), with `user` set to the connection's signed-in user. `null` when nothing is left.
+   */
+  #ownPresence(connection: RoomConnection, update: Uint8Array): Uint8Array | null {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    const entries: { clientId: number; clock: number; state: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const raw = decoding.readVarString(decoder);
+      const owner = this.#presenceOwners.get(clientId);
+      if (owner && owner !== connection) continue;
+      const state: unknown = JSON.parse(raw);
+      if (state === null) {
+        entries.push({ clientId, clock, state: raw });
+      } else if (typeof state === 'object' && !Array.isArray(state)) {
+        const bound = connection.user ? { ...state, user: connection.user } : state;
+        entries.push({ clientId, clock, state: JSON.stringify(bound) });
+      }
+      // Anything else is not a presence state; it is dropped.
+    }
+    this.#expectEnd(decoder);
+    if (entries.length === 0) return null;
+    return encodeMessage((encoder) => {
+      encoding.writeVarUint(encoder, entries.length);
+      for (const entry of entries) {
+        encoding.writeVarUint(encoder, entry.clientId);
+        encoding.writeVarUint(encoder, entry.clock);
+        encoding.writeVarString(encoder, entry.state);
+      }
+    });
   }
 
   #expectEnd(decoder: decoding.Decoder): void {
@@ -170,8 +227,10 @@ export class Room {
     });
   }
 
-  #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  #onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     if (origin === STORAGE_ORIGIN) return;
+    const audit =
+      this.#changes && isTransactionOrigin(origin) ? this.#changes.describe(transaction, origin) : [];
     const message = encodeMessage((encoder) => {
       encoding.writeVarUint(encoder, MessageType.Sync);
       syncProtocol.writeUpdate(encoder, update);
@@ -180,7 +239,8 @@ export class Room {
       if (connection.origin !== origin) connection.send(message);
     }
     // Durability is the storage's to track (its flush waits for every append, and it logs a refusal).
-    void this.storage.append(this.boardId, update);
+    // The audit rows are stored in the same transaction as the update they describe.
+    void this.storage.append(this.boardId, update, audit);
   };
 
   #onAwarenessUpdate = (
@@ -190,8 +250,14 @@ export class Room {
     if (isTransactionOrigin(origin) && origin.source === 'connection') {
       for (const [connection, clientIds] of this.#connections) {
         if (connection.origin !== origin) continue;
-        for (const id of added) clientIds.add(id);
-        for (const id of removed) clientIds.delete(id);
+        for (const id of added) {
+          clientIds.add(id);
+          this.#presenceOwners.set(id, connection);
+        }
+        for (const id of removed) {
+          clientIds.delete(id);
+          this.#presenceOwners.delete(id);
+        }
       }
     }
     const changed = [...added, ...updated, ...removed];

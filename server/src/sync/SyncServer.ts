@@ -6,14 +6,10 @@ import { YJS_PATH } from '../../../shared/syncProtocol.ts';
 import type { SyncConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
-import { Connection } from './Connection.ts';
+import { Connection, type ConnectionGrant } from './Connection.ts';
 import { Room } from './Room.ts';
 
-/** Who is connecting and how; returned by the `authorize` hook for an accepted upgrade. */
-export interface ConnectionGrant {
-  userId: string | null;
-  readOnly: boolean;
-}
+export type { ConnectionGrant };
 
 /** A refused upgrade: answered with this HTTP status before any sync message. */
 export interface UpgradeRefusal {
@@ -21,9 +17,23 @@ export interface UpgradeRefusal {
   message: string;
 }
 
+/** An open connection, as `reauthorize` is asked about it. */
+export interface OpenConnection {
+  boardId: string;
+  sessionId: string | null;
+  userId: string | null;
+  readOnly: boolean;
+}
+
 export interface SyncServerHooks {
   /** Decides whether this request may open `boardId`. Runs before the WebSocket handshake. */
   authorize(request: IncomingMessage, boardId: string): Promise<ConnectionGrant | UpgradeRefusal>;
+  /** Decides again for an open connection (after an access change, and periodically). */
+  reauthorize?(connection: OpenConnection): Promise<ConnectionGrant | UpgradeRefusal>;
+  /** A connection was accepted (the audit trail records the board being opened). */
+  onOpen?(boardId: string, grant: ConnectionGrant): void;
+  /** A connection's edit was applied: its session is in use. */
+  onEdit?(sessionId: string): void;
   /** Called when a board's storage must stop tracking it (after unload). */
   onUnload?(boardId: string): void;
 }
@@ -102,6 +112,62 @@ export class SyncServer {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, boardId, grant));
   }
 
+  /** Closes every connection opened with one of these sessions (signed out, expired, deactivated). */
+  endSessions(sessionIds: readonly string[]): void {
+    const ended = new Set(sessionIds);
+    for (const connection of [...this.#connections]) {
+      if (connection.sessionId && ended.has(connection.sessionId))
+        connection.close(CloseCode.SessionEnded, 'session ended');
+    }
+  }
+
+  /**
+   * Asks `reauthorize` again about the open connections `select` picks (all when absent), and
+   * closes those whose access has gone (or changed: they reconnect with the new access).
+   */
+  async recheck(select: (connection: OpenConnection) => boolean = () => true): Promise<void> {
+    const reauthorize = this.hooks.reauthorize;
+    if (!reauthorize) return;
+    const picked = [...this.#connections].filter((c) =>
+      select({
+        boardId: c.boardId,
+        sessionId: c.sessionId,
+        userId: c.user?.id ?? null,
+        readOnly: c.readOnly,
+      }),
+    );
+    // One decision per session and board, however many tabs share them.
+    const decisions = new Map<string, Promise<ConnectionGrant | UpgradeRefusal>>();
+    await Promise.all(
+      picked.map(async (connection) => {
+        const key = `${connection.sessionId ?? ''} ${connection.boardId}`;
+        let decision = decisions.get(key);
+        if (!decision) {
+          decision = reauthorize({
+            boardId: connection.boardId,
+            sessionId: connection.sessionId,
+            userId: connection.user?.id ?? null,
+            readOnly: connection.readOnly,
+          }).catch((err: unknown): ConnectionGrant | UpgradeRefusal => {
+            this.log.error({ err, boardId: connection.boardId }, 'checking a connection’s access failed');
+            // Keep the connection as it is; the next check decides.
+            return { user: connection.user, sessionId: connection.sessionId, readOnly: connection.readOnly };
+          });
+          decisions.set(key, decision);
+        }
+        const result = await decision;
+        if ('status' in result) {
+          connection.close(
+            result.status === 401 ? CloseCode.SessionEnded : CloseCode.AccessRevoked,
+            result.message,
+          );
+        } else if (result.readOnly !== connection.readOnly) {
+          connection.close(CloseCode.AccessChanged, 'access to this board changed');
+        }
+      }),
+    );
+  }
+
   /** Resolves once every update received so far is durable. */
   flush(): Promise<void> {
     return this.storage.flush();
@@ -119,10 +185,17 @@ export class SyncServer {
   }
 
   #accept(ws: WebSocket, boardId: string, grant: ConnectionGrant): void {
-    const connection = new Connection(ws, boardId, grant.readOnly, grant.userId, this.log, (closed) =>
-      this.#onConnectionClosed(closed),
+    const sessionId = grant.sessionId;
+    const connection = new Connection(
+      ws,
+      boardId,
+      grant,
+      this.log,
+      (closed) => this.#onConnectionClosed(closed),
+      sessionId && this.hooks.onEdit ? () => this.hooks.onEdit!(sessionId) : undefined,
     );
     this.#connections.add(connection);
+    this.hooks.onOpen?.(boardId, grant);
     void this.#open(boardId).then(
       (entry) => {
         if (entry.idleTimer) clearTimeout(entry.idleTimer);

@@ -1,9 +1,16 @@
+/** The signed-in user a connection belongs to, as the audit trail and presence name them. */
+export interface ConnectionUser {
+  id: string;
+  name: string;
+  organisation: string | null;
+}
+
 /**
  * The origin every transaction on a server-side board document carries. Echo, storage and
- * (later) audit decisions are made from it.
+ * audit decisions are made from it.
  */
 export type TransactionOrigin =
-  | { source: 'connection'; connectionId: string; userId: string | null }
+  | { source: 'connection'; connectionId: string; user: ConnectionUser | null }
   | { source: 'storage' }
   | { source: 'server' };
 

@@ -2,6 +2,7 @@ import { expect, onTestFinished } from 'vitest';
 import type { ActionInput } from '../../../shared/board/action.ts';
 import type { TestClient } from './clients.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
+import { DEMO, signIn, signedIn } from './auth.ts';
 
 /** A fresh database (Postgres when DATABASE_URL is set, PGlite otherwise), dropped after the test. */
 export async function testDb(): Promise<TestDatabase> {
@@ -10,15 +11,23 @@ export async function testDb(): Promise<TestDatabase> {
   return db;
 }
 
-/** Creates a board through the REST API, as the board list page does. */
-export async function newBoard(url: string, name = 'Test board'): Promise<string> {
-  const response = await fetch(`${url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
+/** The demo team that owns boards made by `newBoard`: its members can edit them. */
+export const TEST_TEAM_ID = 'riverside-frailty-team';
+
+/**
+ * Creates a board owned by the demo frailty team through the REST API, signed in as the demo
+ * admin, and returns its id.
+ */
+export async function newBoard(url: string, name = 'Test board', teamIds = [TEST_TEAM_ID]): Promise<string> {
+  const admin = await signedIn(url, DEMO.admin);
+  const response = await admin.post<{ id: string }>('/api/boards', { name, teamIds });
   expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  return response.body.id;
+}
+
+/** Signs in as a member of the demo frailty team: the `Cookie` header for `connectClient`. */
+export function memberCookie(url: string, email: string = DEMO.member): Promise<string> {
+  return signIn(url, email);
 }
 
 export const anAction = (title: string): ActionInput => ({

@@ -11,6 +11,8 @@ export interface TestClient {
   board: BoardDocument;
   /** Resolves once the client has finished its first sync with the server. */
   synced(): Promise<void>;
+  /** Close codes the server sent this client, in order. */
+  closeCodes: number[];
   destroy(): void;
 }
 
@@ -18,19 +20,31 @@ export interface TestClient {
 export function connectClient(
   baseUrl: string,
   boardId: string,
-  options: { connect?: boolean } = {},
+  options: { connect?: boolean; cookie?: string; headers?: Record<string, string> } = {},
 ): TestClient {
   const doc = new Y.Doc();
   const wsUrl = baseUrl.replace(/^http/, 'ws') + YJS_PATH;
+  const headers = { ...options.headers, ...(options.cookie ? { cookie: options.cookie } : {}) };
+  // A browser sends its cookies with the WebSocket handshake; this client sends the ones it is given.
+  class WebSocketWithHeaders extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
   const provider = new WebsocketProvider(wsUrl, boardId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: WebSocketWithHeaders as unknown as typeof globalThis.WebSocket,
     connect: options.connect ?? true,
     disableBc: true,
     maxBackoffTime: 200,
   });
+  const closeCodes: number[] = [];
+  provider.on('connection-close', (event) => {
+    if (event) closeCodes.push(event.code);
+  });
   const client: TestClient = {
     doc,
     provider,
+    closeCodes,
     board: new BoardDocument(doc),
     synced: () =>
       provider.synced

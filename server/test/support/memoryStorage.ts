@@ -1,9 +1,11 @@
 import * as Y from 'yjs';
 import type { BoardStorage } from '../../src/storage/BoardStorage.ts';
+import type { NewAuditEvent } from '../../src/db/schema.ts';
 
 /** Board storage in memory, with an optional delay on load, for testing rooms on their own. */
 export class MemoryBoardStorage implements BoardStorage {
   readonly updates = new Map<string, Uint8Array[]>();
+  readonly audit: NewAuditEvent[] = [];
   loadDelay: Promise<void> = Promise.resolve();
 
   async load(boardId: string): Promise<Uint8Array | null> {
@@ -12,7 +14,8 @@ export class MemoryBoardStorage implements BoardStorage {
     return updates?.length ? Y.mergeUpdates(updates) : null;
   }
 
-  async append(boardId: string, update: Uint8Array): Promise<void> {
+  async append(boardId: string, update: Uint8Array, audit: readonly NewAuditEvent[] = []): Promise<void> {
+    this.audit.push(...audit);
     const list = this.updates.get(boardId) ?? [];
     list.push(update);
     this.updates.set(boardId, list);

@@ -9,8 +9,12 @@ export interface RawSocket {
 }
 
 /** A plain WebSocket to a board's sync endpoint, for sending frames a real client never would. */
-export async function openRawSocket(baseUrl: string, boardId: string): Promise<RawSocket> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${YJS_PATH}/${boardId}`);
+export async function openRawSocket(
+  baseUrl: string,
+  boardId: string,
+  headers: Record<string, string> = {},
+): Promise<RawSocket> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${YJS_PATH}/${boardId}`, { headers });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
@@ -25,9 +29,13 @@ export async function openRawSocket(baseUrl: string, boardId: string): Promise<R
 }
 
 /** The HTTP status of a refused upgrade, or 101 when it was accepted. */
-export function upgradeStatus(baseUrl: string, path: string): Promise<number> {
+export function upgradeStatus(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${path}`);
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${path}`, { headers });
     ws.on('error', () => undefined);
     ws.once('open', () => {
       ws.terminate();

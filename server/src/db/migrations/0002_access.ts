@@ -7,7 +7,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('users')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('email', 'text', (c) => c.notNull().unique().check(sql`email = lower(email)`))
+    .addColumn('email', 'text', (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`email = lower(email)`),
+    )
     .addColumn('profession', 'text', (c) => c.notNull())
     .addColumn('organisation_id', 'text', (c) => c.references('organisations.id'))
     .addColumn('role', 'text', (c) => c.check(sql`role in ('admin', 'manager')`))

@@ -1,0 +1,139 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
+import * as Y from 'yjs';
+import type { AuditValue } from '../../../shared/audit.ts';
+import type { NewAuditEvent } from '../db/schema.ts';
+import type { TransactionOrigin } from '../sync/origin.ts';
+
+type Fields = Record<string, AuditValue>;
+
+/** Longest value kept in the trail for one field; a longer one is cut, with a note of its length. */
+const MAX_VALUE_CHARS = 20_000;
+
+function plain(value: unknown): AuditValue {
+  if (value instanceof Y.AbstractType) return plain(value.toJSON());
+  if (value === undefined) return null;
+  if (value instanceof Uint8Array) return `(binary, ${value.byteLength} bytes)`;
+  return value as AuditValue;
+}
+
+function fieldsOf(value: unknown): Fields | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Y.Map) {
+    const out: Fields = {};
+    value.forEach((field, key) => {
+      out[key] = plain(field);
+    });
+    return out;
+  }
+  // Not a record map (an old or hostile client): the whole value as one field.
+  return { '': plain(value) };
+}
+
+function encode(value: AuditValue): string | null {
+  if (value === null) return null;
+  const json = JSON.stringify(value);
+  if (json.length <= MAX_VALUE_CHARS) return json;
+  return JSON.stringify(`${json.slice(0, MAX_VALUE_CHARS)}... (${json.length} characters in all)`);
+}
+
+/**
+ * Derives the field-level audit rows of each transaction applied to one board. It keeps the last
+ * value it saw of every record field, so a row can say what a field was before as well as after,
+ * for Y.Text fields too. Collections are the document's top-level maps (id -> record map).
+ */
+export class BoardChangeTracker {
+  readonly #seen = new Map<string, Map<string, Fields>>();
+
+  constructor(
+    private readonly boardId: string,
+    private readonly doc: Y.Doc,
+  ) {
+    for (const [name, type] of doc.share) {
+      if (type instanceof Y.Map) this.#seen.set(name, this.#snapshot(type));
+    }
+  }
+
+  /** The audit rows of one applied transaction. */
+  describe(transaction: Y.Transaction, origin: TransactionOrigin, at = new Date()): NewAuditEvent[] {
+    const touched = new Map<string, Set<string | null>>();
+    const touch = (collection: string, recordId: string | null) => {
+      let ids = touched.get(collection);
+      if (!ids) touched.set(collection, (ids = new Set()));
+      ids.add(recordId);
+    };
+    const roots = new Map<Y.AbstractType<any>, string>();
+    for (const [name, type] of this.doc.share) roots.set(type, name);
+    // A collection this server has not opened yet arrives untyped; read it as the map it is.
+    for (const [name, type] of [...this.doc.share]) {
+      if ((type.constructor as unknown) === Y.AbstractType && type._map.size > 0)
+        roots.set(this.doc.getMap(name), name);
+    }
+
+    for (const [type, keys] of transaction.changed) {
+      const rootName = roots.get(type);
+      if (rootName !== undefined) {
+        // A record added to or removed from a collection (or a top-level value outside the schema).
+        for (const key of keys) touch(rootName, key);
+        continue;
+      }
+      // Walk up to the record: the type whose parent is a top-level collection.
+      let child: Y.AbstractType<any> = type;
+      for (;;) {
+        const item = child._item;
+        if (!item) break;
+        const parent = item.parent;
+        if (!(parent instanceof Y.AbstractType)) break;
+        const collection = roots.get(parent);
+        if (collection !== undefined) {
+          touch(collection, item.parentSub);
+          break;
+        }
+        child = parent;
+      }
+    }
+
+    const user = origin.source === 'connection' ? origin.user : null;
+    const rows: NewAuditEvent[] = [];
+    for (const [collection, ids] of touched) {
+      const root = this.doc.share.get(collection);
+      let seen = this.#seen.get(collection);
+      if (!seen) this.#seen.set(collection, (seen = new Map()));
+      for (const id of ids) {
+        const key = id ?? '';
+        const before = seen.get(key) ?? {};
+        const current =
+          id === null ? { '': plain(root) } : root instanceof Y.Map ? fieldsOf(root.get(id)) : undefined;
+        const after = current ?? {};
+        for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+          const was = before[field] ?? null;
+          const now = after[field] ?? null;
+          if (JSON.stringify(was) === JSON.stringify(now)) continue;
+          rows.push({
+            at,
+            event: 'change',
+            board_id: this.boardId,
+            user_id: user?.id ?? null,
+            user_name: user?.name ?? null,
+            record_type: collection,
+            record_id: id,
+            field: field === '' ? null : field,
+            before: encode(was),
+            after: encode(now),
+          });
+        }
+        if (current === undefined) seen.delete(key);
+        else seen.set(key, current);
+      }
+    }
+    return rows;
+  }
+
+  #snapshot(collection: Y.Map<unknown>): Map<string, Fields> {
+    const out = new Map<string, Fields>();
+    collection.forEach((value, id) => {
+      const fields = fieldsOf(value);
+      if (fields) out.set(id, fields);
+    });
+    return out;
+  }
+}
