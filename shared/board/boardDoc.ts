@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { uuidv4 } from 'lib0/random';
 import { actionSchema, newAction, type Action, type ActionInput, type ActionPatch } from './action.ts';
+import { pathwayStageSchema, type PathwayStage } from './pathway.ts';
 import { personSchema, type Person } from './person.ts';
 import { readRecord, type RecordRead } from './record.ts';
 
@@ -12,6 +13,7 @@ import { readRecord, type RecordRead } from './record.ts';
 export const Collection = {
   actions: 'actions',
   people: 'people',
+  pathwayStages: 'pathwayStages',
 } as const;
 
 type RecordMap = Y.Map<Y.Map<unknown>>;
@@ -46,6 +48,7 @@ function writeFields(target: Y.Map<unknown>, fields: Record<string, unknown>): v
 export class BoardDocument {
   readonly #actions: RecordMap;
   readonly #people: RecordMap;
+  readonly #pathwayStages: RecordMap;
 
   constructor(
     readonly doc: Y.Doc,
@@ -53,6 +56,7 @@ export class BoardDocument {
   ) {
     this.#actions = doc.getMap(Collection.actions);
     this.#people = doc.getMap(Collection.people);
+    this.#pathwayStages = doc.getMap(Collection.pathwayStages);
   }
 
   readActions(): RecordRead<Action>[] {
@@ -61,6 +65,26 @@ export class BoardDocument {
 
   readPeople(): RecordRead<Person>[] {
     return readAll(this.#people, personSchema);
+  }
+
+  /** The board's pathway stages in their `order`; stages that fail validation come last. */
+  readPathwayStages(): RecordRead<PathwayStage>[] {
+    const stages = readAll(this.#pathwayStages, pathwayStageSchema);
+    const rank = (read: RecordRead<PathwayStage>) => (read.ok ? read.value.order : Number.POSITIVE_INFINITY);
+    return stages.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  }
+
+  /** Adds pathway stages (a new board's template) in one transaction. Throws when a stage is invalid. */
+  addPathwayStages(stages: readonly PathwayStage[]): { id: string; stage: PathwayStage }[] {
+    const added = stages.map((stage) => ({ id: uuidv4(), stage: pathwayStageSchema.parse(stage) }));
+    this.doc.transact(() => {
+      for (const { id, stage } of added) {
+        const record = new Y.Map<unknown>();
+        this.#pathwayStages.set(id, record);
+        writeFields(record, stage);
+      }
+    }, this.origin);
+    return added;
   }
 
   addAction(input: ActionInput, createdBy: string, id: string = uuidv4()): Action {
@@ -112,9 +136,11 @@ export class BoardDocument {
     const handler = (): void => listener();
     this.#actions.observeDeep(handler);
     this.#people.observeDeep(handler);
+    this.#pathwayStages.observeDeep(handler);
     return () => {
       this.#actions.unobserveDeep(handler);
       this.#people.unobserveDeep(handler);
+      this.#pathwayStages.unobserveDeep(handler);
     };
   }
 }

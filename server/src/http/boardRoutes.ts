@@ -1,8 +1,41 @@
 import type { FastifyInstance } from 'fastify';
+import { createBoardRequest, updateBoardRequest } from '../../../shared/admin.ts';
+import { BoardAdmin } from '../boards/boardAdmin.ts';
+import { TeamsRepository } from '../teams/teamsRepository.ts';
+import { principalOf, requireAdmin } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
+import { parseWith } from './errors.ts';
+
+type WithId = { Params: { id: string } };
 
 /** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
 export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  void app;
-  void deps;
+  const boards = new BoardAdmin({
+    boards: deps.boards,
+    teams: new TeamsRepository(deps.db),
+    policy: deps.policy,
+    storage: deps.storage,
+    events: deps.events,
+    onBoardCreated: (boardId) => deps.onBoardCreated(boardId),
+  });
+
+  app.get('/api/boards', async (request) => deps.policy.boards(principalOf(request)));
+
+  app.get<WithId>('/api/boards/:id', async (request) =>
+    boards.summary(principalOf(request), request.params.id),
+  );
+
+  app.post('/api/boards', async (request, reply) => {
+    const body = parseWith(createBoardRequest, request.body);
+    return reply.status(201).send(await boards.create(principalOf(request), body));
+  });
+
+  app.patch<WithId>('/api/boards/:id', async (request) => {
+    const principal = requireAdmin(request);
+    return boards.update(principal, request.params.id, parseWith(updateBoardRequest, request.body));
+  });
+
+  app.get<WithId>('/api/boards/:id/members', async (request) =>
+    boards.members(principalOf(request), request.params.id),
+  );
 }

@@ -1,0 +1,107 @@
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import type { createBoardRequest, UpdateBoardRequest } from '../../../shared/admin.ts';
+import type { BoardSummary } from '../../../shared/api.ts';
+import type { BoardAccess } from '../../../shared/auth.ts';
+import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+import { stagesFromTemplate, type PathwayTemplateId } from '../../../shared/board/pathway.ts';
+import type { AccessEvents } from '../access/accessEvents.ts';
+import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
+import type { Principal } from '../access/principal.ts';
+import { HttpError } from '../http/errors.ts';
+import type { BoardStorage } from '../storage/BoardStorage.ts';
+import { SERVER_ORIGIN } from '../sync/origin.ts';
+import type { TeamsRepository } from '../teams/teamsRepository.ts';
+import type { BoardMember, BoardRecord, BoardsRepository } from './boardsRepository.ts';
+
+type NewBoard = z.output<typeof createBoardRequest>;
+
+export interface BoardAdminDeps {
+  boards: BoardsRepository;
+  teams: TeamsRepository;
+  policy: AccessPolicy;
+  storage: BoardStorage;
+  events: AccessEvents;
+  /** Tells the users who can open a new board about it. */
+  onBoardCreated(boardId: string): Promise<void>;
+}
+
+/**
+ * Boards as their teams see them: opening one (with what the caller may do on it), creating one
+ * from a pathway template, renaming it or changing which teams own it, and who works on it.
+ */
+export class BoardAdmin {
+  constructor(private readonly deps: BoardAdminDeps) {}
+
+  /** The board with the caller's access; 401, 403 or 404 as the policy decides. */
+  async summary(principal: Principal, boardId: string): Promise<BoardSummary> {
+    const access = await this.#access(principal, boardId);
+    const board = await this.deps.boards.get(boardId);
+    if (!board) throw new HttpError(404, 'There is no board with that id');
+    return withAccess(board, access);
+  }
+
+  async members(principal: Principal, boardId: string): Promise<BoardMember[]> {
+    await this.#access(principal, boardId);
+    return this.deps.boards.members(boardId);
+  }
+
+  /**
+   * Admins create boards for any teams, facilitators for teams they facilitate. The board's first
+   * document state, its pathway stages, is durable before anyone hears about the board.
+   */
+  async create(principal: Principal, request: NewBoard): Promise<BoardSummary> {
+    const teamIds = [...new Set(request.teamIds)];
+    await this.#checkTeams(teamIds);
+    for (const teamId of teamIds) {
+      if (!(await this.deps.policy.canManageTeam(principal, teamId)))
+        throw new HttpError(403, 'You can only create boards for teams you facilitate');
+    }
+    const board = await this.deps.boards.create({ name: request.name, teamIds });
+    try {
+      await this.deps.storage.append(board.id, firstState(request.pathwayTemplate));
+    } catch (error) {
+      await this.deps.boards.discard(board.id);
+      throw error;
+    }
+    await this.deps.onBoardCreated(board.id);
+    return this.summary(principal, board.id);
+  }
+
+  /** Renames a board and/or replaces its owning teams (admins only; the route checks). */
+  async update(principal: Principal, boardId: string, request: UpdateBoardRequest): Promise<BoardSummary> {
+    const teamIds = request.teamIds && [...new Set(request.teamIds)];
+    if (teamIds) await this.#checkTeams(teamIds);
+    const result = await this.deps.boards.update(boardId, { name: request.name, teamIds });
+    if (!result) throw new HttpError(404, 'There is no board with that id');
+    if (result.teamsChanged) this.deps.events.emit('board-changed', boardId);
+    return this.summary(principal, boardId);
+  }
+
+  async #access(principal: Principal, boardId: string): Promise<BoardAccess> {
+    const access = await this.deps.policy.boardAccess(principal, boardId);
+    if (isRefusal(access)) throw HttpError.from(access);
+    return access;
+  }
+
+  async #checkTeams(teamIds: readonly string[]): Promise<void> {
+    const missing = await this.deps.teams.missing(teamIds);
+    if (missing.length > 0) {
+      const message = `There is no team with the id ${missing.join(', ')}`;
+      throw new HttpError(400, message, [{ path: 'teamIds', message }]);
+    }
+  }
+}
+
+function withAccess(board: BoardRecord, access: BoardAccess): BoardSummary {
+  return { id: board.id, name: board.name, createdAt: board.createdAt, access, teams: board.teams };
+}
+
+/** A new board's document: the template's pathway stages, written by the server. */
+export function firstState(template: PathwayTemplateId): Uint8Array {
+  const doc = new Y.Doc();
+  new BoardDocument(doc, SERVER_ORIGIN).addPathwayStages(stagesFromTemplate(template));
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
