@@ -3,7 +3,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, newActor, type Actor } from './support/browser.ts';
+import { signedInActor } from './support/actors.ts';
+import { launchChromium, type Actor } from './support/browser.ts';
+import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
 import { repoRoot, startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { BoardsPage } from './support/pages/BoardsPage.ts';
@@ -31,8 +33,8 @@ describe('a board shared by two clinicians', () => {
     await server?.stop();
   });
 
-  async function actor(name: string): Promise<Actor> {
-    const created = await newActor(browser, server.url, name);
+  async function actor(user: DemoUser, startPath = '/'): Promise<Actor> {
+    const created = await signedInActor(browser, server.url, user, startPath);
     actors.push(created);
     return created;
   }
@@ -44,19 +46,21 @@ describe('a board shared by two clinicians', () => {
 
   it('shows each the other, and an action one adds and completes reaches the other live and survives a reload', async () => {
     const board = await server.createBoard(unique('E2E frailty MDT'));
-    const priya = new BoardPage((await actor('Priya Nair')).page, 'Priya Nair');
-    const tom = new BoardPage((await actor('Tom Okafor')).page, 'Tom Okafor');
+    const boardPath = BoardPage.path(board.id);
+    const priya = new BoardPage((await actor(demo.priya, boardPath)).page);
+    const tom = new BoardPage((await actor(demo.tom, boardPath)).page);
 
-    await Promise.all([priya.open(board.id, board.name), tom.open(board.id, board.name)]);
+    await Promise.all([priya.heading(board.name).waitFor(), tom.heading(board.name).waitFor()]);
     await Promise.all([priya.waitUntilLive(), tom.waitUntilLive()]);
-    await priya.peer('Tom Okafor').waitFor();
-    await tom.peer('Priya Nair').waitFor();
+    await priya.peer(demo.tom.name).waitFor();
+    await tom.peer(demo.priya.name).waitFor();
+    await expect.poll(text(priya.peer(demo.tom.name))).toContain(demo.tom.organisation);
     await tom.page.getByTestId('actions-empty').waitFor();
 
     const title = unique('Home visit to review falls risk');
     await priya.addAction({
       title,
-      ownerName: 'Priya Nair',
+      ownerName: demo.priya.name,
       organisation: 'Riverside Community Health NHS Trust',
       dueDate: '2099-12-01',
     });
@@ -79,19 +83,19 @@ describe('a board shared by two clinicians', () => {
     }
   });
 
-  it("shows a board created in one clinician's list in the other's without a reload", async () => {
-    const priya = new BoardsPage((await actor('Priya Nair')).page);
-    const tom = new BoardsPage((await actor('Tom Okafor')).page);
-    await Promise.all([priya.open(), tom.open()]);
-    await tom.boardLink('Riverside frailty MDT').waitFor();
+  it("shows a board a facilitator creates in a team member's list without a reload", async () => {
+    const tom = new BoardsPage((await actor(demo.tom)).page);
+    const priya = new BoardsPage((await actor(demo.priya)).page);
+    await Promise.all([
+      tom.boardLink(FRAILTY_BOARD.name).waitFor(),
+      priya.boardLink(FRAILTY_BOARD.name).waitFor(),
+    ]);
 
     const name = unique('E2E discharge to assess');
-    await priya.createBoard(name);
-    await priya.page
-      .getByRole('heading', { level: 1, name, exact: true })
-      .or(priya.page.getByLabel('Your name'))
-      .waitFor();
-    await tom.boardLink(name).waitFor();
-    expect(await tom.boardLink(name).count()).toBe(1);
+    await tom.createBoard(name);
+    await tom.page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    await priya.boardLink(name).waitFor();
+    expect(await priya.boardLink(name).count()).toBe(1);
+    await expect.poll(text(priya.boardItem(name))).toContain(FRAILTY_TEAM.name);
   });
 });

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -17,10 +17,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** One clinician: a fresh browser profile (own localStorage, so own name) with one page. */
+/** One person: a fresh browser profile (own cookies, so own session) with one page. */
 export interface Actor {
   name: string;
+  context: BrowserContext;
   page: Page;
+  /** Another tab in the same profile (same session). */
+  newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -31,7 +34,11 @@ export async function newActor(browser: Browser, baseURL: string, name: string):
     timezoneId: 'Europe/London',
     viewport: { width: 1280, height: 900 },
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return { name, page, close: () => context.close() };
+  const newPage = async (): Promise<Page> => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return page;
+  };
+  const page = await newPage();
+  return { name, context, page, newPage, close: () => context.close() };
 }

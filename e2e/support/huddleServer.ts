@@ -6,21 +6,29 @@ import {
 } from '../../server/test/support/serverProcess.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/test/support/testDatabase.ts';
 import type { BoardSummary } from '../../shared/api.ts';
+import type { CreateBoardRequest } from '../../shared/admin.ts';
+import { DEMO_PASSWORD, FRAILTY_TEAM, demo } from './demoUsers.ts';
 
 export { repoRoot };
 
 export interface HuddleServer {
   url: string;
   database: TestDatabase;
-  /** Creates a board over REST, as another team member would. */
-  createBoard(name: string): Promise<BoardSummary>;
+  /** Signs in over REST and returns the `Cookie` header value of the new session. */
+  signIn(email: string, password?: string): Promise<string>;
+  /**
+   * Creates a board over REST as the demo admin, owned by the frailty team unless `teamIds` says
+   * otherwise, as an admin would from the admin pages.
+   */
+  createBoard(name: string, options?: Partial<Omit<CreateBoardRequest, 'name'>>): Promise<BoardSummary>;
   /** Stops the server (SIGTERM, then SIGKILL) and drops its database. */
   stop(): Promise<void>;
 }
 
 /**
  * Runs the real server as its own process (as `npm start` would) on port 0 against a fresh test
- * database (Postgres when DATABASE_URL is set, PGlite otherwise), serving the built client.
+ * database (Postgres when DATABASE_URL is set, PGlite otherwise), serving the built client, with the
+ * demo Place seeded.
  */
 export async function startHuddleServer(): Promise<HuddleServer> {
   const database = await createTestDatabase();
@@ -30,23 +38,42 @@ export async function startHuddleServer(): Promise<HuddleServer> {
       CLIENT_DIR: path.join(repoRoot, 'dist/client'),
       DATABASE_URL: database.databaseUrl,
       DATA_DIR: database.dataDir ?? undefined,
+      SEED: 'true',
     });
   } catch (error) {
     await database.drop();
     throw error;
   }
   const { url } = server;
+  let adminCookie: Promise<string> | null = null;
+
+  async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
+    const response = await fetch(`${url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: url },
+      body: JSON.stringify({ email, password }),
+    });
+    if (response.status !== 200) throw new Error(`signing in as ${email} answered ${response.status}`);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('huddle_session='));
+    if (!cookie) throw new Error(`signing in as ${email} set no session cookie`);
+    return cookie.split(';')[0]!;
+  }
 
   return {
     url,
     database,
-    async createBoard(name) {
+    signIn,
+    async createBoard(name, options = {}) {
+      adminCookie ??= signIn(demo.asha.email);
+      const request: CreateBoardRequest = { teamIds: [FRAILTY_TEAM.id], ...options, name };
       const response = await fetch(`${url}/api/boards`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name }),
+        headers: { 'Content-Type': 'application/json', Origin: url, Cookie: await adminCookie },
+        body: JSON.stringify(request),
       });
-      if (response.status !== 201) throw new Error(`creating a board answered ${response.status}`);
+      if (response.status !== 201) {
+        throw new Error(`creating a board answered ${response.status}: ${await response.text()}`);
+      }
       return (await response.json()) as BoardSummary;
     },
     async stop() {

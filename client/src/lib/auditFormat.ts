@@ -18,7 +18,7 @@ const ACTION_FIELD_LABELS: Record<string, string> = {
 };
 
 export function actionFieldLabel(field: string | null): string {
-  if (field === null) return 'Whole action';
+  if (!field) return 'Whole action';
   return ACTION_FIELD_LABELS[field] ?? field;
 }
 

@@ -1,5 +1,4 @@
 import type { Locator, Page } from 'playwright-core';
-import { giveNameIfAsked } from './identity.ts';
 
 export interface NewAction {
   title: string;
@@ -8,21 +7,35 @@ export interface NewAction {
   dueDate: string;
 }
 
-/** One board at `/boards/:id`, as a clinician sees it. */
+/** One board at `/boards/:id`, as a signed-in clinician sees it. */
 export class BoardPage {
-  constructor(
-    readonly page: Page,
-    private readonly clinicianName: string,
-  ) {}
+  constructor(readonly page: Page) {}
 
+  /** Opens the board and waits for its heading (the person must already be signed in). */
   async open(boardId: string, boardName: string): Promise<void> {
-    await this.page.goto(`/boards/${encodeURIComponent(boardId)}`);
-    await giveNameIfAsked(this.page, this.clinicianName, boardName);
+    await this.page.goto(BoardPage.path(boardId));
     await this.heading(boardName).waitFor();
+  }
+
+  static path(boardId: string): string {
+    return `/boards/${encodeURIComponent(boardId)}`;
   }
 
   heading(name: string): Locator {
     return this.page.getByRole('heading', { level: 1, name, exact: true });
+  }
+
+  noAccessHeading(): Locator {
+    return this.page.getByRole('heading', { level: 1, name: 'You do not have access to this board' });
+  }
+
+  /** The "View only" tag and its explanation, shown to people who can see but not change the board. */
+  viewOnly(): Locator {
+    return this.page.getByTestId('view-only');
+  }
+
+  addActionForm(): Locator {
+    return this.page.getByRole('region', { name: 'Add an action' });
   }
 
   connectionState(): Locator {
@@ -34,8 +47,9 @@ export class BoardPage {
     await this.page.getByTestId('connection-state').getByText('Live', { exact: true }).waitFor();
   }
 
+  /** Someone else on the board, by name (their avatar also shows their organisation). */
   peer(name: string): Locator {
-    return this.page.getByTestId('peers').getByText(name, { exact: true });
+    return this.page.getByTestId('peer').filter({ has: this.page.getByText(name, { exact: true }) });
   }
 
   actionRow(title: string): Locator {
@@ -46,9 +60,14 @@ export class BoardPage {
     return this.actionRow(title).getByTestId('action-status');
   }
 
+  /** Buttons that change an action (edit, complete); a read-only board has none. */
+  changeButtons(): Locator {
+    return this.page.getByRole('button', { name: /^(Edit|Complete)\b/ });
+  }
+
   /** Fills the add-action form and submits it with Enter, as a keyboard user would. */
   async addAction(action: NewAction): Promise<void> {
-    const form = this.page.getByRole('region', { name: 'Add an action' });
+    const form = this.addActionForm();
     await form.getByLabel('Owner', { exact: true }).fill(action.ownerName);
     await form.getByLabel("Owner's organisation").selectOption({ label: action.organisation });
     await form.getByLabel('Due date').fill(action.dueDate);
@@ -62,5 +81,15 @@ export class BoardPage {
     await this.actionRow(title)
       .getByRole('button', { name: `Complete ${title}` })
       .click();
+  }
+
+  /** Opens the History dialog of one action with the keyboard and returns the dialog. */
+  async openHistory(title: string): Promise<Locator> {
+    await this.actionRow(title)
+      .getByRole('button', { name: `History of ${title}` })
+      .press('Enter');
+    const dialog = this.page.getByRole('dialog', { name: `History of ${title}` });
+    await dialog.waitFor();
+    return dialog;
   }
 }

@@ -13,9 +13,16 @@ export class BoardsPage {
     return this.page.getByRole('link', { name, exact: true });
   }
 
-  /** Creates a board with the form; the app then opens it. */
-  async createBoard(name: string): Promise<void> {
-    await this.page.getByLabel('Board name').fill(name);
-    await this.page.getByRole('button', { name: 'Create board' }).click();
+  /** One board's entry in the list: its link, owning teams and any "View only" tag. */
+  boardItem(name: string): Locator {
+    return this.page.getByTestId('board-item').filter({ has: this.boardLink(name) });
+  }
+
+  /** Creates a board with the form (owned by `teams`, else the form's choice); the app then opens it. */
+  async createBoard(name: string, teams: string[] = []): Promise<void> {
+    const form = this.page.getByRole('region', { name: 'Create a board' });
+    await form.getByLabel('Board name').fill(name);
+    for (const team of teams) await form.getByLabel(team, { exact: true }).check();
+    await form.getByRole('button', { name: 'Create board' }).click();
   }
 }

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { signedInActor } from './support/actors.ts';
+import { launchChromium, newActor, type Actor } from './support/browser.ts';
+import { FRAILTY_BOARD, demo, type DemoUser } from './support/demoUsers.ts';
+import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
+import { BoardPage } from './support/pages/BoardPage.ts';
+import { BoardsPage } from './support/pages/BoardsPage.ts';
+import { SignInPage } from './support/pages/SignInPage.ts';
+
+const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
+const text = (locator: { textContent(): Promise<string | null> }) => async () =>
+  (await locator.textContent())?.trim();
+const pathOf = (url: string): string => {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+};
+
+describe('who can open and change a board', () => {
+  let server: HuddleServer;
+  let browser: Browser;
+  const actors: Actor[] = [];
+
+  beforeAll(async () => {
+    server = await startHuddleServer();
+    browser = await launchChromium();
+  });
+
+  afterEach(async () => {
+    await Promise.all(actors.splice(0).map((actor) => actor.close()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function actor(user: DemoUser, startPath = '/'): Promise<Actor> {
+    const created = await signedInActor(browser, server.url, user, startPath);
+    actors.push(created);
+    return created;
+  }
+
+  it('a member signs in and edits; a viewer sees the edit live and cannot change anything', async () => {
+    const board = await server.createBoard(unique('E2E access'));
+    const boardPath = BoardPage.path(board.id);
+    // Opening the board signed out asks for a sign-in, then comes back to the board.
+    const grace = new BoardPage((await actor(demo.grace, boardPath)).page);
+    const helen = new BoardPage((await actor(demo.helen, boardPath)).page);
+    expect(pathOf(grace.page.url())).toBe(boardPath);
+    await Promise.all([grace.heading(board.name).waitFor(), helen.heading(board.name).waitFor()]);
+    await Promise.all([grace.waitUntilLive(), helen.waitUntilLive()]);
+
+    await expect.poll(text(helen.viewOnly())).toContain('View only');
+    await expect.poll(text(helen.viewOnly())).toContain('cannot add, edit or complete');
+    expect(await grace.viewOnly().count()).toBe(0);
+    await grace.peer(demo.helen.name).waitFor();
+    await expect.poll(text(grace.peer(demo.helen.name))).toContain(demo.helen.organisation);
+
+    const title = unique('Arrange befriending visits');
+    await grace.addAction({
+      title,
+      ownerName: demo.grace.name,
+      organisation: demo.grace.organisation,
+      dueDate: '2099-11-30',
+    });
+    await helen.actionRow(title).waitFor();
+    await expect.poll(text(helen.actionStatus(title))).toBe('Proposed');
+    await grace.completeAction(title);
+    await expect.poll(text(helen.actionStatus(title))).toBe('Done');
+
+    // The viewer has no way to change the board: no form, no edit or complete buttons.
+    expect(await helen.addActionForm().count()).toBe(0);
+    expect(await helen.changeButtons().count()).toBe(0);
+    expect(await helen.page.getByRole('button', { name: `History of ${title}` }).count()).toBe(1);
+    expect(await grace.changeButtons().count()).toBeGreaterThan(0);
+
+    // The board list says the same.
+    const list = new BoardsPage(helen.page);
+    await list.open();
+    await expect.poll(text(list.boardItem(board.name))).toContain('View only');
+  });
+
+  it('shows the history of an action, keeping hostile text as text', async () => {
+    const board = await server.createBoard(unique('E2E history'));
+    const grace = new BoardPage((await actor(demo.grace, BoardPage.path(board.id))).page);
+    await grace.waitUntilLive();
+    const title = unique('<img src=x onerror="window.__pwned=1"> Review medicines');
+    await grace.addAction({
+      title,
+      ownerName: demo.grace.name,
+      organisation: demo.grace.organisation,
+      dueDate: '2099-10-01',
+    });
+    await grace.completeAction(title);
+    await expect.poll(text(grace.actionStatus(title))).toBe('Done');
+    // The trail is written as the server stores the change; wait until it has, then look.
+    const actionId = await grace.actionRow(title).getAttribute('data-action-id');
+    const cookie = await server.signIn(demo.grace.email);
+    const historyUrl = `${server.url}/api/boards/${board.id}/history?recordType=actions&recordId=${actionId}`;
+    await expect
+      .poll(async () =>
+        (await (await fetch(historyUrl, { headers: { Cookie: cookie } })).text()).includes('"done"'),
+      )
+      .toBe(true);
+
+    const history = await grace.openHistory(title);
+    const change = (field: string) =>
+      history
+        .getByTestId('history-entry')
+        .filter({ has: grace.page.getByRole('cell', { name: field, exact: true }) });
+    await expect.poll(text(change('Status').first())).toContain('Done');
+    await expect.poll(text(change('Status').first())).toContain(demo.grace.name);
+    await expect.poll(text(change('Action').first())).toContain(title);
+    expect(await grace.page.locator('img[src="x"]').count()).toBe(0);
+    expect(await grace.page.evaluate('typeof window.__pwned')).toBe('undefined');
+
+    // Escape closes the dialog and gives focus back to the button that opened it.
+    await grace.page.keyboard.press('Escape');
+    await history.waitFor({ state: 'hidden' });
+    await expect.poll(text(grace.page.locator(':focus'))).toBe(`History of ${title}`);
+  });
+
+  it('tells someone from another team that they have no access to the board', async () => {
+    const nina = new BoardPage((await actor(demo.nina)).page);
+    await nina.page.goto(BoardPage.path(FRAILTY_BOARD.id));
+    await nina.noAccessHeading().waitFor();
+    await expect
+      .poll(text(nina.page.getByTestId('board-no-access')))
+      .toContain('ask a facilitator of the team that owns it');
+    expect(await nina.page.getByTestId('action-row').count()).toBe(0);
+    expect(await nina.heading(FRAILTY_BOARD.name).count()).toBe(0);
+  });
+
+  it('signing out returns to the sign-in page, ends the session in other tabs, and the board then asks to sign in', async () => {
+    const grace = await actor(demo.grace, BoardPage.path(FRAILTY_BOARD.id));
+    const board = new BoardPage(grace.page);
+    await board.waitUntilLive();
+    const otherTab = new BoardPage(await grace.newPage());
+    await otherTab.open(FRAILTY_BOARD.id, FRAILTY_BOARD.name);
+    await otherTab.waitUntilLive();
+
+    await grace.page.getByRole('button', { name: 'Sign out' }).click();
+    const signIn = new SignInPage(grace.page);
+    await signIn.heading().waitFor();
+    await expect.poll(text(signIn.notice())).toContain('You have been signed out');
+
+    // The other tab learns from the server that the session has ended.
+    const otherSignIn = new SignInPage(otherTab.page);
+    await otherSignIn.heading().waitFor();
+    await expect.poll(text(otherSignIn.notice())).toContain('signed out');
+
+    await grace.page.goto(BoardPage.path(FRAILTY_BOARD.id));
+    await signIn.heading().waitFor();
+    const asked = new URL(grace.page.url());
+    expect(asked.pathname).toBe('/sign-in');
+    expect(asked.searchParams.get('returnTo')).toBe(BoardPage.path(FRAILTY_BOARD.id));
+    expect(await board.heading(FRAILTY_BOARD.name).count()).toBe(0);
+  });
+
+  it('shows the reason a sign-in was refused', async () => {
+    const visitor = await newActor(browser, server.url, 'visitor');
+    actors.push(visitor);
+    const signIn = new SignInPage(visitor.page);
+    await signIn.open();
+    await signIn.submit(demo.priya.email, 'not-the-password');
+    await expect.poll(text(signIn.errorSummary())).toContain('The email address or password is not right');
+    await signIn.submit('', '');
+    await expect.poll(text(signIn.errorSummary())).toContain('Enter an email address');
+    await expect.poll(text(signIn.errorSummary())).toContain('Enter your password');
+  });
+});
