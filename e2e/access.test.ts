@@ -169,5 +169,10 @@ describe('who can open and change a board', () => {
     await signIn.submit('', '');
     await expect.poll(text(signIn.errorSummary())).toContain('Enter an email address');
     await expect.poll(text(signIn.errorSummary())).toContain('Enter your password');
+
+    // A failed single sign-on comes back with its reason, which is shown as text.
+    await visitor.page.goto(`/sign-in?error=${encodeURIComponent('<b>Your account is not set up</b>')}`);
+    await expect.poll(text(signIn.errorSummary())).toContain('<b>Your account is not set up</b>');
+    expect(await signIn.errorSummary().locator('b').count()).toBe(0);
   });
 });
