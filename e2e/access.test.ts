@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { signedInActor } from './support/actors.ts';
 import { launchChromium, newActor, type Actor } from './support/browser.ts';
-import { FRAILTY_BOARD, demo, type DemoUser } from './support/demoUsers.ts';
+import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
 import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { BoardsPage } from './support/pages/BoardsPage.ts';
@@ -120,6 +120,34 @@ describe('who can open and change a board', () => {
     await grace.page.keyboard.press('Escape');
     await history.waitFor({ state: 'hidden' });
     await expect.poll(text(grace.page.locator(':focus'))).toBe(`History of ${title}`);
+  });
+
+  it('applies access changes to an open board at once: a member made viewer, a member taken off the team', async () => {
+    const board = await server.createBoard(unique('E2E access change'));
+    const boardPath = BoardPage.path(board.id);
+    const lucy = new BoardPage((await actor(demo.lucy, boardPath)).page);
+    const dan = new BoardPage((await actor(demo.dan, boardPath)).page);
+    await Promise.all([lucy.waitUntilLive(), dan.waitUntilLive()]);
+    await lucy.addActionForm().waitFor();
+    expect(await lucy.viewOnly().count()).toBe(0);
+
+    const membership = (user: DemoUser) => `/api/teams/${FRAILTY_TEAM.id}/members/${user.id}`;
+    try {
+      expect((await server.asAdmin('PUT', membership(demo.lucy), { role: 'viewer' })).status).toBe(200);
+      await expect.poll(text(lucy.viewOnly())).toContain('View only');
+      await lucy.addActionForm().waitFor({ state: 'detached' });
+      await lucy.waitUntilLive();
+
+      expect((await server.asAdmin('DELETE', membership(demo.dan))).status).toBe(200);
+      await dan.noAccessHeading().waitFor();
+      expect(await dan.page.getByTestId('action-row').count()).toBe(0);
+    } finally {
+      await server.asAdmin('PUT', membership(demo.lucy), { role: 'member' });
+      await server.asAdmin('PUT', membership(demo.dan), { role: 'member' });
+    }
+    // Given access again, the board opens without a reload.
+    await dan.heading(board.name).waitFor();
+    await dan.waitUntilLive();
   });
 
   it('tells someone from another team that they have no access to the board', async () => {

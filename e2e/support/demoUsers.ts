@@ -5,6 +5,8 @@
 export const DEMO_PASSWORD = 'riverside-demo-2026';
 
 export interface DemoUser {
+  /** The user's id in the seeded database. */
+  id: string;
   email: string;
   name: string;
   organisation: string;
@@ -16,28 +18,56 @@ export const FRAILTY_BOARD = { id: 'riverside-frailty-mdt', name: 'Riverside fra
 export const demo = {
   /** Admin, in no team. */
   asha: {
+    id: 'demo-asha-patel',
     email: 'admin@riverside.example',
     name: 'Asha Patel',
     organisation: 'Riverside Community Health NHS Trust',
   },
   /** Facilitator of the frailty team. */
-  tom: { email: 'tom.reid@elmtree.example', name: 'Dr Tom Reid', organisation: 'Elm Tree Medical Practice' },
+  tom: {
+    id: 'demo-tom-reid',
+    email: 'tom.reid@elmtree.example',
+    name: 'Dr Tom Reid',
+    organisation: 'Elm Tree Medical Practice',
+  },
   /** Member of the frailty team. */
   grace: {
+    id: 'demo-grace-okafor',
     email: 'grace.okafor@riverside-community.example',
     name: 'Grace Okafor',
     organisation: 'Riverside Community Health NHS Trust',
   },
   /** Member of the frailty team. */
   priya: {
+    id: 'demo-priya-shah',
     email: 'priya.shah@riverside-community.example',
     name: 'Priya Shah',
     organisation: 'Riverside Community Health NHS Trust',
   },
+  /** Member of the frailty team (the access-change test moves her to viewer). */
+  lucy: {
+    id: 'demo-lucy-evans',
+    email: 'lucy.evans@riverside-asc.example',
+    name: 'Lucy Evans',
+    organisation: 'Riverside Council Adult Social Care',
+  },
+  /** Member of the frailty and discharge teams (the access-change test takes him off the frailty team). */
+  dan: {
+    id: 'demo-dan-morris',
+    email: 'dan.morris@riverside-hospital.example',
+    name: 'Dan Morris',
+    organisation: 'Riverside University Hospitals NHS Foundation Trust',
+  },
   /** Viewer of the frailty team: sees its boards, changes nothing. */
-  helen: { email: 'helen.ward@agewell.example', name: 'Helen Ward', organisation: 'Age Well Riverside' },
+  helen: {
+    id: 'demo-helen-ward',
+    email: 'helen.ward@agewell.example',
+    name: 'Helen Ward',
+    organisation: 'Age Well Riverside',
+  },
   /** Facilitator of the discharge team only: no access to the frailty team's boards. */
   nina: {
+    id: 'demo-nina-brooks',
     email: 'nina.brooks@riverside-hospital.example',
     name: 'Nina Brooks',
     organisation: 'Riverside University Hospitals NHS Foundation Trust',

@@ -21,6 +21,8 @@ export interface HuddleServer {
    * otherwise, as an admin would from the admin pages.
    */
   createBoard(name: string, options?: Partial<Omit<CreateBoardRequest, 'name'>>): Promise<BoardSummary>;
+  /** Calls the REST API as the demo admin (JSON body, same-site `Origin`), as the admin pages would. */
+  asAdmin(method: string, path: string, body?: unknown): Promise<Response>;
   /** Stops the server (SIGTERM, then SIGKILL) and drops its database. */
   stop(): Promise<void>;
 }
@@ -59,18 +61,23 @@ export async function startHuddleServer(): Promise<HuddleServer> {
     return cookie.split(';')[0]!;
   }
 
+  async function asAdmin(method: string, path: string, body?: unknown): Promise<Response> {
+    adminCookie ??= signIn(demo.asha.email);
+    return fetch(`${url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Origin: url, Cookie: await adminCookie },
+      body: body === undefined ? (method === 'GET' ? undefined : '{}') : JSON.stringify(body),
+    });
+  }
+
   return {
     url,
     database,
     signIn,
+    asAdmin,
     async createBoard(name, options = {}) {
-      adminCookie ??= signIn(demo.asha.email);
       const request: CreateBoardRequest = { teamIds: [FRAILTY_TEAM.id], ...options, name };
-      const response = await fetch(`${url}/api/boards`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: url, Cookie: await adminCookie },
-        body: JSON.stringify(request),
-      });
+      const response = await asAdmin('POST', '/api/boards', request);
       if (response.status !== 201) {
         throw new Error(`creating a board answered ${response.status}: ${await response.text()}`);
       }
