@@ -83,7 +83,7 @@ export const adminRoutes: RouteRecordRaw[] = [
     path: '/admin/boards',
     name: 'admin-boards',
     component: () => import('./views/admin/AdminBoardsView.vue'),
-    meta: { ...admin, title: 'Boards' },
+    meta: { ...admin, title: 'All boards' },
   },
   {
     path: '/admin/boards/new',

@@ -1,34 +1,31 @@
 import type {
   AdminUser,
   AuditExportQuery,
-  CreateBoardRequest,
   CreateUserRequest,
   DirectoryUser,
   MembershipRequest,
   OrganisationRequest,
   TeamDetail,
   TeamRequest,
-  TeamSummary,
   TemporaryPasswordResponse,
   UpdateBoardRequest,
   UpdateUserRequest,
 } from '../../../shared/admin.ts';
 import type { ApiError, BoardSummary, Organisation } from '../../../shared/api.ts';
-import { ApiRequestError, requestJson } from './http.ts';
+import { ApiRequestError, jsonBody, requestJson } from './http.ts';
 
 /**
- * The REST calls of the admin pages; payload types and validators live in shared/admin.ts.
- * Every write sends JSON, including the bodiless ones, as the server's cross-site check expects.
+ * The REST calls of the admin pages; payload types and validators live in shared/admin.ts. Every
+ * write sends a JSON body, even an empty one, as the server's cross-site check expects.
  */
 
+// The reads the board pages use too.
+export { createBoard, getBoard, listBoards, listOrganisations, listTeams } from './boardsApi.ts';
+
 const path = (...parts: string[]): string => parts.map(encodeURIComponent).join('/');
-const send = (method: string, body: unknown = {}): RequestInit => ({ method, body: JSON.stringify(body) });
+const send = (method: string, body: unknown = {}): RequestInit => ({ method, ...jsonBody(body) });
 
 // Organisations
-export function listOrganisations(): Promise<Organisation[]> {
-  return requestJson<Organisation[]>('/api/organisations');
-}
-
 export function createOrganisation(request: OrganisationRequest): Promise<Organisation> {
   return requestJson<Organisation>('/api/organisations', send('POST', request));
 }
@@ -58,15 +55,12 @@ export function resetPassword(id: string): Promise<TemporaryPasswordResponse> {
   return requestJson<TemporaryPasswordResponse>(`/api/users/${path(id)}/reset-password`, send('POST'));
 }
 
+/** Active people who can be added to a team (admins and facilitators). */
 export function listDirectory(): Promise<DirectoryUser[]> {
   return requestJson<DirectoryUser[]>('/api/people-directory');
 }
 
 // Teams
-export function listTeams(): Promise<TeamSummary[]> {
-  return requestJson<TeamSummary[]>('/api/teams');
-}
-
 export function getTeam(id: string): Promise<TeamDetail> {
   return requestJson<TeamDetail>(`/api/teams/${path(id)}`);
 }
@@ -79,6 +73,7 @@ export function updateTeam(id: string, request: TeamRequest): Promise<TeamDetail
   return requestJson<TeamDetail>(`/api/teams/${path(id)}`, send('PATCH', request));
 }
 
+/** Adds someone to the team, or changes their role in it. */
 export function setMembership(
   teamId: string,
   userId: string,
@@ -92,18 +87,6 @@ export function removeMember(teamId: string, userId: string): Promise<TeamDetail
 }
 
 // Boards
-export function listBoards(): Promise<BoardSummary[]> {
-  return requestJson<BoardSummary[]>('/api/boards');
-}
-
-export function getBoard(id: string): Promise<BoardSummary> {
-  return requestJson<BoardSummary>(`/api/boards/${path(id)}`);
-}
-
-export function createBoard(request: CreateBoardRequest): Promise<BoardSummary> {
-  return requestJson<BoardSummary>('/api/boards', send('POST', request));
-}
-
 export function updateBoard(id: string, request: UpdateBoardRequest): Promise<BoardSummary> {
   return requestJson<BoardSummary>(`/api/boards/${path(id)}`, send('PATCH', request));
 }
