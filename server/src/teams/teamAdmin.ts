@@ -1,0 +1,106 @@
+import type { TeamDetail, TeamSummary } from '../../../shared/admin.ts';
+import type { TeamRole } from '../../../shared/auth.ts';
+import type { AccessEvents } from '../access/accessEvents.ts';
+import type { AccessPolicy } from '../access/AccessPolicy.ts';
+import type { Principal } from '../access/principal.ts';
+import { unlessTaken } from '../http/conflicts.ts';
+import { HttpError } from '../http/errors.ts';
+import type { UsersRepository } from '../users/usersRepository.ts';
+import type { MembershipChange, TeamRecord, TeamsRepository } from './teamsRepository.ts';
+
+export const NO_SUCH_TEAM = 'There is no team with that id';
+export const NO_SUCH_USER = 'There is no user with that id';
+const NOT_A_MEMBER = 'You are not a member of this team';
+const CANNOT_MANAGE = "Only admins and this team's facilitators can change who is in it";
+const DUPLICATE_NAME = 'There is already a team with that name';
+const LAST_FACILITATOR = 'A team needs a facilitator: make someone else facilitator first';
+
+/**
+ * Teams and their membership. Admins manage every team; a facilitator manages their own, but cannot
+ * leave it without a facilitator. A membership change tells the open channels at once.
+ */
+export class TeamAdmin {
+  constructor(
+    private readonly teams: TeamsRepository,
+    private readonly users: UsersRepository,
+    private readonly policy: AccessPolicy,
+    private readonly events: AccessEvents,
+  ) {}
+
+  /** Admins see every team; everyone else the teams they belong to. */
+  async list(principal: Principal): Promise<TeamSummary[]> {
+    const records = await this.teams.list(principal.userId, { onlyMine: !this.policy.isAdmin(principal) });
+    return Promise.all(records.map((record) => this.#summary(principal, record)));
+  }
+
+  /** Admins and members see a team's detail. */
+  async detail(principal: Principal, teamId: string): Promise<TeamDetail> {
+    const record = await this.teams.get(teamId, principal.userId);
+    if (!record) throw new HttpError(404, NO_SUCH_TEAM);
+    if (!this.policy.isAdmin(principal) && record.myRole === null) throw new HttpError(403, NOT_A_MEMBER);
+    return this.#detail(principal, record);
+  }
+
+  /** The detail without asking whether the caller may see it (they just changed it). */
+  async #detail(principal: Principal, record: TeamRecord): Promise<TeamDetail> {
+    const teamId = record.id;
+    const [summary, members, boards] = await Promise.all([
+      this.#summary(principal, record),
+      this.teams.members(teamId),
+      this.teams.boards(teamId),
+    ]);
+    return { ...summary, members, boards };
+  }
+
+  async create(principal: Principal, name: string): Promise<TeamDetail> {
+    const id = await unlessTaken(() => this.teams.create(name), 'name', DUPLICATE_NAME);
+    return this.detail(principal, id);
+  }
+
+  async rename(principal: Principal, teamId: string, name: string): Promise<TeamDetail> {
+    const found = await unlessTaken(() => this.teams.rename(teamId, name), 'name', DUPLICATE_NAME);
+    if (!found) throw new HttpError(404, NO_SUCH_TEAM);
+    return this.detail(principal, teamId);
+  }
+
+  /** Adds someone to the team, or changes their role in it. */
+  async setMember(principal: Principal, teamId: string, userId: string, role: TeamRole): Promise<TeamDetail> {
+    const keepAFacilitator = await this.#mayManage(principal, teamId);
+    const user = await this.users.findById(userId);
+    if (!user) throw new HttpError(404, NO_SUCH_USER);
+    if (!user.active && (await this.teams.roleOf(teamId, userId)) === null)
+      throw new HttpError(400, 'This account is deactivated: an admin can switch it back on first');
+    this.#apply(await this.teams.setMembership(teamId, userId, role, { keepAFacilitator }), userId);
+    return this.detail(principal, teamId);
+  }
+
+  async removeMember(principal: Principal, teamId: string, userId: string): Promise<TeamDetail> {
+    const keepAFacilitator = await this.#mayManage(principal, teamId);
+    const change = await this.teams.removeMembership(teamId, userId, { keepAFacilitator });
+    if (change === 'not-member') throw new HttpError(404, 'That person is not a member of this team');
+    this.#apply(change, userId);
+    // A facilitator may have just removed themselves: they still get the team as they left it.
+    const record = await this.teams.get(teamId, principal.userId);
+    if (!record) throw new HttpError(404, NO_SUCH_TEAM);
+    return this.#detail(principal, record);
+  }
+
+  /**
+   * Refuses callers who cannot manage the team. Returns whether the last-facilitator rule applies
+   * to them (it does to facilitators, not to admins).
+   */
+  async #mayManage(principal: Principal, teamId: string): Promise<boolean> {
+    if (!(await this.teams.exists(teamId))) throw new HttpError(404, NO_SUCH_TEAM);
+    if (!(await this.policy.canManageTeam(principal, teamId))) throw new HttpError(403, CANNOT_MANAGE);
+    return !this.policy.isAdmin(principal);
+  }
+
+  #apply(change: MembershipChange, userId: string): void {
+    if (change === 'last-facilitator') throw new HttpError(400, LAST_FACILITATOR);
+    if (change === 'changed') this.events.emit('users-changed', [userId]);
+  }
+
+  async #summary(principal: Principal, record: TeamRecord): Promise<TeamSummary> {
+    return { ...record, canManage: await this.policy.canManageTeam(principal, record.id) };
+  }
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiError, BoardSummary } from '../../shared/api.ts';
+import { PATHWAY_TEMPLATES } from '../../shared/board/pathway.ts';
+import { CloseCode } from '../../shared/closeCodes.ts';
+import type { BoardMember } from '../src/boards/boardsRepository.ts';
+import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { DEMO, api, signedIn } from './support/auth.ts';
+import { testDb } from './support/boards.ts';
+import { connectClient } from './support/clients.ts';
+import { startTestServer } from './support/server.ts';
+
+const FRAILTY_TEAM = { id: 'riverside-frailty-team', name: 'Riverside frailty MDT' };
+const DISCHARGE_TEAM = { id: 'riverside-discharge-team', name: 'Riverside hospital discharge team' };
+
+describe('boards API', () => {
+  it('creates a board from the frailty template: its owning team opens it with the six stages in its document', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [tom, grace, nina] = await Promise.all([
+      signedIn(server.url, DEMO.facilitator),
+      signedIn(server.url, DEMO.member),
+      signedIn(server.url, DEMO.otherTeam),
+    ]);
+    const created = await tom.post<BoardSummary>('/api/boards', {
+      name: '  Virtual ward  ',
+      teamIds: [FRAILTY_TEAM.id],
+    });
+    expect(created.status).toBe(201);
+    const board = created.body;
+    expect(board).toMatchObject({ name: 'Virtual ward', access: 'edit', teams: [FRAILTY_TEAM] });
+
+    expect((await grace.get<BoardSummary>(`/api/boards/${board.id}`)).body).toEqual(board);
+    expect((await grace.get<BoardSummary[]>('/api/boards')).body).toContainEqual(board);
+    const client = connectClient(server.url, board.id, { cookie: grace.cookie });
+    await client.synced();
+    const stages = client.board.readPathwayStages();
+    expect(stages.map((s) => s.ok && s.value)).toEqual(
+      PATHWAY_TEMPLATES.frailty.stages.map((name, order) => ({ name, order, limit: null })),
+    );
+    expect(new Set(stages.map((s) => s.id)).size).toBe(6);
+
+    const outsider = await nina.get<ApiError>(`/api/boards/${board.id}`);
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error).toBe('You do not have access to this board');
+    expect((await nina.get<BoardSummary[]>('/api/boards')).body.map((b) => b.id)).not.toContain(board.id);
+  });
+
+  it('lets an admin create a blank board for any team; admins outside the team only view it', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [admin, nina] = await Promise.all([
+      signedIn(server.url, DEMO.admin),
+      signedIn(server.url, DEMO.otherTeam),
+    ]);
+    const created = await admin.post<BoardSummary>('/api/boards', {
+      name: 'Discharge huddle',
+      pathwayTemplate: 'blank',
+      teamIds: [DISCHARGE_TEAM.id, FRAILTY_TEAM.id, DISCHARGE_TEAM.id],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ access: 'view', teams: [FRAILTY_TEAM, DISCHARGE_TEAM] });
+    expect((await nina.get<BoardSummary>(`/api/boards/${created.body.id}`)).body.access).toBe('edit');
+    const client = connectClient(server.url, created.body.id, { cookie: nina.cookie });
+    await client.synced();
+    expect(client.board.readPathwayStages()).toEqual([]);
+  });
+
+  it('refuses boards for teams the caller does not facilitate, and for teams that do not exist', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [admin, tom, grace] = await Promise.all([
+      signedIn(server.url, DEMO.admin),
+      signedIn(server.url, DEMO.facilitator),
+      signedIn(server.url, DEMO.member),
+    ]);
+    const before = (await admin.get<BoardSummary[]>('/api/boards')).body;
+
+    for (const [caller, teamIds] of [
+      [tom, [DISCHARGE_TEAM.id]],
+      [tom, [FRAILTY_TEAM.id, DISCHARGE_TEAM.id]],
+      [grace, [FRAILTY_TEAM.id]],
+    ] as const) {
+      const refused = await caller.post<ApiError>('/api/boards', { name: 'Not mine', teamIds });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('You can only create boards for teams you facilitate');
+    }
+    const unknown = await admin.post<ApiError>('/api/boards', { name: 'Nobody', teamIds: ['no-such-team'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issues?.[0]?.path).toBe('teamIds');
+    const noTeam = await admin.post<ApiError>('/api/boards', { name: 'Nobody', teamIds: [] });
+    expect(noTeam.status).toBe(400);
+    expect(noTeam.body.error).toBe('Choose at least one team to own the board');
+    const noTemplate = await admin.post<ApiError>('/api/boards', {
+      name: 'Nobody',
+      teamIds: [FRAILTY_TEAM.id],
+      pathwayTemplate: 'stroke',
+    });
+    expect(noTemplate.status).toBe(400);
+    expect(noTemplate.body.issues?.[0]?.path).toBe('pathwayTemplate');
+    expect(
+      (await api(server.url, 'POST', '/api/boards', { body: { name: 'X', teamIds: [FRAILTY_TEAM.id] } }))
+        .status,
+    ).toBe(401);
+
+    expect((await admin.get<BoardSummary[]>('/api/boards')).body).toEqual(before);
+  });
+
+  it('lets an admin rename a board and hand it to another team: access follows at once', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [admin, tom, grace, nina] = await Promise.all([
+      signedIn(server.url, DEMO.admin),
+      signedIn(server.url, DEMO.facilitator),
+      signedIn(server.url, DEMO.member),
+      signedIn(server.url, DEMO.otherTeam),
+    ]);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: grace.cookie });
+    await client.synced();
+
+    expect((await tom.patch(`/api/boards/${DEMO_BOARD_ID}`, { name: 'Mine now' })).status).toBe(403);
+    const renamed = await admin.patch<BoardSummary>(`/api/boards/${DEMO_BOARD_ID}`, {
+      name: 'Frailty huddle',
+    });
+    expect(renamed.body).toMatchObject({ name: 'Frailty huddle', teams: [FRAILTY_TEAM] });
+    expect((await grace.get<BoardSummary>(`/api/boards/${DEMO_BOARD_ID}`)).body.name).toBe('Frailty huddle');
+    expect(client.closeCodes).toEqual([]);
+
+    const moved = await admin.patch<BoardSummary>(`/api/boards/${DEMO_BOARD_ID}`, {
+      teamIds: [DISCHARGE_TEAM.id],
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ name: 'Frailty huddle', access: 'view', teams: [DISCHARGE_TEAM] });
+    expect((await grace.get(`/api/boards/${DEMO_BOARD_ID}`)).status).toBe(403);
+    expect((await nina.get<BoardSummary>(`/api/boards/${DEMO_BOARD_ID}`)).body.access).toBe('edit');
+    await expect.poll(() => client.closeCodes).toContain(CloseCode.AccessRevoked);
+
+    const unknownTeam = await admin.patch<ApiError>(`/api/boards/${DEMO_BOARD_ID}`, { teamIds: ['nope'] });
+    expect(unknownTeam.status).toBe(400);
+    expect(unknownTeam.body.issues?.[0]?.path).toBe('teamIds');
+    expect((await admin.patch(`/api/boards/no-such-board`, { name: 'X' })).status).toBe(404);
+    expect((await admin.patch(`/api/boards/${DEMO_BOARD_ID}`, { name: ' ' })).status).toBe(400);
+  });
+
+  it('lists the active members of the owning teams to anyone who can open the board', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [helen, nina, admin] = await Promise.all([
+      signedIn(server.url, DEMO.viewer),
+      signedIn(server.url, DEMO.otherTeam),
+      signedIn(server.url, DEMO.admin),
+    ]);
+    const members = await helen.get<BoardMember[]>(`/api/boards/${DEMO_BOARD_ID}/members`);
+    expect(members.status).toBe(200);
+    expect(members.body.map((m) => [m.name, m.role])).toEqual([
+      ['Dan Morris', 'member'],
+      ['Dr Tom Reid', 'facilitator'],
+      ['Grace Okafor', 'member'],
+      ['Helen Ward', 'viewer'],
+      ['Lucy Evans', 'member'],
+      ['Priya Shah', 'member'],
+    ]);
+    expect(members.body.find((m) => m.name === 'Dr Tom Reid')).toEqual({
+      id: expect.any(String),
+      name: 'Dr Tom Reid',
+      profession: 'GP',
+      organisation: { id: 'elm-tree-practice', name: 'Elm Tree Medical Practice', kind: 'gp_practice' },
+      role: 'facilitator',
+    });
+    expect((await admin.get<BoardMember[]>(`/api/boards/${DEMO_BOARD_ID}/members`)).body).toEqual(
+      members.body,
+    );
+    expect((await nina.get(`/api/boards/${DEMO_BOARD_ID}/members`)).status).toBe(403);
+    expect((await nina.get('/api/boards/no-such-board/members')).status).toBe(404);
+    expect((await api(server.url, 'GET', `/api/boards/${DEMO_BOARD_ID}/members`)).status).toBe(401);
+  });
+});
