@@ -6,15 +6,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ApiError, BoardSummary, HealthResponse, Organisation } from '../../shared/api.ts';
 import { SOCKET_IO_PATH, type ServerToClientEvents } from '../../shared/events.ts';
 import { isValidNhsNumber } from '../../shared/nhsNumber.ts';
-import { DEMO_BOARD_ID } from '../src/seed.ts';
+import type { CurrentUser } from '../../shared/auth.ts';
+import { PATHWAY_TEMPLATES } from '../../shared/board/pathway.ts';
+import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';
+import { DEMO, api, signedIn } from './support/auth.ts';
 import { connectClient } from './support/clients.ts';
-import { testDb, memberCookie } from './support/boards.ts';
+import { newBoard, testDb } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';
-
-async function post(url: string, body: string, contentType = 'application/json') {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
 
 describe('REST API and app events', () => {
   it('reports health with the database in use', async () => {
@@ -27,16 +25,21 @@ describe('REST API and app events', () => {
     });
   });
 
-  it('seeds a fictional Place on an empty database: organisations of every kind and a frailty MDT board', async () => {
+  it('seeds a fictional Place on an empty database: organisations of every kind, teams, staff and boards', async () => {
     const server = await startTestServer({ db: await testDb() });
-    const organisations = (await (await fetch(`${server.url}/api/organisations`)).json()) as Organisation[];
+    const member = await signedIn(server.url, DEMO.member);
+    const organisations = (await member.get<Organisation[]>('/api/organisations')).body;
     expect(new Set(organisations.map((o) => o.kind))).toEqual(
       new Set(['nhs_trust', 'gp_practice', 'council_social_care', 'voluntary']),
     );
-    const boards = (await (await fetch(`${server.url}/api/boards`)).json()) as BoardSummary[];
-    expect(boards.map((b) => b.id)).toEqual([DEMO_BOARD_ID]);
+    const boards = (await member.get<BoardSummary[]>('/api/boards')).body;
+    expect(boards.map((b) => [b.id, b.access])).toEqual([[DEMO_BOARD_ID, 'edit']]);
+    const admin = await signedIn(server.url, DEMO.admin);
+    expect((await admin.get<BoardSummary[]>('/api/boards')).body.map((b) => b.id).sort()).toEqual(
+      [DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID].sort(),
+    );
 
-    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: await memberCookie(server.url) });
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: member.cookie });
     await client.synced();
     const people = client.board.readPeople().flatMap((r) => (r.ok ? [r.value] : []));
     expect(people.length).toBeGreaterThanOrEqual(3);
@@ -48,68 +51,102 @@ describe('REST API and app events', () => {
     for (const read of client.board.readActions()) {
       expect(read.ok && orgIds.has(read.value.ownerOrganisationId)).toBe(true);
     }
+    expect(client.board.readPathwayStages().map((s) => s.ok && s.value.name)).toEqual([
+      ...PATHWAY_TEMPLATES.frailty.stages,
+    ]);
+  });
+
+  it('seeds staff in several organisations with every global and team role, all able to sign in', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const users = await Promise.all(
+      Object.values(DEMO).map(async (email) => {
+        const user = await signedIn(server.url, email);
+        return (await user.get<CurrentUser>('/api/auth/session')).body;
+      }),
+    );
+    expect(new Set(users.map((u) => u.organisation?.id)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(users.map((u) => u.role))).toEqual(new Set(['admin', 'manager', null]));
+    expect(new Set(users.flatMap((u) => u.teams.map((t) => t.role)))).toEqual(
+      new Set(['facilitator', 'member', 'viewer']),
+    );
+    expect(users.every((u) => !u.mustChangePassword)).toBe(true);
   });
 
   it('does not seed again on a database that already has boards', async () => {
     const db = await testDb();
     const first = await startTestServer({ db });
-    await post(`${first.url}/api/boards`, JSON.stringify({ name: 'Enhanced team handover' }));
+    await newBoard(first.url, 'Enhanced team handover');
     await first.close();
     const second = await startTestServer({ db });
-    const boards = (await (await fetch(`${second.url}/api/boards`)).json()) as BoardSummary[];
-    expect(boards.map((b) => b.name).sort()).toEqual(['Enhanced team handover', 'Riverside frailty MDT']);
-  });
-
-  it('creates a board, trims its name, and lists it', async () => {
-    const server = await startTestServer({ db: await testDb() });
-    const created = await post(
-      `${server.url}/api/boards`,
-      JSON.stringify({ name: '  Discharge to assess  ' }),
-    );
-    expect(created.status).toBe(201);
-    const board = created.body as BoardSummary;
-    expect(board.name).toBe('Discharge to assess');
-    expect(await (await fetch(`${server.url}/api/boards/${board.id}`)).json()).toEqual(board);
-    const list = (await (await fetch(`${server.url}/api/boards`)).json()) as BoardSummary[];
-    expect(list).toContainEqual(board);
+    const admin = await signedIn(second.url, DEMO.admin);
+    const boards = (await admin.get<BoardSummary[]>('/api/boards')).body;
+    expect(boards.map((b) => b.name).sort()).toEqual([
+      'Enhanced team handover',
+      'Riverside discharge to assess',
+      'Riverside frailty MDT',
+    ]);
   });
 
   it('answers bad requests with a clear JSON error and creates nothing', async () => {
     const server = await startTestServer({ db: await testDb() });
-    const url = `${server.url}/api/boards`;
+    const admin = await signedIn(server.url, DEMO.admin);
+    const teamIds = ['riverside-frailty-team'];
     const cases = [
-      await post(url, JSON.stringify({ name: '   ' })),
-      await post(url, JSON.stringify({})),
-      await post(url, JSON.stringify({ name: 'x'.repeat(500) })),
-      await post(url, '{"name": '),
+      await admin.post('/api/boards', { name: '   ', teamIds }),
+      await admin.post('/api/boards', { teamIds }),
+      await admin.post('/api/boards', { name: 'x'.repeat(500), teamIds }),
+      await api(server.url, 'POST', '/api/boards', {
+        cookie: admin.cookie,
+        body: undefined,
+        headers: { 'content-type': 'application/json' },
+      }),
     ];
-    expect(cases.map((c) => c.status)).toEqual([400, 400, 400, 400]);
+    const broken = await fetch(`${server.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: admin.cookie },
+      body: '{"name": ',
+    });
+    expect([...cases.map((c) => c.status), broken.status]).toEqual([400, 400, 400, 400, 400]);
     expect((cases[0]!.body as ApiError).error).toBe('Give the board a name');
     expect((cases[2]!.body as ApiError).error).toMatch(/120 characters/);
-    expect(typeof (cases[3]!.body as ApiError).error).toBe('string');
-    const list = (await (await fetch(url)).json()) as BoardSummary[];
-    expect(list).toHaveLength(1);
+    expect(typeof ((await broken.json()) as ApiError).error).toBe('string');
+    expect((await admin.get<BoardSummary[]>('/api/boards')).body).toHaveLength(2);
 
-    const missing = await fetch(`${server.url}/api/boards/no-such-board`);
+    const missing = await admin.get<ApiError>('/api/boards/no-such-board');
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as ApiError).error).toMatch(/no board/i);
-    const unknown = await fetch(`${server.url}/api/nothing-here`);
+    expect(missing.body.error).toMatch(/no board/i);
+    const unknown = await admin.get<ApiError>('/api/nothing-here');
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()) as ApiError).toHaveProperty('error');
+    expect(unknown.body).toHaveProperty('error');
   });
 
-  it('tells every open board list about a new board over socket.io', async () => {
+  it('tells the people who can open a new board about it over socket.io, and no one else', async () => {
     const server = await startTestServer({ db: await testDb() });
-    const socket = connectIo(server.url, { path: SOCKET_IO_PATH, transports: ['websocket'] });
-    onTestFinished(() => void socket.close());
-    const announced: BoardSummary[] = [];
-    socket.on('board:created' satisfies keyof ServerToClientEvents, (board: BoardSummary) =>
-      announced.push(board),
-    );
-    await expect.poll(() => socket.connected).toBe(true);
+    const listen = async (email: string) => {
+      const { cookie } = await signedIn(server.url, email);
+      const socket = connectIo(server.url, {
+        path: SOCKET_IO_PATH,
+        transports: ['websocket'],
+        extraHeaders: { cookie },
+      });
+      onTestFinished(() => void socket.close());
+      const announced: BoardSummary[] = [];
+      socket.on('board:created' satisfies keyof ServerToClientEvents, (board: BoardSummary) =>
+        announced.push(board),
+      );
+      await expect.poll(() => socket.connected).toBe(true);
+      return announced;
+    };
+    const member = await listen(DEMO.member);
+    const otherTeam = await listen(DEMO.otherTeam);
 
-    const created = (await post(`${server.url}/api/boards`, JSON.stringify({ name: 'Virtual ward' }))).body;
-    await expect.poll(() => announced).toEqual([created]);
+    const boardId = await newBoard(server.url, 'Virtual ward');
+    await expect
+      .poll(() => member.map((b) => [b.id, b.name, b.access]))
+      .toEqual([[boardId, 'Virtual ward', 'edit']]);
+    // The other team's socket hears nothing; a later event shows it is still listening.
+    const theirs = await newBoard(server.url, 'Discharge huddle', ['riverside-discharge-team']);
+    await expect.poll(() => otherTeam.map((b) => b.id)).toEqual([theirs]);
   });
 
   it('serves the SPA for its own routes, and a 404 for missing files and API paths', async () => {

@@ -9,6 +9,7 @@ import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { openRawSocket, upgradeStatus } from './support/rawSocket.ts';
 import { startTestServer } from './support/server.ts';
+import { DEMO, signedIn } from './support/auth.ts';
 import { actionTitles, anAction, newBoard, testDb, memberCookie } from './support/boards.ts';
 
 describe('Yjs sync server', () => {
@@ -162,19 +163,21 @@ describe('Yjs sync server', () => {
     const server = await startTestServer({ db: await testDb(), sync: { pingIntervalMs: 100 } });
     const boardId = await newBoard(server.url);
     const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
-    const silent = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
-    silent.provider.awareness.setLocalStateField('user', { name: 'Silent Sam' });
+    const silent = connectClient(server.url, boardId, {
+      cookie: await memberCookie(server.url, DEMO.otherMember),
+    });
+    silent.provider.awareness.setLocalStateField('editing', null);
     await Promise.all([watcher.synced(), silent.synced()]);
     const names = () =>
       [...watcher.provider.awareness.getStates().values()].map(
         (s) => (s.user as { name?: string } | undefined)?.name,
       );
-    await expect.poll(names).toContain('Silent Sam');
+    await expect.poll(names).toContain('Priya Shah');
 
     // Stop reading the socket: no pongs go back, as with a laptop whose lid was shut.
     const ws = silent.provider.ws as unknown as { _socket: { pause(): void } };
     ws._socket.pause();
-    await expect.poll(names, { timeout: 5_000 }).not.toContain('Silent Sam');
+    await expect.poll(names, { timeout: 5_000 }).not.toContain('Priya Shah');
     expect(server.sync.connectionCount).toBe(1);
   });
 
@@ -209,7 +212,8 @@ describe('Yjs sync server', () => {
           return new BoardDocument(stored).readActions().map((r) => r.ok && r.value.title);
         })
         .toEqual(['Agreed after the database restarted']);
-      expect((await fetch(`${server.url}/api/boards/${boardId}`)).status).toBe(200);
+      const member = await signedIn(server.url, DEMO.member);
+      expect((await member.get(`/api/boards/${boardId}`)).status).toBe(200);
     },
   );
 });

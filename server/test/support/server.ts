@@ -1,6 +1,8 @@
 import { onTestFinished } from 'vitest';
 import { loadConfig, type Config, type StorageConfig, type SyncConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import type { OidcConfig } from '../../src/auth/oidc.ts';
+import type { ThrottleConfig } from '../../src/auth/throttle.ts';
 import { startServer, type HuddleServer } from '../../src/server.ts';
 import type { TestDatabase } from './testDatabase.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
@@ -14,6 +16,10 @@ export interface TestServerOptions {
   sync?: Partial<SyncConfig>;
   storage?: Partial<StorageConfig>;
   clientDir?: string;
+  publicUrl?: string;
+  throttle?: ThrottleConfig;
+  oidc?: OidcConfig;
+  accessCheckIntervalMs?: number;
 }
 
 export function testConfig(options: TestServerOptions): Config {
@@ -29,6 +35,10 @@ export function testConfig(options: TestServerOptions): Config {
     clientDir: options.clientDir ?? base.clientDir,
     sync: { ...base.sync, ...options.sync },
     storage: { ...base.storage, ...options.storage },
+    publicUrl: options.publicUrl ?? null,
+    throttle: options.throttle ?? base.throttle,
+    oidc: options.oidc ?? null,
+    accessCheckIntervalMs: options.accessCheckIntervalMs ?? base.accessCheckIntervalMs,
   };
 }
 
