@@ -288,6 +288,8 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
       .selectFrom('boards')
       .select('id')
       .union(trx.selectFrom('organisations').select('id'))
+      // An installation whose first admin was made with `npm run create-admin` is not a demo.
+      .union(trx.selectFrom('users').select('id'))
       .limit(1)
       .execute();
     if (existing.length > 0) return false;
