@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { BoardSummary } from '../../../shared/api.ts';
 import type { AuditEntry } from '../../../shared/audit.ts';
 import type { Action, ActionInput, ActionPatch } from '../../../shared/board/action.ts';
+import { Collection } from '../../../shared/board/boardDoc.ts';
 import type { Person } from '../../../shared/board/person.ts';
 import type { RecordRead } from '../../../shared/board/record.ts';
 import { CloseCode } from '../../../shared/closeCodes.ts';
@@ -198,7 +199,7 @@ export const useBoardStore = defineStore('board', () => {
   function actionHistory(actionId: string): Promise<AuditEntry[]> {
     const id = boardId.value;
     if (!id) return Promise.reject(new Error('No board is open'));
-    return getRecordHistory(id, { recordType: 'actions', recordId: actionId });
+    return getRecordHistory(id, { recordType: Collection.actions, recordId: actionId });
   }
 
   return {
