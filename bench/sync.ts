@@ -103,12 +103,17 @@ function parameters(): LoadParameters & { only: Target | null; out: string; roun
 const mb = (bytes: number): number => Number((bytes / 1024 / 1024).toFixed(1));
 
 /** Runs the load against a started server and measures its process. */
-async function measure(server: ServerProcess, rooms: string[], params: LoadParameters) {
+async function measure(
+  server: ServerProcess,
+  rooms: string[],
+  params: LoadParameters,
+  cookie: string | null,
+) {
   const cpu = new CpuMeter(server.pid);
   const machine = new MachineCpuMeter(os.cpus().length);
   let cpuPercent = NaN;
   let machinePercent = NaN;
-  const load = await runLoad(`ws://127.0.0.1:${server.port}/yjs`, rooms, params, {
+  const load = await runLoad({ wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookie }, rooms, params, {
     onMeasureStart: () => {
       cpu.start();
       machine.start();
@@ -143,11 +148,12 @@ async function benchHuddle(params: LoadParameters): Promise<TargetResult> {
   try {
     const server = await spawnHuddle(db);
     let rooms: string[];
+    let cookie: string;
     let result: Awaited<ReturnType<typeof measure>>;
     let exitCode: number | string | null;
     try {
-      rooms = await createHuddleBoards(server.port, params.boards);
-      result = await measure(server, rooms, params);
+      ({ rooms, cookie } = await createHuddleBoards(server.port, params.boards));
+      result = await measure(server, rooms, params, cookie);
     } finally {
       exitCode = await server.stop();
     }
@@ -157,7 +163,7 @@ async function benchHuddle(params: LoadParameters): Promise<TargetResult> {
     let restartedMissingKeys: number;
     try {
       restartedMissingKeys = await missingKeys(
-        `ws://127.0.0.1:${restarted.port}/yjs`,
+        { wsUrl: `ws://127.0.0.1:${restarted.port}/yjs`, cookie },
         rooms,
         result.load.keysPerBoard,
         log,
@@ -183,7 +189,7 @@ async function benchReference(params: LoadParameters): Promise<TargetResult> {
   const server = await spawnReference();
   try {
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
-    const result = await measure(server, rooms, params);
+    const result = await measure(server, rooms, params, null);
     const { keysPerBoard: _keys, ...load } = result.load;
     return { target: 'reference', database: 'memory', load, server: result.figures };
   } finally {

@@ -59,6 +59,12 @@ export interface LoadResult {
   keysPerBoard: number[];
 }
 
+/** Where the clients connect, and the session cookie they send with the handshake (Huddle only). */
+export interface Endpoint {
+  wsUrl: string;
+  cookie: string | null;
+}
+
 export interface LoadHooks {
   /** Called as the measure phase starts and ends (for the server's CPU meter). */
   onMeasureStart(): void;
@@ -77,11 +83,23 @@ const MAP_NAME = 'bench';
 /** The event-loop delay histogram records whole timer intervals; this is subtracted from it. */
 const EVENT_LOOP_RESOLUTION_MS = 5;
 
+/** A WebSocket that sends the session cookie with its handshake, as a signed-in browser does. */
+function webSocketWithCookie(cookie: string | null): typeof globalThis.WebSocket {
+  if (cookie === null) return WebSocket as unknown as typeof globalThis.WebSocket;
+  const headers = { cookie };
+  class WebSocketWithCookie extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
+  return WebSocketWithCookie as unknown as typeof globalThis.WebSocket;
+}
+
 /** An unmodified y-websocket client, as a browser would run it (no BroadcastChannel shortcut). */
-function connectClient(wsUrl: string, room: string): { doc: Y.Doc; provider: WebsocketProvider } {
+function connectClient(endpoint: Endpoint, room: string): { doc: Y.Doc; provider: WebsocketProvider } {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(wsUrl, room, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  const provider = new WebsocketProvider(endpoint.wsUrl, room, doc, {
+    WebSocketPolyfill: webSocketWithCookie(endpoint.cookie),
     // Node has a global BroadcastChannel: without this, clients in this one process would sync
     // with each other directly and bypass the server.
     disableBc: true,
@@ -117,12 +135,12 @@ function percentile(sorted: Float64Array, p: number): number {
  * expected on room i). A room whose client cannot sync counts all its keys as missing.
  */
 export async function missingKeys(
-  wsUrl: string,
+  endpoint: Endpoint,
   rooms: string[],
   keysPerBoard: number[],
   log: (message: string) => void,
 ): Promise<number> {
-  const fresh = rooms.map((room) => connectClient(wsUrl, room));
+  const fresh = rooms.map((room) => connectClient(endpoint, room));
   try {
     const synced = await Promise.allSettled(fresh.map(({ provider }) => whenSynced(provider, 30_000)));
     let missing = 0;
@@ -146,12 +164,12 @@ export async function missingKeys(
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 /**
- * Connects `clients` y-websocket clients to `wsUrl` (client i on room `rooms[i % rooms.length]`),
+ * Connects `clients` y-websocket clients to `endpoint` (client i on room `rooms[i % rooms.length]`),
  * writes at `rate` updates/s in total through a warm-up and a measure phase, waits for the
  * deliveries to drain, and checks every client and a fresh client per board hold every key.
  */
 export async function runLoad(
-  wsUrl: string,
+  endpoint: Endpoint,
   rooms: string[],
   params: LoadParameters,
   hooks: LoadHooks,
@@ -185,7 +203,7 @@ export async function runLoad(
     const batch: Client[] = [];
     for (let i = start; i < Math.min(clientCount, start + params.connectBatch); i++) {
       const board = i % rooms.length;
-      const { doc, provider } = connectClient(wsUrl, rooms[board]!);
+      const { doc, provider } = connectClient(endpoint, rooms[board]!);
       const client: Client = { doc, provider, map: doc.getMap<number>(MAP_NAME), board };
       provider.on('status', ({ status }: { status: string }) => {
         if (connected && status === 'disconnected') disconnects++;
@@ -294,7 +312,7 @@ export async function runLoad(
   }
 
   // A fresh client per board gets every key from the server.
-  const freshClientMissingKeys = await missingKeys(wsUrl, rooms, keysPerBoard, hooks.log);
+  const freshClientMissingKeys = await missingKeys(endpoint, rooms, keysPerBoard, hooks.log);
 
   for (const client of clients) {
     client.provider.destroy();

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { SESSION_COOKIE } from '../../server/src/auth/cookies.ts';
+import { DEMO, DEMO_PASSWORD } from '../../server/test/support/auth.ts';
 import { createTestDatabase } from '../../server/test/support/testDatabase.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -152,19 +154,40 @@ export function spawnReference(): Promise<ServerProcess> {
   );
 }
 
-/** Creates `count` boards through Huddle's REST API; returns their ids. */
-export async function createHuddleBoards(port: number, count: number): Promise<string[]> {
-  const ids: string[] = [];
+/** The demo team that owns the bench boards (the seed creates it); its members can edit them. */
+const BENCH_TEAM_ID = 'riverside-frailty-team';
+
+async function signIn(port: number, email: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!response.ok || !cookie) throw new Error(`signing in as ${email} answered ${response.status}`);
+  return cookie.split(';')[0]!;
+}
+
+/**
+ * Creates `count` boards owned by the demo frailty team through Huddle's REST API, signed in as the
+ * demo admin. Returns their ids and the session cookie of a team member, who can edit them.
+ */
+export async function createHuddleBoards(
+  port: number,
+  count: number,
+): Promise<{ rooms: string[]; cookie: string }> {
+  const admin = await signIn(port, DEMO.admin);
+  const rooms: string[] = [];
   for (let i = 1; i <= count; i++) {
     const response = await fetch(`http://127.0.0.1:${port}/api/boards`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: `Bench board ${i}` }),
+      headers: { 'Content-Type': 'application/json', Cookie: admin },
+      body: JSON.stringify({ name: `Bench board ${i}`, pathwayTemplate: 'blank', teamIds: [BENCH_TEAM_ID] }),
     });
     if (!response.ok)
       throw new Error(`POST /api/boards answered ${response.status}: ${await response.text()}`);
     const board = (await response.json()) as { id: string };
-    ids.push(board.id);
+    rooms.push(board.id);
   }
-  return ids;
+  return { rooms, cookie: await signIn(port, DEMO.member) };
 }
