@@ -481,6 +481,17 @@ describe('admin API', () => {
     });
     expect(cells[2]).toMatchObject({ event: 'open', user_name: 'Grace Okafor', field: '', before: 'null' });
 
+    // A long range streams in pages, in the order the events were recorded.
+    const many = Array.from({ length: 2_345 }, (_, i) =>
+      row(`2001-03-0${1 + (i % 2)}T08:00:00.000Z`, { record_id: `action-${i}` }),
+    );
+    await server.database.db.insertInto('audit_events').values(many).execute();
+    const long = await admin.get<string>('/api/admin/audit.csv?from=2001-03-01&to=2001-03-31');
+    const longRows = parseCsv(long.body).slice(1);
+    expect(longRows.map((r) => r[AUDIT_CSV_COLUMNS.indexOf('record_id')])).toEqual(
+      many.map((_, i) => `action-${i}`),
+    );
+
     for (const query of [
       'from=2001-02-03',
       'from=yesterday&to=2001-02-04',
