@@ -29,9 +29,22 @@ function fieldsOf(value: unknown): Fields | undefined {
   return { '': plain(value) };
 }
 
+/**
+ * The value as Postgres's jsonb can hold it: it refuses NUL and unpaired surrogates, which a client
+ * can put in a Yjs string. Refused, the row would hold back the board's updates stored with it.
+ */
+function storable(value: AuditValue): AuditValue {
+  if (typeof value === 'string') return value.toWellFormed().replaceAll('\0', '\uFFFD');
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
+  }
+  return value;
+}
+
 function encode(value: AuditValue): string | null {
   if (value === null) return null;
-  const json = JSON.stringify(value);
+  const json = JSON.stringify(storable(value));
   if (json.length <= MAX_VALUE_CHARS) return json;
   return JSON.stringify(`${json.slice(0, MAX_VALUE_CHARS)}... (${json.length} characters in all)`);
 }
