@@ -10,7 +10,7 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** A frame could not be decoded as a y-websocket protocol message. Permanent: retrying sends it again. */
   MalformedMessage: 4400,
-  /** The session behind the connection ended (signed out, expired, deactivated). Permanent: sign in again. */
+  /** The session behind the connection ended; the close reason is the `SessionEndReason`. Permanent: sign in again. */
   SessionEnded: 4401,
   /** The user no longer has access to this board. Permanent. */
   AccessRevoked: 4403,

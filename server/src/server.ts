@@ -137,7 +137,7 @@ export async function startServer(
   // Access changes reach open connections at once: a removed member's sockets close.
   const logFailure = (what: string) => (err: unknown) => log.error({ err }, what);
   events.on('sessions-ended', (sessionIds, reason) => {
-    sync.endSessions(sessionIds);
+    sync.endSessions(sessionIds, reason);
     realtime.endSessions(sessionIds, reason).catch(logFailure('ending socket.io sessions failed'));
   });
   events.on('users-changed', (userIds) => {

@@ -368,6 +368,15 @@ export function registerOidcRoutes(app: FastifyInstance, deps: RouteDeps, config
       returnTo = login.return_to;
       const identity = await identify(request, query, login);
       const { user, created } = await accountFor(deps, identity, config.provision);
+      if (user.must_change_password) {
+        // Signing on through the provider proves who they are: the temporary password an admin
+        // passed on was never needed, so it is withdrawn rather than left working (and demanded).
+        await deps.db
+          .updateTable('users')
+          .set({ password_hash: null, must_change_password: false, updated_at: new Date() })
+          .where('id', '=', user.id)
+          .execute();
+      }
       await app.startSession(request, reply, user.id);
       request.log.info(
         { userId: user.id, subject: identity.subject, created },

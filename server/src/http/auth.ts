@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessPolicy} from '../access/AccessPolicy.ts';
+import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import { isRefusal } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';

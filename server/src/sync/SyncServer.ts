@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+import type { SessionEndReason } from '../../../shared/events.ts';
 import type { SyncConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
@@ -112,12 +113,15 @@ export class SyncServer {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, boardId, grant));
   }
 
-  /** Closes every connection opened with one of these sessions (signed out, expired, deactivated). */
-  endSessions(sessionIds: readonly string[]): void {
+  /**
+   * Closes every connection opened with one of these sessions (signed out, expired, deactivated),
+   * with the reason (a `SessionEndReason`) as the close reason.
+   */
+  endSessions(sessionIds: readonly string[], reason: string): void {
     const ended = new Set(sessionIds);
     for (const connection of [...this.#connections]) {
       if (connection.sessionId && ended.has(connection.sessionId))
-        connection.close(CloseCode.SessionEnded, 'session ended');
+        connection.close(CloseCode.SessionEnded, reason);
     }
   }
 
@@ -157,10 +161,9 @@ export class SyncServer {
         }
         const result = await decision;
         if ('status' in result) {
-          connection.close(
-            result.status === 401 ? CloseCode.SessionEnded : CloseCode.AccessRevoked,
-            result.message,
-          );
+          if (result.status === 401)
+            connection.close(CloseCode.SessionEnded, 'expired' satisfies SessionEndReason);
+          else connection.close(CloseCode.AccessRevoked, result.message);
         } else if (result.readOnly !== connection.readOnly) {
           connection.close(CloseCode.AccessChanged, 'access to this board changed');
         }
