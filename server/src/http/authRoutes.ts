@@ -30,7 +30,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
     });
     reply.header(
       'set-cookie',
-      sessionCookie(token, { secure: deps.secureCookies, maxAgeSeconds: deps.sessionMaxAgeSeconds }),
+      sessionCookie(token, {
+        // Secure whenever the site is https: by its public address, or as this request arrived.
+        secure: deps.secureCookies || request.protocol === 'https',
+        maxAgeSeconds: deps.sessionMaxAgeSeconds,
+      }),
     );
   }
   app.decorate('startSession', startSession);
