@@ -15,6 +15,9 @@ const USAGE = `Creates the first admin of a Huddle installation, or makes an exi
 Uses the same database as the server (DATABASE_URL, or PGlite in DATA_DIR). Prints a one-time
 temporary password, which must be changed at first sign-in.`;
 
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const complain = (line: string) => process.stderr.write(`${line}\n`);
+
 const options = z.object({
   email: emailSchema,
   name: z.string({ error: 'Give their full name' }).trim().min(1, 'Give their full name').max(120),
@@ -31,12 +34,12 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log(USAGE);
+    say(USAGE);
     return 0;
   }
   const parsed = options.safeParse(values);
   if (!parsed.success) {
-    console.error(
+    complain(
       `${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`,
     );
     return 2;
@@ -56,7 +59,7 @@ async function main(): Promise<number> {
         .set({ role: 'admin', active: true, updated_at: new Date() })
         .where('id', '=', userId)
         .execute();
-      console.log(`${existing.name} <${existing.email}> is now an admin.`);
+      say(`${existing.name} <${existing.email}> is now an admin.`);
     } else {
       userId = randomUUID();
       await database.db
@@ -71,10 +74,10 @@ async function main(): Promise<number> {
           password_hash: null,
         })
         .execute();
-      console.log(`Created admin ${parsed.data.name} <${parsed.data.email}>.`);
+      say(`Created admin ${parsed.data.name} <${parsed.data.email}>.`);
     }
     await users.setPassword(userId, password, { temporary: true });
-    console.log(`Temporary password (shown once; it must be changed at first sign-in): ${password}`);
+    say(`Temporary password (shown once; it must be changed at first sign-in): ${password}`);
     return 0;
   } finally {
     await database.close();
@@ -84,7 +87,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    complain(err instanceof Error ? err.message : String(err));
     process.exit(1);
   },
 );
