@@ -59,7 +59,11 @@ export class BoardAdmin {
     }
     const board = await this.deps.boards.create({ name: request.name, teamIds });
     try {
-      await this.deps.storage.append(board.id, firstState(request.pathwayTemplate));
+      // Written now rather than at the end of the group-commit window: the board is not announced
+      // until its first state is durable, and nobody should wait a window for that.
+      const written = this.deps.storage.append(board.id, firstState(request.pathwayTemplate));
+      await this.deps.storage.flush();
+      await written;
     } catch (error) {
       await this.deps.boards.discard(board.id);
       throw error;
