@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Organisation } from '../shared/api.ts';
+import type { TeamDetail, TemporaryPasswordResponse } from '../shared/admin.ts';
+import { signedInActor } from './support/actors.ts';
+import { launchChromium, type Actor } from './support/browser.ts';
+import { FRAILTY_BOARD, FRAILTY_TEAM, demo } from './support/demoUsers.ts';
+import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
+import { BoardPage } from './support/pages/BoardPage.ts';
+
+/** Text that would run, or change the page, if Huddle ever treated it as markup. */
+const HOSTILE = [
+  `<img src=x onerror="window.__huddlePwned = 'img'">`,
+  `<script>window.__huddlePwned = 'script'</script>`,
+  `<svg onload="window.__huddlePwned = 'svg'"></svg>`,
+  `Robert'); DROP TABLE users; --`,
+  `{{ constructor.constructor('window.__huddlePwned = "template"')() }}`,
+  `Mrs \u202Eeirdna\u202C O\u0301'Brien \u{1F469}\u200D\u{1F469}\u200D\u{1F467}`,
+];
+
+async function expectInert(page: Page, shown: readonly string[]): Promise<void> {
+  for (const text of shown) {
+    await expect
+      .poll(() => page.getByText(text, { exact: false }).count(), { message: text })
+      .toBeGreaterThan(0);
+  }
+  expect(await page.evaluate(() => (globalThis as { __huddlePwned?: string }).__huddlePwned)).toBeUndefined();
+  expect(await page.locator('main img[src="x"], main svg[onload], main script').count()).toBe(0);
+}
+
+describe('hostile text in every field people type into', () => {
+  let server: HuddleServer;
+  let browser: Browser;
+  const actors: Actor[] = [];
+  const tag = randomUUID().slice(0, 6);
+  const named = (text: string, i: number) => `${text} ${tag}${i}`;
+  const teamId = { value: '' };
+  const userId = { value: '' };
+
+  beforeAll(async () => {
+    server = await startHuddleServer();
+    browser = await launchChromium();
+    // Organisations, a team, a user and boards named with hostile text, made as an admin would.
+    for (const [i, text] of HOSTILE.entries()) {
+      const organisation = await server.asAdmin('POST', '/api/organisations', {
+        name: named(text, i),
+        kind: 'voluntary',
+      });
+      expect(organisation.status).toBe(201);
+      if (i === 0) {
+        const team = await server.asAdmin('POST', '/api/teams', { name: named(text, i) });
+        expect(team.status).toBe(201);
+        teamId.value = ((await team.json()) as TeamDetail).id;
+        const user = await server.asAdmin('POST', '/api/users', {
+          name: text,
+          email: `hostile-${tag}@riverside.example`,
+          profession: HOSTILE[1],
+          organisationId: ((await organisation.json()) as Organisation).id,
+          role: null,
+        });
+        expect(user.status).toBe(201);
+        userId.value = ((await user.json()) as TemporaryPasswordResponse).user.id;
+        const member = await server.asAdmin('PUT', `/api/teams/${FRAILTY_TEAM.id}/members/${userId.value}`, {
+          role: 'member',
+        });
+        expect(member.status).toBe(200);
+      }
+      await server.createBoard(named(text, i), { teamIds: [FRAILTY_TEAM.id, teamId.value] });
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(actors.map((actor) => actor.close()));
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows it as text on the board list, the board and an action, and in its history', async () => {
+    const grace = await signedInActor(browser, server.url, demo.grace);
+    actors.push(grace);
+    await grace.page.goto('/');
+    await expectInert(grace.page, HOSTILE.map(named));
+
+    const board = new BoardPage(grace.page);
+    await board.open(FRAILTY_BOARD.id, FRAILTY_BOARD.name);
+    await board.waitUntilLive();
+    for (const [i, text] of HOSTILE.entries()) {
+      await board.addAction({
+        title: named(text, i),
+        ownerName: text.slice(0, 100),
+        organisation: 'Elm Tree Medical Practice',
+        dueDate: '2026-12-01',
+      });
+    }
+    await expectInert(grace.page, HOSTILE.map(named));
+
+    // Another clinician receives the same text live, and it stays text there too.
+    const priya = await signedInActor(browser, server.url, demo.priya, BoardPage.path(FRAILTY_BOARD.id));
+    actors.push(priya);
+    await new BoardPage(priya.page).waitUntilLive();
+    await expectInert(priya.page, HOSTILE.map(named));
+    await priya.page.getByRole('button', { name: `History of ${named(HOSTILE[0]!, 0)}` }).click();
+    await expect.poll(() => priya.page.getByRole('dialog').getByText(HOSTILE[0]!).count()).toBeGreaterThan(0);
+    await expectInert(priya.page, [HOSTILE[0]!]);
+  });
+
+  it('shows it as text on every admin page', async () => {
+    const asha = await signedInActor(browser, server.url, demo.asha);
+    actors.push(asha);
+    for (const path of ['/admin/organisations', '/admin/boards', '/admin/teams']) {
+      await asha.page.goto(path);
+      await expectInert(asha.page, HOSTILE.map(named).slice(0, path === '/admin/teams' ? 1 : undefined));
+    }
+    await asha.page.goto('/admin/users');
+    await expectInert(asha.page, [HOSTILE[0]!, HOSTILE[1]!]);
+    await asha.page.goto(`/admin/users/${userId.value}`);
+    await expectInert(asha.page, [HOSTILE[0]!, HOSTILE[1]!, named(HOSTILE[0]!, 0)]);
+    await asha.page.goto(`/admin/teams/${FRAILTY_TEAM.id}`);
+    await expectInert(asha.page, [HOSTILE[0]!, HOSTILE[1]!]);
+  });
+});
