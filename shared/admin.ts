@@ -51,6 +51,9 @@ export interface DirectoryUser {
   organisation: Organisation | null;
 }
 
+/** `GET /api/boards/:id/members`: who can work on a board (members of its owning teams), by name. */
+export type BoardMember = DirectoryUser & { role: TeamRole };
+
 const userFields = {
   name: name('their full name'),
   email,

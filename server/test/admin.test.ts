@@ -180,6 +180,12 @@ describe('admin API', () => {
     expect(team.status).toBe(201);
     expect(team.body).toMatchObject({ name: 'Enhanced team', memberCount: 0, members: [], myRole: null });
     expect((await admin.post<ApiError>('/api/teams', { name: 'Enhanced team' })).status).toBe(409);
+    // Names differing only in capitals are one name to someone choosing from a list.
+    expect((await admin.post<ApiError>('/api/teams', { name: 'ENHANCED TEAM' })).status).toBe(409);
+    expect(
+      (await admin.post<ApiError>('/api/organisations', { name: 'riverside carers trust', kind: 'other' }))
+        .status,
+    ).toBe(409);
     expect(
       (await admin.patch<ApiError>(`/api/teams/${team.body.id}`, { name: 'Riverside frailty MDT' })).status,
     ).toBe(409);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ApiError, BoardSummary } from '../../shared/api.ts';
 import { PATHWAY_TEMPLATES } from '../../shared/board/pathway.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
-import type { BoardMember } from '../src/boards/boardsRepository.ts';
+import type { BoardMember } from '../../shared/admin.ts';
+import type { AuditEntry } from '../../shared/audit.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, api, signedIn } from './support/auth.ts';
 import { testDb } from './support/boards.ts';
@@ -37,6 +38,13 @@ describe('boards API', () => {
       PATHWAY_TEMPLATES.frailty.stages.map((name, order) => ({ name, order, limit: null })),
     );
     expect(new Set(stages.map((s) => s.id)).size).toBe(6);
+    // The stages are in the audit trail as the creator's doing.
+    const trail = await grace.get<AuditEntry[]>(
+      `/api/boards/${board.id}/history?recordType=pathwayStages&recordId=${stages[0]!.id}`,
+    );
+    expect(trail.body.map((e) => [e.user?.name, e.field, e.before, e.after])).toEqual(
+      expect.arrayContaining([['Dr Tom Reid', 'name', null, 'Identified']]),
+    );
 
     const outsider = await nina.get<ApiError>(`/api/boards/${board.id}`);
     expect(outsider.status).toBe(403);

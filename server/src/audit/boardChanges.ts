@@ -57,6 +57,7 @@ function encode(value: AuditValue): string | null {
 export class BoardChangeTracker {
   readonly #seen = new Map<string, Map<string, Fields>>();
 
+  /** Starts from the document as it is now: later transactions are described against it. */
   constructor(
     private readonly boardId: string,
     private readonly doc: Y.Doc,
@@ -105,7 +106,7 @@ export class BoardChangeTracker {
       }
     }
 
-    const user = origin.source === 'connection' ? origin.user : null;
+    const user = origin.source === 'storage' ? null : (origin.user ?? null);
     const rows: NewAuditEvent[] = [];
     for (const [collection, ids] of touched) {
       const root = this.doc.share.get(collection);

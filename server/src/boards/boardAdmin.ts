@@ -10,9 +10,13 @@ import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
 import { HttpError } from '../http/errors.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
-import { SERVER_ORIGIN } from '../sync/origin.ts';
+import type { TransactionOrigin } from '../sync/origin.ts';
+import { BoardChangeTracker } from '../audit/boardChanges.ts';
+import type { NewAuditEvent } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
-import type { BoardMember, BoardRecord, BoardsRepository } from './boardsRepository.ts';
+import type { BoardMember } from '../../../shared/admin.ts';
+import type { BoardRecord, BoardsRepository } from './boardsRepository.ts';
 
 type NewBoard = z.output<typeof createBoardRequest>;
 
@@ -24,6 +28,7 @@ export interface BoardAdminDeps {
   events: AccessEvents;
   /** Tells the users who can open a new board about it. */
   onBoardCreated(boardId: string): Promise<void>;
+  log: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -61,14 +66,20 @@ export class BoardAdmin {
     try {
       // Written now rather than at the end of the group-commit window: the board is not announced
       // until its first state is durable, and nobody should wait a window for that.
-      const written = this.deps.storage.append(board.id, firstState(request.pathwayTemplate));
+      const first = firstState(board.id, request.pathwayTemplate, principal);
+      const written = this.deps.storage.append(board.id, first.update, first.audit);
       await this.deps.storage.flush();
       await written;
     } catch (error) {
       await this.deps.boards.discard(board.id);
       throw error;
     }
-    await this.deps.onBoardCreated(board.id);
+    // The board exists whatever happens next; open lists that miss the news fetch it on reconnect.
+    await this.deps
+      .onBoardCreated(board.id)
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err, boardId: board.id }, 'announcing a new board failed'),
+      );
     return this.summary(principal, board.id);
   }
 
@@ -102,10 +113,22 @@ function withAccess(board: BoardRecord, access: BoardAccess): BoardSummary {
 }
 
 /** A new board's document: the template's pathway stages, written by the server. */
-export function firstState(template: PathwayTemplateId): Uint8Array {
+export function firstState(
+  boardId: string,
+  template: PathwayTemplateId,
+  creator: Pick<Principal, 'userId' | 'name' | 'organisationName'>,
+): { update: Uint8Array; audit: NewAuditEvent[] } {
   const doc = new Y.Doc();
-  new BoardDocument(doc, SERVER_ORIGIN).addPathwayStages(stagesFromTemplate(template));
+  const changes = new BoardChangeTracker(boardId, doc);
+  const audit: NewAuditEvent[] = [];
+  // The stages are the creator's doing: the trail says so.
+  const origin: TransactionOrigin = {
+    source: 'server',
+    user: { id: creator.userId, name: creator.name, organisation: creator.organisationName },
+  };
+  doc.on('afterTransaction', (transaction) => audit.push(...changes.describe(transaction, origin)));
+  new BoardDocument(doc, origin).addPathwayStages(stagesFromTemplate(template));
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();
-  return update;
+  return { update, audit };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv4 } from 'lib0/random';
 import type { Organisation } from '../../../shared/api.ts';
-import type { DirectoryUser } from '../../../shared/admin.ts';
+import type { DirectoryUser, BoardMember } from '../../../shared/admin.ts';
 import type { TeamRole } from '../../../shared/auth.ts';
 import type { Database } from '../db/schema.ts';
 import { OrganisationsRepository, organisationOf } from '../organisations/organisationsRepository.ts';
@@ -14,9 +14,6 @@ export interface BoardRecord {
   createdAt: string;
   teams: { id: string; name: string }[];
 }
-
-/** Someone who can work on a board: a member of one of its owning teams. */
-export type BoardMember = DirectoryUser & { role: TeamRole };
 
 /** Board and organisation records in Postgres (the board content itself lives in the Yjs log). */
 export class BoardsRepository {

@@ -17,6 +17,7 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
     storage: deps.storage,
     events: deps.events,
     onBoardCreated: (boardId) => deps.onBoardCreated(boardId),
+    log: app.log,
   });
 
   app.get('/api/boards', async (request) => deps.policy.boards(principalOf(request)));

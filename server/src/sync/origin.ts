@@ -12,7 +12,8 @@ export interface ConnectionUser {
 export type TransactionOrigin =
   | { source: 'connection'; connectionId: string; user: ConnectionUser | null }
   | { source: 'storage' }
-  | { source: 'server' };
+  /** Changes the server makes itself; `user` when it acts for someone (creating their board). */
+  | { source: 'server'; user?: ConnectionUser };
 
 /** Updates read back from storage: applied, never written again or broadcast. */
 export const STORAGE_ORIGIN: TransactionOrigin = Object.freeze({ source: 'storage' });

@@ -30,6 +30,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
+  // "Riverside frailty MDT" and "riverside frailty mdt" are one name to the people choosing from a list.
+  await db.schema
+    .createIndex('teams_name_lower_key')
+    .on('teams')
+    .unique()
+    .expression(sql`lower(name)`)
+    .execute();
+  await db.schema
+    .createIndex('organisations_name_lower_key')
+    .on('organisations')
+    .unique()
+    .expression(sql`lower(name)`)
+    .execute();
+
   await db.schema
     .createTable('team_memberships')
     .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
@@ -122,6 +136,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('organisations_name_lower_key').execute();
   await db.schema.dropTable('audit_events').execute();
   await sql`drop function audit_events_append_only()`.execute(db);
   for (const table of [
