@@ -23,6 +23,8 @@ function sessionId(token: string): string {
 
 // Activity is written at most this often per session; idle expiry is measured in minutes.
 const TOUCH_EVERY_MS = 30_000;
+// Sessions whose last activity is remembered in memory before idle ones are forgotten.
+const TOUCHED_KEPT = 10_000;
 
 /**
  * Sessions in Postgres. The cookie holds a random token; the table holds only its SHA-256.
@@ -112,6 +114,7 @@ export class SessionStore {
     const last = this.#touched.get(id);
     if (last !== undefined && now - last < TOUCH_EVERY_MS) return;
     this.#touched.set(id, now);
+    if (this.#touched.size > TOUCHED_KEPT) this.#forgetIdle(now);
     await this.db
       .updateTable('sessions')
       .set({ last_seen_at: new Date(now) })
@@ -138,6 +141,13 @@ export class SessionStore {
         ended.map((s) => s.id),
         reason,
       );
+  }
+
+  /** Drops what is remembered of sessions that have been idle for longer than the idle limit. */
+  #forgetIdle(now: number): void {
+    for (const [id, at] of this.#touched) {
+      if (now - at > this.config.idleMs) this.#touched.delete(id);
+    }
   }
 
   #lastSeen(id: string, stored: number): number {

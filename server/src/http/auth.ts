@@ -32,7 +32,8 @@ export function isSameSite(headers: IncomingHttpHeaders, allowedOrigins: readonl
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
   const origin = headers.origin;
   if (origin === undefined) return true;
-  const host = headers['x-forwarded-host'] ?? headers.host;
+  // Behind a proxy that rewrites Host, the public origin comes from PUBLIC_URL (allowedOrigins).
+  const host = headers.host;
   if (host !== undefined) {
     try {
       if (new URL(origin).host === host) return true;
