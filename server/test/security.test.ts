@@ -157,6 +157,17 @@ describe('access control on every channel', () => {
     for (const email of [DEMO.viewer, DEMO.manager]) {
       const reader = await signedIn(server.url, email);
       expect((await reader.get<{ access: string }>(`/api/boards/${DEMO_BOARD_ID}`)).body.access).toBe('view');
+      // REST: no write they try is accepted.
+      const writes = [
+        await reader.post('/api/boards', { name: 'A viewer’s board', teamIds: ['riverside-frailty-team'] }),
+        await reader.patch(`/api/boards/${DEMO_BOARD_ID}`, { name: 'Renamed by a viewer' }),
+        await reader.put('/api/teams/riverside-frailty-team/members/demo-helen-ward', { role: 'member' }),
+        await reader.delete('/api/teams/riverside-frailty-team/members/demo-grace-okafor'),
+      ];
+      expect([email, ...writes.map((w) => w.status)]).toEqual([email, 403, 403, 403, 403]);
+      expect((await reader.get<{ name: string }>(`/api/boards/${DEMO_BOARD_ID}`)).body.name).toBe(
+        'Riverside frailty MDT',
+      );
       const socket = openAppSocket(server.url, { cookie: reader.cookie });
       expect(await join(socket, DEMO_BOARD_ID)).toEqual({ ok: true, access: 'view' });
 
@@ -190,6 +201,11 @@ describe('access control on every channel', () => {
     await server.storage.flush();
     const after = await storedState(server, DEMO_BOARD_ID);
     expect(after.updates).toBe(before.updates + 1);
+    const team = await (
+      await signedIn(server.url, DEMO.admin)
+    ).get<{ members: { userId: string; role: string }[] }>('/api/teams/riverside-frailty-team');
+    expect(team.body.members.find((m) => m.userId === 'demo-helen-ward')?.role).toBe('viewer');
+    expect(team.body.members.some((m) => m.userId === 'demo-grace-okafor')).toBe(true);
     expect(docContent(fresh.doc)).not.toEqual(content);
   });
 
