@@ -13,8 +13,14 @@ type Issue = Parameters<typeof fieldErrors>[0][number];
 export function useAdminForm<F extends string>(fields: readonly F[], prefix: string) {
   const idPrefix = `${prefix}-${useId()}`;
   const errors = ref<FieldErrors<F>>({});
+  const saving = ref(false);
   const general = ref<string[]>([]);
   const fieldId = (field: F): string => `${idPrefix}-${field}`;
+  /** Radio and checkbox ids for a field: the first option takes the field's id, for the error summary. */
+  const optionId =
+    (field: F) =>
+    (value: string, index: number): string =>
+      index === 0 ? fieldId(field) : `${fieldId(field)}-${value}`;
 
   const summary = computed<ErrorItem[]>(() => [
     ...general.value.map((text) => ({ text })),
@@ -51,7 +57,23 @@ export function useAdminForm<F extends string>(fields: readonly F[], prefix: str
     general.value = Object.keys(found.errors).length ? [] : [failure.message || fallback];
   }
 
-  return { errors, general, summary, fieldId, clear, showIssues, showFailure };
+  /**
+   * Sends a checked request: clears the errors, marks the form as saving until `request` settles, and
+   * shows its failure (with `fallback` when it says nothing better).
+   */
+  async function send(request: () => Promise<void>, fallback: string): Promise<void> {
+    clear();
+    saving.value = true;
+    try {
+      await request();
+    } catch (failure) {
+      showFailure(failure, fallback);
+    } finally {
+      saving.value = false;
+    }
+  }
+
+  return { errors, general, summary, saving, fieldId, optionId, clear, showIssues, showFailure, send };
 }
 
 /** The message to show for a failed load or action that belongs to no form field. */
