@@ -18,11 +18,13 @@ export default defineConfig({
   },
   server: {
     port: Number(process.env.VITE_PORT ?? 5173),
+    // The browser's Host header goes through unchanged (changeOrigin: false): the server accepts
+    // state-changing calls and sockets only from the site's own origin, which is Vite's here.
     proxy: {
-      '/api': serverTarget,
-      '/healthz': serverTarget,
-      '/socket.io': { target: serverTarget, ws: true },
-      '/yjs': { target: serverTarget, ws: true },
+      '/api': { target: serverTarget, changeOrigin: false },
+      '/healthz': { target: serverTarget, changeOrigin: false },
+      '/socket.io': { target: serverTarget, ws: true, changeOrigin: false },
+      '/yjs': { target: serverTarget, ws: true, changeOrigin: false },
     },
   },
 });
