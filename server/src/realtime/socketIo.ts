@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import type { BoardSummary } from '../../../shared/api.ts';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
@@ -67,9 +68,17 @@ export class AppEvents {
 
   /** Tells every user who can open the new board about it. */
   async announceBoard(boardId: string): Promise<void> {
+    // One look per user, however many tabs they have open.
+    const seen = new Map<string, Promise<BoardSummary | undefined>>();
     for (const socket of await this.io.fetchSockets()) {
-      const board = (await this.options.policy.boards(socket.data.principal)).find((b) => b.id === boardId);
-      if (board) socket.emit('board:created', board);
+      const { principal } = socket.data;
+      let board = seen.get(principal.userId);
+      if (!board) {
+        board = this.options.policy.boards(principal).then((boards) => boards.find((b) => b.id === boardId));
+        seen.set(principal.userId, board);
+      }
+      const summary = await board;
+      if (summary) socket.emit('board:created', summary);
     }
   }
 
