@@ -1,49 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { signedInActor } from './support/actors.ts';
-import { launchChromium, newActor, type Actor } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
-import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
+import { useScenario, textOf } from './support/scenario.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { BoardsPage } from './support/pages/BoardsPage.ts';
 import { SignInPage } from './support/pages/SignInPage.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
-const text = (locator: { textContent(): Promise<string | null> }) => async () =>
-  (await locator.textContent())?.trim();
 const pathOf = (url: string): string => {
   const parsed = new URL(url);
   return `${parsed.pathname}${parsed.search}`;
 };
 
 describe('who can open and change a board', () => {
-  let server: HuddleServer;
-  let browser: Browser;
-  const actors: Actor[] = [];
-
-  beforeAll(async () => {
-    server = await startHuddleServer();
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    await Promise.all(actors.splice(0).map((actor) => actor.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function actor(user: DemoUser, startPath = '/'): Promise<Actor> {
-    const created = await signedInActor(browser, server.url, user, startPath);
-    actors.push(created);
-    return created;
-  }
+  const scenario = useScenario();
+  const actor = (user: DemoUser, startPath = '/') => scenario.signedIn(user, startPath);
 
   it('a member signs in and edits; a viewer sees the edit live and cannot change anything', async () => {
-    const board = await server.createBoard(unique('E2E access'));
+    const board = await scenario.server.createBoard(unique('E2E access'));
     const boardPath = BoardPage.path(board.id);
     // Opening the board signed out asks for a sign-in, then comes back to the board.
     const grace = new BoardPage((await actor(demo.grace, boardPath)).page);
@@ -52,11 +26,11 @@ describe('who can open and change a board', () => {
     await Promise.all([grace.heading(board.name).waitFor(), helen.heading(board.name).waitFor()]);
     await Promise.all([grace.waitUntilLive(), helen.waitUntilLive()]);
 
-    await expect.poll(text(helen.viewOnly())).toContain('View only');
-    await expect.poll(text(helen.viewOnly())).toContain('cannot add, edit or complete');
+    await expect.poll(textOf(helen.viewOnly())).toContain('View only');
+    await expect.poll(textOf(helen.viewOnly())).toContain('cannot add, edit or complete');
     expect(await grace.viewOnly().count()).toBe(0);
     await grace.peer(demo.helen.name).waitFor();
-    await expect.poll(text(grace.peer(demo.helen.name))).toContain(demo.helen.organisation);
+    await expect.poll(textOf(grace.peer(demo.helen.name))).toContain(demo.helen.organisation);
 
     const title = unique('Arrange befriending visits');
     await grace.addAction({
@@ -66,9 +40,9 @@ describe('who can open and change a board', () => {
       dueDate: '2099-11-30',
     });
     await helen.actionRow(title).waitFor();
-    await expect.poll(text(helen.actionStatus(title))).toBe('Proposed');
+    await expect.poll(textOf(helen.actionStatus(title))).toBe('Proposed');
     await grace.completeAction(title);
-    await expect.poll(text(helen.actionStatus(title))).toBe('Done');
+    await expect.poll(textOf(helen.actionStatus(title))).toBe('Done');
 
     // The viewer has no way to change the board: no form, no edit or complete buttons.
     expect(await helen.addActionForm().count()).toBe(0);
@@ -79,11 +53,11 @@ describe('who can open and change a board', () => {
     // The board list says the same.
     const list = new BoardsPage(helen.page);
     await list.open();
-    await expect.poll(text(list.boardItem(board.name))).toContain('View only');
+    await expect.poll(textOf(list.boardItem(board.name))).toContain('View only');
   });
 
   it('shows the history of an action, keeping hostile text as text', async () => {
-    const board = await server.createBoard(unique('E2E history'));
+    const board = await scenario.server.createBoard(unique('E2E history'));
     const grace = new BoardPage((await actor(demo.grace, BoardPage.path(board.id))).page);
     await grace.waitUntilLive();
     const title = unique('<img src=x onerror="window.__pwned=1"> Review medicines');
@@ -94,11 +68,11 @@ describe('who can open and change a board', () => {
       dueDate: '2099-10-01',
     });
     await grace.completeAction(title);
-    await expect.poll(text(grace.actionStatus(title))).toBe('Done');
+    await expect.poll(textOf(grace.actionStatus(title))).toBe('Done');
     // The trail is written as the server stores the change; wait until it has, then look.
     const actionId = await grace.actionRow(title).getAttribute('data-action-id');
-    const cookie = await server.signIn(demo.grace.email);
-    const historyUrl = `${server.url}/api/boards/${board.id}/history?recordType=actions&recordId=${actionId}`;
+    const cookie = await scenario.server.signIn(demo.grace.email);
+    const historyUrl = `${scenario.server.url}/api/boards/${board.id}/history?recordType=actions&recordId=${actionId}`;
     await expect
       .poll(async () =>
         (await (await fetch(historyUrl, { headers: { Cookie: cookie } })).text()).includes('"done"'),
@@ -110,20 +84,20 @@ describe('who can open and change a board', () => {
       history
         .getByTestId('history-entry')
         .filter({ has: grace.page.getByRole('cell', { name: field, exact: true }) });
-    await expect.poll(text(change('Status').first())).toContain('Done');
-    await expect.poll(text(change('Status').first())).toContain(demo.grace.name);
-    await expect.poll(text(change('Action').first())).toContain(title);
+    await expect.poll(textOf(change('Status').first())).toContain('Done');
+    await expect.poll(textOf(change('Status').first())).toContain(demo.grace.name);
+    await expect.poll(textOf(change('Action').first())).toContain(title);
     expect(await grace.page.locator('img[src="x"]').count()).toBe(0);
     expect(await grace.page.evaluate('typeof window.__pwned')).toBe('undefined');
 
     // Escape closes the dialog and gives focus back to the button that opened it.
     await grace.page.keyboard.press('Escape');
     await history.waitFor({ state: 'hidden' });
-    await expect.poll(text(grace.page.locator(':focus'))).toBe(`History of ${title}`);
+    await expect.poll(textOf(grace.page.locator(':focus'))).toBe(`History of ${title}`);
   });
 
   it('applies access changes to an open board at once: a member made viewer, a member taken off the team', async () => {
-    const board = await server.createBoard(unique('E2E access change'));
+    const board = await scenario.server.createBoard(unique('E2E access change'));
     const boardPath = BoardPage.path(board.id);
     const lucy = new BoardPage((await actor(demo.lucy, boardPath)).page);
     const dan = new BoardPage((await actor(demo.dan, boardPath)).page);
@@ -133,17 +107,19 @@ describe('who can open and change a board', () => {
 
     const membership = (user: DemoUser) => `/api/teams/${FRAILTY_TEAM.id}/members/${user.id}`;
     try {
-      expect((await server.asAdmin('PUT', membership(demo.lucy), { role: 'viewer' })).status).toBe(200);
-      await expect.poll(text(lucy.viewOnly())).toContain('View only');
+      expect((await scenario.server.asAdmin('PUT', membership(demo.lucy), { role: 'viewer' })).status).toBe(
+        200,
+      );
+      await expect.poll(textOf(lucy.viewOnly())).toContain('View only');
       await lucy.addActionForm().waitFor({ state: 'detached' });
       await lucy.waitUntilLive();
 
-      expect((await server.asAdmin('DELETE', membership(demo.dan))).status).toBe(200);
+      expect((await scenario.server.asAdmin('DELETE', membership(demo.dan))).status).toBe(200);
       await dan.noAccessHeading().waitFor();
       expect(await dan.page.getByTestId('action-row').count()).toBe(0);
     } finally {
-      await server.asAdmin('PUT', membership(demo.lucy), { role: 'member' });
-      await server.asAdmin('PUT', membership(demo.dan), { role: 'member' });
+      await scenario.server.asAdmin('PUT', membership(demo.lucy), { role: 'member' });
+      await scenario.server.asAdmin('PUT', membership(demo.dan), { role: 'member' });
     }
     // Given access again, the board opens without a reload.
     await dan.heading(board.name).waitFor();
@@ -155,7 +131,7 @@ describe('who can open and change a board', () => {
     await nina.page.goto(BoardPage.path(FRAILTY_BOARD.id));
     await nina.noAccessHeading().waitFor();
     await expect
-      .poll(text(nina.page.getByTestId('board-no-access')))
+      .poll(textOf(nina.page.getByTestId('board-no-access')))
       .toContain('ask a facilitator of the team that owns it');
     expect(await nina.page.getByTestId('action-row').count()).toBe(0);
     expect(await nina.heading(FRAILTY_BOARD.name).count()).toBe(0);
@@ -172,12 +148,12 @@ describe('who can open and change a board', () => {
     await grace.page.getByRole('button', { name: 'Sign out' }).click();
     const signIn = new SignInPage(grace.page);
     await signIn.heading().waitFor();
-    await expect.poll(text(signIn.notice())).toContain('You have been signed out');
+    await expect.poll(textOf(signIn.notice())).toContain('You have been signed out');
 
     // The other tab learns from the server that the session has ended.
     const otherSignIn = new SignInPage(otherTab.page);
     await otherSignIn.heading().waitFor();
-    await expect.poll(text(otherSignIn.notice())).toContain('signed out');
+    await expect.poll(textOf(otherSignIn.notice())).toContain('signed out');
 
     await grace.page.goto(BoardPage.path(FRAILTY_BOARD.id));
     await signIn.heading().waitFor();
@@ -188,19 +164,18 @@ describe('who can open and change a board', () => {
   });
 
   it('shows the reason a sign-in was refused', async () => {
-    const visitor = await newActor(browser, server.url, 'visitor');
-    actors.push(visitor);
+    const visitor = await scenario.visitor('visitor');
     const signIn = new SignInPage(visitor.page);
     await signIn.open();
     await signIn.submit(demo.priya.email, 'not-the-password');
-    await expect.poll(text(signIn.errorSummary())).toContain('The email address or password is not right');
+    await expect.poll(textOf(signIn.errorSummary())).toContain('The email address or password is not right');
     await signIn.submit('', '');
-    await expect.poll(text(signIn.errorSummary())).toContain('Enter an email address');
-    await expect.poll(text(signIn.errorSummary())).toContain('Enter your password');
+    await expect.poll(textOf(signIn.errorSummary())).toContain('Enter an email address');
+    await expect.poll(textOf(signIn.errorSummary())).toContain('Enter your password');
 
     // A failed single sign-on comes back with its reason, which is shown as text.
     await visitor.page.goto(`/sign-in?error=${encodeURIComponent('<b>Your account is not set up</b>')}`);
-    await expect.poll(text(signIn.errorSummary())).toContain('<b>Your account is not set up</b>');
+    await expect.poll(textOf(signIn.errorSummary())).toContain('<b>Your account is not set up</b>');
     expect(await signIn.errorSummary().locator('b').count()).toBe(0);
   });
 });

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TemporaryPasswordResponse } from '../shared/admin.ts';
 import { signedIn } from '../server/test/support/auth.ts';
-import { signedInActor } from './support/actors.ts';
-import { launchChromium, newActor, type Actor } from './support/browser.ts';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
-import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
 import { AdminTeamPage } from './support/pages/admin/AdminTeamPage.ts';
 import { AdminUsersPage } from './support/pages/admin/AdminUsersPage.ts';
+import { useScenario, textOf } from './support/scenario.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { BoardsPage } from './support/pages/BoardsPage.ts';
 import { SignInPage } from './support/pages/SignInPage.ts';
@@ -17,41 +14,11 @@ const DISCHARGE_TEAM = 'Riverside hospital discharge team';
 const ORGANISATION = 'Riverside Community Health NHS Trust';
 
 const suffix = (): string => randomUUID().slice(0, 8);
-const text = (locator: { textContent(): Promise<string | null> }) => async () =>
-  (await locator.textContent())?.trim();
 
 describe('admin pages', () => {
-  let server: HuddleServer;
-  let browser: Browser;
-  const actors: Actor[] = [];
-
-  beforeAll(async () => {
-    server = await startHuddleServer();
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    await Promise.all(actors.splice(0).map((actor) => actor.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  /** A demo user in their own browser profile, signed in through the sign-in page. */
-  async function demoActor(user: DemoUser): Promise<Actor> {
-    const created = await signedInActor(browser, server.url, user);
-    actors.push(created);
-    return created;
-  }
-
-  /** Someone else in a fresh browser profile, not signed in. */
-  async function freshActor(name: string): Promise<Actor> {
-    const created = await newActor(browser, server.url, name);
-    actors.push(created);
-    return created;
-  }
+  const scenario = useScenario();
+  const demoActor = (user: DemoUser) => scenario.signedIn(user);
+  const freshActor = (name: string) => scenario.visitor(name);
 
   it('an admin adds a user to a team; with the temporary password they sign in, must change it, then see the board', async () => {
     const id = suffix();
@@ -67,22 +34,22 @@ describe('admin pages', () => {
     const temporaryPassword = await users.addUser(newcomer);
     expect(temporaryPassword.length).toBeGreaterThanOrEqual(10);
     await expect
-      .poll(text(users.temporaryPasswordPanel()))
+      .poll(textOf(users.temporaryPasswordPanel()))
       .toContain('This password will not be shown again');
     await expect
-      .poll(text(users.temporaryPasswordPanel()))
+      .poll(textOf(users.temporaryPasswordPanel()))
       .toContain('must change it when they first sign in');
 
     await users.open();
     await users.page.getByLabel('Find a user').fill(id);
     await expect.poll(() => admin.getByTestId('user-row').count()).toBe(1);
-    await expect.poll(text(admin.getByTestId('user-row'))).toContain('Must change password');
+    await expect.poll(textOf(admin.getByTestId('user-row'))).toContain('Must change password');
 
     const team = new AdminTeamPage(admin);
     await team.openFromList(FRAILTY_TEAM.name);
     await team.addMember(newcomer.name, 'Member');
     await expect.poll(() => team.memberRole(newcomer.name).inputValue()).toBe('member');
-    await expect.poll(text(team.status())).toContain(`${newcomer.name} added to ${FRAILTY_TEAM.name}`);
+    await expect.poll(textOf(team.status())).toContain(`${newcomer.name} added to ${FRAILTY_TEAM.name}`);
 
     // The newcomer, in their own browser: the temporary password signs them in, then must be replaced.
     const sam = (await freshActor(newcomer.name)).page;
@@ -112,7 +79,7 @@ describe('admin pages', () => {
 
   it('a facilitator adds someone to their own team, sees only the teams they facilitate, and cannot open the users page', async () => {
     const id = suffix();
-    const adminApi = await signedIn(server.url, demo.asha.email);
+    const adminApi = await signedIn(scenario.server.url, demo.asha.email);
     const created = await adminApi.post<TemporaryPasswordResponse>('/api/users', {
       name: `Ola Bello ${id}`,
       email: `ola.bello.${id}@riverside-asc.example`,

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Organisation } from '../shared/api.ts';
 import type { TeamDetail, TemporaryPasswordResponse } from '../shared/admin.ts';
-import { signedInActor } from './support/actors.ts';
-import { launchChromium, type Actor } from './support/browser.ts';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo } from './support/demoUsers.ts';
-import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
+import { useScenario } from './support/scenario.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 
 /** Text that would run, or change the page, if Huddle ever treated it as markup. */
@@ -30,29 +28,25 @@ async function expectInert(page: Page, shown: readonly string[]): Promise<void> 
 }
 
 describe('hostile text in every field people type into', () => {
-  let server: HuddleServer;
-  let browser: Browser;
-  const actors: Actor[] = [];
+  const scenario = useScenario();
   const tag = randomUUID().slice(0, 6);
   const named = (text: string, i: number) => `${text} ${tag}${i}`;
   const teamId = { value: '' };
   const userId = { value: '' };
 
   beforeAll(async () => {
-    server = await startHuddleServer();
-    browser = await launchChromium();
     // Organisations, a team, a user and boards named with hostile text, made as an admin would.
     for (const [i, text] of HOSTILE.entries()) {
-      const organisation = await server.asAdmin('POST', '/api/organisations', {
+      const organisation = await scenario.server.asAdmin('POST', '/api/organisations', {
         name: named(text, i),
         kind: 'voluntary',
       });
       expect(organisation.status).toBe(201);
       if (i === 0) {
-        const team = await server.asAdmin('POST', '/api/teams', { name: named(text, i) });
+        const team = await scenario.server.asAdmin('POST', '/api/teams', { name: named(text, i) });
         expect(team.status).toBe(201);
         teamId.value = ((await team.json()) as TeamDetail).id;
-        const user = await server.asAdmin('POST', '/api/users', {
+        const user = await scenario.server.asAdmin('POST', '/api/users', {
           name: text,
           email: `hostile-${tag}@riverside.example`,
           profession: HOSTILE[1],
@@ -61,24 +55,21 @@ describe('hostile text in every field people type into', () => {
         });
         expect(user.status).toBe(201);
         userId.value = ((await user.json()) as TemporaryPasswordResponse).user.id;
-        const member = await server.asAdmin('PUT', `/api/teams/${FRAILTY_TEAM.id}/members/${userId.value}`, {
-          role: 'member',
-        });
+        const member = await scenario.server.asAdmin(
+          'PUT',
+          `/api/teams/${FRAILTY_TEAM.id}/members/${userId.value}`,
+          {
+            role: 'member',
+          },
+        );
         expect(member.status).toBe(200);
       }
-      await server.createBoard(named(text, i), { teamIds: [FRAILTY_TEAM.id, teamId.value] });
+      await scenario.server.createBoard(named(text, i), { teamIds: [FRAILTY_TEAM.id, teamId.value] });
     }
   });
 
-  afterAll(async () => {
-    await Promise.all(actors.map((actor) => actor.close()));
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('shows it as text on the board list, the board and an action, and in its history', async () => {
-    const grace = await signedInActor(browser, server.url, demo.grace);
-    actors.push(grace);
+    const grace = await scenario.signedIn(demo.grace);
     await grace.page.goto('/');
     await expectInert(grace.page, HOSTILE.map(named));
 
@@ -96,8 +87,7 @@ describe('hostile text in every field people type into', () => {
     await expectInert(grace.page, HOSTILE.map(named));
 
     // Another clinician receives the same text live, and it stays text there too.
-    const priya = await signedInActor(browser, server.url, demo.priya, BoardPage.path(FRAILTY_BOARD.id));
-    actors.push(priya);
+    const priya = await scenario.signedIn(demo.priya, BoardPage.path(FRAILTY_BOARD.id));
     await new BoardPage(priya.page).waitUntilLive();
     await expectInert(priya.page, HOSTILE.map(named));
     await priya.page.getByRole('button', { name: `History of ${named(HOSTILE[0]!, 0)}` }).click();
@@ -106,8 +96,7 @@ describe('hostile text in every field people type into', () => {
   });
 
   it('shows it as text on every admin page', async () => {
-    const asha = await signedInActor(browser, server.url, demo.asha);
-    actors.push(asha);
+    const asha = await scenario.signedIn(demo.asha);
     for (const path of ['/admin/organisations', '/admin/boards', '/admin/teams']) {
       await asha.page.goto(path);
       await expectInert(asha.page, HOSTILE.map(named).slice(0, path === '/admin/teams' ? 1 : undefined));
