@@ -165,11 +165,7 @@ export class TeamsRepository {
     return this.db.transaction().execute(async (trx) => {
       const current = await lockAndRead(trx, teamId, userId);
       if (current === role) return 'unchanged';
-      if (
-        current === 'facilitator' &&
-        keepAFacilitator &&
-        (await otherFacilitators(trx, teamId, userId)) === 0
-      )
+      if (keepAFacilitator && (await isLastFacilitator(trx, teamId, userId, current)))
         return 'last-facilitator';
       await trx
         .insertInto('team_memberships')
@@ -189,11 +185,7 @@ export class TeamsRepository {
     return this.db.transaction().execute(async (trx) => {
       const current = await lockAndRead(trx, teamId, userId);
       if (current === null) return 'not-member';
-      if (
-        current === 'facilitator' &&
-        keepAFacilitator &&
-        (await otherFacilitators(trx, teamId, userId)) === 0
-      )
+      if (keepAFacilitator && (await isLastFacilitator(trx, teamId, userId, current)))
         return 'last-facilitator';
       await trx
         .deleteFrom('team_memberships')
@@ -222,11 +214,14 @@ async function lockAndRead(
 }
 
 /** Active facilitators of the team besides `userId`. */
-async function otherFacilitators(
+/** Whether this member, with their `current` role, is the team's only active facilitator. */
+async function isLastFacilitator(
   trx: Transaction<Database>,
   teamId: string,
   userId: string,
-): Promise<number> {
+  current: TeamRole | null,
+): Promise<boolean> {
+  if (current !== 'facilitator') return false;
   const row = await trx
     .selectFrom('team_memberships as tm')
     .innerJoin('users as u', 'u.id', 'tm.user_id')
@@ -236,5 +231,5 @@ async function otherFacilitators(
     .where('tm.user_id', '!=', userId)
     .where('u.active', '=', true)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Number(row.n) === 0;
 }
