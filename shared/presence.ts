@@ -8,6 +8,8 @@ export interface PresenceUser {
   name: string;
   /** The user's organisation's name, when they have one. */
   organisation: string | null;
+  /** Its id: people are coloured by organisation. */
+  organisationId: string | null;
 }
 
 export interface PresenceState {

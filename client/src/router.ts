@@ -2,6 +2,11 @@ import './routeMeta.ts';
 import { nextTick, watch } from 'vue';
 import { createRouter, createWebHistory, type Router } from 'vue-router';
 import BoardView from './views/BoardView.vue';
+import BoardActionsView from './views/board/BoardActionsView.vue';
+import BoardGoalsView from './views/board/BoardGoalsView.vue';
+import BoardHandoverView from './views/board/BoardHandoverView.vue';
+import BoardPathwayView from './views/board/BoardPathwayView.vue';
+import BoardPersonView from './views/board/BoardPersonView.vue';
 import BoardsView from './views/BoardsView.vue';
 import ChangePasswordView from './views/ChangePasswordView.vue';
 import NoAccessView from './views/NoAccessView.vue';
@@ -23,10 +28,22 @@ export const router = createRouter({
     { path: '/', name: 'boards', component: BoardsView, meta: { title: 'Boards' } },
     {
       path: '/boards/:id',
-      name: 'board',
       component: BoardView,
       props: true,
-      meta: { title: 'Board' },
+      meta: { title: 'Board', wide: true },
+      children: [
+        { path: '', name: 'board', component: BoardHandoverView, meta: { title: 'Handover' } },
+        { path: 'actions', name: 'board-actions', component: BoardActionsView, meta: { title: 'Actions' } },
+        { path: 'goals', name: 'board-goals', component: BoardGoalsView, meta: { title: 'Goals' } },
+        { path: 'pathway', name: 'board-pathway', component: BoardPathwayView, meta: { title: 'Pathway' } },
+        {
+          path: 'people/:personId',
+          name: 'board-person',
+          component: BoardPersonView,
+          props: true,
+          meta: { title: 'Person' },
+        },
+      ],
     },
     {
       path: '/sign-in',

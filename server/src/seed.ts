@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { OrganisationKind } from '../../shared/api.ts';
 import { BoardDocument } from '../../shared/board/boardDoc.ts';
 import type { ActionStatus } from '../../shared/board/action.ts';
+import type { GoalStatus } from '../../shared/board/goal.ts';
+import type { Actor } from '../../shared/board/record.ts';
 import { nhsCheckDigit } from '../../shared/nhsNumber.ts';
 import type { GlobalRole, TeamRole } from '../../shared/auth.ts';
 import { stagesFromTemplate } from '../../shared/board/pathway.ts';
@@ -153,115 +155,264 @@ function daysFromToday(days: number, today: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Builds the demo board's document: a few people and the actions agreed for them. */
+interface DemoPerson {
+  name: string;
+  dateOfBirth: string;
+  frailtyScore: number;
+  risk: 'red' | 'amber' | 'green';
+  riskReason: string;
+  keyWorker: string;
+  organisationIds: string[];
+  /** Index into the frailty pathway's stages, and how many days ago they got there. */
+  stage: [index: number, daysAgo: number];
+  whatMatters: string;
+  sbar: [situation: string, background: string, assessment: string, recommendation: string];
+  goals: { statement: string; status: GoalStatus; leadOrganisationId: string; due: number; notes?: string }[];
+}
+
+const DEMO_PEOPLE: DemoPerson[] = [
+  {
+    name: 'Margaret Ellis',
+    dateOfBirth: '1942-03-14',
+    frailtyScore: 6,
+    risk: 'red',
+    riskReason: 'Two falls in a month, lives alone',
+    keyWorker: 'demo-grace-okafor',
+    organisationIds: ['riverside-community', 'elm-tree-practice', 'riverside-asc'],
+    stage: [1, 9],
+    whatMatters: 'Staying in my own home with my cat, Biscuit. Seeing my granddaughter on Sundays.',
+    sbar: [
+      'Fell twice in the last month; bruised hip, no fracture.',
+      'Lives alone in a first-floor flat. Widowed in 2024. On a night-time sedative since a hospital stay.',
+      'Falls likely linked to the sedative and poor lighting at night. Frailty worsening.',
+      'Stop the sedative, home falls assessment, pendant alarm, review in two weeks.',
+    ],
+    goals: [
+      {
+        statement: 'I want to feel safe getting up in the night',
+        status: 'in_progress',
+        leadOrganisationId: 'riverside-community',
+        due: 21,
+        notes: 'Says she sleeps better with the landing light left on.',
+      },
+      {
+        statement: 'I want to keep going to church on Sundays',
+        status: 'not_started',
+        leadOrganisationId: 'age-well-riverside',
+        due: 42,
+      },
+    ],
+  },
+  {
+    name: 'Harold Bennett',
+    dateOfBirth: '1947-08-02',
+    frailtyScore: 5,
+    risk: 'amber',
+    riskReason: 'Carer (wife) in hospital this week',
+    keyWorker: 'demo-lucy-evans',
+    organisationIds: ['riverside-asc', 'riverside-hospital'],
+    stage: [2, 4],
+    whatMatters: 'Getting back to looking after Joan when she comes home.',
+    sbar: [
+      'Managing alone while his wife is in hospital; missing meals.',
+      'Parkinson’s disease. Joan is his main carer.',
+      'At risk of crisis admission without extra support this week.',
+      'Respite or a short package of care until Joan is home.',
+    ],
+    goals: [
+      {
+        statement: 'I want to stay at home while Joan is in hospital',
+        status: 'in_progress',
+        leadOrganisationId: 'riverside-asc',
+        due: 10,
+      },
+    ],
+  },
+  {
+    name: 'Edith Clarke',
+    dateOfBirth: '1935-11-27',
+    frailtyScore: 7,
+    risk: 'red',
+    riskReason: 'Not eating well since discharge',
+    keyWorker: 'demo-grace-okafor',
+    organisationIds: ['riverside-community', 'riverside-hospital'],
+    stage: [3, 16],
+    whatMatters: 'My daughter visiting, and my radio programmes in the afternoon.',
+    sbar: [
+      'Weight down 3 kg since discharge three weeks ago.',
+      'Admitted with pneumonia in October. Lives with her daughter, who works full time.',
+      'Poor appetite and low mood; risk of readmission.',
+      'Dietitian referral, weekly weights, discharge summary to the practice.',
+    ],
+    goals: [
+      {
+        statement: 'I want to enjoy my meals again',
+        status: 'not_started',
+        leadOrganisationId: 'riverside-community',
+        due: 28,
+      },
+    ],
+  },
+  {
+    name: 'Stanley Hughes',
+    dateOfBirth: '1950-05-19',
+    frailtyScore: 4,
+    risk: 'green',
+    riskReason: 'Stable; wants to get back to the allotment',
+    keyWorker: 'demo-lucy-evans',
+    organisationIds: ['riverside-asc', 'age-well-riverside'],
+    stage: [4, 30],
+    whatMatters: 'Getting back to the allotment and seeing my friends there.',
+    sbar: [
+      'Stable after a chest infection in the summer.',
+      'Lives alone; lost confidence going out since being unwell.',
+      'Ready to step down once he is connected with the buddy scheme.',
+      'Introduce to the allotment buddy scheme, review and step down.',
+    ],
+    goals: [
+      {
+        statement: 'I want to be back at the allotment by the spring',
+        status: 'in_progress',
+        leadOrganisationId: 'age-well-riverside',
+        due: 90,
+      },
+    ],
+  },
+];
+
+const DEMO_ACTIONS: {
+  title: string;
+  owner: string;
+  due: number;
+  person: number;
+  /** Index into that person's goals. */
+  goal?: number;
+  status: ActionStatus;
+}[] = [
+  {
+    title: 'Home visit to review falls risk and fit a pendant alarm',
+    owner: 'demo-priya-shah',
+    due: 2,
+    person: 0,
+    goal: 0,
+    status: 'accepted',
+  },
+  {
+    title: 'Medication review: stop night-time sedative',
+    owner: 'demo-tom-reid',
+    due: -1,
+    person: 0,
+    goal: 0,
+    status: 'in_progress',
+  },
+  {
+    title: 'Arrange respite care while carer is in hospital',
+    owner: 'demo-lucy-evans',
+    due: 1,
+    person: 1,
+    goal: 0,
+    status: 'proposed',
+  },
+  {
+    title: 'Dietitian referral and weekly weight check',
+    owner: 'demo-grace-okafor',
+    due: 5,
+    person: 2,
+    goal: 0,
+    status: 'accepted',
+  },
+  {
+    title: 'Send discharge summary to the practice',
+    owner: 'demo-dan-morris',
+    due: -3,
+    person: 2,
+    status: 'blocked',
+  },
+  {
+    title: 'Introduce to the allotment buddy scheme',
+    owner: 'demo-lucy-evans',
+    due: 7,
+    person: 3,
+    goal: 0,
+    status: 'proposed',
+  },
+];
+
+/** Builds the demo board's document: people, what matters to them, their goals and the actions agreed. */
 export function buildDemoBoard(today = new Date()): Uint8Array {
   const doc = new Y.Doc();
   const board = new BoardDocument(doc, SERVER_ORIGIN);
-  board.addPathwayStages(stagesFromTemplate('frailty'));
-  const people = [
-    {
-      name: 'Margaret Ellis',
-      dateOfBirth: '1942-03-14',
-      frailtyScore: 6,
-      risk: 'red',
-      riskReason: 'Two falls in a month, lives alone',
-    },
-    {
-      name: 'Harold Bennett',
-      dateOfBirth: '1947-08-02',
-      frailtyScore: 5,
-      risk: 'amber',
-      riskReason: 'Carer (wife) in hospital this week',
-    },
-    {
-      name: 'Edith Clarke',
-      dateOfBirth: '1935-11-27',
-      frailtyScore: 7,
-      risk: 'red',
-      riskReason: 'Not eating well since discharge',
-    },
-    {
-      name: 'Stanley Hughes',
-      dateOfBirth: '1950-05-19',
-      frailtyScore: 4,
-      risk: 'green',
-      riskReason: 'Stable; wants to get back to the allotment',
-    },
-  ] as const;
-  const personIds = people.map(
-    (p, i) => board.addPerson({ ...p, nhsNumber: testNhsNumber(i * 7 + 3) }, `person-${i + 1}`).id,
-  );
-  const actions: {
-    title: string;
-    ownerName: string;
-    ownerOrganisationId: string;
-    due: number;
-    person: number;
-    status: ActionStatus;
-  }[] = [
-    {
-      title: 'Home visit to review falls risk and fit a pendant alarm',
-      ownerName: 'Priya Shah',
-      ownerOrganisationId: 'riverside-community',
-      due: 2,
-      person: 0,
-      status: 'accepted',
-    },
-    {
-      title: 'Medication review: stop night-time sedative',
-      ownerName: 'Dr Tom Reid',
-      ownerOrganisationId: 'elm-tree-practice',
-      due: -1,
-      person: 0,
-      status: 'in_progress',
-    },
-    {
-      title: 'Arrange respite care while carer is in hospital',
-      ownerName: 'Lucy Evans',
-      ownerOrganisationId: 'riverside-asc',
-      due: 1,
-      person: 1,
-      status: 'proposed',
-    },
-    {
-      title: 'Dietitian referral and weekly weight check',
-      ownerName: 'Grace Okafor',
-      ownerOrganisationId: 'riverside-community',
-      due: 5,
-      person: 2,
-      status: 'accepted',
-    },
-    {
-      title: 'Send discharge summary to the practice',
-      ownerName: 'Dan Morris',
-      ownerOrganisationId: 'riverside-hospital',
-      due: -3,
-      person: 2,
-      status: 'blocked',
-    },
-    {
-      title: 'Introduce to the allotment buddy scheme',
-      ownerName: 'Lucy Evans',
-      ownerOrganisationId: 'riverside-asc',
-      due: 7,
-      person: 3,
-      status: 'proposed',
-    },
-  ];
-  actions.forEach((a, i) => {
+  const stageIds = board.addPathwayStages(stagesFromTemplate('frailty')).map((s) => s.id);
+  const staff = new Map(DEMO_USERS.map((u) => [u.id, u]));
+  const demo: Actor = { id: null, name: 'Huddle demo' };
+  const daysAgo = (days: number) => new Date(today.getTime() - days * 86_400_000);
+  const goalIds: string[][] = [];
+  DEMO_PEOPLE.forEach((p, i) => {
+    const id = `person-${i + 1}`;
+    const keyWorker = staff.get(p.keyWorker)!;
+    board.addPerson(
+      {
+        name: p.name,
+        nhsNumber: testNhsNumber(i * 7 + 3),
+        dateOfBirth: p.dateOfBirth,
+        frailtyScore: p.frailtyScore,
+        risk: p.risk,
+        riskReason: p.riskReason,
+        keyWorkerId: keyWorker.id,
+        keyWorkerName: keyWorker.name,
+        organisationIds: p.organisationIds,
+      },
+      demo,
+      {
+        id,
+        now: daysAgo(p.stage[1] + 7),
+        text: {
+          whatMatters: p.whatMatters,
+          sbarSituation: p.sbar[0],
+          sbarBackground: p.sbar[1],
+          sbarAssessment: p.sbar[2],
+          sbarRecommendation: p.sbar[3],
+        },
+      },
+    );
+    board.movePersonToStage(id, stageIds[p.stage[0]]!, daysAgo(p.stage[1]));
+    goalIds.push(
+      p.goals.map(
+        (g, j) =>
+          board.addGoal(
+            {
+              personId: id,
+              statement: g.statement,
+              status: g.status,
+              leadOrganisationId: g.leadOrganisationId,
+              targetDate: daysFromToday(g.due, today),
+            },
+            demo,
+            { id: `goal-${i + 1}-${j + 1}`, notes: g.notes ?? '', now: daysAgo(p.stage[1]) },
+          ).id,
+      ),
+    );
+  });
+  DEMO_ACTIONS.forEach((a, i) => {
     const id = `action-${i + 1}`;
+    const owner = staff.get(a.owner)!;
     board.addAction(
       {
         title: a.title,
-        ownerName: a.ownerName,
-        ownerOrganisationId: a.ownerOrganisationId,
+        ownerId: owner.id,
+        ownerName: owner.name,
+        ownerOrganisationId: owner.organisationId,
         dueDate: daysFromToday(a.due, today),
-        personId: personIds[a.person]!,
+        personId: `person-${a.person + 1}`,
+        goalId: a.goal === undefined ? null : goalIds[a.person]![a.goal]!,
       },
-      'Huddle demo',
+      demo,
       id,
+      today,
     );
-    if (a.status !== 'proposed') board.updateAction(id, { status: a.status }, today);
+    // The owner took it on at the meeting.
+    if (a.status !== 'proposed')
+      board.updateAction(id, { status: a.status }, { id: owner.id, name: owner.name }, today);
   });
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();

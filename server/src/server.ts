@@ -70,7 +70,12 @@ export async function startServer(
     if (isRefusal(access)) return access;
     const user = principal!;
     return {
-      user: { id: user.userId, name: user.name, organisation: user.organisationName },
+      user: {
+        id: user.userId,
+        name: user.name,
+        organisation: user.organisationName,
+        organisationId: user.organisationId,
+      },
       sessionId: user.sessionId,
       readOnly: access !== 'edit',
     };

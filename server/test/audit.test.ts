@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { AuditEntry } from '../../shared/audit.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, signedIn } from './support/auth.ts';
-import { anAction, testDb } from './support/boards.ts';
+import { anAction, by, testDb } from './support/boards.ts';
 import { connectClient } from './support/clients.ts';
 import { startTestServer } from './support/server.ts';
 
@@ -21,11 +21,11 @@ describe('audit trail', () => {
     expect(before?.ok).toBe(true);
     const oldTitle = before!.ok ? before!.value.title : '';
 
-    client.board.updateAction('action-1', { title: 'Home visit on Tuesday to fit a pendant alarm' });
-    client.board.updateAction('action-1', { status: 'in_progress' });
+    client.board.updateAction('action-1', { title: 'Home visit on Tuesday to fit a pendant alarm' }, by());
+    client.board.updateAction('action-1', { status: 'in_progress' }, by());
     const added = client.board.addAction(
       anAction('Ask the pharmacist about the blister pack'),
-      'Grace Okafor',
+      by('Grace Okafor', 'demo-grace-okafor'),
     );
 
     // A viewer can read the trail too; it is newest first.
@@ -103,7 +103,7 @@ describe('audit trail', () => {
     const viewer = await signedIn(server.url, DEMO.viewer);
     const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: viewer.cookie });
     await client.synced();
-    client.board.updateAction('action-2', { title: 'Changed by a viewer' });
+    client.board.updateAction('action-2', { title: 'Changed by a viewer' }, by());
     const member = connectClient(server.url, DEMO_BOARD_ID, {
       cookie: (await signedIn(server.url, DEMO.member)).cookie,
     });
@@ -133,7 +133,7 @@ describe('audit trail', () => {
     const grace = await signedIn(server.url, DEMO.member);
     const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: grace.cookie });
     await client.synced();
-    client.board.updateAction('action-3', { title: 'Respite care booked' });
+    client.board.updateAction('action-3', { title: 'Respite care booked' }, by());
     await expect.poll(async () => (await grace.get<AuditEntry[]>(history('action-3'))).body.length).toBe(1);
 
     const { db } = server.database;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectClient } from './support/clients.ts';
-import { actionTitles, anAction, newBoard, testDb, memberCookie } from './support/boards.ts';
+import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { spawnServer } from './support/server.ts';
 
 describe('server process killed with SIGKILL', () => {
@@ -13,7 +13,7 @@ describe('server process killed with SIGKILL', () => {
     const nurse = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([nurse.synced(), watcher.synced()]);
-    nurse.board.addAction(anAction('Made just before the crash'), 'Nurse');
+    nurse.board.addAction(anAction('Made just before the crash'), by('Nurse'));
     await expect.poll(() => actionTitles(watcher)).toEqual(['Made just before the crash']);
     watcher.destroy();
 

@@ -8,7 +8,7 @@ import { createLogger } from '../src/log.ts';
 import { SyncServer, type ConnectionGrant } from '../src/sync/SyncServer.ts';
 import { connectClient } from './support/clients.ts';
 import { MemoryBoardStorage } from './support/memoryStorage.ts';
-import { actionTitles, anAction } from './support/boards.ts';
+import { actionTitles, anAction, by } from './support/boards.ts';
 
 /** The sync endpoint alone, over in-memory storage, with a chosen grant per connection. */
 async function startSyncOnly(
@@ -33,7 +33,7 @@ async function startSyncOnly(
 
 function storedBoard(storage: MemoryBoardStorage, boardId: string, title: string): void {
   const doc = new Y.Doc();
-  new BoardDocument(doc).addAction(anAction(title), 'Seed');
+  new BoardDocument(doc).addAction(anAction(title), by('Seed'));
   storage.updates.set(boardId, [Y.encodeStateAsUpdate(doc)]);
 }
 
@@ -78,8 +78,8 @@ describe('sync room', () => {
       );
     await expect.poll(names).toContain('Manager Mo');
 
-    viewer.board.addAction(anAction('Viewer tried to add this'), 'Viewer');
-    member.board.addAction(anAction('Member added this'), 'Member');
+    viewer.board.addAction(anAction('Viewer tried to add this'), by('Viewer'));
+    member.board.addAction(anAction('Member added this'), by('Member'));
     await expect.poll(() => actionTitles(viewer)).toContain('Member added this');
     expect(actionTitles(member)).toEqual(['Agreed at handover', 'Member added this']);
     const stored = new Y.Doc();

@@ -14,7 +14,7 @@ import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import type { HuddleServer } from '../src/server.ts';
 import { DEMO, api, signIn, signedIn } from './support/auth.ts';
-import { actionTitles, anAction, testDb } from './support/boards.ts';
+import { actionTitles, anAction, by, testDb } from './support/boards.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { upgradeStatus } from './support/rawSocket.ts';
 import { startTestServer } from './support/server.ts';
@@ -177,8 +177,8 @@ describe('access control on every channel', () => {
         recordType: 'actions',
         recordId: 'action-1',
       });
-      client.board.addAction(anAction(`Written by ${email}`), 'Viewer');
-      client.board.updateAction('action-1', { title: 'Changed by a viewer' });
+      client.board.addAction(anAction(`Written by ${email}`), by('Viewer'));
+      client.board.updateAction('action-1', { title: 'Changed by a viewer' }, by());
       // Presence arrives, under the viewer's own name, however the client described itself.
       await expect
         .poll(() =>
@@ -190,7 +190,7 @@ describe('access control on every channel', () => {
       client.destroy();
     }
     // A member's edit made after the viewers' still arrives; theirs never did.
-    member.board.addAction(anAction('Agreed by the member'), 'Member');
+    member.board.addAction(anAction('Agreed by the member'), by('Member'));
     const fresh = connectClient(server.url, DEMO_BOARD_ID, {
       cookie: await signIn(server.url, DEMO.otherMember),
     });
@@ -226,6 +226,7 @@ describe('access control on every channel', () => {
       id: 'demo-priya-shah',
       name: 'Priya Shah',
       organisation: 'Riverside Community Health NHS Trust',
+      organisationId: 'riverside-community',
     });
   });
 
@@ -259,7 +260,7 @@ describe('access control on every channel', () => {
     await lucyDoc.synced();
     await expect.poll(() => lucyDoc.provider.wsconnected).toBe(true);
     const before = await storedState(server, DEMO_BOARD_ID);
-    lucyDoc.board.addAction(anAction('Written after becoming a viewer'), 'Lucy');
+    lucyDoc.board.addAction(anAction('Written after becoming a viewer'), by('Lucy'));
     const check = connectClient(server.url, DEMO_BOARD_ID, { cookie: await signIn(server.url, DEMO.member) });
     await check.synced();
     expect(actionTitles(check)).not.toContain('Written after becoming a viewer');

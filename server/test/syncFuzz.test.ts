@@ -2,7 +2,7 @@ import * as prng from 'lib0/prng';
 import { describe, expect, it } from 'vitest';
 import { ACTION_STATUSES } from '../../shared/board/action.ts';
 import { connectClient, docContent, type TestClient } from './support/clients.ts';
-import { anAction, newBoard, testDb, memberCookie } from './support/boards.ts';
+import { anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';
 import * as Y from 'yjs';
 
@@ -21,17 +21,20 @@ function randomStep(gen: prng.PRNG, client: TestClient, step: number): void {
     if (client.provider.shouldConnect) client.provider.disconnect();
     else client.provider.connect();
   } else if (roll < 40 || actions.length === 0) {
-    client.board.addAction(anAction(`Action ${step}`), `client ${client.doc.clientID}`);
+    client.board.addAction(anAction(`Action ${step}`), by(`client ${client.doc.clientID}`));
   } else {
     const target = prng.oneOf(gen, actions);
     const field = prng.int32(gen, 0, 2);
-    if (field === 0) client.board.updateAction(target.id, { title: `${target.title} (edited at ${step})` });
+    if (field === 0)
+      client.board.updateAction(target.id, { title: `${target.title} (edited at ${step})` }, by());
     else if (field === 1)
-      client.board.updateAction(target.id, { status: prng.oneOf(gen, [...ACTION_STATUSES]) });
+      client.board.updateAction(target.id, { status: prng.oneOf(gen, [...ACTION_STATUSES]) }, by());
     else
-      client.board.updateAction(target.id, {
-        dueDate: `2026-12-${String(prng.int32(gen, 1, 28)).padStart(2, '0')}`,
-      });
+      client.board.updateAction(
+        target.id,
+        { dueDate: `2026-12-${String(prng.int32(gen, 1, 28)).padStart(2, '0')}` },
+        by(),
+      );
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISO_DATE } from './record.ts';
+import { calendarDate, recordId, timestamp, type Actor } from './record.ts';
 
 export const ACTION_STATUSES = [
   'proposed',
@@ -23,51 +23,110 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
 /** Statuses after which an action needs nothing more from its owner. */
 export const CLOSED_ACTION_STATUSES: readonly ActionStatus[] = ['done', 'cancelled'];
 
+export function isOpenAction(action: Pick<Action, 'status'>): boolean {
+  return !CLOSED_ACTION_STATUSES.includes(action.status);
+}
+
 export const ACTION_TITLE_MAX = 300;
 export const OWNER_NAME_MAX = 120;
 
-/** One task with exactly one named owner, the owner's organisation, a due date and a status. */
+const fields = {
+  title: z
+    .string({ error: 'Say what needs doing' })
+    .trim()
+    .min(1, 'Say what needs doing')
+    .max(ACTION_TITLE_MAX, `Keep the action to ${ACTION_TITLE_MAX} characters or fewer`),
+  ownerName: z
+    .string({ error: 'Name the one person who owns this action' })
+    .trim()
+    .min(1, 'Name the one person who owns this action')
+    .max(OWNER_NAME_MAX),
+  ownerOrganisationId: recordId("Choose the owner's organisation"),
+  dueDate: calendarDate('a due date'),
+};
+
+/**
+ * One task with exactly one named owner (a team member), the owner's organisation, a due date and a
+ * status, for one person and optionally one of their goals. `ownerId`, `personId` and `createdById`
+ * are null only on actions written before owners were picked from the team.
+ */
 export const actionSchema = z.object({
   id: z.string().min(1),
-  title: z.string().trim().min(1, 'Say what needs doing').max(ACTION_TITLE_MAX),
-  ownerName: z.string().trim().min(1, 'Name the one person who owns this action').max(OWNER_NAME_MAX),
-  ownerOrganisationId: z.string().min(1, "Choose the owner's organisation"),
-  dueDate: z.string().regex(ISO_DATE, 'Give a due date as YYYY-MM-DD'),
+  ...fields,
+  ownerId: z.string().min(1).nullable().default(null),
   status: z.enum(ACTION_STATUSES),
-  personId: z.string().nullable().default(null),
-  createdAt: z.string(),
+  personId: z.string().min(1).nullable().default(null),
+  goalId: z.string().min(1).nullable().default(null),
+  createdAt: timestamp,
   createdBy: z.string(),
-  completedAt: z.string().nullable().default(null),
+  createdById: z.string().nullable().default(null),
+  completedAt: timestamp.nullable().default(null),
 });
 export type Action = z.infer<typeof actionSchema>;
 
 /** What a person fills in to add an action; the rest is set by `newAction`. */
-export const actionInputSchema = actionSchema.pick({
-  title: true,
-  ownerName: true,
-  ownerOrganisationId: true,
-  dueDate: true,
-  personId: true,
+export const actionInputSchema = z.object({
+  ...fields,
+  ownerId: recordId('Choose the owner from the team'),
+  personId: recordId('Choose the person this action is for'),
+  goalId: z.string().min(1).nullable().default(null),
 });
 export type ActionInput = z.input<typeof actionInputSchema>;
 
 /** Fields a person may change on an existing action. */
 export type ActionPatch = Partial<
-  Pick<Action, 'title' | 'ownerName' | 'ownerOrganisationId' | 'dueDate' | 'status' | 'personId'>
+  Pick<
+    Action,
+    'title' | 'ownerId' | 'ownerName' | 'ownerOrganisationId' | 'dueDate' | 'status' | 'personId' | 'goalId'
+  >
 >;
 
-export function newAction(id: string, input: ActionInput, createdBy: string, now = new Date()): Action {
+/**
+ * An action someone adds for themselves starts accepted; one they add for somebody else is
+ * proposed until its owner accepts it.
+ */
+export function newAction(id: string, input: ActionInput, by: Actor, now = new Date()): Action {
   const fields = actionInputSchema.parse(input);
   return {
     id,
     ...fields,
-    status: 'proposed',
+    status: by.id !== null && by.id === fields.ownerId ? 'accepted' : 'proposed',
     createdAt: now.toISOString(),
-    createdBy,
+    createdBy: by.name,
+    createdById: by.id,
     completedAt: null,
   };
 }
 
+/**
+ * Why `by` may not move `action` to `to`, or null when they may. Only its owner takes a proposed
+ * action on (accepts it, starts it, marks it done or blocked); anyone may cancel it.
+ */
+export function statusChangeProblem(action: Action, to: ActionStatus, by: Actor): string | null {
+  if (to === action.status || action.status !== 'proposed' || to === 'cancelled') return null;
+  if (action.ownerId === null || action.ownerId === by.id) return null;
+  return `Only ${action.ownerName} can accept this action`;
+}
+
+/**
+ * The action after `by` applies `patch`: moving to done stamps `completedAt` and moving away clears
+ * it; handing an open action to someone else makes it proposed again until they accept it. Throws
+ * with a message a person can read when the change is not allowed or the result is invalid.
+ */
+export function applyActionPatch(current: Action, patch: ActionPatch, by: Actor, now = new Date()): Action {
+  const next: Action = { ...current, ...patch };
+  if (patch.status !== undefined) {
+    const problem = statusChangeProblem(current, patch.status, by);
+    if (problem) throw new Error(problem);
+  }
+  const reassigned = patch.ownerId !== undefined && patch.ownerId !== current.ownerId;
+  if (reassigned && isOpenAction(next) && next.ownerId !== by.id) next.status = 'proposed';
+  if (next.status !== current.status) next.completedAt = next.status === 'done' ? now.toISOString() : null;
+  const checked = actionSchema.safeParse(next);
+  if (!checked.success) throw new Error(checked.error.issues.map((i) => i.message).join('; '));
+  return checked.data;
+}
+
 export function isOverdue(action: Action, today: string): boolean {
-  return !CLOSED_ACTION_STATUSES.includes(action.status) && action.dueDate < today;
+  return isOpenAction(action) && action.dueDate < today;
 }

@@ -1,74 +1,273 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { BoardDocument } from './boardDoc.ts';
+import { BoardDocument, Collection, recordsTouched } from './boardDoc.ts';
+import { stagesFromTemplate } from './pathway.ts';
+import { aPerson, anActionFor, priya, tom } from './testing.ts';
 
-const input = {
-  title: 'Review medication',
-  ownerName: 'Dr Amira Shah',
-  ownerOrganisationId: 'elm-tree-practice',
-  dueDate: '2026-12-01',
-  personId: null,
-};
+const LOCAL = { source: 'browser' };
 
-describe('BoardDocument', () => {
-  it('round-trips an action through another document', () => {
-    const doc = new Y.Doc();
-    const added = new BoardDocument(doc).addAction(input, 'Nurse Lee');
-    const copy = new Y.Doc();
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-    expect(new BoardDocument(copy).readActions()).toEqual([{ id: added.id, ok: true, value: added }]);
-    expect(added).toMatchObject({ ...input, status: 'proposed', createdBy: 'Nurse Lee', completedAt: null });
+/** Copies one document's state into a new one, as a second browser or the server would hold it. */
+function copyOf(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+function sync(a: Y.Doc, b: Y.Doc): void {
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
+}
+
+function boardWithPerson(): { doc: Y.Doc; board: BoardDocument; personId: string } {
+  const doc = new Y.Doc();
+  const board = new BoardDocument(doc, LOCAL);
+  board.addPathwayStages(stagesFromTemplate('frailty'));
+  const { id } = board.addPerson(aPerson, priya, { text: { whatMatters: 'My cat, Biscuit' } });
+  return { doc, board, personId: id };
+}
+
+/** Types into a shared text field the way the browser's text binding does. */
+function typeInto(board: BoardDocument, personId: string, field: string, at: number, text: string): void {
+  board.sharedText(Collection.people, personId, field)!.insert(at, text);
+}
+
+describe('BoardDocument round trips', () => {
+  it('round-trips a person, with shared text fields, through another document', () => {
+    const { doc, board, personId } = boardWithPerson();
+    typeInto(board, personId, 'sbarSituation', 0, 'Fell twice this month');
+    const read = new BoardDocument(copyOf(doc)).readPeople();
+    expect(read).toEqual([
+      {
+        id: personId,
+        ok: true,
+        value: expect.objectContaining({
+          name: 'Margaret Ellis',
+          nhsNumber: '9434765919',
+          frailtyScore: 6,
+          risk: 'red',
+          keyWorkerId: 'user-priya',
+          organisationIds: ['riverside-community', 'elm-tree-practice'],
+          whatMatters: 'My cat, Biscuit',
+          sbarSituation: 'Fell twice this month',
+          sbarBackground: '',
+          archived: false,
+          createdBy: 'Priya Shah',
+        }),
+      },
+    ]);
+    expect(doc.getMap(Collection.people).get(personId)).toBeInstanceOf(Y.Map);
+    expect((doc.getMap(Collection.people).get(personId) as Y.Map<unknown>).get('whatMatters')).toBeInstanceOf(
+      Y.Text,
+    );
   });
 
-  it('stamps completion when an action is done and clears it when reopened', () => {
-    const board = new BoardDocument(new Y.Doc());
-    const { id } = board.addAction(input, 'Nurse Lee');
-    board.completeAction(id);
-    const done = board.readActions()[0]!;
-    expect(done.ok && done.value.status).toBe('done');
-    expect(done.ok && done.value.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    board.updateAction(id, { status: 'in_progress' });
-    const reopened = board.readActions()[0]!;
-    expect(reopened.ok && reopened.value.completedAt).toBeNull();
+  it('round-trips a goal and an action linked to it', () => {
+    const { doc, board, personId } = boardWithPerson();
+    const goal = board.addGoal(
+      { personId, statement: 'I want to feel safe getting up in the night', targetDate: '2027-01-10' },
+      tom,
+    );
+    const action = board.addAction({ ...anActionFor(personId), goalId: goal.id }, tom);
+    const copy = new BoardDocument(copyOf(doc));
+    expect(copy.readGoals()).toEqual([{ id: goal.id, ok: true, value: goal }]);
+    expect(goal).toMatchObject({ status: 'not_started', notes: '', createdById: 'user-tom' });
+    expect(copy.readActions()).toEqual([{ id: action.id, ok: true, value: action }]);
+    expect(action).toMatchObject({ goalId: goal.id, personId, status: 'proposed' });
   });
 
-  it('refuses invalid input and leaves the board unchanged', () => {
-    const board = new BoardDocument(new Y.Doc());
-    expect(() => board.addAction({ ...input, ownerName: '  ' }, 'Nurse Lee')).toThrow(/one person/);
-    const { id } = board.addAction(input, 'Nurse Lee');
-    expect(() => board.updateAction(id, { dueDate: 'next week' })).toThrow(/YYYY-MM-DD/);
-    expect(() => board.updateAction('missing', { title: 'x' })).toThrow(/No action/);
-    const read = board.readActions();
-    expect(read).toHaveLength(1);
-    expect(read[0]!.ok && read[0]!.value.dueDate).toBe('2026-12-01');
+  it('round-trips the pathway in order, with a stage moved and one added', () => {
+    const { doc, board } = boardWithPerson();
+    const stages = () => board.readPathwayStages().flatMap((s) => (s.ok ? [s.value.name] : []));
+    const review = board.readPathwayStages().find((s) => s.ok && s.value.name === 'Review')!;
+    board.moveStage(review.id, 0);
+    board.addStage({ name: 'Hospital at home', limit: 5 });
+    const expected = [
+      'Review',
+      'Identified',
+      'Comprehensive Geriatric Assessment',
+      'Care and support plan',
+      'Interventions',
+      'Stepped down',
+      'Hospital at home',
+    ];
+    expect(stages()).toEqual(expected);
+    expect(
+      new BoardDocument(copyOf(doc)).readPathwayStages().flatMap((s) => (s.ok ? [s.value.name] : [])),
+    ).toEqual(expected);
+  });
+});
+
+describe('BoardDocument writes', () => {
+  it('moves a person along the pathway and restarts the days in stage', () => {
+    const { board, personId } = boardWithPerson();
+    const [first, second] = board.readPathwayStages();
+    board.movePersonToStage(personId, first!.id, new Date('2026-11-01T09:00:00Z'));
+    board.movePersonToStage(personId, second!.id, new Date('2026-11-10T09:00:00Z'));
+    const person = board.readPeople()[0]!;
+    expect(person.ok && [person.value.stageId, person.value.stageEnteredAt]).toEqual([
+      second!.id,
+      '2026-11-10T09:00:00.000Z',
+    ]);
+    expect(() => board.movePersonToStage(personId, 'no-such-stage')).toThrow(/No pathway stage/);
   });
 
-  it('reports a record written by a hostile client as needing attention instead of throwing', () => {
-    const doc = new Y.Doc();
-    const actions = doc.getMap<Y.Map<unknown>>('actions');
+  it('refuses to remove a stage someone is at, and removes an empty one', () => {
+    const { board, personId } = boardWithPerson();
+    const [first, second] = board.readPathwayStages();
+    board.movePersonToStage(personId, first!.id);
+    expect(() => board.removeStage(first!.id)).toThrow(
+      '1 person is at this stage: move them to another stage first',
+    );
+    board.removeStage(second!.id);
+    expect(board.readPathwayStages().map((s) => s.id)).not.toContain(second!.id);
+  });
+
+  it('archives a person with a reason and restores them; nothing is deleted', () => {
+    const { board, personId } = boardWithPerson();
+    expect(() => board.archivePerson(personId, '  ')).toThrow(/Say why the person is being archived/);
+    board.archivePerson(personId, 'Moved out of area', new Date('2026-11-22T10:00:00Z'));
+    let person = board.readPeople()[0]!;
+    expect(person.ok && [person.value.archived, person.value.archivedReason]).toEqual([
+      true,
+      'Moved out of area',
+    ]);
+    board.restorePerson(personId);
+    person = board.readPeople()[0]!;
+    expect(
+      person.ok && [person.value.archived, person.value.archivedReason, person.value.whatMatters],
+    ).toEqual([false, '', 'My cat, Biscuit']);
+  });
+
+  it('refuses invalid changes with a readable message and leaves the board unchanged', () => {
+    const { doc, board, personId } = boardWithPerson();
+    const before = Y.encodeStateAsUpdate(doc);
+    expect(() => board.updatePerson(personId, { nhsNumber: '1234567890' })).toThrow(/valid NHS number/);
+    expect(() => board.updatePerson(personId, { frailtyScore: 12 })).toThrow(/1 to 9/);
+    expect(() => board.addGoal({ personId, statement: ' ' }, priya)).toThrow(/own words/);
+    expect(() => board.addGoal({ personId: 'nobody', statement: 'x' }, priya)).toThrow(/No person/);
+    expect(() => board.addAction({ ...anActionFor(personId), dueDate: 'next week' }, priya)).toThrow(
+      /due date as YYYY-MM-DD/,
+    );
+    expect(() => board.updateAction('missing', { title: 'x' }, priya)).toThrow(/No action/);
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+
+  it('keeps both people’s changes when they edit different fields of one record at once', () => {
+    const { doc: a, board, personId } = boardWithPerson();
+    const { id } = board.addAction(anActionFor(personId), priya);
+    const b = copyOf(a);
+    board.updateAction(id, { dueDate: '2026-12-05' }, priya);
+    new BoardDocument(b).updateAction(id, { status: 'in_progress' }, priya);
+    new BoardDocument(b).updatePerson(personId, { frailtyScore: 7 });
+    board.updatePerson(personId, { risk: 'amber', riskReason: 'Falls reviewed' });
+    sync(a, b);
+    for (const doc of [a, b]) {
+      const read = new BoardDocument(doc);
+      expect(read.readActions()[0]).toMatchObject({
+        ok: true,
+        value: { dueDate: '2026-12-05', status: 'in_progress' },
+      });
+      expect(read.readPeople()[0]).toMatchObject({ ok: true, value: { frailtyScore: 7, risk: 'amber' } });
+    }
+  });
+});
+
+describe('shared text', () => {
+  it('merges two people typing in the same SBAR field character by character', () => {
+    const { doc: a, board, personId } = boardWithPerson();
+    typeInto(board, personId, 'sbarAssessment', 0, 'Falls risk high.');
+    const b = copyOf(a);
+    const other = new BoardDocument(b, LOCAL);
+    // Both type at once, at different places in the same field.
+    typeInto(board, personId, 'sbarAssessment', 0, 'GP: ');
+    typeInto(other, personId, 'sbarAssessment', 'Falls risk high.'.length, ' OT: stairs unsafe.');
+    sync(a, b);
+    for (const doc of [a, b]) {
+      const person = new BoardDocument(doc).readPeople()[0]!;
+      expect(person.ok && person.value.sbarAssessment).toBe('GP: Falls risk high. OT: stairs unsafe.');
+    }
+  });
+
+  it('turns a text field an old client left as a plain string into shared text, keeping its value', () => {
+    const { doc, board, personId } = boardWithPerson();
+    (doc.getMap(Collection.people).get(personId) as Y.Map<unknown>).set('sbarBackground', 'Lives alone');
+    const text = board.sharedText(Collection.people, personId, 'sbarBackground');
+    expect(text).toBeInstanceOf(Y.Text);
+    expect(text!.toString()).toBe('Lives alone');
+    expect(board.sharedText(Collection.people, personId, 'name')).toBeNull();
+    expect(board.sharedText(Collection.people, 'missing', 'whatMatters')).toBeNull();
+  });
+});
+
+describe('undo and redo', () => {
+  it('undo takes back only your own changes, never someone else’s', () => {
+    const { doc: a, board: mine, personId } = boardWithPerson();
+    const b = copyOf(a);
+    const theirs = new BoardDocument(b, LOCAL);
+    const undo = mine.createUndoManager();
+    typeInto(mine, personId, 'whatMatters', 'My cat, Biscuit'.length, ' and my garden');
+    typeInto(theirs, personId, 'whatMatters', 0, 'Family: ');
+    undo.stopCapturing(); // as when more than half a second passes
+    mine.updatePerson(personId, { frailtyScore: 5 });
+    sync(a, b);
+    undo.undo(); // the frailty score
+    undo.undo(); // the typing
+    const read = (doc: Y.Doc) => {
+      const person = new BoardDocument(doc).readPeople()[0]!;
+      return person.ok ? [person.value.whatMatters, person.value.frailtyScore] : [];
+    };
+    expect(read(a)).toEqual(['Family: My cat, Biscuit', 6]);
+    undo.redo();
+    expect(read(a)).toEqual(['Family: My cat, Biscuit and my garden', 6]);
+  });
+});
+
+describe('reading records', () => {
+  it('reports records written by a hostile client as needing attention instead of throwing', () => {
+    const { doc, board, personId } = boardWithPerson();
+    const actions = doc.getMap<Y.Map<unknown>>(Collection.actions);
     const bad = new Y.Map<unknown>();
     actions.set('bad', bad);
     bad.set('title', 42);
     actions.set('not-a-map', 'oops' as unknown as Y.Map<unknown>);
-    const read = new BoardDocument(doc).readActions();
+    const person = doc.getMap(Collection.people).get(personId) as Y.Map<unknown>;
+    person.set('frailtyScore', 'very');
+    doc.getMap(Collection.goals).set('g', new Y.Map());
+    const read = board.readActions();
     expect(read.map((r) => r.ok)).toEqual([false, false]);
     expect(read[0]!.ok === false && read[0]!.problems.length).toBeGreaterThan(0);
+    const people = board.readPeople();
+    expect(people[0]!.ok === false && people[0]!.problems).toEqual([
+      'frailtyScore: Choose a Clinical Frailty Scale score from 1 to 9',
+    ]);
+    expect(board.readGoals()[0]!.ok).toBe(false);
   });
 
-  it('keeps both people’s changes when they edit different fields of one action at once', () => {
-    const a = new Y.Doc();
-    const b = new Y.Doc();
-    const { id } = new BoardDocument(a).addAction(input, 'Nurse Lee');
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    new BoardDocument(a).updateAction(id, { dueDate: '2026-12-05' });
-    new BoardDocument(b).updateAction(id, { status: 'accepted' });
-    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    for (const doc of [a, b]) {
-      expect(new BoardDocument(doc).readActions()[0]).toMatchObject({
-        ok: true,
-        value: { dueDate: '2026-12-05', status: 'accepted' },
-      });
-    }
+  it('re-reads only the records that changed, keeping the others as they were', () => {
+    const { board, personId } = boardWithPerson();
+    const other = board.addPerson({ name: 'Harold Bennett' }, priya);
+    const unsubscribe = board.onChange(() => {});
+    const first = board.readPeople();
+    typeInto(board, personId, 'sbarSituation', 0, 'Better today');
+    const second = board.readPeople();
+    const byId = (reads: typeof first, id: string) => reads.find((r) => r.id === id);
+    expect(byId(second, other.id)).toBe(byId(first, other.id));
+    expect(byId(second, personId)).not.toBe(byId(first, personId));
+    expect(byId(second, personId)).toMatchObject({ ok: true, value: { sbarSituation: 'Better today' } });
+    unsubscribe();
+  });
+
+  it('names the records a transaction touched, for pending marks and the audit trail', () => {
+    const { doc, board, personId } = boardWithPerson();
+    const seen: { collection: string; id: string | null }[][] = [];
+    doc.on('afterTransaction', (transaction: Y.Transaction) =>
+      seen.push(recordsTouched(transaction, board.roots())),
+    );
+    typeInto(board, personId, 'sbarSituation', 0, 'x');
+    const action = board.addAction(anActionFor(personId), priya);
+    expect(seen).toEqual([
+      [{ collection: 'people', id: personId }],
+      [{ collection: 'actions', id: action.id }],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { daysBetween, todayIsoDate } from './record.ts';
 
 /**
  * One stage of a board's pathway. Stages live in the board document's `pathwayStages` collection
@@ -6,13 +7,51 @@ import { z } from 'zod';
  */
 export const STAGE_NAME_MAX = 80;
 
-export const pathwayStageSchema = z.object({
-  name: z.string().trim().min(1, 'Give the stage a name').max(STAGE_NAME_MAX),
-  order: z.number().int().min(0),
+export const STAGE_LIMIT_MAX = 999;
+
+const stageFields = {
+  name: z
+    .string({ error: 'Give the stage a name' })
+    .trim()
+    .min(1, 'Give the stage a name')
+    .max(STAGE_NAME_MAX, `Keep the stage name to ${STAGE_NAME_MAX} characters or fewer`),
   /** How many people the stage should hold at most; a warning, not a rule. */
-  limit: z.number().int().min(1).nullable().default(null),
+  limit: z
+    .number({ error: `Give the limit as a whole number from 1 to ${STAGE_LIMIT_MAX}, or leave it empty` })
+    .int(`Give the limit as a whole number from 1 to ${STAGE_LIMIT_MAX}, or leave it empty`)
+    .min(1, `Give the limit as a whole number from 1 to ${STAGE_LIMIT_MAX}, or leave it empty`)
+    .max(STAGE_LIMIT_MAX, `Give the limit as a whole number from 1 to ${STAGE_LIMIT_MAX}, or leave it empty`)
+    .nullable()
+    .default(null),
+};
+
+export const pathwayStageSchema = z.object({
+  ...stageFields,
+  /** Position on the pathway: stages are shown by `order` (a fraction, so a move rewrites one stage). */
+  order: z.number().finite(),
 });
 export type PathwayStage = z.infer<typeof pathwayStageSchema>;
+
+/** What a person fills in to add a stage or change one. */
+export const stageInputSchema = z.object(stageFields);
+export type StageInput = z.input<typeof stageInputSchema>;
+
+/** A stage with its id, as views list them. */
+export type PathwayStageRecord = PathwayStage & { id: string };
+
+/** Whether a stage holds more people than its limit asks. */
+export function isOverLimit(stage: Pick<PathwayStage, 'limit'>, count: number): boolean {
+  return stage.limit !== null && count > stage.limit;
+}
+
+/** Whole days a person has been at their stage, from the day they entered it to `today`. */
+export function daysInStage(enteredAt: string | null, today: string): number | null {
+  if (!enteredAt) return null;
+  const entered = new Date(enteredAt);
+  if (Number.isNaN(entered.getTime())) return null;
+  const day = todayIsoDate(entered);
+  return Math.max(0, daysBetween(day, today));
+}
 
 export const PATHWAY_TEMPLATE_IDS = ['frailty', 'blank'] as const;
 export type PathwayTemplateId = (typeof PATHWAY_TEMPLATE_IDS)[number];

@@ -1,9 +1,20 @@
 import { z } from 'zod';
 import { isValidNhsNumber, normaliseNhsNumber } from '../nhsNumber.ts';
-import { ISO_DATE } from './record.ts';
+import { calendarDate, recordId, timestamp } from './record.ts';
 
 export const RISK_LEVELS = ['red', 'amber', 'green'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const RISK_LABELS: Record<RiskLevel, string> = {
+  red: 'Red: high risk',
+  amber: 'Amber: some risk',
+  green: 'Green: low risk',
+};
+
+/** Handover order: red first, then amber, green, and people not yet rated. */
+export function riskRank(risk: RiskLevel | null): number {
+  return risk === null ? RISK_LEVELS.length : RISK_LEVELS.indexOf(risk);
+}
 
 /** Clinical Frailty Scale (Rockwood), index 0 is score 1. */
 export const FRAILTY_LABELS = [
@@ -19,22 +30,119 @@ export const FRAILTY_LABELS = [
 ] as const;
 
 export function frailtyLabel(score: number): string | undefined {
-  return FRAILTY_LABELS[score - 1];
+  return Number.isInteger(score) ? FRAILTY_LABELS[score - 1] : undefined;
 }
 
-/** Someone the team supports. Issue-by-issue this record grows (what matters, SBAR, pathway stage). */
-export const personSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().trim().min(1, 'Give the person a name').max(120),
-  nhsNumber: z
-    .string()
-    .transform(normaliseNhsNumber)
-    .refine(isValidNhsNumber, 'Not a valid NHS number (10 digits with a modulus 11 check digit)')
+/** "6 Moderately frail" */
+export function describeFrailty(score: number | null): string {
+  if (score === null) return 'Not scored';
+  const label = frailtyLabel(score);
+  return label ? `${score} ${label}` : String(score);
+}
+
+/** SBAR handover note: one current note per person, each part edited together (Y.Text). */
+export const SBAR_PARTS = [
+  { field: 'sbarSituation', label: 'Situation', hint: 'What is happening now' },
+  { field: 'sbarBackground', label: 'Background', hint: 'What led up to it' },
+  { field: 'sbarAssessment', label: 'Assessment', hint: 'What the team thinks the problem is' },
+  { field: 'sbarRecommendation', label: 'Recommendation', hint: 'What should happen next' },
+] as const;
+
+/** The person's fields that people type together: Y.Text in the document, strings when read. */
+export const PERSON_TEXT_FIELDS = [
+  'whatMatters',
+  'sbarSituation',
+  'sbarBackground',
+  'sbarAssessment',
+  'sbarRecommendation',
+] as const;
+export type PersonTextField = (typeof PERSON_TEXT_FIELDS)[number];
+
+export const PERSON_NAME_MAX = 120;
+export const REASON_MAX = 500;
+/** The longest a shared text field should grow; the form stops typing there. */
+export const SHARED_TEXT_MAX = 10_000;
+
+const nhsNumber = z
+  .string()
+  .transform(normaliseNhsNumber)
+  .refine(isValidNhsNumber, 'Enter a valid NHS number: 10 digits, like 943 476 5919')
+  .nullable()
+  .default(null);
+
+const personName = z
+  .string({ error: 'Enter the person’s name' })
+  .trim()
+  .min(1, 'Enter the person’s name')
+  .max(PERSON_NAME_MAX, `Keep the name to ${PERSON_NAME_MAX} characters or fewer`);
+
+const reason = (what: string) =>
+  z.string().trim().max(REASON_MAX, `Keep ${what} to ${REASON_MAX} characters or fewer`).default('');
+
+const details = {
+  name: personName,
+  nhsNumber,
+  dateOfBirth: calendarDate('a date of birth').nullable().default(null),
+  frailtyScore: z
+    .number({ error: 'Choose a Clinical Frailty Scale score from 1 to 9' })
+    .int()
+    .min(1, 'Choose a Clinical Frailty Scale score from 1 to 9')
+    .max(9, 'Choose a Clinical Frailty Scale score from 1 to 9')
     .nullable()
     .default(null),
-  dateOfBirth: z.string().regex(ISO_DATE).nullable().default(null),
-  frailtyScore: z.number().int().min(1).max(9).nullable().default(null),
-  risk: z.enum(RISK_LEVELS).nullable().default(null),
-  riskReason: z.string().max(500).default(''),
-});
+  risk: z.enum(RISK_LEVELS, { error: 'Choose red, amber or green' }).nullable().default(null),
+  riskReason: reason('the reason for the risk'),
+  /** The team member who coordinates this person's support. */
+  keyWorkerId: z.string().min(1).max(128).nullable().default(null),
+  keyWorkerName: z.string().max(PERSON_NAME_MAX).nullable().default(null),
+  /** Organisations involved in this person's support. */
+  organisationIds: z.array(z.string().min(1).max(128)).max(50).default([]),
+};
+
+function riskNeedsReason(person: { risk: RiskLevel | null; riskReason: string }, ctx: z.RefinementCtx): void {
+  if (person.risk && !person.riskReason.trim()) {
+    ctx.addIssue({ code: 'custom', path: ['riskReason'], message: 'Say why the risk is rated this way' });
+  }
+}
+
+/** Someone the team supports. No hard delete: a person is archived with a reason. */
+export const personSchema = z
+  .object({
+    id: z.string().min(1),
+    ...details,
+    whatMatters: z.string().default(''),
+    sbarSituation: z.string().default(''),
+    sbarBackground: z.string().default(''),
+    sbarAssessment: z.string().default(''),
+    sbarRecommendation: z.string().default(''),
+    /** The pathway stage the person is at, and when they entered it. */
+    stageId: z.string().min(1).nullable().default(null),
+    stageEnteredAt: timestamp.nullable().default(null),
+    archived: z.boolean().default(false),
+    archivedReason: reason('the reason'),
+    archivedAt: timestamp.nullable().default(null),
+    createdAt: timestamp.nullable().default(null),
+    createdBy: z.string().nullable().default(null),
+  })
+  .superRefine((person, ctx) => {
+    riskNeedsReason(person, ctx);
+    if (person.archived && !person.archivedReason.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['archivedReason'], message: 'Say why the person was archived' });
+    }
+  });
 export type Person = z.infer<typeof personSchema>;
+
+/** What a person fills in about someone the team supports (adding them, or changing their details). */
+export const personInputSchema = z.object(details).superRefine(riskNeedsReason);
+export type PersonInput = z.input<typeof personInputSchema>;
+export type PersonDetails = z.infer<typeof personInputSchema>;
+
+/** The reason given when a person is archived. */
+export const archiveReasonSchema = z
+  .string({ error: 'Say why the person is being archived' })
+  .trim()
+  .min(1, 'Say why the person is being archived, like "Moved out of area"')
+  .max(REASON_MAX, `Keep the reason to ${REASON_MAX} characters or fewer`);
+
+/** The stage a person is moved to: a stage id, or null to take them off the pathway. */
+export const stageIdSchema = recordId('Choose a stage').nullable();

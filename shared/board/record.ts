@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * A record read from the board document. Records written by an old or hostile client can fail
@@ -11,22 +11,55 @@ export type RecordRead<T> =
 export function readRecord<T>(schema: z.ZodType<T>, id: string, raw: Record<string, unknown>): RecordRead<T> {
   const parsed = schema.safeParse({ ...raw, id });
   if (parsed.success) return { id, ok: true, value: parsed.data };
-  return {
-    id,
-    ok: false,
-    raw,
-    problems: parsed.error.issues.map((issue) =>
-      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-    ),
-  };
+  return { id, ok: false, raw, problems: problemsOf(parsed.error) };
+}
+
+/** Zod's issues as lines a person can read: "dueDate: Give a due date as YYYY-MM-DD". */
+export function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) =>
+    issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+}
+
+/** The valid records of a read, for views that only show what can be shown. */
+export function validRecords<T>(reads: readonly RecordRead<T>[]): T[] {
+  return reads.flatMap((read) => (read.ok ? [read.value] : []));
+}
+
+/** Who made a change: the signed-in user (`id` is null for the server and for old records). */
+export interface Actor {
+  id: string | null;
+  name: string;
 }
 
 /** `YYYY-MM-DD`, a calendar date with no time zone. */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a `YYYY-MM-DD` that names a day on the calendar (not 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** A calendar date field: `what` names it in the message ("a due date"). */
+export const calendarDate = (what: string) =>
+  z.string({ error: `Give ${what} as YYYY-MM-DD` }).refine(isCalendarDate, `Give ${what} as YYYY-MM-DD`);
+
+/** An ISO timestamp as `Date.toISOString` writes it. */
+export const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Not a date and time');
+
+/** An id of another record or of a user: non-empty and short. */
+export const recordId = (message: string) => z.string({ error: message }).min(1, message).max(128);
 
 /** Today's date where the person is (local time, not UTC: during British Summer Time they differ after midnight). */
 export function todayIsoDate(now = new Date()): string {
   const month = String(now.getMonth() + 1).padStart(2, '0');
   const day = String(now.getDate()).padStart(2, '0');
   return `${now.getFullYear()}-${month}-${day}`;
+}
+
+/** Whole days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

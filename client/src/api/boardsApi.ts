@@ -1,5 +1,5 @@
 import type { BoardSummary, Organisation } from '../../../shared/api.ts';
-import type { CreateBoardRequest, TeamSummary } from '../../../shared/admin.ts';
+import type { BoardMember, CreateBoardRequest, TeamSummary } from '../../../shared/admin.ts';
 import type { AuditEntry, RecordHistoryQuery } from '../../../shared/audit.ts';
 import { jsonBody, requestJson } from './http.ts';
 
@@ -15,6 +15,11 @@ export function getBoard(id: string): Promise<BoardSummary> {
 
 export function createBoard(request: CreateBoardRequest): Promise<BoardSummary> {
   return requestJson<BoardSummary>('/api/boards', { method: 'POST', ...jsonBody(request) });
+}
+
+/** Who can work on a board: the members of its owning teams, with their organisations. */
+export function getBoardMembers(id: string): Promise<BoardMember[]> {
+  return requestJson<BoardMember[]>(`${boardPath(id)}/members`);
 }
 
 /** Who changed what on one record of a board, newest first. */

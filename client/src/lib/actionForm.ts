@@ -1,20 +1,21 @@
+import type { BoardMember } from '../../../shared/admin.ts';
 import {
   ACTION_STATUSES,
-  ACTION_TITLE_MAX,
-  OWNER_NAME_MAX,
   actionInputSchema,
   type Action,
   type ActionInput,
   type ActionStatus,
 } from '../../../shared/board/action.ts';
+import { fieldErrors, type FieldErrors } from './formErrors.ts';
 
 /** What the add and edit forms hold: strings, as the inputs give them. */
 export interface ActionFormValues {
   title: string;
-  ownerName: string;
+  ownerId: string;
   ownerOrganisationId: string;
   dueDate: string;
   personId: string;
+  goalId: string;
   status: ActionStatus;
 }
 
@@ -23,64 +24,90 @@ export type ActionFormField = keyof ActionFormValues;
 /** The order errors are listed in, matching the order of the fields on screen. */
 export const ACTION_FORM_FIELDS: ActionFormField[] = [
   'title',
-  'ownerName',
+  'ownerId',
   'ownerOrganisationId',
   'dueDate',
   'personId',
+  'goalId',
   'status',
 ];
 
-export function emptyActionForm(): ActionFormValues {
-  return { title: '', ownerName: '', ownerOrganisationId: '', dueDate: '', personId: '', status: 'proposed' };
+export function emptyActionForm(personId = '', goalId = ''): ActionFormValues {
+  return {
+    title: '',
+    ownerId: '',
+    ownerOrganisationId: '',
+    dueDate: '',
+    personId,
+    goalId,
+    status: 'proposed',
+  };
 }
 
 export function actionFormFrom(action: Action): ActionFormValues {
   return {
     title: action.title,
-    ownerName: action.ownerName,
+    ownerId: action.ownerId ?? '',
     ownerOrganisationId: action.ownerOrganisationId,
     dueDate: action.dueDate,
     personId: action.personId ?? '',
+    goalId: action.goalId ?? '',
     status: action.status,
   };
 }
 
+/** Team members who can own an action: those who can change the board (not viewers). */
+export function possibleOwners(members: readonly BoardMember[]): BoardMember[] {
+  return members.filter((member) => member.role !== 'viewer');
+}
+
+/** "Priya Shah, Occupational therapist, Riverside Community Health NHS Trust" */
+export function describeMember(member: BoardMember): string {
+  return [member.name, member.profession, member.organisation?.name].filter(Boolean).join(', ');
+}
+
 const FRIENDLY_MESSAGES: Partial<Record<ActionFormField, (values: ActionFormValues) => string | undefined>> =
   {
-    title: (v) =>
-      v.title.trim().length > ACTION_TITLE_MAX
-        ? `Keep the action to ${ACTION_TITLE_MAX} characters or fewer`
-        : undefined,
-    ownerName: (v) =>
-      v.ownerName.trim().length > OWNER_NAME_MAX
-        ? `Keep the owner's name to ${OWNER_NAME_MAX} characters or fewer`
-        : undefined,
     dueDate: (v) => (v.dueDate ? 'Enter a real due date' : 'Enter a due date'),
   };
 
 export type ActionFormResult =
-  | { ok: true; input: ActionInput & { title: string; status: ActionStatus } }
-  | { ok: false; errors: Partial<Record<ActionFormField, string>> };
+  | { ok: true; input: ActionInput & { status: ActionStatus } }
+  | { ok: false; errors: FieldErrors<ActionFormField> };
 
-/** Checks the form with the same schema the board document uses, field by field. */
-export function validateActionForm(values: ActionFormValues): ActionFormResult {
-  const errors: Partial<Record<ActionFormField, string>> = {};
+/**
+ * Checks the form with the same schema the board document uses, field by field. The owner is one
+ * of `members`; an owner who has since left the team keeps the name the action already has.
+ */
+export function validateActionForm(
+  values: ActionFormValues,
+  members: readonly BoardMember[],
+  current?: Pick<Action, 'ownerId' | 'ownerName'>,
+): ActionFormResult {
+  const member = members.find((m) => m.id === values.ownerId);
+  const ownerName = member?.name ?? (current?.ownerId === values.ownerId ? current.ownerName : '');
   const parsed = actionInputSchema.safeParse({
     title: values.title,
-    ownerName: values.ownerName,
-    ownerOrganisationId: values.ownerOrganisationId,
+    ownerId: values.ownerId,
+    ownerName: ownerName || undefined,
+    ownerOrganisationId: values.ownerOrganisationId || member?.organisation?.id || '',
     dueDate: values.dueDate,
-    personId: values.personId || null,
+    personId: values.personId,
+    goalId: values.goalId || null,
   });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if (typeof field === 'string' && field in values && !errors[field as ActionFormField]) {
-        errors[field as ActionFormField] =
-          FRIENDLY_MESSAGES[field as ActionFormField]?.(values) ?? issue.message;
-      }
-    }
+  const { errors } = parsed.success
+    ? { errors: {} as FieldErrors<ActionFormField> }
+    : fieldErrors(
+        parsed.error.issues.map((issue) => ({
+          ...issue,
+          path: issue.path[0] === 'ownerName' ? ['ownerId'] : issue.path,
+        })),
+        ACTION_FORM_FIELDS,
+      );
+  for (const field of ACTION_FORM_FIELDS) {
+    if (errors[field]) errors[field] = FRIENDLY_MESSAGES[field]?.(values) ?? errors[field];
   }
+  if (values.ownerId && !ownerName) errors.ownerId = 'Choose the owner from the team';
   if (!ACTION_STATUSES.includes(values.status)) errors.status = 'Choose a status';
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, input: { ...parsed.data, status: values.status } };

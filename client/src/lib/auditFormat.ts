@@ -1,25 +1,73 @@
 import type { AuditEntry, AuditValue } from '../../../shared/audit.ts';
 import { ACTION_STATUS_LABELS, type ActionStatus } from '../../../shared/board/action.ts';
+import type { CollectionName } from '../../../shared/board/boardDoc.ts';
+import { GOAL_STATUS_LABELS, type GoalStatus } from '../../../shared/board/goal.ts';
+import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '../../../shared/board/person.ts';
+import { formatNhsNumber } from '../../../shared/nhsNumber.ts';
 import { formatIsoDate } from './dates.ts';
 
 export const EMPTY_VALUE = '(empty)';
 
-/** What people call an action's fields. */
-const ACTION_FIELD_LABELS: Record<string, string> = {
-  title: 'Action',
-  ownerName: 'Owner',
-  ownerOrganisationId: "Owner's organisation",
-  dueDate: 'Due date',
-  status: 'Status',
-  personId: 'Person',
-  createdAt: 'Created',
-  createdBy: 'Created by',
-  completedAt: 'Completed',
+/** What people call each record's fields. */
+const FIELD_LABELS: Record<CollectionName, Record<string, string>> = {
+  actions: {
+    title: 'Action',
+    ownerId: 'Owner',
+    ownerName: 'Owner',
+    ownerOrganisationId: "Owner's organisation",
+    dueDate: 'Due date',
+    status: 'Status',
+    personId: 'Person',
+    goalId: 'Goal',
+    createdAt: 'Created',
+    createdBy: 'Created by',
+    createdById: 'Created by',
+    completedAt: 'Completed',
+  },
+  people: {
+    name: 'Name',
+    nhsNumber: 'NHS number',
+    dateOfBirth: 'Date of birth',
+    frailtyScore: 'Clinical Frailty Scale',
+    risk: 'Risk',
+    riskReason: 'Reason for the risk',
+    keyWorkerId: 'Key worker',
+    keyWorkerName: 'Key worker',
+    organisationIds: 'Organisations involved',
+    whatMatters: 'What matters to me',
+    ...Object.fromEntries(SBAR_PARTS.map((part) => [part.field, `SBAR: ${part.label}`])),
+    stageId: 'Pathway stage',
+    stageEnteredAt: 'Entered the stage',
+    archived: 'Archived',
+    archivedReason: 'Reason for archiving',
+    archivedAt: 'Archived on',
+    createdAt: 'Added',
+    createdBy: 'Added by',
+  },
+  goals: {
+    personId: 'Person',
+    statement: 'Goal',
+    status: 'Status',
+    targetDate: 'Target date',
+    leadOrganisationId: 'Lead organisation',
+    notes: 'Notes on outcomes',
+    createdAt: 'Added',
+    createdBy: 'Added by',
+    createdById: 'Added by',
+  },
+  pathwayStages: { name: 'Stage', order: 'Position', limit: 'Limit' },
 };
 
-export function actionFieldLabel(field: string | null): string {
-  if (!field) return 'Whole action';
-  return ACTION_FIELD_LABELS[field] ?? field;
+const WHOLE_RECORD: Record<CollectionName, string> = {
+  actions: 'Whole action',
+  people: 'Whole record',
+  goals: 'Whole goal',
+  pathwayStages: 'Whole stage',
+};
+
+export function fieldLabel(recordType: CollectionName, field: string | null): string {
+  if (!field) return WHOLE_RECORD[recordType];
+  return FIELD_LABELS[recordType][field] ?? field;
 }
 
 /** A value as the audit trail stored it (JSON): text as text, nothing as "(empty)", the rest as JSON. */
@@ -30,18 +78,46 @@ export function formatAuditValue(value: AuditValue): string {
   return JSON.stringify(value);
 }
 
-/** Names for values people would not recognise as stored (status codes, organisation ids, dates). */
-export function describeActionValue(
+/** Names for the values the board stores as ids and codes. */
+export interface ValueNames {
+  organisation(id: string): string;
+  person(id: string): string | undefined;
+  goal(id: string): string | undefined;
+  stage(id: string): string | undefined;
+}
+
+const DATE_FIELDS = new Set(['dueDate', 'targetDate', 'dateOfBirth']);
+const TIME_FIELDS = new Set(['createdAt', 'completedAt', 'stageEnteredAt', 'archivedAt']);
+
+/** A value as people would recognise it: status names, organisation and person names, dates. */
+export function describeValue(
+  recordType: CollectionName,
   field: string | null,
   value: AuditValue,
-  organisationName: (id: string) => string,
+  names: ValueNames,
 ): string {
   if (typeof value === 'string' && value) {
-    if (field === 'status' && value in ACTION_STATUS_LABELS)
+    if (field === 'status' && recordType === 'actions' && value in ACTION_STATUS_LABELS)
       return ACTION_STATUS_LABELS[value as ActionStatus];
-    if (field === 'ownerOrganisationId') return organisationName(value);
-    if (field === 'dueDate') return formatIsoDate(value);
+    if (field === 'status' && recordType === 'goals' && value in GOAL_STATUS_LABELS)
+      return GOAL_STATUS_LABELS[value as GoalStatus];
+    if (field === 'risk' && value in RISK_LABELS) return RISK_LABELS[value as RiskLevel];
+    if (field === 'ownerOrganisationId' || field === 'leadOrganisationId') return names.organisation(value);
+    if (field === 'personId') return names.person(value) ?? value;
+    if (field === 'goalId') return names.goal(value) ?? value;
+    if (field === 'stageId') return names.stage(value) ?? value;
+    if (field === 'nhsNumber') return formatNhsNumber(value);
+    if (field && DATE_FIELDS.has(field)) return formatIsoDate(value);
+    if (field && TIME_FIELDS.has(field)) return formatWhen(value);
   }
+  if (field === 'frailtyScore' && (typeof value === 'number' || value === null))
+    return describeFrailty(value);
+  if (field === 'organisationIds' && Array.isArray(value)) {
+    return value.length
+      ? value.map((id) => (typeof id === 'string' ? names.organisation(id) : String(id))).join(', ')
+      : EMPTY_VALUE;
+  }
+  if (field === 'archived' && typeof value === 'boolean') return value ? 'Yes' : 'No';
   return formatAuditValue(value);
 }
 

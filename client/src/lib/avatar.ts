@@ -10,6 +10,9 @@ export const AVATAR_COLOURS = [
   '#003087',
 ];
 
+/** For people with no organisation. */
+export const NO_ORGANISATION_COLOUR = '#4c6272';
+
 /** The same colour for the same person on every device: picked from the palette by their id. */
 export function avatarColourFor(id: string): string {
   let hash = 0;

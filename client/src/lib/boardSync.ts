@@ -1,14 +1,25 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { TextAreaBinding } from 'y-textarea';
+import { BoardDocument, recordsTouched, type CollectionName } from '../../../shared/board/boardDoc.ts';
 import type { Action } from '../../../shared/board/action.ts';
+import type { Goal } from '../../../shared/board/goal.ts';
+import type { PathwayStage } from '../../../shared/board/pathway.ts';
 import type { Person } from '../../../shared/board/person.ts';
 import type { RecordRead } from '../../../shared/board/record.ts';
 import type { PresenceState, PresenceUser } from '../../../shared/presence.ts';
 import { YJS_PATH } from '../../../shared/syncProtocol.ts';
 import { avatarColourFor, safeColour } from './avatar.ts';
+import { loadPending, localBoardName, savePending } from './localBoards.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
+
+/** The record someone is working on. */
+export interface EditingRef {
+  recordType: CollectionName;
+  recordId: string;
+}
 
 /** Someone else with this board open, as the server vouches for them. */
 export interface Peer {
@@ -16,11 +27,21 @@ export interface Peer {
   id: string;
   name: string;
   organisation: string | null;
+  organisationId: string | null;
   colour: string;
+  /** The card or record they are working on, if any. */
+  editing: EditingRef | null;
+}
+
+export interface BoardRead {
+  actions: RecordRead<Action>[];
+  people: RecordRead<Person>[];
+  goals: RecordRead<Goal>[];
+  stages: RecordRead<PathwayStage>[];
 }
 
 export interface BoardSyncEvents {
-  onRead(read: { actions: RecordRead<Action>[]; people: RecordRead<Person>[] }): void;
+  onRead(read: BoardRead): void;
   onConnection(state: ConnectionState): void;
   /** The document has synced with the server (the first time, and after each reconnect). */
   onSynced(): void;
@@ -29,11 +50,23 @@ export interface BoardSyncEvents {
   onClose(code: number | null, opened: boolean): void;
   /** The server closed the connection with a code that means "do not reconnect". */
   onClosedForGood(reason: string): void;
+  /** Records changed here that have not reached the server yet (`collection/id` keys). */
+  onPending(keys: ReadonlySet<string>): void;
+  onUndoState(state: { canUndo: boolean; canRedo: boolean }): void;
 }
 
 /** An open board document: the store calls `board`'s typed accessors; nothing else sees Y types. */
 export interface BoardSync {
   board: BoardDocument;
+  undo(): void;
+  redo(): void;
+  /** Tells everyone else which record this person is working on (null: none). */
+  setEditing(editing: EditingRef | null): void;
+  /**
+   * Binds a textarea to a shared text field, so that people typing in it together merge character
+   * by character. Returns the function that unbinds it; null when the record has no such field.
+   */
+  bindText(element: HTMLTextAreaElement, ref: EditingRef, field: string): (() => void) | null;
   /** Connects again after a permanent close, when the reason for it has gone. */
   reconnect(): void;
   dispose(): void;
@@ -42,6 +75,7 @@ export interface BoardSync {
 /** Marks this browser's own transactions. */
 const LOCAL_ORIGIN = { source: 'browser' } as const;
 const TEXT_MAX = 120;
+const COLLECTION_NAMES = new Set<string>(['actions', 'people', 'goals', 'pathwayStages']);
 
 function wsOrigin(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
@@ -51,6 +85,14 @@ function cleanText(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim().slice(0, TEXT_MAX) : null;
 }
 
+function readEditing(value: unknown): EditingRef | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { recordType, recordId } = value as Record<string, unknown>;
+  if (typeof recordType !== 'string' || !COLLECTION_NAMES.has(recordType)) return null;
+  const id = cleanText(recordId);
+  return id ? { recordType: recordType as CollectionName, recordId: id } : null;
+}
+
 /** Reads a peer's awareness state defensively: anything malformed is left out, never shown raw. */
 export function readPeer(clientId: number, state: Record<string, unknown>): Peer | null {
   const user = state.user as Partial<Record<keyof PresenceUser, unknown>> | undefined;
@@ -58,29 +100,61 @@ export function readPeer(clientId: number, state: Record<string, unknown>): Peer
   const id = cleanText(user.id);
   const name = cleanText(user.name);
   if (!id || !name) return null;
-  return { clientId, id, name, organisation: cleanText(user.organisation), colour: safeColour(state.colour) };
+  return {
+    clientId,
+    id,
+    name,
+    organisation: cleanText(user.organisation),
+    organisationId: cleanText(user.organisationId),
+    colour: safeColour(state.colour),
+    editing: readEditing(state.editing),
+  };
 }
 
+export const pendingKey = (collection: string, id: string): string => `${collection}/${id}`;
+
 /**
- * Opens one board's Yjs document over y-websocket and reports what happens through `events`. The
- * awareness `user` field is set to the signed-in user, though the server overwrites it with the
- * user it verified.
+ * Opens one board's Yjs document: a copy kept in the browser (IndexedDB) and the server's over
+ * y-websocket, and reports what happens through `events`. Changes made while the board is not live
+ * are marked pending until it has synced with the server again. The awareness `user` field is set to
+ * the signed-in user, though the server overwrites it with the user it verified.
  */
 export function openBoardSync(boardId: string, user: PresenceUser, events: BoardSyncEvents): BoardSync {
   const doc = new Y.Doc();
   const board = new BoardDocument(doc, LOCAL_ORIGIN);
+  const roots = board.roots();
+  const local = new IndexeddbPersistence(localBoardName(user.id, boardId), doc);
   const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, boardId, doc, { disableBc: false });
+  const undoManager = board.createUndoManager();
   let connected = false;
   /** Whether the current connection attempt opened; a refused upgrade closes one that never did. */
   let opened = false;
   /** After a connection closes (or fails to open) the board is offline until it syncs again. */
   let attempted = false;
   let closedForGood = false;
+  const pending = loadPending(user.id, boardId);
 
-  const read = (): void => events.onRead({ actions: board.readActions(), people: board.readPeople() });
+  const isLive = (): boolean => connected && provider.synced;
+  const read = (): void =>
+    events.onRead({
+      actions: board.readActions(),
+      people: board.readPeople(),
+      goals: board.readGoals(),
+      stages: board.readPathwayStages(),
+    });
+  const reportPending = (): void => {
+    savePending(user.id, boardId, pending);
+    events.onPending(new Set(pending));
+  };
   const updateConnection = (): void => {
-    if (connected && provider.synced) events.onConnection('live');
-    else events.onConnection(attempted || closedForGood ? 'offline' : 'connecting');
+    if (isLive()) {
+      // The sync that just finished sent the server everything this browser had that it lacked.
+      if (pending.size > 0) {
+        pending.clear();
+        reportPending();
+      }
+      events.onConnection('live');
+    } else events.onConnection(attempted || closedForGood ? 'offline' : 'connecting');
   };
   const onStatus = ({ status }: { status: string }): void => {
     connected = status === 'connected';
@@ -109,16 +183,33 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     updateConnection();
   };
   const onAwareness = (): void => {
-    const byUser = new Map<string, Peer>();
+    const seen = new Map<string, Peer>();
     provider.awareness.getStates().forEach((state, clientId) => {
       if (clientId === doc.clientID) return;
       const peer = readPeer(clientId, state);
-      // One avatar per person, however many tabs they have open.
-      if (peer && peer.id !== user.id && !byUser.has(peer.id)) byUser.set(peer.id, peer);
+      if (!peer || peer.id === user.id) return;
+      // One avatar per person, however many tabs they have open; the tab where they are editing wins.
+      const earlier = seen.get(peer.id);
+      if (!earlier || (!earlier.editing && peer.editing)) seen.set(peer.id, peer);
     });
     events.onPeers(
-      [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId),
+      [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId),
     );
+  };
+  const onTransaction = (transaction: Y.Transaction): void => {
+    if (!transaction.local || isLive()) return;
+    const before = pending.size;
+    for (const { collection, id } of recordsTouched(transaction, roots)) {
+      if (id !== null) pending.add(pendingKey(collection, id));
+    }
+    if (pending.size !== before) reportPending();
+  };
+  const onUndoStack = (): void =>
+    events.onUndoState({ canUndo: undoManager.canUndo(), canRedo: undoManager.canRedo() });
+  // The browser knows before the socket does that the network has gone: go offline at once.
+  const onOffline = (): void => provider.disconnect();
+  const onOnline = (): void => {
+    if (!closedForGood) provider.connect();
   };
 
   provider.on('status', onStatus);
@@ -126,21 +217,55 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   provider.on('connection-close', onConnectionClose);
   provider.on('closed', onClosed);
   provider.awareness.on('change', onAwareness);
+  doc.on('afterTransaction', onTransaction);
+  for (const event of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
+    undoManager.on(event, onUndoStack);
+  }
+  window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
   const unobserve = board.onChange(read);
-  const presence: PresenceState = { user, colour: avatarColourFor(user.id), editing: null };
+  // What this browser kept from earlier visits shows at once; the server's copy merges in on sync.
+  void local.whenSynced.then(() => {
+    if (!provider.synced) read();
+  });
+  const presence: PresenceState = {
+    user,
+    colour: avatarColourFor(user.organisationId ?? user.id),
+    editing: null,
+  };
   provider.awareness.setLocalState(presence);
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) provider.disconnect();
+  reportPending();
 
   return {
     board,
+    undo: () => undoManager.undo(),
+    redo: () => undoManager.redo(),
+    setEditing: (editing) => {
+      const current = readEditing(provider.awareness.getLocalState()?.editing);
+      if (current?.recordId === editing?.recordId && current?.recordType === editing?.recordType) return;
+      provider.awareness.setLocalStateField('editing', editing);
+    },
+    bindText: (element, ref, field) => {
+      const text = board.sharedText(ref.recordType, ref.recordId, field);
+      if (!text) return null;
+      const binding = new TextAreaBinding(text, element);
+      return () => binding.destroy();
+    },
     reconnect: () => provider.connect(),
     dispose: () => {
       unobserve();
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
+      doc.off('afterTransaction', onTransaction);
+      undoManager.destroy();
       provider.awareness.off('change', onAwareness);
       provider.off('status', onStatus);
       provider.off('sync', onSync);
       provider.off('connection-close', onConnectionClose);
       provider.off('closed', onClosed);
       provider.destroy();
+      void local.destroy();
       doc.destroy();
     },
   };

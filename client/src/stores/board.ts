@@ -1,20 +1,38 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { BoardSummary } from '../../../shared/api.ts';
+import type { BoardMember } from '../../../shared/admin.ts';
 import type { AuditEntry } from '../../../shared/audit.ts';
-import type { Action, ActionInput, ActionPatch } from '../../../shared/board/action.ts';
-import { Collection } from '../../../shared/board/boardDoc.ts';
-import type { Person } from '../../../shared/board/person.ts';
-import type { RecordRead } from '../../../shared/board/record.ts';
+import type { Action, ActionInput, ActionPatch, ActionStatus } from '../../../shared/board/action.ts';
+import type { CollectionName } from '../../../shared/board/boardDoc.ts';
+import {
+  progressByGoal as goalProgressByGoal,
+  type Goal,
+  type GoalInput,
+  type GoalPatch,
+} from '../../../shared/board/goal.ts';
+import { byDueDate, groupBy } from '../lib/boardIndex.ts';
+import type { PathwayStage, PathwayStageRecord, StageInput } from '../../../shared/board/pathway.ts';
+import type { Person, PersonDetails, PersonInput } from '../../../shared/board/person.ts';
+import { validRecords, type Actor, type RecordRead } from '../../../shared/board/record.ts';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import type { BoardJoinResult } from '../../../shared/events.ts';
-import { getBoard, getRecordHistory } from '../api/boardsApi.ts';
+import { getBoard, getBoardMembers, getRecordHistory } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
-import { openBoardSync, type BoardSync, type ConnectionState, type Peer } from '../lib/boardSync.ts';
+import {
+  openBoardSync,
+  pendingKey,
+  type BoardSync,
+  type ConnectionState,
+  type EditingRef,
+  type Peer,
+} from '../lib/boardSync.ts';
+import { forgetLocalBoard } from '../lib/localBoards.ts';
+import { useOrganisationsStore } from './organisations.ts';
 import { useRealtimeStore } from './realtime.ts';
 import { useSessionStore } from './session.ts';
 
-export type { ConnectionState, Peer };
+export type { ConnectionState, EditingRef, Peer };
 
 /** Where opening a board got to: its summary is fetched first, then its document is opened. */
 export type BoardLoadState = 'loading' | 'ready' | 'not-found' | 'no-access' | 'error';
@@ -23,15 +41,21 @@ export type BoardLoadState = 'loading' | 'ready' | 'not-found' | 'no-access' | '
 const REFUSALS_BEFORE_CHECK = 2;
 const MIN_CHECK_INTERVAL_MS = 15_000;
 
+function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {
+  return new Map(records.map((record) => [record.id, record]));
+}
+
 /**
  * One open board. `load` asks the server whether the user may open it (`GET /api/boards/:id`) and
- * only then opens its Yjs document (lib/boardSync.ts). Components read `actions`, `people`,
- * `connection`, `peers` and `readOnly` and call the methods; they never see Y types. Nothing is
- * written before the first sync, so an empty local document can never overwrite the stored board.
+ * only then opens its Yjs document (lib/boardSync.ts). Components read the records (`people`,
+ * `goals`, `actions`, `stages`, and their valid, indexed forms), `connection`, `peers`, `pending`
+ * and `readOnly`, and call the methods; they never see Y types. Nothing is written before the first
+ * sync, so an empty local document can never overwrite the stored board.
  */
 export const useBoardStore = defineStore('board', () => {
   const session = useSessionStore();
   const realtime = useRealtimeStore();
+  const organisations = useOrganisationsStore();
 
   const boardId = ref<string | null>(null);
   const summary = ref<BoardSummary | null>(null);
@@ -39,12 +63,20 @@ export const useBoardStore = defineStore('board', () => {
   const loadError = ref('');
   const actions = shallowRef<RecordRead<Action>[]>([]);
   const people = shallowRef<RecordRead<Person>[]>([]);
+  const goals = shallowRef<RecordRead<Goal>[]>([]);
+  const stageReads = shallowRef<RecordRead<PathwayStage>[]>([]);
+  const members = shallowRef<BoardMember[]>([]);
+  const membersError = ref('');
   const connection = ref<ConnectionState>('connecting');
   /** True once the document has synced with the server at least once; edits wait for it. */
   const hasSynced = ref(false);
   /** Set when the server closed the connection for good (e.g. a malformed message). */
   const closedReason = ref('');
-  const peers = ref<Peer[]>([]);
+  const rawPeers = shallowRef<Peer[]>([]);
+  /** Records changed here that have not reached the server yet (`collection/id`). */
+  const pending = shallowRef<ReadonlySet<string>>(new Set());
+  const canUndo = ref(false);
+  const canRedo = ref(false);
   let sync: BoardSync | null = null;
   let leaveRoom: (() => void) | null = null;
   let refusals = 0;
@@ -53,7 +85,39 @@ export const useBoardStore = defineStore('board', () => {
   const access = computed(() => summary.value?.access ?? 'view');
   /** Viewers, managers and admins outside the owning teams see the board live but change nothing. */
   const readOnly = computed(() => access.value !== 'edit');
-  const validPeople = computed(() => people.value.flatMap((p) => (p.ok ? [p.value] : [])));
+  const actor = computed<Actor>(() => ({ id: session.user?.id ?? null, name: session.user?.name ?? '' }));
+
+  const validPeople = computed(() => validRecords(people.value));
+  /** People the team is supporting now (not archived). */
+  const activePeople = computed(() => validPeople.value.filter((p) => !p.archived));
+  const validGoals = computed(() => validRecords(goals.value));
+  const validActions = computed(() => validRecords(actions.value));
+  const stages = computed<PathwayStageRecord[]>(() =>
+    stageReads.value.flatMap((s) => (s.ok ? [{ ...s.value, id: s.id }] : [])),
+  );
+  const peopleById = computed(() => byId(validPeople.value));
+  const goalsById = computed(() => byId(validGoals.value));
+  const membersById = computed(() => byId(members.value));
+  const stagesById = computed(() => byId(stages.value));
+  /** Each person's goals and actions (soonest due first), for views that list them by person. */
+  const goalsByPerson = computed(() => groupBy(validGoals.value, (g) => g.personId));
+  const actionsByPerson = computed(() => groupBy([...validActions.value].sort(byDueDate), (a) => a.personId));
+  /** How far each goal's linked actions have got (cancelled ones do not count). */
+  const progressByGoal = computed(() => goalProgressByGoal(validActions.value));
+  /** Everyone else on the board, coloured by their organisation. */
+  const peers = computed(() =>
+    rawPeers.value.map((peer) => ({ ...peer, colour: organisations.colourOf(peer.organisationId) })),
+  );
+  const pendingCount = computed(() => pending.value.size);
+
+  function isPending(collection: CollectionName, id: string): boolean {
+    return pending.value.has(pendingKey(collection, id));
+  }
+
+  /** Who else is working on one record right now. */
+  function editorsOf(recordType: CollectionName, recordId: string): Peer[] {
+    return peers.value.filter((p) => p.editing?.recordType === recordType && p.editing.recordId === recordId);
+  }
 
   function closeDocument(): void {
     leaveRoom?.();
@@ -62,7 +126,12 @@ export const useBoardStore = defineStore('board', () => {
     sync = null;
     actions.value = [];
     people.value = [];
-    peers.value = [];
+    goals.value = [];
+    stageReads.value = [];
+    rawPeers.value = [];
+    pending.value = new Set();
+    canUndo.value = false;
+    canRedo.value = false;
     connection.value = 'connecting';
     hasSynced.value = false;
     closedReason.value = '';
@@ -73,6 +142,8 @@ export const useBoardStore = defineStore('board', () => {
     closeDocument();
     boardId.value = null;
     summary.value = null;
+    members.value = [];
+    membersError.value = '';
     loadState.value = 'loading';
     loadError.value = '';
   }
@@ -80,11 +151,14 @@ export const useBoardStore = defineStore('board', () => {
   /** The board cannot be shown: no access (403), gone (404), or another failure. 401 is the session's. */
   function fail(error: unknown): void {
     if (error instanceof ApiRequestError && error.status === 401) return;
+    const lost = boardId.value;
     closeDocument();
     loadError.value = error instanceof Error ? error.message : 'The board could not be loaded';
-    if (error instanceof ApiRequestError && error.status === 403) loadState.value = 'no-access';
-    else if (error instanceof ApiRequestError && error.status === 404) loadState.value = 'not-found';
-    else loadState.value = 'error';
+    if (error instanceof ApiRequestError && (error.status === 403 || error.status === 404)) {
+      loadState.value = error.status === 403 ? 'no-access' : 'not-found';
+      // What this browser kept of a board the person may no longer see goes too.
+      if (lost && session.user) void forgetLocalBoard(session.user.id, lost);
+    } else loadState.value = 'error';
   }
 
   function onJoin(result: BoardJoinResult): void {
@@ -118,6 +192,8 @@ export const useBoardStore = defineStore('board', () => {
       onRead: (read) => {
         actions.value = read.actions;
         people.value = read.people;
+        goals.value = read.goals;
+        stageReads.value = read.stages;
       },
       onConnection: (state) => {
         connection.value = state;
@@ -128,14 +204,38 @@ export const useBoardStore = defineStore('board', () => {
         closedReason.value = '';
       },
       onPeers: (list) => {
-        peers.value = list;
+        rawPeers.value = list;
       },
       onClose,
       onClosedForGood: (reason) => {
         closedReason.value = reason || 'The server closed the connection to this board';
       },
+      onPending: (keys) => {
+        pending.value = keys;
+      },
+      onUndoState: (state) => {
+        canUndo.value = state.canUndo;
+        canRedo.value = state.canRedo;
+      },
     });
     leaveRoom = realtime.joinBoard(id, onJoin);
+  }
+
+  async function loadMembers(id: string): Promise<void> {
+    try {
+      const found = await getBoardMembers(id);
+      if (boardId.value === id) {
+        members.value = found;
+        membersError.value = '';
+      }
+    } catch (error) {
+      if (boardId.value === id) {
+        membersError.value =
+          error instanceof Error
+            ? `The team could not be loaded: ${error.message}`
+            : 'The team could not be loaded';
+      }
+    }
   }
 
   /** Fetches the board, then opens its document. A board already open stays open. */
@@ -149,6 +249,7 @@ export const useBoardStore = defineStore('board', () => {
       summary.value = found;
       loadState.value = 'ready';
       openDocument(id);
+      void loadMembers(id);
     } catch (error) {
       if (boardId.value === id) fail(error);
     }
@@ -161,7 +262,10 @@ export const useBoardStore = defineStore('board', () => {
     lastCheck = Date.now();
     try {
       const found = await getBoard(id);
-      if (boardId.value === id && loadState.value === 'ready') summary.value = found;
+      if (boardId.value === id && loadState.value === 'ready') {
+        summary.value = found;
+        void loadMembers(id);
+      }
     } catch (error) {
       if (boardId.value !== id) return;
       // Offline or a server hiccup says nothing about access: keep the board open.
@@ -178,28 +282,62 @@ export const useBoardStore = defineStore('board', () => {
   function writable(): NonNullable<typeof sync> {
     if (readOnly.value) throw new Error('You can view this board but not change it');
     if (!sync || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
+    if (!actor.value.id) throw new Error('Sign in to change the board');
     return sync;
   }
 
-  function addAction(input: ActionInput): Action {
-    const name = session.user?.name;
-    if (!name) throw new Error('Sign in to add actions');
-    return writable().board.addAction(input, name);
+  // Writes. Each throws an Error with a message to show when the change is refused.
+
+  const addPerson = (input: PersonInput): Person => writable().board.addPerson(input, actor.value);
+  const updatePerson = (id: string, patch: Partial<PersonDetails>): Person =>
+    writable().board.updatePerson(id, patch);
+  const movePersonToStage = (id: string, stageId: string | null): void =>
+    writable().board.movePersonToStage(id, stageId);
+  const archivePerson = (id: string, reason: string): void => writable().board.archivePerson(id, reason);
+  const restorePerson = (id: string): void => writable().board.restorePerson(id);
+
+  const addGoal = (input: GoalInput): Goal => writable().board.addGoal(input, actor.value);
+  const updateGoal = (id: string, patch: GoalPatch): Goal => writable().board.updateGoal(id, patch);
+
+  const addAction = (input: ActionInput): Action => writable().board.addAction(input, actor.value);
+  const updateAction = (id: string, patch: ActionPatch): Action =>
+    writable().board.updateAction(id, patch, actor.value);
+  const moveAction = (id: string, status: ActionStatus): Action => updateAction(id, { status });
+  const completeAction = (id: string): Action => writable().board.completeAction(id, actor.value);
+
+  const addStage = (input: StageInput): PathwayStage => writable().board.addStage(input);
+  const updateStage = (id: string, input: StageInput): PathwayStage =>
+    writable().board.updateStage(id, input);
+  const moveStage = (id: string, index: number): void => writable().board.moveStage(id, index);
+  const removeStage = (id: string): void => writable().board.removeStage(id);
+
+  /** Undoes this person's own last change on the board (never someone else's). */
+  function undo(): void {
+    if (!readOnly.value) sync?.undo();
   }
 
-  function updateAction(id: string, patch: ActionPatch): void {
-    writable().board.updateAction(id, patch);
+  function redo(): void {
+    if (!readOnly.value) sync?.redo();
   }
 
-  function completeAction(id: string): void {
-    writable().board.completeAction(id);
+  /** Shows everyone else which record this person is working on. */
+  function setEditing(editing: EditingRef | null): void {
+    sync?.setEditing(editing);
   }
 
-  /** Who changed what on one action, newest first. */
-  function actionHistory(actionId: string): Promise<AuditEntry[]> {
+  /**
+   * Binds a textarea to one of a record's shared text fields (SBAR, what matters, goal notes). Returns
+   * the function that unbinds it, or null when the board is not open or the record has no such field.
+   */
+  function bindText(element: HTMLTextAreaElement, ref: EditingRef, field: string): (() => void) | null {
+    return sync?.bindText(element, ref, field) ?? null;
+  }
+
+  /** Who changed what on one record, newest first. */
+  function history(recordType: CollectionName, recordId: string): Promise<AuditEntry[]> {
     const id = boardId.value;
     if (!id) return Promise.reject(new Error('No board is open'));
-    return getRecordHistory(id, { recordType: Collection.actions, recordId: actionId });
+    return getRecordHistory(id, { recordType, recordId });
   }
 
   return {
@@ -209,19 +347,57 @@ export const useBoardStore = defineStore('board', () => {
     loadError,
     access,
     readOnly,
+    actor,
     actions,
     people,
+    goals,
+    stageReads,
+    members,
+    membersError,
     validPeople,
+    activePeople,
+    validGoals,
+    validActions,
+    stages,
+    peopleById,
+    goalsById,
+    membersById,
+    stagesById,
+    goalsByPerson,
+    actionsByPerson,
+    progressByGoal,
     connection,
     hasSynced,
     closedReason,
     peers,
+    pending,
+    pendingCount,
+    canUndo,
+    canRedo,
+    isPending,
+    editorsOf,
     load,
     close,
     refreshAccess,
+    addPerson,
+    updatePerson,
+    movePersonToStage,
+    archivePerson,
+    restorePerson,
+    addGoal,
+    updateGoal,
     addAction,
     updateAction,
+    moveAction,
     completeAction,
-    actionHistory,
+    addStage,
+    updateStage,
+    moveStage,
+    removeStage,
+    undo,
+    redo,
+    setEditing,
+    bindText,
+    history,
   };
 });

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { Organisation } from '../../../shared/api.ts';
 import { listOrganisations } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
+import { AVATAR_COLOURS, NO_ORGANISATION_COLOUR, avatarColourFor } from '../lib/avatar.ts';
 
 /** The organisations an action owner can belong to, loaded once. */
 export const useOrganisationsStore = defineStore('organisations', () => {
@@ -29,5 +30,15 @@ export const useOrganisationsStore = defineStore('organisations', () => {
     return organisations.value.find((o) => o.id === id)?.name ?? id;
   }
 
-  return { organisations, loadError, load, nameOf };
+  /**
+   * One colour per organisation, the same on every screen: organisations take the palette's colours
+   * in the order everyone's list has them (by name), so the first eight never share a colour.
+   */
+  function colourOf(id: string | null): string {
+    if (!id) return NO_ORGANISATION_COLOUR;
+    const index = organisations.value.findIndex((o) => o.id === id);
+    return index >= 0 ? AVATAR_COLOURS[index % AVATAR_COLOURS.length]! : avatarColourFor(id);
+  }
+
+  return { organisations, loadError, load, nameOf, colourOf };
 });

@@ -35,7 +35,12 @@ export const useSessionStore = defineStore('session', () => {
   const canCreateBoards = computed(() => isAdmin.value || facilitatorTeams.value.length > 0);
   const presenceUser = computed<PresenceUser | null>(() =>
     user.value
-      ? { id: user.value.id, name: user.value.name, organisation: user.value.organisation?.name ?? null }
+      ? {
+          id: user.value.id,
+          name: user.value.name,
+          organisation: user.value.organisation?.name ?? null,
+          organisationId: user.value.organisation?.id ?? null,
+        }
       : null,
   );
 

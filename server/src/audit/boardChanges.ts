@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
 import * as Y from 'yjs';
 import type { AuditValue } from '../../../shared/audit.ts';
+import { recordsTouched } from '../../../shared/board/boardDoc.ts';
 import type { NewAuditEvent } from '../db/schema.ts';
 import type { TransactionOrigin } from '../sync/origin.ts';
 
@@ -69,12 +70,6 @@ export class BoardChangeTracker {
 
   /** The audit rows of one applied transaction. */
   describe(transaction: Y.Transaction, origin: TransactionOrigin, at = new Date()): NewAuditEvent[] {
-    const touched = new Map<string, Set<string | null>>();
-    const touch = (collection: string, recordId: string | null) => {
-      let ids = touched.get(collection);
-      if (!ids) touched.set(collection, (ids = new Set()));
-      ids.add(recordId);
-    };
     const roots = new Map<Y.AbstractType<any>, string>();
     for (const [name, type] of this.doc.share) roots.set(type, name);
     // A collection this server has not opened yet arrives untyped; read it as the map it is.
@@ -82,28 +77,11 @@ export class BoardChangeTracker {
       if ((type.constructor as unknown) === Y.AbstractType && type._map.size > 0)
         roots.set(this.doc.getMap(name), name);
     }
-
-    for (const [type, keys] of transaction.changed) {
-      const rootName = roots.get(type);
-      if (rootName !== undefined) {
-        // A record added to or removed from a collection (or a top-level value outside the schema).
-        for (const key of keys) touch(rootName, key);
-        continue;
-      }
-      // Walk up to the record: the type whose parent is a top-level collection.
-      let child: Y.AbstractType<any> = type;
-      for (;;) {
-        const item = child._item;
-        if (!item) break;
-        const parent = item.parent;
-        if (!(parent instanceof Y.AbstractType)) break;
-        const collection = roots.get(parent);
-        if (collection !== undefined) {
-          touch(collection, item.parentSub);
-          break;
-        }
-        child = parent;
-      }
+    const touched = new Map<string, Set<string | null>>();
+    for (const { collection, id } of recordsTouched(transaction, roots)) {
+      let ids = touched.get(collection);
+      if (!ids) touched.set(collection, (ids = new Set()));
+      ids.add(id);
     }
 
     const user = origin.source === 'storage' ? null : (origin.user ?? null);

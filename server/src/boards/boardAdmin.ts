@@ -116,7 +116,7 @@ function withAccess(board: BoardRecord, access: BoardAccess): BoardSummary {
 export function firstState(
   boardId: string,
   template: PathwayTemplateId,
-  creator: Pick<Principal, 'userId' | 'name' | 'organisationName'>,
+  creator: Pick<Principal, 'userId' | 'name' | 'organisationName' | 'organisationId'>,
 ): { update: Uint8Array; audit: NewAuditEvent[] } {
   const doc = new Y.Doc();
   const changes = new BoardChangeTracker(boardId, doc);
@@ -124,7 +124,12 @@ export function firstState(
   // The stages are the creator's doing: the trail says so.
   const origin: TransactionOrigin = {
     source: 'server',
-    user: { id: creator.userId, name: creator.name, organisation: creator.organisationName },
+    user: {
+      id: creator.userId,
+      name: creator.name,
+      organisation: creator.organisationName,
+      organisationId: creator.organisationId,
+    },
   };
   doc.on('afterTransaction', (transaction) => audit.push(...changes.describe(transaction, origin)));
   new BoardDocument(doc, origin).addPathwayStages(stagesFromTemplate(template));

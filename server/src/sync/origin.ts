@@ -3,6 +3,7 @@ export interface ConnectionUser {
   id: string;
   name: string;
   organisation: string | null;
+  organisationId: string | null;
 }
 
 /**

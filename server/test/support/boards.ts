@@ -1,5 +1,6 @@
 import { expect, onTestFinished } from 'vitest';
 import type { ActionInput } from '../../../shared/board/action.ts';
+import type { Actor } from '../../../shared/board/record.ts';
 import type { TestClient } from './clients.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 import { DEMO, signIn, signedIn } from './auth.ts';
@@ -30,12 +31,20 @@ export function memberCookie(url: string, email: string = DEMO.member): Promise<
   return signIn(url, email);
 }
 
-export const anAction = (title: string): ActionInput => ({
+/** The owner of every action `anAction` describes: the demo occupational therapist. */
+export const ACTION_OWNER_ID = 'demo-priya-shah';
+
+/** Someone changing a board in a test, named in the trail; by default the owner of `anAction`'s actions. */
+export const by = (name = 'Priya Shah', id: string | null = ACTION_OWNER_ID): Actor => ({ id, name });
+
+/** An action for the demo board's first person, owned by `ACTION_OWNER_ID`. */
+export const anAction = (title: string, personId = 'person-1'): ActionInput => ({
   title,
-  ownerName: 'Priya Nair',
+  ownerId: ACTION_OWNER_ID,
+  ownerName: 'Priya Shah',
   ownerOrganisationId: 'riverside-community',
   dueDate: '2026-12-01',
-  personId: null,
+  personId,
 });
 
 export function actionTitles(client: TestClient): string[] {

@@ -1,0 +1,62 @@
+/**
+ * What the browser keeps of boards between visits: each board's document in IndexedDB (y-indexeddb),
+ * and the records changed while offline that have not reached the server yet. Both are kept per
+ * user and board, and wiped when the person signs out or loses access, so a shared computer does
+ * not keep one clinician's boards for the next.
+ */
+
+const DB_PREFIX = 'huddle-board';
+const PENDING_PREFIX = 'huddle-pending';
+
+export function localBoardName(userId: string, boardId: string): string {
+  return `${DB_PREFIX}:${userId}:${boardId}`;
+}
+
+function pendingKey(userId: string, boardId: string): string {
+  return `${PENDING_PREFIX}:${userId}:${boardId}`;
+}
+
+/** Records changed offline, as `collection/id` keys, as last saved. */
+export function loadPending(userId: string, boardId: string): Set<string> {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(pendingKey(userId, boardId)) ?? '[]');
+    return new Set(Array.isArray(saved) ? saved.filter((key) => typeof key === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+export function savePending(userId: string, boardId: string, keys: ReadonlySet<string>): void {
+  try {
+    if (keys.size === 0) localStorage.removeItem(pendingKey(userId, boardId));
+    else localStorage.setItem(pendingKey(userId, boardId), JSON.stringify([...keys]));
+  } catch {
+    // Storage full or switched off: the marks last as long as the page does.
+  }
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
+/** Forgets one board (the person lost access to it). */
+export async function forgetLocalBoard(userId: string, boardId: string): Promise<void> {
+  localStorage.removeItem(pendingKey(userId, boardId));
+  await deleteDatabase(localBoardName(userId, boardId));
+}
+
+/** Forgets every board kept in this browser (signing out). */
+export async function forgetLocalBoards(): Promise<void> {
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const key = localStorage.key(i);
+    if (key?.startsWith(`${PENDING_PREFIX}:`)) localStorage.removeItem(key);
+  }
+  if (typeof indexedDB === 'undefined' || !indexedDB.databases) return;
+  const databases = await indexedDB.databases();
+  await Promise.all(
+    databases.flatMap((db) => (db.name?.startsWith(`${DB_PREFIX}:`) ? [deleteDatabase(db.name)] : [])),
+  );
+}
