@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast server/shared tests, and browser tests that build the client and drive Chromium.
+// Two projects: fast unit and server tests (server, shared, client lib), and browser tests that build the client and drive Chromium.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
-          name: 'server',
-          include: ['server/test/**/*.test.ts', 'shared/**/*.test.ts'],
+          name: 'unit',
+          include: ['server/test/**/*.test.ts', 'shared/**/*.test.ts', 'client/src/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditValue } from '../../../shared/audit.ts';
 import { ACTION_STATUS_LABELS, type ActionStatus } from '../../../shared/board/action.ts';
-import type { CollectionName } from '../../../shared/board/boardDoc.ts';
+import { TEXT_FIELDS, type CollectionName } from '../../../shared/board/boardDoc.ts';
 import { GOAL_STATUS_LABELS, type GoalStatus } from '../../../shared/board/goal.ts';
 import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '../../../shared/board/person.ts';
 import { formatNhsNumber } from '../../../shared/nhsNumber.ts';
@@ -119,6 +119,41 @@ export function describeValue(
   }
   if (field === 'archived' && typeof value === 'boolean') return value ? 'Yes' : 'No';
   return formatAuditValue(value);
+}
+
+/** Typing within this long of the last keystroke in a field reads as one change in the history. */
+export const TYPING_PAUSE_MS = 2 * 60_000;
+
+/**
+ * The trail keeps every change to a shared text field, down to each burst of typing. The history
+ * shows one person's typing in one field, without a pause of `TYPING_PAUSE_MS` and with nobody
+ * else's change to that field between, as one entry from the text before to the text after.
+ * `entries` are newest first, as the server sends them.
+ */
+export function coalesceTyping(entries: readonly AuditEntry[], recordType: CollectionName): AuditEntry[] {
+  const textFields = new Set(TEXT_FIELDS[recordType]);
+  const out: AuditEntry[] = [];
+  /** When the oldest keystroke folded into the last entry so far was made. */
+  let burstStart = 0;
+  for (const entry of entries) {
+    const newer = out[out.length - 1];
+    const at = Date.parse(entry.at);
+    const sameBurst =
+      newer !== undefined &&
+      entry.event === 'change' &&
+      newer.event === 'change' &&
+      entry.field !== null &&
+      textFields.has(entry.field) &&
+      newer.field === entry.field &&
+      newer.recordId === entry.recordId &&
+      newer.user?.id === entry.user?.id &&
+      burstStart - at <= TYPING_PAUSE_MS &&
+      JSON.stringify(entry.after) === JSON.stringify(newer.before);
+    if (sameBurst) out[out.length - 1] = { ...newer, before: entry.before };
+    else out.push(entry);
+    burstStart = at;
+  }
+  return out;
 }
 
 /** "22 Nov 2026, 14:05" in the browser's own time zone. */

@@ -60,6 +60,8 @@ export interface BoardSync {
   board: BoardDocument;
   undo(): void;
   redo(): void;
+  /** Ends the current undo step: the next change is undone on its own (typing merges within half a second). */
+  endUndoStep(): void;
   /** Tells everyone else which record this person is working on (null: none). */
   setEditing(editing: EditingRef | null): void;
   /**
@@ -241,6 +243,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     board,
     undo: () => undoManager.undo(),
     redo: () => undoManager.redo(),
+    endUndoStep: () => undoManager.stopCapturing(),
     setEditing: (editing) => {
       const current = readEditing(provider.awareness.getLocalState()?.editing);
       if (current?.recordId === editing?.recordId && current?.recordType === editing?.recordType) return;

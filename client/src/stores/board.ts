@@ -279,37 +279,41 @@ export const useBoardStore = defineStore('board', () => {
     else void refreshAccess();
   });
 
-  function writable(): NonNullable<typeof sync> {
+  /**
+   * Makes one change to the board as the signed-in user: its own undo step, never merged with typing
+   * just before or after it. Throws an Error with a message to show when the change is refused.
+   */
+  function write<T>(change: (board: BoardSync['board']) => T): T {
     if (readOnly.value) throw new Error('You can view this board but not change it');
     if (!sync || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
     if (!actor.value.id) throw new Error('Sign in to change the board');
-    return sync;
+    sync.endUndoStep();
+    const result = change(sync.board);
+    sync.endUndoStep();
+    return result;
   }
 
-  // Writes. Each throws an Error with a message to show when the change is refused.
-
-  const addPerson = (input: PersonInput): Person => writable().board.addPerson(input, actor.value);
+  const addPerson = (input: PersonInput): Person => write((b) => b.addPerson(input, actor.value));
   const updatePerson = (id: string, patch: Partial<PersonDetails>): Person =>
-    writable().board.updatePerson(id, patch);
+    write((b) => b.updatePerson(id, patch));
   const movePersonToStage = (id: string, stageId: string | null): void =>
-    writable().board.movePersonToStage(id, stageId);
-  const archivePerson = (id: string, reason: string): void => writable().board.archivePerson(id, reason);
-  const restorePerson = (id: string): void => writable().board.restorePerson(id);
+    write((b) => b.movePersonToStage(id, stageId));
+  const archivePerson = (id: string, reason: string): void => write((b) => b.archivePerson(id, reason));
+  const restorePerson = (id: string): void => write((b) => b.restorePerson(id));
 
-  const addGoal = (input: GoalInput): Goal => writable().board.addGoal(input, actor.value);
-  const updateGoal = (id: string, patch: GoalPatch): Goal => writable().board.updateGoal(id, patch);
+  const addGoal = (input: GoalInput): Goal => write((b) => b.addGoal(input, actor.value));
+  const updateGoal = (id: string, patch: GoalPatch): Goal => write((b) => b.updateGoal(id, patch));
 
-  const addAction = (input: ActionInput): Action => writable().board.addAction(input, actor.value);
+  const addAction = (input: ActionInput): Action => write((b) => b.addAction(input, actor.value));
   const updateAction = (id: string, patch: ActionPatch): Action =>
-    writable().board.updateAction(id, patch, actor.value);
+    write((b) => b.updateAction(id, patch, actor.value));
   const moveAction = (id: string, status: ActionStatus): Action => updateAction(id, { status });
-  const completeAction = (id: string): Action => writable().board.completeAction(id, actor.value);
+  const completeAction = (id: string): Action => write((b) => b.completeAction(id, actor.value));
 
-  const addStage = (input: StageInput): PathwayStage => writable().board.addStage(input);
-  const updateStage = (id: string, input: StageInput): PathwayStage =>
-    writable().board.updateStage(id, input);
-  const moveStage = (id: string, index: number): void => writable().board.moveStage(id, index);
-  const removeStage = (id: string): void => writable().board.removeStage(id);
+  const addStage = (input: StageInput): PathwayStage => write((b) => b.addStage(input));
+  const updateStage = (id: string, input: StageInput): PathwayStage => write((b) => b.updateStage(id, input));
+  const moveStage = (id: string, index: number): void => write((b) => b.moveStage(id, index));
+  const removeStage = (id: string): void => write((b) => b.removeStage(id));
 
   /** Undoes this person's own last change on the board (never someone else's). */
   function undo(): void {

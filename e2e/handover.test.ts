@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { demo } from './support/demoUsers.ts';
+import { textOf, useScenario } from './support/scenario.ts';
+import { HandoverPage } from './support/pages/HandoverPage.ts';
+import { BoardPage } from './support/pages/BoardPage.ts';
+
+const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
+
+describe('the handover, worked on together', () => {
+  const scenario = useScenario();
+
+  async function openBoard(...users: (typeof demo)[keyof typeof demo][]) {
+    const board = await scenario.server.createBoard(unique('E2E handover'));
+    const pages = await Promise.all(
+      users.map(
+        async (user) => new HandoverPage((await scenario.signedIn(user, BoardPage.path(board.id))).page),
+      ),
+    );
+    await Promise.all(pages.map((page) => page.waitUntilLive()));
+    return { board, pages };
+  }
+
+  it('lists people by risk then name, and shows who is working on whom, coloured by organisation', async () => {
+    const { pages } = await openBoard(demo.grace, demo.tom, demo.priya);
+    const [grace, tom, priya] = pages as [HandoverPage, HandoverPage, HandoverPage];
+    await grace.view().getByTestId('handover-empty').waitFor();
+    const suffix = randomUUID().slice(0, 6);
+    const names = {
+      amber: `Harold Bennett ${suffix}`,
+      redB: `Margaret Ellis ${suffix}`,
+      redA: `Edith Clarke ${suffix}`,
+      none: `Stanley Hughes ${suffix}`,
+    };
+    await grace.addPerson({ name: names.amber, risk: 'amber', riskReason: 'Carer in hospital' });
+    await grace.addPerson({ name: names.redB, risk: 'red', riskReason: 'Two falls in a month' });
+    await grace.addPerson({ name: names.none });
+    await grace.addPerson({ name: names.redA, risk: 'red', riskReason: 'Not eating' });
+    const expected = [names.redA, names.redB, names.amber, names.none];
+    await expect.poll(() => grace.names()).toEqual(expected);
+    await expect.poll(() => tom.names()).toEqual(expected);
+
+    // Grace works on Margaret: Tom and Priya see it on Margaret's row and beside Grace's name.
+    const panel = await grace.expand(names.redB);
+    await panel.getByLabel('Situation', { exact: true }).focus();
+    const editors = tom.person(names.redB).getByTestId('editors');
+    await expect.poll(textOf(editors)).toContain(demo.grace.name);
+    await expect
+      .poll(textOf(tom.peer(demo.grace.name).getByTestId('peer-editing')))
+      .toBe(`, Working on ${names.redB}`);
+    expect(await tom.person(names.redA).getByTestId('editors').count()).toBe(0);
+
+    // Colours follow organisations: Grace and Priya share one, Tom's differs.
+    const colour = (page: HandoverPage, name: string) =>
+      page.peer(name).locator('.board-peer__avatar').getAttribute('style');
+    await priya.peer(demo.tom.name).waitFor();
+    await tom.peer(demo.priya.name).waitFor();
+    expect(await colour(tom, demo.grace.name)).toBe(await colour(tom, demo.priya.name));
+    expect(await colour(priya, demo.tom.name)).not.toBe(await colour(tom, demo.grace.name));
+    expect(await editors.locator('.board-editors__avatar').getAttribute('style')).toBe(
+      await colour(tom, demo.grace.name),
+    );
+
+    // Leaving the person clears it for everyone.
+    await grace.page.getByRole('heading', { name: 'Handover', level: 2 }).click();
+    await grace.page.locator('body').click({ position: { x: 5, y: 5 } });
+    await expect.poll(() => editors.count()).toBe(0);
+  });
+
+  it('merges two people typing in the same SBAR field character by character', async () => {
+    const { pages } = await openBoard(demo.grace, demo.tom);
+    const [grace, tom] = pages as [HandoverPage, HandoverPage];
+    const name = unique('Margaret Ellis');
+    await grace.addPerson({ name, risk: 'red', riskReason: 'Falls' });
+    await Promise.all([
+      grace.expand(name),
+      tom
+        .person(name)
+        .waitFor()
+        .then(() => tom.expand(name)),
+    ]);
+    const mine = grace.sharedText(name, 'Assessment');
+    const theirs = tom.sharedText(name, 'Assessment');
+    await mine.fill('Falls risk high.');
+    await expect.poll(() => theirs.inputValue()).toBe('Falls risk high.');
+
+    await mine.focus();
+    await grace.page.keyboard.press('Home');
+    await theirs.focus();
+    await tom.page.keyboard.press('End');
+    await Promise.all([
+      grace.page.keyboard.type('GP: review sedative. ', { delay: 15 }),
+      tom.page.keyboard.type(' OT: stairs unsafe.', { delay: 15 }),
+    ]);
+    const merged = 'GP: review sedative. Falls risk high. OT: stairs unsafe.';
+    await expect.poll(() => mine.inputValue()).toBe(merged);
+    await expect.poll(() => theirs.inputValue()).toBe(merged);
+  });
+
+  it('undoes and redoes only your own changes, never someone else’s', async () => {
+    const { pages } = await openBoard(demo.grace, demo.tom);
+    const [grace, tom] = pages as [HandoverPage, HandoverPage];
+    const name = unique('Stanley Hughes');
+    await grace.addPerson({ name });
+    await Promise.all([
+      grace.expand(name),
+      tom
+        .person(name)
+        .waitFor()
+        .then(() => tom.expand(name)),
+    ]);
+    const mine = grace.sharedText(name, 'What matters to me');
+    const theirs = tom.sharedText(name, 'What matters to me');
+
+    await mine.focus();
+    await grace.page.keyboard.type('My allotment.', { delay: 10 });
+    await expect.poll(() => theirs.inputValue()).toBe('My allotment.');
+    await theirs.focus();
+    await tom.page.keyboard.press('End');
+    await tom.page.keyboard.type(' Seeing friends there.', { delay: 10 });
+    await expect.poll(() => mine.inputValue()).toBe('My allotment. Seeing friends there.');
+
+    // Ctrl+Z in the shared field undoes Grace's typing, and leaves Tom's.
+    await mine.focus();
+    await grace.page.keyboard.press('Control+z');
+    await expect.poll(() => mine.inputValue()).toBe(' Seeing friends there.');
+    await expect.poll(() => theirs.inputValue()).toBe(' Seeing friends there.');
+    await grace.page.getByRole('button', { name: 'Redo your last undone change' }).click();
+    await expect.poll(() => theirs.inputValue()).toBe('My allotment. Seeing friends there.');
+    // Tom never typed "My allotment.": his undo takes back only his own words.
+    await tom.page.getByRole('button', { name: 'Undo your last change' }).click();
+    await expect.poll(() => mine.inputValue()).toBe('My allotment.');
+  });
+
+  it('keeps edits made offline, marks them pending, and shares them on reconnecting', async () => {
+    const { pages } = await openBoard(demo.grace, demo.priya);
+    const [grace, priya] = pages as [HandoverPage, HandoverPage];
+    const name = unique('Edith Clarke');
+    await grace.addPerson({ name, risk: 'red', riskReason: 'Not eating well since discharge' });
+    await priya.person(name).waitFor();
+    await Promise.all([grace.expand(name), priya.expand(name)]);
+
+    const context = priya.page.context();
+    await context.setOffline(true);
+    await expect.poll(textOf(priya.connectionState())).toBe('Offline');
+    await priya.sharedText(name, 'Background').fill('Lives with her daughter, who works full time.');
+    const title = unique('Dietitian referral');
+    await priya.quickAddAction(name, { title, owner: demo.grace.name, dueDate: '2099-12-01' });
+    await priya.person(name).getByTestId('pending').first().waitFor();
+    await priya.openAction(name, title).getByTestId('pending').waitFor();
+    await expect.poll(textOf(priya.page.getByTestId('pending-count'))).toBe('2 changes waiting to be shared');
+    // Nothing has reached Grace.
+    expect(await grace.openAction(name, title).count()).toBe(0);
+    expect(await grace.sharedText(name, 'Background').inputValue()).toBe('');
+
+    await context.setOffline(false);
+    await priya.waitUntilLive();
+    await grace.openAction(name, title).waitFor();
+    await expect
+      .poll(() => grace.sharedText(name, 'Background').inputValue())
+      .toBe('Lives with her daughter, who works full time.');
+    await expect.poll(() => priya.page.getByTestId('pending').count()).toBe(0);
+    expect(await priya.page.getByTestId('pending-count').count()).toBe(0);
+    // The action Priya proposed for Grace waits for Grace to accept it.
+    await expect.poll(textOf(grace.openAction(name, title).getByTestId('action-status'))).toBe('Proposed');
+    await grace
+      .openAction(name, title)
+      .getByRole('button', { name: `Accept ${title}` })
+      .click();
+    await expect.poll(textOf(priya.openAction(name, title).getByTestId('action-status'))).toBe('Accepted');
+  });
+});

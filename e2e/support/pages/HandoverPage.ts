@@ -1,0 +1,103 @@
+import type { Locator, Page } from 'playwright-core';
+import { BoardPage } from './BoardPage.ts';
+
+export interface NewPerson {
+  name: string;
+  nhsNumber?: string;
+  /** "red", "amber" or "green"; a reason is then needed. */
+  risk?: 'red' | 'amber' | 'green';
+  riskReason?: string;
+  /** Clinical Frailty Scale score, 1 to 9. */
+  frailtyScore?: number;
+}
+
+export interface QuickAction {
+  title: string;
+  /** The owner's name as the team list shows it; the option is chosen by the name it starts with. */
+  owner: string;
+  /** YYYY-MM-DD */
+  dueDate: string;
+}
+
+/** The handover view of a board (`/boards/:id`): people by risk, each expanding to their details. */
+export class HandoverPage extends BoardPage {
+  constructor(page: Page) {
+    super(page);
+  }
+
+  view(): Locator {
+    return this.page.getByTestId('view-handover');
+  }
+
+  /** One person's row, found by the name on its expand button. */
+  person(name: string): Locator {
+    return this.page
+      .getByTestId('handover-person')
+      .filter({ has: this.page.getByRole('button', { name, exact: true }) });
+  }
+
+  /** The names in the order the handover lists them. */
+  async names(): Promise<string[]> {
+    return this.page
+      .locator('[data-testid="handover-person"] h3 button')
+      .allTextContents()
+      .then((names) => names.map((n) => n.trim()));
+  }
+
+  panel(name: string): Locator {
+    return this.person(name).getByTestId('handover-panel');
+  }
+
+  /** Expands a person (once) and waits for their panel. */
+  async expand(name: string): Promise<Locator> {
+    const toggle = this.person(name).getByRole('button', { name, exact: true });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await this.panel(name).waitFor();
+    return this.panel(name);
+  }
+
+  /** A shared text field of an expanded person: "What matters to me", "Situation", "Background"... */
+  sharedText(name: string, label: string): Locator {
+    return this.panel(name).getByLabel(label, { exact: true });
+  }
+
+  /** Adds a person through the "Add a person" form and waits for their row. */
+  async addPerson(person: NewPerson): Promise<void> {
+    const details = this.page.locator('details').filter({ hasText: 'Add a person' });
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    const form = details.locator('form');
+    await form.getByLabel('Name', { exact: true }).fill(person.name);
+    if (person.nhsNumber) await form.getByLabel('NHS number (optional)').fill(person.nhsNumber);
+    if (person.frailtyScore)
+      await form.getByLabel('Clinical Frailty Scale (optional)').selectOption(String(person.frailtyScore));
+    if (person.risk) {
+      await form.getByRole('radio', { name: new RegExp(`^${person.risk}`, 'i') }).check();
+      await form.getByLabel('Reason for the risk rating').fill(person.riskReason ?? 'Needs review');
+    }
+    await form.getByRole('button', { name: 'Add person' }).click();
+    await this.person(person.name).waitFor();
+  }
+
+  /** Agrees an action for an expanded person with the quick entry, submitting with Enter. */
+  async quickAddAction(name: string, action: QuickAction): Promise<void> {
+    const form = this.panel(name).getByRole('region', { name: `Add an action for ${name}` });
+    await form.getByLabel('Action', { exact: true }).fill(action.title);
+    const owner = form.getByLabel('Owner', { exact: true });
+    const option = owner
+      .locator('option')
+      .filter({ hasText: new RegExp(`^${escapeRegExp(action.owner)}\\b`) });
+    await owner.selectOption(await option.first().getAttribute('value'));
+    await form.getByLabel('Due date').fill(action.dueDate);
+    await form.getByLabel('Action', { exact: true }).press('Enter');
+    await this.openAction(name, action.title).waitFor();
+  }
+
+  /** One of a person's open actions in their expanded panel. */
+  openAction(name: string, title: string): Locator {
+    return this.panel(name).getByTestId('person-action').filter({ hasText: title });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
