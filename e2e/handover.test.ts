@@ -169,4 +169,22 @@ describe('the handover, worked on together', () => {
       .click();
     await expect.poll(textOf(priya.openAction(name, title).getByTestId('action-status'))).toBe('Accepted');
   });
+
+  it('keeps the board in the browser while someone is signed in, and forgets it when they sign out', async () => {
+    const { board, pages } = await openBoard(demo.grace);
+    const [grace] = pages as [HandoverPage];
+    /** The boards this browser keeps (the page's IndexedDB databases). */
+    const kept = () =>
+      grace.page.evaluate(async () => {
+        const { indexedDB } = globalThis as unknown as {
+          indexedDB: { databases(): Promise<{ name?: string }[]> };
+        };
+        const names = (await indexedDB.databases()).map((db) => db.name ?? '');
+        return names.filter((name) => name.startsWith('huddle-board:'));
+      });
+    await expect.poll(kept).toContain(`huddle-board:${demo.grace.id}:${board.id}`);
+    await grace.page.getByRole('button', { name: 'Sign out' }).click();
+    await grace.page.getByRole('heading', { name: 'Sign in to Huddle' }).waitFor();
+    await expect.poll(kept).toEqual([]);
+  });
 });

@@ -48,15 +48,23 @@ export async function forgetLocalBoard(userId: string, boardId: string): Promise
   await deleteDatabase(localBoardName(userId, boardId));
 }
 
-/** Forgets every board kept in this browser (signing out). */
+/**
+ * Forgets the boards kept in this browser (signing out), except any with changes made offline that
+ * have not reached the server yet: those stay for their author's next visit, so nothing is lost.
+ */
 export async function forgetLocalBoards(): Promise<void> {
-  for (let i = localStorage.length - 1; i >= 0; i--) {
+  const unshared = new Set<string>();
+  for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i);
-    if (key?.startsWith(`${PENDING_PREFIX}:`)) localStorage.removeItem(key);
+    if (key?.startsWith(`${PENDING_PREFIX}:`)) unshared.add(key.slice(PENDING_PREFIX.length + 1));
   }
   if (typeof indexedDB === 'undefined' || !indexedDB.databases) return;
   const databases = await indexedDB.databases();
   await Promise.all(
-    databases.flatMap((db) => (db.name?.startsWith(`${DB_PREFIX}:`) ? [deleteDatabase(db.name)] : [])),
+    databases.flatMap((db) =>
+      db.name?.startsWith(`${DB_PREFIX}:`) && !unshared.has(db.name.slice(DB_PREFIX.length + 1))
+        ? [deleteDatabase(db.name)]
+        : [],
+    ),
   );
 }

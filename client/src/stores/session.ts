@@ -6,6 +6,7 @@ import type { PresenceUser } from '../../../shared/presence.ts';
 import * as authApi from '../api/authApi.ts';
 import { ApiRequestError, setUnauthorisedListener } from '../api/http.ts';
 import { SESSION_END_MESSAGES } from '../lib/sessionMessages.ts';
+import { forgetLocalBoards } from '../lib/localBoards.ts';
 
 export type SessionState = 'loading' | 'signed-in' | 'signed-out';
 
@@ -116,6 +117,8 @@ export const useSessionStore = defineStore('session', () => {
       if (!(error instanceof ApiRequestError && error.status === 401)) throw error;
     }
     end('signed-out', true);
+    // A shared computer should not keep one clinician's boards for the next person.
+    void forgetLocalBoards();
   }
 
   async function changePassword(request: ChangePasswordRequest): Promise<CurrentUser> {
