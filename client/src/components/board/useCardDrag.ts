@@ -23,7 +23,11 @@ export function cardDrag(
   };
 }
 
-/** A column cards of `kind` can be dropped on; `over` is true while one is held over it. */
+/**
+ * A column cards of `kind` can be dropped on; `over` is true while one is held over it. Bind the
+ * listeners with `v-bind="listeners"` (their keys are `onDragover`...), not `v-on`, which would
+ * look for events named `onDragover` and never fire.
+ */
 export function useDropTarget(
   kind: string,
   onDrop: (id: string) => void,
