@@ -27,6 +27,7 @@ import {
   spawnReference,
   type ServerProcess,
 } from './support/servers.ts';
+import { formatTable } from './support/table.ts';
 
 type Target = 'huddle' | 'reference';
 
@@ -228,10 +229,7 @@ function table(results: TargetResult[]): string {
   ];
   const header = ['', ...results.map((r) => (r.target === 'huddle' ? 'Huddle' : 'reference'))];
   const cells = rows.map(([label, get]) => [label, ...results.map((r) => String(get(r)))]);
-  const widths = header.map((_, col) => Math.max(...[header, ...cells].map((row) => row[col]!.length)));
-  const line = (row: string[]): string =>
-    row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return formatTable(header, cells);
 }
 
 const median = (values: number[]): number => {
@@ -274,10 +272,7 @@ function summary(rounds: TargetResult[][]): string {
       return values.length > 1 ? `${total} (${values.join(' / ')})` : String(total);
     }),
   ]);
-  const widths = header.map((_, col) => Math.max(...[header, ...cells].map((row) => row[col]!.length)));
-  const line = (row: string[]): string =>
-    row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return formatTable(header, cells);
 }
 
 async function main(): Promise<number> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
 import { useScenario, textOf } from './support/scenario.ts';
+import { ActionsPage } from './support/pages/ActionsPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { BoardsPage } from './support/pages/BoardsPage.ts';
 import { SignInPage } from './support/pages/SignInPage.ts';
@@ -32,23 +33,26 @@ describe('who can open and change a board', () => {
     await grace.peer(demo.helen.name).waitFor();
     await expect.poll(textOf(grace.peer(demo.helen.name))).toContain(demo.helen.organisation);
 
+    const person = unique('Stanley Hughes');
+    await grace.addPerson({ name: person });
+    const graceActions = new ActionsPage(grace.page);
+    const helenActions = new ActionsPage(helen.page);
+    await Promise.all([graceActions.openFromNav(), helenActions.openFromNav()]);
     const title = unique('Arrange befriending visits');
-    await grace.addAction({
-      title,
-      ownerName: demo.grace.name,
-      organisation: demo.grace.organisation,
-      dueDate: '2099-11-30',
-    });
-    await helen.actionRow(title).waitFor();
-    await expect.poll(textOf(helen.actionStatus(title))).toBe('Proposed');
-    await grace.completeAction(title);
-    await expect.poll(textOf(helen.actionStatus(title))).toBe('Done');
+    await graceActions.addActionCard({ title, ownerId: demo.grace.id, dueDate: '2099-11-30', person });
+    await helenActions.card(title).waitFor();
+    // Grace owns it and agreed it herself, so it starts accepted.
+    await expect.poll(() => helenActions.statusOf(title)).toBe('accepted');
+    await graceActions.moveByKeyboard(title, 'Done');
+    await expect.poll(() => helenActions.statusOf(title)).toBe('done');
 
-    // The viewer has no way to change the board: no form, no edit or complete buttons.
-    expect(await helen.addActionForm().count()).toBe(0);
-    expect(await helen.changeButtons().count()).toBe(0);
+    // The viewer has no way to change the board: no forms, no move, edit or accept buttons, no dragging.
+    expect(await helenActions.changeControls().count()).toBe(0);
+    expect(await helenActions.draggableCards().count()).toBe(0);
     expect(await helen.page.getByRole('button', { name: `History of ${title}` }).count()).toBe(1);
-    expect(await grace.changeButtons().count()).toBeGreaterThan(0);
+    expect(await graceActions.changeControls().count()).toBeGreaterThan(0);
+    await helen.goTo('Handover');
+    expect(await helen.addPersonControl().count()).toBe(0);
 
     // The board list says the same.
     const list = new BoardsPage(helen.page);
@@ -60,17 +64,16 @@ describe('who can open and change a board', () => {
     const board = await scenario.server.createBoard(unique('E2E history'));
     const grace = new BoardPage((await actor(demo.grace, BoardPage.path(board.id))).page);
     await grace.waitUntilLive();
+    const person = unique('Edith Clarke');
+    await grace.addPerson({ name: person });
+    const actions = new ActionsPage(grace.page);
+    await actions.openFromNav();
     const title = unique('<img src=x onerror="window.__pwned=1"> Review medicines');
-    await grace.addAction({
-      title,
-      ownerName: demo.grace.name,
-      organisation: demo.grace.organisation,
-      dueDate: '2099-10-01',
-    });
-    await grace.completeAction(title);
-    await expect.poll(textOf(grace.actionStatus(title))).toBe('Done');
+    await actions.addActionCard({ title, ownerId: demo.grace.id, dueDate: '2099-10-01', person });
+    await actions.moveByKeyboard(title, 'Done');
+    await expect.poll(() => actions.statusOf(title)).toBe('done');
     // The trail is written as the server stores the change; wait until it has, then look.
-    const actionId = await grace.actionRow(title).getAttribute('data-action-id');
+    const actionId = await actions.card(title).getAttribute('data-action-id');
     const cookie = await scenario.server.signIn(demo.grace.email);
     const historyUrl = `${scenario.server.url}/api/boards/${board.id}/history?recordType=actions&recordId=${actionId}`;
     await expect
@@ -79,7 +82,7 @@ describe('who can open and change a board', () => {
       )
       .toBe(true);
 
-    const history = await grace.openHistory(title);
+    const history = await actions.openCardHistory(title);
     const change = (field: string) =>
       history
         .getByTestId('history-entry')
@@ -102,8 +105,11 @@ describe('who can open and change a board', () => {
     const lucy = new BoardPage((await actor(demo.lucy, boardPath)).page);
     const dan = new BoardPage((await actor(demo.dan, boardPath)).page);
     await Promise.all([lucy.waitUntilLive(), dan.waitUntilLive()]);
-    await lucy.addActionForm().waitFor();
+    await lucy.addPersonControl().waitFor();
     expect(await lucy.viewOnly().count()).toBe(0);
+    const person = unique('Harold Bennett');
+    await lucy.addPerson({ name: person });
+    await dan.page.getByTestId('handover-person').filter({ hasText: person }).waitFor();
 
     const membership = (user: DemoUser) => `/api/teams/${FRAILTY_TEAM.id}/members/${user.id}`;
     try {
@@ -111,12 +117,12 @@ describe('who can open and change a board', () => {
         200,
       );
       await expect.poll(textOf(lucy.viewOnly())).toContain('View only');
-      await lucy.addActionForm().waitFor({ state: 'detached' });
+      await lucy.addPersonControl().waitFor({ state: 'detached' });
       await lucy.waitUntilLive();
 
       expect((await scenario.server.asAdmin('DELETE', membership(demo.dan))).status).toBe(200);
       await dan.noAccessHeading().waitFor();
-      expect(await dan.page.getByTestId('action-row').count()).toBe(0);
+      expect(await dan.page.getByTestId('handover-person').count()).toBe(0);
     } finally {
       await scenario.server.asAdmin('PUT', membership(demo.lucy), { role: 'member' });
       await scenario.server.asAdmin('PUT', membership(demo.dan), { role: 'member' });

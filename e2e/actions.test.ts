@@ -38,8 +38,8 @@ describe('the Actions view', () => {
     const board = await scenario.server.createBoard(unique('E2E actions'));
     const grace = await open(demo.grace, board.id, BoardPage.path(board.id));
     const people = { ada: unique('Ada Lovell'), bert: unique('Bert Amos') };
-    await grace.addPersonOnHandover(people.ada);
-    await grace.addPersonOnHandover(people.bert);
+    await grace.addPerson({ name: people.ada });
+    await grace.addPerson({ name: people.bert });
     await grace.openFromNav();
     await grace.page.getByTestId('actions-empty').waitFor();
     const titles = {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
 import { repoRoot } from './support/huddleServer.ts';
 import { useScenario, textOf } from './support/scenario.ts';
+import { ActionsPage } from './support/pages/ActionsPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { BoardsPage } from './support/pages/BoardsPage.ts';
 
@@ -19,42 +20,44 @@ describe('a board shared by two clinicians', () => {
     expect(health.db).toBe(scenario.server.database.kind);
   });
 
-  it('shows each the other, and an action one adds and completes reaches the other live and survives a reload', async () => {
+  it('shows each the other, and an action one proposes and the other accepts and completes reaches both live and survives a reload', async () => {
     const board = await scenario.server.createBoard(unique('E2E frailty MDT'));
     const boardPath = BoardPage.path(board.id);
-    const priya = new BoardPage((await actor(demo.priya, boardPath)).page);
-    const tom = new BoardPage((await actor(demo.tom, boardPath)).page);
+    const priya = new ActionsPage((await actor(demo.priya, boardPath)).page);
+    const tom = new ActionsPage((await actor(demo.tom, boardPath)).page);
 
     await Promise.all([priya.heading(board.name).waitFor(), tom.heading(board.name).waitFor()]);
     await Promise.all([priya.waitUntilLive(), tom.waitUntilLive()]);
     await priya.peer(demo.tom.name).waitFor();
     await tom.peer(demo.priya.name).waitFor();
     await expect.poll(textOf(priya.peer(demo.tom.name))).toContain(demo.tom.organisation);
-    await tom.page.getByTestId('actions-empty').waitFor();
+    await tom.page.getByTestId('handover-empty').waitFor();
 
+    const person = unique('Margaret Ellis');
+    await priya.addPerson({ name: person });
+    await Promise.all([priya.openFromNav(), tom.openFromNav()]);
     const title = unique('Home visit to review falls risk');
-    await priya.addAction({
-      title,
-      ownerName: demo.priya.name,
-      organisation: 'Riverside Community Health NHS Trust',
-      dueDate: '2099-12-01',
-    });
-    await tom.actionRow(title).waitFor();
-    await expect.poll(textOf(tom.actionStatus(title))).toBe('Proposed');
-    await expect.poll(textOf(tom.actionRow(title))).toContain('Riverside Community Health NHS Trust');
+    await priya.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-12-01', person });
+    await tom.card(title).waitFor();
+    await expect.poll(() => tom.statusOf(title)).toBe('proposed');
+    await expect.poll(textOf(tom.card(title))).toContain(demo.tom.organisation);
 
     mkdirSync(path.join(repoRoot, 'dist/e2e'), { recursive: true });
-    await priya.page.screenshot({ path: path.join(repoRoot, 'dist/e2e/board.png'), fullPage: true });
+    await priya.page.screenshot({ path: path.join(repoRoot, 'dist/e2e/board.png') });
 
-    await priya.completeAction(title);
-    await expect.poll(textOf(priya.actionStatus(title))).toBe('Done');
-    await expect.poll(textOf(tom.actionStatus(title))).toBe('Done');
+    await tom
+      .card(title)
+      .getByRole('button', { name: `Accept ${title}` })
+      .click();
+    await tom.moveByKeyboard(title, 'Done');
+    await expect.poll(() => tom.statusOf(title)).toBe('done');
+    await expect.poll(() => priya.statusOf(title)).toBe('done');
 
     await Promise.all([priya.page.reload(), tom.page.reload()]);
     await Promise.all([priya.waitUntilLive(), tom.waitUntilLive()]);
     for (const clinician of [priya, tom]) {
-      await expect.poll(textOf(clinician.actionStatus(title))).toBe('Done');
-      await expect.poll(() => clinician.actionRow(title).count()).toBe(1);
+      await expect.poll(() => clinician.statusOf(title)).toBe('done');
+      await expect.poll(() => clinician.card(title).count()).toBe(1);
     }
   });
 

@@ -5,6 +5,7 @@ import type { Organisation } from '../shared/api.ts';
 import type { TeamDetail, TemporaryPasswordResponse } from '../shared/admin.ts';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo } from './support/demoUsers.ts';
 import { useScenario } from './support/scenario.ts';
+import { ActionsPage } from './support/pages/ActionsPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 
 /** Text that would run, or change the page, if Huddle ever treated it as markup. */
@@ -68,26 +69,29 @@ describe('hostile text in every field people type into', () => {
     }
   });
 
-  it('shows it as text on the board list, the board and an action, and in its history', async () => {
+  it('shows it as text on the board list, on action cards and their owner, live on another screen, and in the history', async () => {
     const grace = await scenario.signedIn(demo.grace);
     await grace.page.goto('/');
     await expectInert(grace.page, HOSTILE.map(named));
 
-    const board = new BoardPage(grace.page);
+    const board = new ActionsPage(grace.page);
     await board.open(FRAILTY_BOARD.id, FRAILTY_BOARD.name);
     await board.waitUntilLive();
+    await board.openFromNav();
+    // Each action is owned by the team member whose name is hostile text.
     for (const [i, text] of HOSTILE.entries()) {
-      await board.addAction({
+      await board.addActionCard({
         title: named(text, i),
-        ownerName: text.slice(0, 100),
-        organisation: 'Elm Tree Medical Practice',
+        ownerId: userId.value,
         dueDate: '2026-12-01',
+        person: 'Margaret Ellis',
       });
     }
+    await expectInert(grace.page, [HOSTILE[0]!]);
     await expectInert(grace.page, HOSTILE.map(named));
 
     // Another clinician receives the same text live, and it stays text there too.
-    const priya = await scenario.signedIn(demo.priya, BoardPage.path(FRAILTY_BOARD.id));
+    const priya = await scenario.signedIn(demo.priya, `${BoardPage.path(FRAILTY_BOARD.id)}/actions`);
     await new BoardPage(priya.page).waitUntilLive();
     await expectInert(priya.page, HOSTILE.map(named));
     await priya.page.getByRole('button', { name: `History of ${named(HOSTILE[0]!, 0)}` }).click();

@@ -10,11 +10,6 @@ import { PathwayPage } from './support/pages/PathwayPage.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 
-/** Goes to another view of the board by its link, as a clinician would. */
-async function goTo(page: BoardPage, view: 'Handover' | 'Actions' | 'Goals' | 'Pathway'): Promise<void> {
-  await page.page.getByRole('navigation', { name: 'Board views' }).getByRole('link', { name: view }).click();
-}
-
 describe('a short handover between clinicians from two organisations', () => {
   const scenario = useScenario();
 
@@ -40,7 +35,7 @@ describe('a short handover between clinicians from two organisations', () => {
 
     // Tom records her goal, in her words, on the Goals view; Grace sees it in the handover.
     const goals = new GoalsPage(tom.page);
-    await goTo(tom, 'Goals');
+    await tom.goTo('Goals');
     await goals.view().waitFor();
     const statement = 'I want to feel safe getting up in the night';
     const form = await goals.openAddGoal(goals.person(name), name);
@@ -50,7 +45,7 @@ describe('a short handover between clinicians from two organisations', () => {
     await grace.panel(name).getByTestId('person-goal').filter({ hasText: statement }).waitFor();
 
     // They agree actions for each other; each owner accepts theirs, and the other sees it.
-    await goTo(tom, 'Handover');
+    await tom.goTo('Handover');
     await tom.expand(name);
     const forTom = unique('Medication review: stop the night-time sedative');
     const forGrace = unique('Home visit to check lighting and fit a pendant alarm');
@@ -79,8 +74,8 @@ describe('a short handover between clinicians from two organisations', () => {
     // Grace moves Margaret along the pathway by keyboard; Tom watches her card move.
     const gracePathway = new PathwayPage(grace.page);
     const tomPathway = new PathwayPage(tom.page);
-    await goTo(grace, 'Pathway');
-    await goTo(tom, 'Pathway');
+    await grace.goTo('Pathway');
+    await tom.goTo('Pathway');
     await Promise.all([gracePathway.view().waitFor(), tomPathway.view().waitFor()]);
     await tomPathway.cardIn('Not on the pathway yet', name).waitFor();
     await gracePathway.moveByKeyboard(name, 'Identified');
@@ -92,7 +87,7 @@ describe('a short handover between clinicians from two organisations', () => {
 
     // On the Actions view both actions are accepted, each with its owner and the owner's organisation.
     const actions = new ActionsPage(tom.page);
-    await goTo(tom, 'Actions');
+    await tom.goTo('Actions');
     await actions.view().waitFor();
     for (const [title, owner] of [
       [forTom, demo.tom],

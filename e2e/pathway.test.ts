@@ -20,15 +20,6 @@ const FRAILTY_STAGES = [
   'Stepped down',
 ];
 
-/** Adds someone with the Handover view's "Add a person" form, as a member of the team would. */
-async function addPersonOnHandover(page: Page, name: string): Promise<void> {
-  const details = page.locator('details').filter({ hasText: 'Add a person' });
-  if ((await details.getAttribute('open')) === null) await details.getByText('Add a person').click();
-  await details.getByLabel('Name', { exact: true }).fill(name);
-  await details.getByRole('button', { name: 'Add person' }).click();
-  await page.getByTestId('handover-person').filter({ hasText: name }).waitFor();
-}
-
 /** Noon on the day `days` ago, in this machine's time zone (the browsers' too). */
 function daysAgo(days: number): Date {
   const date = new Date();
@@ -86,8 +77,8 @@ describe('the pathway', () => {
     const grace = new PathwayPage((await actor(demo.grace, BoardPage.path(board.id))).page);
     await grace.board.heading(board.name).waitFor();
     await grace.board.waitUntilLive();
-    await addPersonOnHandover(grace.page, margaret);
-    await addPersonOnHandover(grace.page, joseph);
+    await grace.board.addPerson({ name: margaret });
+    await grace.board.addPerson({ name: joseph });
     await seed(board.id, [
       {
         name: waiting,

@@ -96,7 +96,7 @@ function webSocketWithCookie(cookie: string | null): typeof globalThis.WebSocket
 }
 
 /** An unmodified y-websocket client, as a browser would run it (no BroadcastChannel shortcut). */
-function connectClient(endpoint: Endpoint, room: string): { doc: Y.Doc; provider: WebsocketProvider } {
+export function connectClient(endpoint: Endpoint, room: string): { doc: Y.Doc; provider: WebsocketProvider } {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(endpoint.wsUrl, room, doc, {
     WebSocketPolyfill: webSocketWithCookie(endpoint.cookie),
@@ -107,7 +107,8 @@ function connectClient(endpoint: Endpoint, room: string): { doc: Y.Doc; provider
   return { doc, provider };
 }
 
-function whenSynced(provider: WebsocketProvider, timeoutMs: number): Promise<void> {
+/** Resolves once the provider has finished its first sync with the server; rejects after `timeoutMs`. */
+export function whenSynced(provider: WebsocketProvider, timeoutMs: number): Promise<void> {
   if (provider.synced) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -122,8 +122,11 @@ async function spawnListening(
   return { name, port, pid: child.pid!, child, output, problems, stop };
 }
 
-/** Huddle's server as `npm start` runs it, with its persistence in `db`. */
-export function spawnHuddle(db: BenchDatabase): Promise<ServerProcess> {
+/**
+ * Huddle's server as `npm start` runs it, with its persistence in `db`; `extra` adds settings (say
+ * `CLIENT_DIR`, the built client it serves).
+ */
+export function spawnHuddle(db: BenchDatabase, extra: Record<string, string> = {}): Promise<ServerProcess> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: '0',
@@ -132,6 +135,7 @@ export function spawnHuddle(db: BenchDatabase): Promise<ServerProcess> {
     LOG_LEVEL: 'info',
     DATABASE_URL: undefined,
     DATA_DIR: undefined,
+    ...extra,
     ...db.env,
   };
   return spawnListening(
@@ -157,7 +161,8 @@ export function spawnReference(): Promise<ServerProcess> {
 /** The demo team that owns the bench boards (the seed creates it); its members can edit them. */
 const BENCH_TEAM_ID = 'riverside-frailty-team';
 
-async function signIn(port: number, email: string): Promise<string> {
+/** Signs in over REST as a demo user; returns the `Cookie` header value of the new session. */
+export async function signIn(port: number, email: string): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

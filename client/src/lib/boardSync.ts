@@ -45,6 +45,8 @@ export interface BoardSyncEvents {
   onConnection(state: ConnectionState): void;
   /** The document has synced with the server (the first time, and after each reconnect). */
   onSynced(): void;
+  /** The copy kept in this browser from an earlier visit has loaded (before the server's, when it is quicker). */
+  onLocalCopy(): void;
   onPeers(peers: Peer[]): void;
   /** A connection closed; `code` is the WebSocket close code (null when the browser closed it). */
   onClose(code: number | null, opened: boolean): void;
@@ -58,6 +60,11 @@ export interface BoardSyncEvents {
 /** An open board document: the store calls `board`'s typed accessors; nothing else sees Y types. */
 export interface BoardSync {
   board: BoardDocument;
+  /**
+   * Keeps the board in this browser (IndexedDB) from now on, and shows what was kept from earlier
+   * visits at once. `createdAt` is the board's, so a copy of another board with the same id is never used.
+   */
+  keepLocally(createdAt: string): void;
   undo(): void;
   redo(): void;
   /** Ends the current undo step: the next change is undone on its own (typing merges within half a second). */
@@ -125,7 +132,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   const doc = new Y.Doc();
   const board = new BoardDocument(doc, LOCAL_ORIGIN);
   const roots = board.roots();
-  const local = new IndexeddbPersistence(localBoardName(user.id, boardId), doc);
+  let local: IndexeddbPersistence | null = null;
   const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, boardId, doc, { disableBc: false });
   const undoManager = board.createUndoManager();
   let connected = false;
@@ -226,10 +233,6 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
   const unobserve = board.onChange(read);
-  // What this browser kept from earlier visits shows at once; the server's copy merges in on sync.
-  void local.whenSynced.then(() => {
-    if (!provider.synced) read();
-  });
   const presence: PresenceState = {
     user,
     colour: avatarColourFor(user.organisationId ?? user.id),
@@ -241,6 +244,17 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
 
   return {
     board,
+    keepLocally: (createdAt) => {
+      if (local) return;
+      local = new IndexeddbPersistence(localBoardName(user.id, boardId, createdAt), doc);
+      // What this browser kept from earlier visits shows at once; the server's copy merges in on sync.
+      const opened = local;
+      void opened.whenSynced.then(() => {
+        if (local !== opened || provider.synced || doc.store.clients.size === 0) return;
+        read();
+        events.onLocalCopy();
+      });
+    },
     undo: () => undoManager.undo(),
     redo: () => undoManager.redo(),
     endUndoStep: () => undoManager.stopCapturing(),
@@ -268,7 +282,8 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
       provider.off('connection-close', onConnectionClose);
       provider.off('closed', onClosed);
       provider.destroy();
-      void local.destroy();
+      void local?.destroy();
+      local = null;
       doc.destroy();
     },
   };

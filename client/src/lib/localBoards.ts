@@ -8,8 +8,18 @@
 const DB_PREFIX = 'huddle-board';
 const PENDING_PREFIX = 'huddle-pending';
 
-export function localBoardName(userId: string, boardId: string): string {
-  return `${DB_PREFIX}:${userId}:${boardId}`;
+/**
+ * The IndexedDB database of one user's copy of one board. `createdAt` tells boards apart that share
+ * an id across databases (the demo board after a reset), so an old copy never merges into a new board.
+ */
+export function localBoardName(userId: string, boardId: string, createdAt: string): string {
+  return `${DB_PREFIX}:${userId}:${boardId}:${createdAt}`;
+}
+
+async function localBoardNames(): Promise<string[]> {
+  if (typeof indexedDB === 'undefined' || !indexedDB.databases) return [];
+  const databases = await indexedDB.databases();
+  return databases.flatMap((db) => (db.name?.startsWith(`${DB_PREFIX}:`) ? [db.name] : []));
 }
 
 function pendingKey(userId: string, boardId: string): string {
@@ -45,7 +55,8 @@ function deleteDatabase(name: string): Promise<void> {
 /** Forgets one board (the person lost access to it). */
 export async function forgetLocalBoard(userId: string, boardId: string): Promise<void> {
   localStorage.removeItem(pendingKey(userId, boardId));
-  await deleteDatabase(localBoardName(userId, boardId));
+  const prefix = `${DB_PREFIX}:${userId}:${boardId}:`;
+  await Promise.all((await localBoardNames()).filter((name) => name.startsWith(prefix)).map(deleteDatabase));
 }
 
 /**
@@ -53,18 +64,15 @@ export async function forgetLocalBoard(userId: string, boardId: string): Promise
  * have not reached the server yet: those stay for their author's next visit, so nothing is lost.
  */
 export async function forgetLocalBoards(): Promise<void> {
-  const unshared = new Set<string>();
+  /** `user:board:` of each board with changes not yet shared. */
+  const unshared: string[] = [];
   for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i);
-    if (key?.startsWith(`${PENDING_PREFIX}:`)) unshared.add(key.slice(PENDING_PREFIX.length + 1));
+    if (key?.startsWith(`${PENDING_PREFIX}:`)) unshared.push(`${key.slice(PENDING_PREFIX.length + 1)}:`);
   }
-  if (typeof indexedDB === 'undefined' || !indexedDB.databases) return;
-  const databases = await indexedDB.databases();
-  await Promise.all(
-    databases.flatMap((db) =>
-      db.name?.startsWith(`${DB_PREFIX}:`) && !unshared.has(db.name.slice(DB_PREFIX.length + 1))
-        ? [deleteDatabase(db.name)]
-        : [],
-    ),
-  );
+  const forget = (await localBoardNames()).filter((name) => {
+    const userAndBoard = name.slice(DB_PREFIX.length + 1);
+    return !unshared.some((prefix) => userAndBoard.startsWith(prefix));
+  });
+  await Promise.all(forget.map(deleteDatabase));
 }

@@ -70,6 +70,8 @@ export const useBoardStore = defineStore('board', () => {
   const connection = ref<ConnectionState>('connecting');
   /** True once the document has synced with the server at least once; edits wait for it. */
   const hasSynced = ref(false);
+  /** True once the copy kept in this browser has loaded: the board can be shown while it connects. */
+  const hasLocalCopy = ref(false);
   /** Set when the server closed the connection for good (e.g. a malformed message). */
   const closedReason = ref('');
   const rawPeers = shallowRef<Peer[]>([]);
@@ -134,6 +136,7 @@ export const useBoardStore = defineStore('board', () => {
     canRedo.value = false;
     connection.value = 'connecting';
     hasSynced.value = false;
+    hasLocalCopy.value = false;
     closedReason.value = '';
     refusals = 0;
   }
@@ -203,6 +206,9 @@ export const useBoardStore = defineStore('board', () => {
         hasSynced.value = true;
         closedReason.value = '';
       },
+      onLocalCopy: () => {
+        hasLocalCopy.value = true;
+      },
       onPeers: (list) => {
         rawPeers.value = list;
       },
@@ -238,18 +244,24 @@ export const useBoardStore = defineStore('board', () => {
     }
   }
 
-  /** Fetches the board, then opens its document. A board already open stays open. */
+  /**
+   * Opens a board: its document starts syncing while the REST API says what the user may do with it
+   * (the server checks access again at the WebSocket upgrade, and a refusal closes the document). The
+   * copy kept in this browser is used once the board is known to be the same one. A board already
+   * open stays open.
+   */
   async function load(id: string): Promise<void> {
     if (boardId.value === id && (loadState.value === 'ready' || loadState.value === 'loading')) return;
     close();
     boardId.value = id;
+    openDocument(id);
+    void loadMembers(id);
     try {
       const found = await getBoard(id);
       if (boardId.value !== id) return;
       summary.value = found;
       loadState.value = 'ready';
-      openDocument(id);
-      void loadMembers(id);
+      sync?.keepLocally(found.createdAt);
     } catch (error) {
       if (boardId.value === id) fail(error);
     }
@@ -372,6 +384,7 @@ export const useBoardStore = defineStore('board', () => {
     progressByGoal,
     connection,
     hasSynced,
+    hasLocalCopy,
     closedReason,
     peers,
     pending,

@@ -31,25 +31,12 @@ export class ActionsPage extends BoardPage {
 
   /** Opens the view from the board's navigation, as someone would. */
   async openFromNav(): Promise<void> {
-    await this.page
-      .getByRole('navigation', { name: 'Board views' })
-      .getByRole('link', { name: 'Actions' })
-      .click();
-    await this.view().waitFor();
+    await this.goTo('Actions');
   }
 
-  /** Adds a person from the Handover view ("Add a person", then the form) and waits for their row. */
-  async addPersonOnHandover(name: string): Promise<void> {
-    await this.page
-      .getByRole('navigation', { name: 'Board views' })
-      .getByRole('link', { name: 'Handover' })
-      .click();
-    const details = this.page.locator('details').filter({ hasText: 'Add a person' });
-    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
-    const form = details.locator('form');
-    await form.getByLabel('Name', { exact: true }).fill(name);
-    await form.getByRole('button', { name: 'Add person' }).click();
-    await this.page.getByTestId('handover-person').filter({ hasText: name }).first().waitFor();
+  /** The view's "Add an action" form; only people who can change the board have it. */
+  addActionForm(): Locator {
+    return this.view().getByRole('region', { name: 'Add an action' });
   }
 
   /** Adds an action with the view's "Add an action" form and waits for its card. */

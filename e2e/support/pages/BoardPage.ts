@@ -1,11 +1,16 @@
 import type { Locator, Page } from 'playwright-core';
 
-export interface NewAction {
-  title: string;
-  ownerName: string;
-  organisation: string;
-  dueDate: string;
+export interface NewPerson {
+  name: string;
+  nhsNumber?: string;
+  /** "red", "amber" or "green"; a reason is then needed. */
+  risk?: 'red' | 'amber' | 'green';
+  riskReason?: string;
+  /** Clinical Frailty Scale score, 1 to 9. */
+  frailtyScore?: number;
 }
+
+export type BoardView = 'Handover' | 'Actions' | 'Goals' | 'Pathway';
 
 /** One board at `/boards/:id`, as a signed-in clinician sees it. */
 export class BoardPage {
@@ -34,12 +39,13 @@ export class BoardPage {
     return this.page.getByTestId('view-only');
   }
 
-  addActionForm(): Locator {
-    return this.page.getByRole('region', { name: 'Add an action' });
+  /** "Add a person" on the handover: only people who can change the board have it. */
+  addPersonControl(): Locator {
+    return this.page.getByTestId('view-handover').locator('details').filter({ hasText: 'Add a person' });
   }
 
   connectionState(): Locator {
-    return this.page.getByTestId('connection-state').locator('.nhsuk-tag');
+    return this.page.getByTestId('connection-state').locator('.nhsuk-tag').first();
   }
 
   /** Waits until the board has synced with the server. */
@@ -52,44 +58,33 @@ export class BoardPage {
     return this.page.getByTestId('peer').filter({ has: this.page.getByText(name, { exact: true }) });
   }
 
-  actionRow(title: string): Locator {
-    return this.page.getByTestId('action-row').filter({ hasText: title });
-  }
-
-  actionStatus(title: string): Locator {
-    return this.actionRow(title).getByTestId('action-status');
-  }
-
-  /** Buttons that change an action (edit, complete); a read-only board has none. */
-  changeButtons(): Locator {
-    return this.page.getByRole('button', { name: /^(Edit|Complete)\b/ });
-  }
-
-  /** Fills the add-action form and submits it with Enter, as a keyboard user would. */
-  async addAction(action: NewAction): Promise<void> {
-    const form = this.addActionForm();
-    await form.getByLabel('Owner', { exact: true }).fill(action.ownerName);
-    await form.getByLabel("Owner's organisation").selectOption({ label: action.organisation });
-    await form.getByLabel('Due date').fill(action.dueDate);
-    const title = form.getByLabel('Action', { exact: true });
-    await title.fill(action.title);
-    await title.press('Enter');
-    await this.actionRow(action.title).waitFor();
-  }
-
-  async completeAction(title: string): Promise<void> {
-    await this.actionRow(title)
-      .getByRole('button', { name: `Complete ${title}` })
+  /** Goes to another view of the board by its link, as a clinician would. */
+  async goTo(view: BoardView): Promise<void> {
+    await this.page
+      .getByRole('navigation', { name: 'Board views' })
+      .getByRole('link', { name: view })
       .click();
+    await this.page.getByTestId(`view-${view.toLowerCase()}`).waitFor();
   }
 
-  /** Opens the History dialog of one action with the keyboard and returns the dialog. */
-  async openHistory(title: string): Promise<Locator> {
-    await this.actionRow(title)
-      .getByRole('button', { name: `History of ${title}` })
-      .press('Enter');
-    const dialog = this.page.getByRole('dialog', { name: `History of ${title}` });
-    await dialog.waitFor();
-    return dialog;
+  /** Adds a person with the handover's "Add a person" form (going to the handover first) and waits for their row. */
+  async addPerson(person: NewPerson): Promise<void> {
+    if ((await this.page.getByTestId('view-handover').count()) === 0) await this.goTo('Handover');
+    const details = this.addPersonControl();
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    const form = details.locator('form');
+    await form.getByLabel('Name', { exact: true }).fill(person.name);
+    if (person.nhsNumber) await form.getByLabel('NHS number (optional)').fill(person.nhsNumber);
+    if (person.frailtyScore)
+      await form.getByLabel('Clinical Frailty Scale (optional)').selectOption(String(person.frailtyScore));
+    if (person.risk) {
+      await form.getByRole('radio', { name: new RegExp(`^${person.risk}`, 'i') }).check();
+      await form.getByLabel('Reason for the risk rating').fill(person.riskReason ?? 'Needs review');
+    }
+    await form.getByRole('button', { name: 'Add person' }).click();
+    await this.page
+      .getByTestId('handover-person')
+      .filter({ has: this.page.getByRole('button', { name: person.name, exact: true }) })
+      .waitFor();
   }
 }

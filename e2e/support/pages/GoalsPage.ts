@@ -28,11 +28,7 @@ export class GoalsPage extends BoardPage {
 
   /** Opens the Goals view from the board's navigation, as a clinician would. */
   async openFromNav(): Promise<void> {
-    await this.page
-      .getByRole('navigation', { name: 'Board views' })
-      .getByRole('link', { name: 'Goals' })
-      .click();
-    await this.view().waitFor();
+    await this.goTo('Goals');
   }
 
   /** One person's section on the Goals view, found by their name. */

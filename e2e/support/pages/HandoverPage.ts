@@ -1,16 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { BoardPage } from './BoardPage.ts';
 
-export interface NewPerson {
-  name: string;
-  nhsNumber?: string;
-  /** "red", "amber" or "green"; a reason is then needed. */
-  risk?: 'red' | 'amber' | 'green';
-  riskReason?: string;
-  /** Clinical Frailty Scale score, 1 to 9. */
-  frailtyScore?: number;
-}
-
 export interface QuickAction {
   title: string;
   /** The owner's name as the team list shows it; the option is chosen by the name it starts with. */
@@ -59,23 +49,6 @@ export class HandoverPage extends BoardPage {
   /** A shared text field of an expanded person: "What matters to me", "Situation", "Background"... */
   sharedText(name: string, label: string): Locator {
     return this.panel(name).getByLabel(label, { exact: true });
-  }
-
-  /** Adds a person through the "Add a person" form and waits for their row. */
-  async addPerson(person: NewPerson): Promise<void> {
-    const details = this.page.locator('details').filter({ hasText: 'Add a person' });
-    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
-    const form = details.locator('form');
-    await form.getByLabel('Name', { exact: true }).fill(person.name);
-    if (person.nhsNumber) await form.getByLabel('NHS number (optional)').fill(person.nhsNumber);
-    if (person.frailtyScore)
-      await form.getByLabel('Clinical Frailty Scale (optional)').selectOption(String(person.frailtyScore));
-    if (person.risk) {
-      await form.getByRole('radio', { name: new RegExp(`^${person.risk}`, 'i') }).check();
-      await form.getByLabel('Reason for the risk rating').fill(person.riskReason ?? 'Needs review');
-    }
-    await form.getByRole('button', { name: 'Add person' }).click();
-    await this.person(person.name).waitFor();
   }
 
   /** Agrees an action for an expanded person with the quick entry, submitting with Enter. */

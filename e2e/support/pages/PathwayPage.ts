@@ -27,11 +27,7 @@ export class PathwayPage {
 
   /** Goes to the pathway from another view of the board, by its link. */
   async openFromNav(): Promise<void> {
-    await this.page
-      .getByRole('navigation', { name: 'Board views' })
-      .getByRole('link', { name: 'Pathway' })
-      .click();
-    await this.view().waitFor();
+    await this.board.goTo('Pathway');
   }
 
   view(): Locator {

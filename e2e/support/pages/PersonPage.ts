@@ -94,6 +94,21 @@ export class PersonPage extends GoalsPage {
       .click();
   }
 
+  /** One of the person's actions in the table of their actions. */
+  actionRow(title: string): Locator {
+    return this.view().getByTestId('action-row').filter({ hasText: title });
+  }
+
+  actionStatus(title: string): Locator {
+    return this.actionRow(title).getByTestId('action-status');
+  }
+
+  async completeAction(title: string): Promise<void> {
+    await this.actionRow(title)
+      .getByRole('button', { name: `Complete ${title}` })
+      .click();
+  }
+
   /** Adds an action with the person page's form, linked to a goal when one is given. */
   async addPersonAction(action: PersonAction): Promise<void> {
     const form = this.view().getByRole('region', { name: /^Add an action/ });

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { build } from 'vite';
+import { repoRoot } from '../../server/test/support/serverProcess.ts';
+
+/**
+ * Builds the client as people get it (a production build), into `outDir` (default dist/client, which
+ * the browser tests serve). Vitest sets NODE_ENV to `test`, which would give Vue's development runtime,
+ * so it is production while this runs. `profiling` leaves the code unminified, with source maps beside
+ * it (not linked from the code, so the browser never loads them), so a CPU profile can name what ran.
+ * Returns how long the build took, in ms.
+ */
+export async function buildClient(options: { outDir?: string; profiling?: boolean } = {}): Promise<number> {
+  const started = performance.now();
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(repoRoot, 'vite.config.ts'),
+      root: path.join(repoRoot, 'client'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: {
+        ...(options.outDir ? { outDir: options.outDir, emptyOutDir: true } : {}),
+        ...(options.profiling ? { minify: false, sourcemap: 'hidden' as const } : {}),
+      },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  return performance.now() - started;
+}
