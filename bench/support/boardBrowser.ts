@@ -421,7 +421,7 @@ export async function waitForLocalCopy(
       const inPage = globalThis as unknown as PageGlobals;
       const names = (await inPage.indexedDB.databases())
         .map((d) => d.name ?? '')
-        .filter((n) => n.endsWith(`:${id}`));
+        .filter((n) => n.includes(`:${id}:`));
       let total = 0;
       for (const name of names) {
         total += await new Promise<number>((resolve) => {
