@@ -28,7 +28,7 @@ describe('who can open and change a board', () => {
     await Promise.all([grace.waitUntilLive(), helen.waitUntilLive()]);
 
     await expect.poll(textOf(helen.viewOnly())).toContain('View only');
-    await expect.poll(textOf(helen.viewOnly())).toContain('cannot add, edit or complete');
+    await expect.poll(textOf(helen.viewOnly())).toContain('cannot add or change people, goals or actions');
     expect(await grace.viewOnly().count()).toBe(0);
     await grace.peer(demo.helen.name).waitFor();
     await expect.poll(textOf(grace.peer(demo.helen.name))).toContain(demo.helen.organisation);
