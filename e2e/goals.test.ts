@@ -95,6 +95,9 @@ describe('goals and the person page', () => {
     const person = new PersonPage(grace.page);
     await person.nameHeading(name).waitFor();
     const title = unique('Walk to the allotment with a frame');
+    // On a person's page the action is for them: there is no person to choose.
+    const addForm = person.view().getByRole('region', { name: /^Add an action/ });
+    expect(await addForm.getByLabel('Person', { exact: true }).count()).toBe(0);
     await person.addPersonAction({ title, owner: demo.grace.name, dueDate: '2099-05-01', goal: statement });
     await expect.poll(textOf(person.goalProgress(statement))).toBe('0 of 1 action done');
     await expect.poll(textOf(priya.goalProgress(statement))).toBe('0 of 1 action done');
