@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import type { AuditValue } from '../../../shared/audit.ts';
 import { recordsTouched } from '../../../shared/board/boardDoc.ts';
-import type { NewAuditEvent } from '../db/schema.ts';
+import type { AuditedChange } from '../storage/BoardStorage.ts';
 import type { TransactionOrigin } from '../sync/origin.ts';
 
 type Fields = Record<string, AuditValue>;
@@ -30,24 +30,12 @@ function fieldsOf(value: unknown): Fields | undefined {
   return { '': plain(value) };
 }
 
-/**
- * The value as Postgres's jsonb can hold it: it refuses NUL and unpaired surrogates, which a client
- * can put in a Yjs string. Refused, the row would hold back the board's updates stored with it.
- */
-function storable(value: AuditValue): AuditValue {
-  if (typeof value === 'string') return value.toWellFormed().replaceAll('\0', '\uFFFD');
-  if (Array.isArray(value)) return value.map(storable);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
-  }
-  return value;
-}
-
-function encode(value: AuditValue): string | null {
+/** The value as the trail keeps it: a longer one is cut, with a note of its length. */
+function capped(value: AuditValue): AuditValue {
   if (value === null) return null;
-  const json = JSON.stringify(storable(value));
-  if (json.length <= MAX_VALUE_CHARS) return json;
-  return JSON.stringify(`${json.slice(0, MAX_VALUE_CHARS)}... (${json.length} characters in all)`);
+  const json = JSON.stringify(value);
+  if (json.length <= MAX_VALUE_CHARS) return value;
+  return `${json.slice(0, MAX_VALUE_CHARS)}... (${json.length} characters in all)`;
 }
 
 /**
@@ -69,7 +57,7 @@ export class BoardChangeTracker {
   }
 
   /** The audit rows of one applied transaction. */
-  describe(transaction: Y.Transaction, origin: TransactionOrigin, at = new Date()): NewAuditEvent[] {
+  describe(transaction: Y.Transaction, origin: TransactionOrigin, at = new Date()): AuditedChange[] {
     const roots = new Map<Y.AbstractType<any>, string>();
     for (const [name, type] of this.doc.share) roots.set(type, name);
     // A collection this server has not opened yet arrives untyped; read it as the map it is.
@@ -85,7 +73,7 @@ export class BoardChangeTracker {
     }
 
     const user = origin.source === 'storage' ? null : (origin.user ?? null);
-    const rows: NewAuditEvent[] = [];
+    const rows: AuditedChange[] = [];
     for (const [collection, ids] of touched) {
       const root = this.doc.share.get(collection);
       let seen = this.#seen.get(collection);
@@ -102,15 +90,12 @@ export class BoardChangeTracker {
           if (JSON.stringify(was) === JSON.stringify(now)) continue;
           rows.push({
             at,
-            event: 'change',
-            board_id: this.boardId,
-            user_id: user?.id ?? null,
-            user_name: user?.name ?? null,
-            record_type: collection,
-            record_id: id,
+            user: user ? { id: user.id, name: user.name } : null,
+            recordType: collection,
+            recordId: id,
             field: field === '' ? null : field,
-            before: encode(was),
-            after: encode(now),
+            before: capped(was),
+            after: capped(now),
           });
         }
         if (current === undefined) seen.delete(key);

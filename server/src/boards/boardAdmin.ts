@@ -9,10 +9,9 @@ import type { AccessEvents } from '../access/accessEvents.ts';
 import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
 import { HttpError } from '../http/errors.ts';
-import type { BoardStorage } from '../storage/BoardStorage.ts';
+import type { AuditedChange, BoardChange, BoardStorage } from '../storage/BoardStorage.ts';
 import type { TransactionOrigin } from '../sync/origin.ts';
 import { BoardChangeTracker } from '../audit/boardChanges.ts';
-import type { NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
 import type { BoardMember } from '../../../shared/admin.ts';
@@ -67,7 +66,7 @@ export class BoardAdmin {
       // Written now rather than at the end of the group-commit window: the board is not announced
       // until its first state is durable, and nobody should wait a window for that.
       const first = firstState(board.id, request.pathwayTemplate, principal);
-      const written = this.deps.storage.append(board.id, first.update, first.audit);
+      const written = this.deps.storage.append(board.id, first);
       await this.deps.storage.flush();
       await written;
     } catch (error) {
@@ -117,10 +116,10 @@ export function firstState(
   boardId: string,
   template: PathwayTemplateId,
   creator: Pick<Principal, 'userId' | 'name' | 'organisationName' | 'organisationId'>,
-): { update: Uint8Array; audit: NewAuditEvent[] } {
+): BoardChange {
   const doc = new Y.Doc();
   const changes = new BoardChangeTracker(boardId, doc);
-  const audit: NewAuditEvent[] = [];
+  const audit: AuditedChange[] = [];
   // The stages are the creator's doing: the trail says so.
   const origin: TransactionOrigin = {
     source: 'server',

@@ -11,6 +11,7 @@ export interface Database {
   boards: BoardsTable;
   board_updates: BoardUpdatesTable;
   board_snapshots: BoardSnapshotsTable;
+  board_clients: BoardClientsTable;
   users: UsersTable;
   teams: TeamsTable;
   team_memberships: TeamMembershipsTable;
@@ -48,6 +49,15 @@ export interface BoardSnapshotsTable {
   board_id: string;
   state: Uint8Array;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** The user each Yjs document client id of a board belongs to. */
+export interface BoardClientsTable {
+  board_id: string;
+  /** A Yjs client id: a whole number below 2^32. */
+  client_id: ColumnType<string, number, never>;
+  user_id: string;
+  bound_at: ColumnType<Date, never, never>;
 }
 
 export type BoardRow = Selectable<BoardsTable>;

@@ -1,10 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
 import type { Kysely } from 'kysely';
+import type { AuditValue } from '../../../shared/audit.ts';
 import type { Database, NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
-import type { BoardStorage } from './BoardStorage.ts';
+import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './BoardStorage.ts';
 
 /**
  * One board's updates in one batch. Every append to it shares one promise (not one per update):
@@ -13,6 +14,7 @@ import type { BoardStorage } from './BoardStorage.ts';
 interface PendingBoard {
   updates: Uint8Array[];
   audit: NewAuditEvent[];
+  clients: ClientBinding[];
   written: Promise<void>;
   resolve: (value: void | Promise<void>) => void;
   reject: (error: Error) => void;
@@ -27,7 +29,7 @@ function pendingBoard(): PendingBoard {
   });
   // A refusal is logged here; callers that do not wait for durability must not see it as unhandled.
   written.catch(() => undefined);
-  return { updates: [], audit: [], written, resolve, reject };
+  return { updates: [], audit: [], clients: [], written, resolve, reject };
 }
 
 /** Postgres (or PGlite) codes for errors a retry cannot fix: integrity constraint violations. */
@@ -36,6 +38,46 @@ const MAX_RETRY_DELAY_MS = 5_000;
 const DELETE_CHUNK = 5_000;
 // Rows per audit insert: 11 parameters each, well inside Postgres's 65,535.
 const AUDIT_CHUNK = 2_000;
+const CLIENTS_CHUNK = 10_000;
+/** Longest text kept in an audit row's name columns (record type, record id, field). */
+const AUDIT_NAME_MAX = 200;
+
+/**
+ * Text as Postgres can hold it: it refuses NUL, and jsonb refuses unpaired surrogates, both of
+ * which a client can put in a Yjs string.
+ */
+function storableText(value: string): string {
+  return value.toWellFormed().replaceAll('\0', '\uFFFD');
+}
+
+function storable(value: AuditValue): AuditValue {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
+  }
+  return value;
+}
+
+function storableName(value: string | null): string | null {
+  return value === null ? null : storableText(value).slice(0, AUDIT_NAME_MAX);
+}
+
+/** An audit trail row for the database. */
+function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
+  return {
+    at: change.at,
+    event: 'change',
+    board_id: boardId,
+    user_id: change.user?.id ?? null,
+    user_name: change.user?.name ?? null,
+    record_type: storableName(change.recordType),
+    record_id: storableName(change.recordId),
+    field: storableName(change.field),
+    before: change.before === null ? null : JSON.stringify(storable(change.before)),
+    after: change.after === null ? null : JSON.stringify(storable(change.after)),
+  };
+}
 
 function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -84,14 +126,24 @@ export class PostgresBoardStorage implements BoardStorage {
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
 
-  append(boardId: string, update: Uint8Array, audit: readonly NewAuditEvent[] = []): Promise<void> {
+  async loadClients(boardId: string): Promise<Map<number, string>> {
+    const rows = await this.db
+      .selectFrom('board_clients')
+      .select(['client_id', 'user_id'])
+      .where('board_id', '=', boardId)
+      .execute();
+    return new Map(rows.map((row) => [Number(row.client_id), row.user_id]));
+  }
+
+  append(boardId: string, change: BoardChange): Promise<void> {
     let entry = this.#pending.get(boardId);
     if (!entry) {
       entry = pendingBoard();
       this.#pending.set(boardId, entry);
     }
-    entry.updates.push(update);
-    for (const row of audit) entry.audit.push(row);
+    entry.updates.push(change.update);
+    for (const audited of change.audit ?? []) entry.audit.push(auditRow(boardId, audited));
+    for (const binding of change.clients ?? []) entry.clients.push(binding);
     this.#schedule(this.config.flushIntervalMs);
     return entry.written;
   }
@@ -200,8 +252,12 @@ export class PostgresBoardStorage implements BoardStorage {
       update: entry.updates.length === 1 ? entry.updates[0]! : Y.mergeUpdates(entry.updates),
     }));
     const audit = [...batch.values()].flatMap((entry) => entry.audit);
+    const clients = [...batch].flatMap(([boardId, entry]) =>
+      entry.clients.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
+    );
     try {
-      if (audit.length === 0) await this.db.insertInto('board_updates').values(rows).execute();
+      if (audit.length === 0 && clients.length === 0)
+        await this.db.insertInto('board_updates').values(rows).execute();
       else
         await this.db.transaction().execute(async (trx) => {
           await trx.insertInto('board_updates').values(rows).execute();
@@ -209,6 +265,14 @@ export class PostgresBoardStorage implements BoardStorage {
             await trx
               .insertInto('audit_events')
               .values(audit.slice(i, i + AUDIT_CHUNK))
+              .execute();
+          }
+          for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
+            // A client id bound meanwhile (by another server instance) keeps its first user.
+            await trx
+              .insertInto('board_clients')
+              .values(clients.slice(i, i + CLIENTS_CHUNK))
+              .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing())
               .execute();
           }
         });
@@ -241,6 +305,7 @@ export class PostgresBoardStorage implements BoardStorage {
         if (earlier) {
           earlier.updates.push(...entry.updates);
           earlier.audit.push(...entry.audit);
+          earlier.clients.push(...entry.clients);
           entry.resolve(earlier.written);
         } else batch.set(boardId, entry);
       }

@@ -240,7 +240,7 @@ export class Room {
     }
     // Durability is the storage's to track (its flush waits for every append, and it logs a refusal).
     // The audit rows are stored in the same transaction as the update they describe.
-    void this.storage.append(this.boardId, update, audit);
+    void this.storage.append(this.boardId, { update, audit });
   };
 
   #onAwarenessUpdate = (

@@ -75,8 +75,8 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       const storage = storageWith();
       const boardId = await newBoard();
       const doc = new Y.Doc();
-      await storage.append(boardId, edit(doc, 'a', 1));
-      await storage.append(boardId, edit(doc, 'b', 'two'));
+      await storage.append(boardId, { update: edit(doc, 'a', 1) });
+      await storage.append(boardId, { update: edit(doc, 'b', 'two') });
       expect(contentOf(await storageWith().load(boardId))).toEqual({ a: 1, b: 'two' });
     });
 
@@ -84,7 +84,9 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       const storage = storageWith({ flushIntervalMs: 30 });
       const boardId = await newBoard();
       const doc = new Y.Doc();
-      const writes = Array.from({ length: 50 }, (_, i) => storage.append(boardId, edit(doc, `k${i}`, i)));
+      const writes = Array.from({ length: 50 }, (_, i) =>
+        storage.append(boardId, { update: edit(doc, `k${i}`, i) }),
+      );
       await Promise.all(writes);
       expect(await logRows(handle.db, boardId)).toBeLessThanOrEqual(2);
       expect(Object.keys(contentOf(await storage.load(boardId)))).toHaveLength(50);
@@ -94,8 +96,8 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       const storage = storageWith();
       const [one, two] = [await newBoard(), await newBoard()];
       await Promise.all([
-        storage.append(one, edit(new Y.Doc(), 'x', 1)),
-        storage.append(two, edit(new Y.Doc(), 'y', 2)),
+        storage.append(one, { update: edit(new Y.Doc(), 'x', 1) }),
+        storage.append(two, { update: edit(new Y.Doc(), 'y', 2) }),
       ]);
       expect(contentOf(await storage.load(one))).toEqual({ x: 1 });
       expect(contentOf(await storage.load(two))).toEqual({ y: 2 });
@@ -104,7 +106,7 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
     it('flush resolves only once everything appended is stored', async () => {
       const storage = storageWith({ flushIntervalMs: 5_000 });
       const boardId = await newBoard();
-      void storage.append(boardId, edit(new Y.Doc(), 'late', true));
+      void storage.append(boardId, { update: edit(new Y.Doc(), 'late', true) });
       await storage.flush();
       expect(contentOf(await storageWith().load(boardId))).toEqual({ late: true });
     });
@@ -113,7 +115,7 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       const storage = storageWith();
       const boardId = await newBoard();
       const doc = new Y.Doc();
-      for (let i = 0; i < 20; i++) await storage.append(boardId, edit(doc, 'counter', i));
+      for (let i = 0; i < 20; i++) await storage.append(boardId, { update: edit(doc, 'counter', i) });
       expect(await logRows(handle.db, boardId)).toBe(20);
       await storage.compact(boardId);
       expect(await logRows(handle.db, boardId)).toBe(0);
@@ -123,7 +125,7 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
         .where('board_id', '=', boardId)
         .executeTakeFirstOrThrow();
       expect(contentOf(snapshot.state)).toEqual({ counter: 19 });
-      await storage.append(boardId, edit(doc, 'after', 'compaction'));
+      await storage.append(boardId, { update: edit(doc, 'after', 'compaction') });
       expect(contentOf(await storage.load(boardId))).toEqual({ counter: 19, after: 'compaction' });
     });
 
@@ -132,7 +134,7 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       const boardId = await newBoard();
       await storage.load(boardId);
       const doc = new Y.Doc();
-      for (let i = 0; i < 5; i++) await storage.append(boardId, edit(doc, `k${i}`, i));
+      for (let i = 0; i < 5; i++) await storage.append(boardId, { update: edit(doc, `k${i}`, i) });
       await expect.poll(() => logRows(handle.db, boardId)).toBe(0);
       expect(Object.keys(contentOf(await storage.load(boardId)))).toHaveLength(5);
     });
@@ -144,7 +146,7 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       const doc = new Y.Doc();
       const writes: Promise<void>[] = [];
       for (let i = 0; i < 100; i++) {
-        writes.push((i % 2 ? storage : other).append(boardId, edit(doc, `k${i}`, i)));
+        writes.push((i % 2 ? storage : other).append(boardId, { update: edit(doc, `k${i}`, i) }));
         if (i % 10 === 0) writes.push(storage.compact(boardId));
       }
       await Promise.all(writes);
@@ -155,11 +157,53 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
     it('refuses an update for a board that does not exist without holding back other boards', async () => {
       const storage = storageWith({ flushIntervalMs: 20 });
       const boardId = await newBoard();
-      const refused = storage.append('no-such-board', edit(new Y.Doc(), 'x', 1));
-      const accepted = storage.append(boardId, edit(new Y.Doc(), 'y', 2));
+      const refused = storage.append('no-such-board', { update: edit(new Y.Doc(), 'x', 1) });
+      const accepted = storage.append(boardId, { update: edit(new Y.Doc(), 'y', 2) });
       await expect(refused).rejects.toThrow();
       await accepted;
       expect(contentOf(await storage.load(boardId))).toEqual({ y: 2 });
+    });
+    it('keeps the user each document client id is bound to, with its change; the first binding stays', async () => {
+      const storage = storageWith();
+      const boardId = await newBoard();
+      const [first, second] = await Promise.all(
+        ['ann', 'ben'].map(async (name) => {
+          const id = `user-${name}-${boardSeq}`;
+          await handle.db
+            .insertInto('users')
+            .values({
+              id,
+              name,
+              email: `${id}@example.test`,
+              profession: 'GP',
+              organisation_id: null,
+              role: null,
+              password_hash: null,
+            })
+            .execute();
+          return id;
+        }),
+      );
+      const doc = new Y.Doc();
+      await storage.append(boardId, {
+        update: edit(doc, 'a', 1),
+        clients: [{ clientId: doc.clientID, userId: first! }],
+      });
+      await storage.append(boardId, {
+        update: edit(doc, 'b', 2),
+        clients: [
+          { clientId: doc.clientID, userId: second! },
+          { clientId: 4_294_967_295, userId: second! },
+        ],
+      });
+      const clients = await storageWith().loadClients(boardId);
+      expect([...clients].sort((a, b) => a[0] - b[0])).toEqual(
+        [
+          [doc.clientID, first],
+          [4_294_967_295, second],
+        ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+      );
+      expect(await storageWith().loadClients(await newBoard())).toEqual(new Map());
     });
   });
 }

@@ -1,11 +1,11 @@
 import * as Y from 'yjs';
-import type { BoardStorage } from '../../src/storage/BoardStorage.ts';
-import type { NewAuditEvent } from '../../src/db/schema.ts';
+import type { AuditedChange, BoardChange, BoardStorage } from '../../src/storage/BoardStorage.ts';
 
 /** Board storage in memory, with an optional delay on load, for testing rooms on their own. */
 export class MemoryBoardStorage implements BoardStorage {
   readonly updates = new Map<string, Uint8Array[]>();
-  readonly audit: NewAuditEvent[] = [];
+  readonly audit: AuditedChange[] = [];
+  readonly clients = new Map<string, Map<number, string>>();
   loadDelay: Promise<void> = Promise.resolve();
 
   async load(boardId: string): Promise<Uint8Array | null> {
@@ -14,11 +14,20 @@ export class MemoryBoardStorage implements BoardStorage {
     return updates?.length ? Y.mergeUpdates(updates) : null;
   }
 
-  async append(boardId: string, update: Uint8Array, audit: readonly NewAuditEvent[] = []): Promise<void> {
-    this.audit.push(...audit);
+  async loadClients(boardId: string): Promise<Map<number, string>> {
+    return new Map(this.clients.get(boardId));
+  }
+
+  async append(boardId: string, change: BoardChange): Promise<void> {
+    this.audit.push(...(change.audit ?? []));
     const list = this.updates.get(boardId) ?? [];
-    list.push(update);
+    list.push(change.update);
     this.updates.set(boardId, list);
+    let clients = this.clients.get(boardId);
+    if (!clients) this.clients.set(boardId, (clients = new Map()));
+    for (const { clientId, userId } of change.clients ?? []) {
+      if (!clients.has(clientId)) clients.set(clientId, userId);
+    }
   }
 
   async compact(boardId: string): Promise<void> {
