@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
-import { MalformedMessageError, type Room, type RoomConnection } from './Room.ts';
+import { ProtocolViolation, type Room, type RoomConnection } from './Room.ts';
 
 /** Who a connection belongs to and what it may do, as decided at the upgrade. */
 export interface ConnectionGrant {
@@ -13,6 +13,13 @@ export interface ConnectionGrant {
 }
 
 let nextConnectionId = 0;
+
+/** A WebSocket close reason holds at most 123 bytes of UTF-8. */
+function closeReason(text: string): string {
+  let reason = text.toWellFormed();
+  while (Buffer.byteLength(reason) > 123) reason = [...reason].slice(0, -1).join('');
+  return reason;
+}
 
 /**
  * One WebSocket on one board. Decodes nothing itself: it hands frames to the room, in order,
@@ -44,7 +51,15 @@ export class Connection implements RoomConnection {
     this.sessionId = grant.sessionId;
     this.origin = { source: 'connection', connectionId: this.id, user: grant.user };
     socket.binaryType = 'nodebuffer';
-    socket.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary));
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // A listener that throws would end the process: whatever goes wrong closes this connection only.
+      try {
+        this.#receive(data, isBinary);
+      } catch (err) {
+        this.log.error({ err, boardId, connectionId: this.id }, 'handling a sync message failed');
+        this.close(CloseCode.MalformedMessage, 'the server could not handle a message');
+      }
+    });
     socket.on('pong', () => {
       this.alive = true;
     });
@@ -59,7 +74,13 @@ export class Connection implements RoomConnection {
   attach(room: Room): void {
     if (this.#closed) return;
     this.#room = room;
-    room.join(this);
+    try {
+      room.join(this);
+    } catch (err) {
+      this.log.error({ err, boardId: this.boardId, connectionId: this.id }, 'joining a board failed');
+      this.close(CloseCode.BoardUnavailable, 'board could not be opened');
+      return;
+    }
     const backlog = this.#backlog;
     this.#backlog = [];
     for (const message of backlog) {
@@ -90,7 +111,11 @@ export class Connection implements RoomConnection {
 
   close(code: number, reason: string): void {
     if (this.#closed) return;
-    this.socket.close(code, reason);
+    try {
+      this.socket.close(code, closeReason(reason));
+    } catch {
+      this.socket.terminate();
+    }
     this.#handleClose();
   }
 
@@ -109,12 +134,18 @@ export class Connection implements RoomConnection {
     try {
       this.#room!.receive(this, message);
     } catch (error) {
-      if (!(error instanceof MalformedMessageError)) throw error;
+      if (!(error instanceof ProtocolViolation)) throw error;
       this.log.warn(
-        { boardId: this.boardId, connectionId: this.id, reason: error.message },
-        'malformed sync message',
+        {
+          boardId: this.boardId,
+          connectionId: this.id,
+          userId: this.user?.id,
+          code: error.code,
+          reason: error.message,
+        },
+        'sync message refused; closing the connection',
       );
-      this.close(CloseCode.MalformedMessage, 'malformed message');
+      this.close(error.code, error.code === CloseCode.MalformedMessage ? 'malformed message' : error.message);
     }
   }
 
