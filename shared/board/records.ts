@@ -116,8 +116,9 @@ function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
   if (unknown.length > 0) {
     const named = unknown.slice(0, UNKNOWN_NAMED).map(quoted).join(', ');
     const more = unknown.length > UNKNOWN_NAMED ? ` and ${unknown.length - UNKNOWN_NAMED} more` : '';
+    const article = /^[aeiou]/.test(spec.noun) ? 'an' : 'a';
     problems.unshift(
-      `${unknown.length === 1 ? 'A field' : 'Fields'} ${named}${more} ${unknown.length === 1 ? 'is' : 'are'} not part of a ${spec.noun}`,
+      `${unknown.length === 1 ? 'A field' : 'Fields'} ${named}${more} ${unknown.length === 1 ? 'is' : 'are'} not part of ${article} ${spec.noun}`,
     );
   }
   return problems;

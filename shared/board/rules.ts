@@ -56,10 +56,13 @@ export function recordChangeProblem(
     if (collection === 'pathwayStages') return stageRemovalProblem(facts.peopleAtStage(id));
     return NEVER_DELETED[collection] ?? null;
   }
+  if (!before && !RECORD_ID.test(id))
+    return `A new ${COLLECTIONS[collection].noun} needs an id of up to 64 letters, digits, - or _`;
   if (!after.ok) {
     // A record written wrongly before these rules may stay as it is, but no change may make it worse.
-    if (before && !before.ok && after.problems.every((p) => before.problems.includes(p))) return null;
-    return after.problems[0] ?? 'The record is not valid';
+    const known = before && !before.ok ? before.problems : [];
+    const added = after.problems.filter((p) => !known.includes(p));
+    return before && !before.ok && added.length === 0 ? null : (added[0] ?? 'The record is not valid');
   }
   if (!before) {
     if (!RECORD_ID.test(id))

@@ -13,6 +13,9 @@ export interface ConnectionGrant {
 }
 
 let nextConnectionId = 0;
+/** Frames a connection may send before its board has loaded (a browser sends three or four). */
+const BACKLOG_MAX_FRAMES = 256;
+const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A WebSocket close reason holds at most 123 bytes of UTF-8. */
 function closeReason(text: string): string {
@@ -32,6 +35,7 @@ export class Connection implements RoomConnection {
   alive = true;
   #room: Room | null = null;
   #backlog: Uint8Array[] = [];
+  #backlogBytes = 0;
   #closed = false;
 
   readonly readOnly: boolean;
@@ -51,15 +55,8 @@ export class Connection implements RoomConnection {
     this.sessionId = grant.sessionId;
     this.origin = { source: 'connection', connectionId: this.id, user: grant.user };
     socket.binaryType = 'nodebuffer';
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      // A listener that throws would end the process: whatever goes wrong closes this connection only.
-      try {
-        this.#receive(data, isBinary);
-      } catch (err) {
-        this.log.error({ err, boardId, connectionId: this.id }, 'handling a sync message failed');
-        this.close(CloseCode.MalformedMessage, 'the server could not handle a message');
-      }
-    });
+    // A listener that throws would end the process: what goes wrong closes this connection only.
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
     });
@@ -83,6 +80,7 @@ export class Connection implements RoomConnection {
     }
     const backlog = this.#backlog;
     this.#backlog = [];
+    this.#backlogBytes = 0;
     for (const message of backlog) {
       if (this.#closed) break;
       this.#deliver(message);
@@ -126,26 +124,43 @@ export class Connection implements RoomConnection {
       return;
     }
     const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (this.#room) this.#deliver(message);
-    else this.#backlog.push(message);
+    if (this.#room) return this.#deliver(message);
+    // Held until the board has loaded, within bounds: a client may not pile up frames meanwhile.
+    this.#backlogBytes += message.byteLength;
+    if (this.#backlog.length >= BACKLOG_MAX_FRAMES || this.#backlogBytes > BACKLOG_MAX_BYTES) {
+      this.close(CloseCode.MessageTooBig, 'too much sent before the board had loaded');
+      return;
+    }
+    this.#backlog.push(message);
   }
 
+  /** Hands one frame to the room. Never throws: a frame the room refuses closes this connection only. */
   #deliver(message: Uint8Array): void {
     try {
       this.#room!.receive(this, message);
     } catch (error) {
-      if (!(error instanceof ProtocolViolation)) throw error;
-      this.log.warn(
-        {
-          boardId: this.boardId,
-          connectionId: this.id,
-          userId: this.user?.id,
-          code: error.code,
-          reason: error.message,
-        },
-        'sync message refused; closing the connection',
-      );
-      this.close(error.code, error.code === CloseCode.MalformedMessage ? 'malformed message' : error.message);
+      if (error instanceof ProtocolViolation) {
+        this.log.warn(
+          {
+            boardId: this.boardId,
+            connectionId: this.id,
+            userId: this.user?.id,
+            code: error.code,
+            reason: error.message,
+          },
+          'sync message refused; closing the connection',
+        );
+        this.close(
+          error.code,
+          error.code === CloseCode.MalformedMessage ? 'malformed message' : error.message,
+        );
+      } else {
+        this.log.error(
+          { err: error, boardId: this.boardId, connectionId: this.id },
+          'handling a sync message failed',
+        );
+        this.close(CloseCode.MalformedMessage, 'the server could not handle a message');
+      }
     }
   }
 
