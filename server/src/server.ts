@@ -151,7 +151,13 @@ export async function startServer(
     registerOidc: config.oidc ? (instance) => registerOidcRoutes(instance, deps, config.oidc!) : undefined,
     isReady: () => !closing,
   });
-  appEvents = new AppEvents(app.server, { sessions, policy, allowedOrigins, log });
+  appEvents = new AppEvents(app.server, {
+    sessions,
+    policy,
+    allowedOrigins,
+    log,
+    limits: { perUser: config.sync.maxConnectionsPerUser, perAddress: config.sync.maxConnectionsPerAddress },
+  });
   const realtime = appEvents;
 
   // Access changes reach open connections at once: a removed member's sockets close.
