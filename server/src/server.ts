@@ -195,7 +195,8 @@ export async function startServer(
           socket.destroy();
         });
       } else if (!(request.url ?? '').startsWith(SOCKET_IO_PATH)) {
-        refuseUpgrade(socket, 404, 'Not Found');
+        if ((request.url ?? '').startsWith('/')) refuseUpgrade(socket, 404, 'Not Found');
+        else refuseUpgrade(socket, 400, 'Bad Request');
       }
     } catch (err) {
       log.error({ err }, 'an upgrade request failed');
