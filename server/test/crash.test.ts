@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO, signIn } from './support/auth.ts';
 import { connectClient } from './support/clients.ts';
-import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
+import { GRACE, actionTitles, anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { spawnServer } from './support/server.ts';
 
 describe('server process killed with SIGKILL', () => {
@@ -36,4 +37,67 @@ describe('server process killed with SIGKILL', () => {
     await later.synced();
     expect(actionTitles(later)).toEqual(['Made just before the crash']);
   }, 90_000);
+
+  it('a colleague’s edits the crash lost come back from her own browser, not from another’s, and nothing is refused', async () => {
+    const db = await testDb();
+    const env = { DATABASE_URL: db.databaseUrl, DATA_DIR: db.dataDir ?? undefined };
+    const first = await spawnServer(env);
+    const boardId = await newBoard(first.url);
+    const priya = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
+    const grace = connectClient(first.url, boardId, { cookie: await signIn(first.url, DEMO.member) });
+    await Promise.all([priya.synced(), grace.synced()]);
+    // Priya agrees an action for Grace, and it is stored.
+    const action = priya.board.addAction(
+      { ...anAction('Book the respite stay'), ownerId: GRACE.id!, ownerName: GRACE.name },
+      by(),
+    );
+    await expect.poll(() => actionTitles(grace)).toEqual(['Book the respite stay']);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const second = await spawnServer({
+      ...env,
+      PORT: String(first.port),
+      STORAGE_FLUSH_INTERVAL_MS: '60000',
+    });
+    await Promise.all([priya.synced(), grace.synced()]);
+
+    // Priya renames it; Grace takes it on and renames it again; none of that is stored yet.
+    priya.board.updateAction(action.id, { title: 'Book the respite stay at Beech House' }, by());
+    await expect.poll(() => actionTitles(grace)).toEqual(['Book the respite stay at Beech House']);
+    grace.board.updateAction(
+      action.id,
+      { status: 'accepted', title: 'Book Beech House for Thursday' },
+      GRACE,
+    );
+    await expect.poll(() => actionTitles(priya)).toEqual(['Book Beech House for Thursday']);
+    expect(await second.stop('SIGKILL')).toBe('SIGKILL');
+
+    // Grace's browser reconnects first. It holds Priya's rename too, but only Priya's browser may hand
+    // that back; the title Priya's rename replaced is not taken away meanwhile.
+    priya.provider.disconnect();
+    const third = await spawnServer({ ...env, PORT: String(first.port) });
+    await grace.synced();
+    const watcher = connectClient(third.url, boardId, { cookie: await signIn(third.url, DEMO.facilitator) });
+    await watcher.synced();
+    expect(watcher.board.readActions().find((r) => r.id === action.id)).toMatchObject({
+      ok: true,
+      value: { title: 'Book the respite stay' },
+    });
+    priya.provider.connect();
+    await expect
+      .poll(() => watcher.board.readActions().find((r) => r.id === action.id), { timeout: 15_000 })
+      .toMatchObject({ ok: true, value: { title: 'Book Beech House for Thursday', status: 'accepted' } });
+    expect([...priya.refusals, ...grace.refusals]).toEqual([]);
+
+    priya.destroy();
+    grace.destroy();
+    watcher.destroy();
+    expect(await third.stop('SIGTERM')).toBe(0);
+    const fourth = await spawnServer(env);
+    const later = connectClient(fourth.url, boardId, { cookie: await memberCookie(fourth.url) });
+    await later.synced();
+    expect(later.board.readActions().find((r) => r.id === action.id)).toMatchObject({
+      ok: true,
+      value: { title: 'Book Beech House for Thursday', status: 'accepted', createdById: 'demo-priya-shah' },
+    });
+  }, 120_000);
 });

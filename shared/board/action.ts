@@ -100,10 +100,13 @@ export function newAction(id: string, input: ActionInput, by: Actor, now = new D
 
 /**
  * Why `by` may not move `action` to `to`, or null when they may. Only its owner takes a proposed
- * action on (accepts it, starts it, marks it done or blocked); anyone may cancel it.
+ * (or cancelled) action on (accepts it, starts it, marks it done or blocked); anyone may cancel it,
+ * or propose it again.
  */
 export function statusChangeProblem(action: Action, to: ActionStatus, by: Actor): string | null {
-  if (to === action.status || action.status !== 'proposed' || to === 'cancelled') return null;
+  if (to === action.status || to === 'cancelled' || to === 'proposed') return null;
+  // A cancelled action taken up again is taken on anew: by its owner too.
+  if (action.status !== 'proposed' && action.status !== 'cancelled') return null;
   if (action.ownerId === null || action.ownerId === by.id) return null;
   return `Only ${action.ownerName} can accept this action`;
 }
@@ -127,27 +130,51 @@ export function applyActionPatch(current: Action, patch: ActionPatch, by: Actor,
   return checked.data;
 }
 
-/** Why an action `by` adds breaks the board's rules, or null (what `newAction` writes never does). */
-export function newActionProblem(action: Action, by: Actor): string | null {
+/**
+ * Why a new action breaks the board's rules, or null (what `newAction` writes never does). `by` made
+ * it; `statusBy` set its status (the same person, unless its owner took it on before it reached
+ * the server: work made offline arrives as one change). Null skips the rule about that person.
+ */
+export function newActionProblem(action: Action, by: Actor | null, statusBy: Actor | null = by): string | null {
   if (action.ownerId === null) return 'Name the one person who owns this action';
-  if (action.createdById !== by.id) return 'An action is added in the name of the person adding it';
-  if (action.ownerId !== by.id && action.status !== 'proposed')
+  if (by && action.createdById !== by.id) return 'An action is added in the name of the person adding it';
+  // An action for someone else starts proposed; anyone may cancel it; only its owner takes it on.
+  if (
+    statusBy &&
+    action.ownerId !== statusBy.id &&
+    action.status !== 'proposed' &&
+    action.status !== 'cancelled'
+  )
     return `An action for ${action.ownerName} starts as proposed, until they accept it`;
   return completionProblem(action);
 }
 
 /**
- * Why `by` may not change `before` into `after`, or null: the rules `applyActionPatch` follows (who
- * may take a proposed action on, what completing and reassigning require), for a change made any way.
+ * Why the change of `before` into `after` breaks the rules `applyActionPatch` follows (who may take a
+ * proposed action on, what completing and reassigning require), however it was made. `statusBy` set
+ * the status as it now is and `ownerBy` the owner; null skips the rule about that person.
  */
-export function actionChangeProblem(before: Action, after: Action, by: Actor): string | null {
+export function actionChangeProblem(
+  before: Action,
+  after: Action,
+  statusBy: Actor | null,
+  ownerBy: Actor | null = statusBy,
+): string | null {
   if (after.ownerId === null && before.ownerId !== null) return 'Name the one person who owns this action';
-  if (after.status !== before.status) {
-    const problem = statusChangeProblem(before, after.status, by);
+  if (after.status !== before.status && statusBy) {
+    const problem = statusChangeProblem(before, after.status, statusBy);
     if (problem) return problem;
   }
   const reassigned = after.ownerId !== before.ownerId;
-  if (reassigned && isOpenAction(after) && after.ownerId !== by.id && after.status !== 'proposed')
+  // Handing an open action to someone else makes it proposed, until they take it on themselves.
+  if (
+    reassigned &&
+    ownerBy &&
+    isOpenAction(after) &&
+    after.status !== 'proposed' &&
+    after.ownerId !== ownerBy.id &&
+    after.ownerId !== statusBy?.id
+  )
     return `Handing an action to ${after.ownerName} makes it proposed until they accept it`;
   return completionProblem(after);
 }

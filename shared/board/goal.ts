@@ -46,9 +46,9 @@ export type Goal = z.infer<typeof goalSchema>;
 export const goalInputSchema = z.object({ ...fields, status: fields.status.default('not_started') });
 export type GoalInput = z.input<typeof goalInputSchema>;
 
-/** Why a goal `by` adds breaks the board's rules, or null. */
-export function newGoalProblem(goal: Goal, by: Actor): string | null {
-  return goal.createdById === by.id ? null : 'A goal is added in the name of the person adding it';
+/** Why a goal `by` adds breaks the board's rules, or null (null `by`: not known, not checked). */
+export function newGoalProblem(goal: Goal, by: Actor | null): string | null {
+  return !by || goal.createdById === by.id ? null : 'A goal is added in the name of the person adding it';
 }
 
 /** Fields a person may change on an existing goal (notes are typed together, through the text binding). */

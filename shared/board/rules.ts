@@ -23,6 +23,20 @@ export interface BoardFacts {
   personWithNhsNumber(nhsNumber: string, exceptId: string): { id: string; name: string } | undefined;
 }
 
+/**
+ * Who made a record and who set each of its fields' current values. A change to a document can carry
+ * several people's work (a browser's offline edits arrive with what it received before), so rules
+ * about who may do what ask about the person behind each part. Null: the server, or not known; the
+ * rule about that person is then not applied.
+ */
+export interface RecordAuthors {
+  creator: Actor | null;
+  of(field: string): Actor | null;
+}
+
+/** One person behind every part of a change (a browser's own edit). */
+export const authoredBy = (by: Actor | null): RecordAuthors => ({ creator: by, of: () => by });
+
 /** One record as a change left it: `before` or `after` is absent when it did not or no longer exists. */
 export interface RecordChange {
   collection: CollectionName;
@@ -41,13 +55,12 @@ const NEVER_DELETED: Partial<Record<CollectionName, string>> = {
 const CREATION_FIELDS = ['createdAt', 'createdBy', 'createdById'] as const;
 
 /**
- * Why this change to a record breaks the board's rules, or null when it keeps them. `by` is the
- * signed-in person making it; `null` (a connection without a user, only in tests) skips the rules
- * about who may do what, and the schema and board rules still apply.
+ * Why this change to a record breaks the board's rules, or null when it keeps them. `authors` says
+ * who is behind each part of it; the schema and the board's rules apply whoever made it.
  */
 export function recordChangeProblem(
   change: RecordChange,
-  by: Actor | null,
+  authors: RecordAuthors,
   facts: BoardFacts,
 ): string | null {
   const { collection, id, before, after } = change;
@@ -68,7 +81,7 @@ export function recordChangeProblem(
     if (!RECORD_ID.test(id))
       return `A new ${COLLECTIONS[collection].noun} needs an id of up to 64 letters, digits, - or _`;
     const value = after.value as Record<string, unknown>;
-    return newRecordProblem(collection, value, by) ?? linksProblem(collection, id, undefined, value, facts);
+    return newRecordProblem(collection, value, authors) ?? linksProblem(collection, id, undefined, value, facts);
   }
   if (!before.ok)
     return linksProblem(collection, id, undefined, after.value as Record<string, unknown>, facts);
@@ -78,17 +91,21 @@ export function recordChangeProblem(
     if (field in now && was[field] !== now[field])
       return 'When and by whom a record was created cannot be changed';
   }
-  if (collection === 'actions' && by) {
-    const problem = actionChangeProblem(before.value as Action, after.value as Action, by);
+  if (collection === 'actions') {
+    const problem = actionChangeProblem(
+      before.value as Action,
+      after.value as Action,
+      authors.of('status'),
+      authors.of('ownerId'),
+    );
     if (problem) return problem;
   }
   return linksProblem(collection, id, was, now, facts);
 }
 
-function newRecordProblem(collection: CollectionName, value: unknown, by: Actor | null): string | null {
-  if (!by) return null;
-  if (collection === 'actions') return newActionProblem(value as Action, by);
-  if (collection === 'goals') return newGoalProblem(value as Goal, by);
+function newRecordProblem(collection: CollectionName, value: unknown, authors: RecordAuthors): string | null {
+  if (collection === 'actions') return newActionProblem(value as Action, authors.creator, authors.of('status'));
+  if (collection === 'goals') return newGoalProblem(value as Goal, authors.creator);
   return null;
 }
 

@@ -135,7 +135,15 @@ export function firstState(
     const { records: touched, strays } = records.touched(transaction);
     records.accept(touched);
     audit.push(
-      ...auditRows({ boardId, origin, at: new Date(), records: touched, strays, facts: records.facts([]) }),
+      ...auditRows({
+        boardId,
+        origin,
+        at: new Date(),
+        records: touched,
+        strays,
+        facts: records.facts([]),
+        actorOf: () => null,
+      }),
     );
   });
   new BoardDocument(doc, origin).addPathwayStages(stagesFromTemplate(template));

@@ -1,9 +1,8 @@
 import { COLLECTIONS, quoted } from '../../../shared/board/records.ts';
-import { recordChangeProblem } from '../../../shared/board/rules.ts';
+import { recordChangeProblem, type RecordAuthors } from '../../../shared/board/rules.ts';
 import type { Actor } from '../../../shared/board/record.ts';
-import type { SyncRefusal } from '../../../shared/syncProtocol.ts';
 import type { AppliedChange, TouchedRecord } from '../sync/boardChange.ts';
-import type { RoomHook } from '../sync/Room.ts';
+import type { Refusal, RoomHook } from '../sync/Room.ts';
 
 /** "The action “Home visit to review falls risk”", "A new person": the record a refusal is about. */
 function describeRecord(record: TouchedRecord): string {
@@ -15,9 +14,22 @@ function describeRecord(record: TouchedRecord): string {
   return typeof label === 'string' && label.trim() ? `The ${noun} ${quoted(label.trim())}` : `A ${noun}`;
 }
 
-function actorOf(change: AppliedChange): Actor | null {
+/**
+ * Who is behind each part of a record as the change left it: the users bound to the client ids of
+ * the record and of each field's value. A field with no value now was taken away by this change's
+ * sender (deletions name no author).
+ */
+function authorsOf(change: AppliedChange, record: TouchedRecord): RecordAuthors {
   const user = change.origin.source === 'storage' ? undefined : change.origin.user;
-  return user ? { id: user.id, name: user.name } : null;
+  const sender: Actor | null = user ? { id: user.id, name: user.name } : null;
+  const clients = record.afterClients;
+  return {
+    creator: clients ? change.actorOf(clients.record) : sender,
+    of: (field) => {
+      const client = clients?.fields[field];
+      return client === undefined ? sender : change.actorOf(client);
+    },
+  };
 }
 
 /**
@@ -27,24 +39,26 @@ function actorOf(change: AppliedChange): Actor | null {
  */
 export const boardRulesHook: RoomHook = {
   name: 'board rules',
-  check(change: AppliedChange): SyncRefusal | null {
+  check(change: AppliedChange): Refusal[] {
+    const refusals: Refusal[] = [];
     const stray = change.strays[0];
     if (stray !== undefined) {
-      return {
-        message: `A board holds people, goals, actions and pathway stages only: ${quoted(stray)} is none of them, so the change was not kept`,
-      };
+      refusals.push({
+        message: `A board holds people, goals, actions and pathway stages only: ${quoted(stray)} is none of them, so it was not kept`,
+        scope: { kind: 'strays' },
+      });
     }
-    const by = actorOf(change);
     for (const record of change.records) {
-      const problem = recordChangeProblem(record, by, change.facts);
+      const problem = recordChangeProblem(record, authorsOf(change, record), change.facts);
       if (problem) {
-        return {
+        refusals.push({
           message: `${describeRecord(record)}: ${problem}`,
           recordType: record.collection,
           recordId: record.id.slice(0, 128),
-        };
+          scope: { kind: 'record', collection: record.collection, id: record.id },
+        });
       }
     }
-    return null;
+    return refusals;
   },
 };

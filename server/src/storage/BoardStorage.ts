@@ -1,4 +1,4 @@
-import type { BoardChange } from '../sync/boardChange.ts';
+import type { BoardChange, ClientBinding } from '../sync/boardChange.ts';
 
 export type { AuditedChange, BoardChange, ClientBinding } from '../sync/boardChange.ts';
 
@@ -11,6 +11,11 @@ export interface BoardStorage {
   load(boardId: string): Promise<Uint8Array | null>;
   /** The document client ids bound to users on this board (client id -> user id). */
   loadClients(boardId: string): Promise<Map<number, string>>;
+  /**
+   * Stores client id bindings now, outside the group commit (a binding must be durable before
+   * anything under its id is shared). An id already bound keeps its first user.
+   */
+  bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void>;
   /**
    * Adds a change to the board's log (group commit). Resolves once durable. Logs and rejects if the
    * database refuses it; a caller need not wait for or handle the result.

@@ -135,6 +135,20 @@ export class PostgresBoardStorage implements BoardStorage {
     return new Map(rows.map((row) => [Number(row.client_id), row.user_id]));
   }
 
+  async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void> {
+    for (let i = 0; i < bindings.length; i += CLIENTS_CHUNK) {
+      await this.db
+        .insertInto('board_clients')
+        .values(
+          bindings
+            .slice(i, i + CLIENTS_CHUNK)
+            .map((b) => ({ board_id: boardId, client_id: b.clientId, user_id: b.userId })),
+        )
+        .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing())
+        .execute();
+    }
+  }
+
   append(boardId: string, change: BoardChange): Promise<void> {
     let entry = this.#pending.get(boardId);
     if (!entry) {

@@ -34,8 +34,11 @@ export class Connection implements RoomConnection {
   /** Cleared on every ping and set again by the pong; a socket that stays unset is dead. */
   alive = true;
   #room: Room | null = null;
+  /** Frames waiting: for the board to load, or for the frame before them to be taken in. */
   #backlog: Uint8Array[] = [];
   #backlogBytes = 0;
+  /** True while the room takes in a frame that must finish before the next (a binding being stored). */
+  #waiting = false;
   #closed = false;
 
   readonly readOnly: boolean;
@@ -78,13 +81,7 @@ export class Connection implements RoomConnection {
       this.close(CloseCode.BoardUnavailable, 'board could not be opened');
       return;
     }
-    const backlog = this.#backlog;
-    this.#backlog = [];
-    this.#backlogBytes = 0;
-    for (const message of backlog) {
-      if (this.#closed) break;
-      this.#deliver(message);
-    }
+    this.#drain();
   }
 
   send(message: Uint8Array): void {
@@ -124,43 +121,67 @@ export class Connection implements RoomConnection {
       return;
     }
     const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (this.#room) return this.#deliver(message);
-    // Held until the board has loaded, within bounds: a client may not pile up frames meanwhile.
+    // Frames wait, in order and within bounds, until the board has loaded and the one before is in.
     this.#backlogBytes += message.byteLength;
     if (this.#backlog.length >= BACKLOG_MAX_FRAMES || this.#backlogBytes > BACKLOG_MAX_BYTES) {
-      this.close(CloseCode.MessageTooBig, 'too much sent before the board had loaded');
+      this.close(CloseCode.MessageTooBig, 'too much sent before the server could take it in');
       return;
     }
     this.#backlog.push(message);
+    this.#drain();
+  }
+
+  /** Hands waiting frames to the room, one after another, pausing while one is being taken in. */
+  #drain(): void {
+    while (this.#room && !this.#waiting && !this.#closed && this.#backlog.length > 0) {
+      const message = this.#backlog.shift()!;
+      this.#backlogBytes -= message.byteLength;
+      const taken = this.#deliver(message);
+      if (!taken) continue;
+      this.#waiting = true;
+      taken.then(
+        () => {
+          this.#waiting = false;
+          this.#drain();
+        },
+        (error: unknown) => {
+          this.#waiting = false;
+          this.#refused(error);
+        },
+      );
+    }
   }
 
   /** Hands one frame to the room. Never throws: a frame the room refuses closes this connection only. */
-  #deliver(message: Uint8Array): void {
+  #deliver(message: Uint8Array): Promise<void> | undefined {
     try {
-      this.#room!.receive(this, message);
+      return this.#room!.receive(this, message) ?? undefined;
     } catch (error) {
-      if (error instanceof ProtocolViolation) {
-        this.log.warn(
-          {
-            boardId: this.boardId,
-            connectionId: this.id,
-            userId: this.user?.id,
-            code: error.code,
-            reason: error.message,
-          },
-          'sync message refused; closing the connection',
-        );
-        this.close(
-          error.code,
-          error.code === CloseCode.MalformedMessage ? 'malformed message' : error.message,
-        );
-      } else {
-        this.log.error(
-          { err: error, boardId: this.boardId, connectionId: this.id },
-          'handling a sync message failed',
-        );
-        this.close(CloseCode.MalformedMessage, 'the server could not handle a message');
-      }
+      this.#refused(error);
+      return undefined;
+    }
+  }
+
+  /** Closes this connection for a frame the room refused (or could not handle). */
+  #refused(error: unknown): void {
+    if (error instanceof ProtocolViolation) {
+      this.log.warn(
+        {
+          boardId: this.boardId,
+          connectionId: this.id,
+          userId: this.user?.id,
+          code: error.code,
+          reason: error.message,
+        },
+        'sync message refused; closing the connection',
+      );
+      this.close(error.code, error.code === CloseCode.MalformedMessage ? 'malformed message' : error.message);
+    } else {
+      this.log.error(
+        { err: error, boardId: this.boardId, connectionId: this.id },
+        'handling a sync message failed',
+      );
+      this.close(CloseCode.MalformedMessage, 'the server could not handle a message');
     }
   }
 

@@ -5,10 +5,18 @@ import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, type CloseCodeValue } from '../../../shared/closeCodes.ts';
-import { COLLECTION_NAMES } from '../../../shared/board/records.ts';
+import { COLLECTION_NAMES, type CollectionName } from '../../../shared/board/records.ts';
 import { MessageType, type SyncRefusal } from '../../../shared/syncProtocol.ts';
-import type { AppliedChange, AuditedChange, BoardChange, TouchedRecord } from './boardChange.ts';
+import type { Actor } from '../../../shared/board/record.ts';
+import type {
+  AppliedChange,
+  AuditedChange,
+  BoardChange,
+  ClientBinding,
+  TouchedRecord,
+} from './boardChange.ts';
 import { BoardRecords } from './boardRecords.ts';
+import { withoutOrphanedDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
 import {
   STORAGE_ORIGIN,
@@ -16,7 +24,13 @@ import {
   type ConnectionUser,
   type TransactionOrigin,
 } from './origin.ts';
-import { releaseKept, revertTransaction } from './revert.ts';
+import {
+  dropStrayRoots,
+  forgetRefusedEntries,
+  insertedIds,
+  releaseKept,
+  revertTransaction,
+} from './revert.ts';
 
 /** What a room needs from a connection: the transport stays outside. */
 export interface RoomConnection {
@@ -31,6 +45,15 @@ export interface RoomConnection {
   onEdit?(): void;
 }
 
+/** What a refusal undoes: one record's part of the change, its content outside the records, or all of it. */
+export type RefusalScope =
+  { kind: 'record'; collection: CollectionName; id: string } | { kind: 'strays' } | { kind: 'change' };
+
+/** Why (part of) a change is not kept, in words for the person who made it. */
+export interface Refusal extends SyncRefusal {
+  scope: RefusalScope;
+}
+
 /**
  * What happens to a change applied to a board, attached to the room and run in order (like
  * Hocuspocus's extensions): rule checks, the audit trail, and later projections.
@@ -38,10 +61,11 @@ export interface RoomConnection {
 export interface RoomHook {
   readonly name: string;
   /**
-   * A connection's change, before anyone else sees it: why it breaks a rule, or null. A refused
-   * change is undone and its sender told why. Must not write to the document.
+   * A connection's change, before anyone else sees it: what of it breaks a rule, and why. What is
+   * refused is undone and its sender told why; the rest of the change is kept (a browser's offline
+   * work arrives as one change, and one conflict must not lose the rest). Must not write to the document.
    */
-  check?(change: AppliedChange): SyncRefusal | null;
+  check?(change: AppliedChange): readonly Refusal[];
   /** A kept change (a connection's or the server's): the audit rows to store with it. */
   describe?(change: AppliedChange): readonly AuditedChange[];
 }
@@ -51,6 +75,8 @@ export interface RoomPersistence {
   load(boardId: string): Promise<{ state: Uint8Array | null; clients: ReadonlyMap<number, string> }>;
   /** Keeps a change; durability (and a refusal by the database) is the persistence's to track. */
   store(boardId: string, change: BoardChange): void;
+  /** Stores document client id bindings now: resolves once they are durable. */
+  bind(boardId: string, bindings: readonly ClientBinding[]): Promise<void>;
   /** Stores everything pending for the board and folds its log. */
   unload(boardId: string): Promise<void>;
 }
@@ -97,6 +123,13 @@ export class MalformedMessageError extends ProtocolViolation {
 
 /** Updates smaller than this cannot hold more structs than any limit worth setting; larger ones are counted. */
 const COUNT_ENTRIES_FROM_BYTES = 32 * 1024;
+/** Content waiting for content the server does not have (yet) that a room holds, at most. */
+const PENDING_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * How long a connection's first use of a client id waits for its binding to be stored before it
+ * goes on regardless (the database is down: the binding is stored with the board's next change).
+ */
+const BIND_WAIT_MS = 2_000;
 const MINUTE_MS = 60_000;
 
 interface Incoming {
@@ -104,15 +137,32 @@ interface Incoming {
   bytes: number;
 }
 
-/** A refused transaction being undone: what the 'update' of its undoing needs. */
+/** A refused transaction being undone (all of it or part): what the 'update' of its undoing needs. */
 interface Undoing {
   connection: RoomConnection | undefined;
-  refusal: SyncRefusal;
+  refusals: readonly Refusal[];
+  change: AppliedChange;
   /** The document's state vector before the refused transaction. */
   before: Map<number, number>;
-  /** Records the refused transaction touched, read again once it is undone. */
-  touched: readonly TouchedRecord[];
+  /** Top-level types it made that are not the board's. */
+  strayRoots: readonly string[];
+  /** Structs it inserted that are undone: the map entries among them are forgotten once deleted. */
+  undone: { client: number; clock: number }[];
+  /** Structs the undoing names as neighbours, which must stay. */
+  neighbours: Set<string>;
+  /** The part of the change that is kept, once undone: described for the audit trail. */
+  kept: AppliedChange | null;
 }
+
+/** Refusals sent to the person at once for one change, at most. */
+const REFUSALS_TOLD = 5;
+/** Rounds of checking what is left of a change once part of it is refused (rules about other records). */
+const CHECK_ROUNDS = 4;
+
+const scopeKey = (scope: RefusalScope): string =>
+  scope.kind === 'record' ? `${scope.collection}\u0000${scope.id}` : scope.kind;
+const recordKey = (record: { collection: string; id: string }): string =>
+  `${record.collection}\u0000${record.id}`;
 
 export interface RoomLog {
   warn(details: object, message: string): void;
@@ -157,6 +207,8 @@ export class Room {
   readonly #undoing = new Map<Y.UndoManager, Undoing>();
   #records: BoardRecords | null = null;
   #clients = new DocumentClients(new Map());
+  /** Bindings not yet stored (the database did not answer in time): stored with the next change. */
+  #unbound: ClientBinding[] = [];
   #incoming: Incoming | null = null;
   /** The document's encoded size when loaded, plus every update since: an upper bound, made exact when near the limit. */
   #approxBytes = 0;
@@ -225,13 +277,20 @@ export class Room {
   }
 
   /**
-   * Handles one frame from a connection. Throws a `ProtocolViolation` when the frame breaks the
-   * protocol or a limit; the caller closes that connection with its code and the room carries on.
+   * Handles one frame from a connection. Throws (or rejects with) a `ProtocolViolation` when the
+   * frame breaks the protocol or a limit; the caller closes that connection with its code and the
+   * room carries on. A promise means the frame waits (for a client id's binding to be stored): the
+   * connection's next frames must wait for it too.
    */
-  receive(connection: RoomConnection, message: Uint8Array): void {
+  receive(connection: RoomConnection, message: Uint8Array): void | Promise<void> {
     if (!this.#connections.has(connection)) return;
     try {
-      this.#dispatch(connection, message);
+      const waiting = this.#dispatch(connection, message);
+      return waiting?.catch((error: unknown) => {
+        throw error instanceof ProtocolViolation
+          ? error
+          : new MalformedMessageError(error instanceof Error ? error.message : String(error));
+      });
     } catch (error) {
       if (error instanceof ProtocolViolation) throw error;
       throw new MalformedMessageError(error instanceof Error ? error.message : String(error));
@@ -243,15 +302,17 @@ export class Room {
     this.doc.off('afterTransaction', this.#afterTransaction);
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
-    const unsaved = this.#clients.takeUnsaved();
-    if (unsaved.length > 0)
-      this.persistence.store(this.boardId, { update: new Uint8Array([0, 0]), clients: unsaved });
+    if (this.#unbound.length > 0)
+      this.persistence.store(this.boardId, {
+        update: new Uint8Array([0, 0]),
+        clients: this.#unbound.splice(0),
+      });
     await this.persistence.unload(this.boardId);
     this.awareness.destroy();
     this.doc.destroy();
   }
 
-  #dispatch(connection: RoomConnection, message: Uint8Array): void {
+  #dispatch(connection: RoomConnection, message: Uint8Array): void | Promise<void> {
     const decoder = decoding.createDecoder(message);
     const type = decoding.readVarUint(decoder);
     switch (type) {
@@ -272,7 +333,7 @@ export class Room {
         ) {
           const update = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
-          if (!connection.readOnly) this.#applyUpdate(connection, update);
+          if (!connection.readOnly) return this.#applyUpdate(connection, update);
         } else {
           throw new MalformedMessageError(`unknown sync message type ${syncType}`);
         }
@@ -281,9 +342,13 @@ export class Room {
       case MessageType.Awareness: {
         const update = decoding.readVarUint8Array(decoder);
         this.#expectEnd(decoder);
-        const own = this.#ownPresence(connection, update);
-        if (own) awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
-        return;
+        const { own, claims } = this.#ownPresence(connection, update);
+        const share = () => {
+          if (own && this.#connections.has(connection))
+            awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
+        };
+        if (claims.length === 0) return share();
+        return this.#bindDurably(claims).then(share);
       }
       case MessageType.QueryAwareness:
         this.#expectEnd(decoder);
@@ -297,7 +362,7 @@ export class Room {
     }
   }
 
-  #applyUpdate(connection: RoomConnection, received: Uint8Array): void {
+  #applyUpdate(connection: RoomConnection, received: Uint8Array): void | Promise<void> {
     if (received.byteLength > COUNT_ENTRIES_FROM_BYTES) {
       const entries = Y.decodeUpdate(received).structs.length;
       if (entries > this.limits.maxUpdateEntries) {
@@ -307,14 +372,29 @@ export class Room {
         );
       }
     }
-    const own = this.#connections.get(connection) ?? new Set<number>();
-    const { update, foreign } = this.#clients.admit(received, connection.user?.id ?? null, own);
-    if (foreign.length > 0) {
+    const admitted = this.#clients.admit(received, connection.user?.id ?? null);
+    let update = admitted.update;
+    if (admitted.foreign.length > 0) {
       this.log.warn(
-        { boardId: this.boardId, connectionId: connection.id, userId: connection.user?.id, foreign },
-        'dropped content written under document client ids that belong to someone else',
+        {
+          boardId: this.boardId,
+          connectionId: connection.id,
+          userId: connection.user?.id,
+          foreign: admitted.foreign,
+        },
+        'dropped content under document client ids that belong to someone else',
       );
+      update = withoutOrphanedDeletions(this.doc, update);
     }
+    if (admitted.claims.length === 0) return this.#integrate(connection, update);
+    // Nothing under a new client id is shared before its binding is stored: after a crash, whatever
+    // anyone hands back under it is then known to be its owner's.
+    return this.#bindDurably(admitted.claims).then(() => {
+      if (this.#connections.has(connection) && this.#loaded) this.#integrate(connection, update);
+    });
+  }
+
+  #integrate(connection: RoomConnection, update: Uint8Array): void {
     this.#incoming = { connection, bytes: update.byteLength };
     try {
       Y.applyUpdate(this.doc, update, connection.origin);
@@ -322,12 +402,46 @@ export class Room {
       this.#incoming = null;
     }
     connection.onEdit?.();
+    const store = this.doc.store;
+    const waiting = (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
+    if (waiting > PENDING_MAX_BYTES) {
+      store.pendingStructs = null;
+      store.pendingDs = null;
+      throw new ProtocolViolation(
+        CloseCode.UpdateTooLarge,
+        'too much sent that depends on changes the server does not have',
+      );
+    }
     const refusals = this.#refusedAt.get(connection);
     if (refusals && refusals.length > this.limits.maxRefusalsPerMinute) {
       throw new ProtocolViolation(
         CloseCode.TooManyRefusals,
         `more than ${this.limits.maxRefusalsPerMinute} changes refused in a minute`,
       );
+    }
+  }
+
+  /** Stores bindings, waiting at most `BIND_WAIT_MS`; never rejects (a binding not stored in time is kept for later). */
+  async #bindDurably(bindings: ClientBinding[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), BIND_WAIT_MS)));
+    try {
+      const stored = this.persistence.bind(this.boardId, bindings).then(() => 'stored' as const);
+      if ((await Promise.race([stored, late])) === 'late') {
+        this.log.warn(
+          { boardId: this.boardId },
+          'storing document client ids is slow; going on without waiting',
+        );
+        stored.catch(() => this.#unbound.push(...bindings));
+      }
+    } catch (err) {
+      this.log.warn(
+        { err, boardId: this.boardId },
+        'storing document client ids failed; they are stored with the next change',
+      );
+      this.#unbound.push(...bindings);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -346,7 +460,7 @@ export class Room {
         return;
       }
       if (origin === STORAGE_ORIGIN) return;
-      const { records: touched, strays } = records.touched(transaction);
+      const { records: touched, strays, strayRoots } = records.touched(transaction);
       if (!isTransactionOrigin(origin)) {
         // Not a connection's, nor tagged by the server (a test writing to the document): kept as it is.
         records.accept(touched);
@@ -359,17 +473,23 @@ export class Room {
         records: touched,
         strays,
         facts: records.facts(touched),
+        actorOf: this.#actorOf,
       };
       if (origin.source === 'connection') {
-        let refusal: SyncRefusal | null;
+        let refusals: Refusal[];
         try {
-          refusal = this.#check(change, transaction);
+          refusals = this.#check(change, transaction);
         } catch (err) {
           this.log.error({ err, boardId: this.boardId }, 'checking a change failed; it is not kept');
-          refusal = { message: 'The server could not check this change, so it was not kept' };
+          refusals = [
+            {
+              message: 'The server could not check this change, so it was not kept',
+              scope: { kind: 'change' },
+            },
+          ];
         }
-        if (refusal) {
-          this.#undo(transaction, change, refusal);
+        if (refusals.length > 0) {
+          this.#undo(transaction, change, refusals, strayRoots);
           return;
         }
       }
@@ -380,7 +500,12 @@ export class Room {
     }
   };
 
-  #check(change: AppliedChange, transaction: Y.Transaction): SyncRefusal | null {
+  /**
+   * What of a connection's change is refused. Once some records are, the rest is checked again
+   * without them (a goal for a person whose record is refused would point at no one), until nothing
+   * more is refused.
+   */
+  #check(change: AppliedChange, transaction: Y.Transaction): Refusal[] {
     const incoming = this.#incoming;
     if (
       incoming &&
@@ -390,19 +515,45 @@ export class Room {
       this.#approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       if (this.#approxBytes > this.limits.maxBoardBytes) {
         const megabytes = Math.round(this.limits.maxBoardBytes / (1024 * 1024));
-        return {
-          message: `This board is full: it holds as much as the server keeps for one board (${megabytes} MB), so the change was not kept. Ask your Huddle administrator.`,
-        };
+        return [
+          {
+            message: `This board is full: it holds as much as the server keeps for one board (${megabytes} MB), so the change was not kept. Ask your Huddle administrator.`,
+            scope: { kind: 'change' },
+          },
+        ];
       }
     }
-    for (const hook of this.hooks) {
-      const refusal = hook.check?.(change);
-      if (refusal) return refusal;
+    const refusals: Refusal[] = [];
+    const refused = new Set<string>();
+    let view = change;
+    for (let round = 0; round < CHECK_ROUNDS; round++) {
+      const found = this.hooks
+        .flatMap((hook) => hook.check?.(view) ?? [])
+        .filter((refusal) => !refused.has(scopeKey(refusal.scope)));
+      if (found.length === 0) break;
+      for (const refusal of found) {
+        if (refused.has(scopeKey(refusal.scope))) continue;
+        refused.add(scopeKey(refusal.scope));
+        refusals.push(refusal);
+      }
+      if (refused.has('change')) break;
+      const left = change.records.filter((record) => !refused.has(recordKey(record)));
+      view = {
+        ...change,
+        records: left,
+        strays: refused.has('strays') ? [] : change.strays,
+        facts: this.#records!.facts(left),
+      };
     }
-    return null;
+    return refusals;
   }
 
-  #undo(transaction: Y.Transaction, change: AppliedChange, refusal: SyncRefusal): void {
+  #undo(
+    transaction: Y.Transaction,
+    change: AppliedChange,
+    refusals: readonly Refusal[],
+    strayRoots: readonly string[],
+  ): void {
     const origin = change.origin;
     const connection =
       origin.source === 'connection'
@@ -413,18 +564,41 @@ export class Room {
         boardId: this.boardId,
         connectionId: connection?.id,
         userId: connection?.user?.id,
-        reason: refusal.message,
+        reasons: refusals.slice(0, REFUSALS_TOLD).map((r) => r.message),
       },
       'refused a change that breaks the board’s rules',
     );
     this.#refused.add(transaction);
+    const whole = refusals.some((r) => r.scope.kind === 'change');
+    const refusedRecords = new Set(
+      refusals.flatMap((r) => (r.scope.kind === 'record' ? [recordKey(r.scope)] : [])),
+    );
+    const strays = refusals.some((r) => r.scope.kind === 'strays');
+    const records = this.#records!;
+    const inScope = (item: Y.Item): boolean => {
+      const owner = records.recordOf(item);
+      return owner === 'stray' ? strays : refusedRecords.has(recordKey(owner));
+    };
+    const undone = insertedIds(transaction).filter((id) => {
+      if (whole) return true;
+      const struct = Y.getItem(this.doc.store, Y.createID(id.client, id.clock));
+      return struct instanceof Y.Item && inScope(struct);
+    });
     const undoing: Undoing = {
       connection,
-      refusal,
+      refusals,
+      change,
       before: new Map(transaction.beforeState),
-      touched: change.records,
+      strayRoots: whole || strays ? strayRoots : [],
+      undone,
+      neighbours: new Set(),
+      kept: null,
     };
-    revertTransaction(transaction, (manager) => this.#undoing.set(manager, undoing));
+    revertTransaction(
+      transaction,
+      (manager) => this.#undoing.set(manager, undoing),
+      whole ? undefined : inScope,
+    );
     if (connection) {
       const times = (this.#refusedAt.get(connection) ?? []).filter((t) => t > Date.now() - MINUTE_MS);
       times.push(Date.now());
@@ -432,14 +606,25 @@ export class Room {
     }
   }
 
-  /** The transaction undoing a refused one: what it restored is held again, and nothing it made is kept from collection. */
+  /**
+   * The transaction undoing a refused one (or its refused part): what the two leave is held, the
+   * part kept is described for the audit trail, and nothing restored is kept from collection.
+   */
   #afterUndoing(transaction: Y.Transaction, manager: Y.UndoManager): void {
-    releaseKept(transaction);
     const undoing = this.#undoing.get(manager);
+    const neighbours = releaseKept(transaction);
     const records = this.#records!;
     const { records: touched } = records.touched(transaction);
-    const again = undoing ? records.reread(undoing.touched) : [];
-    records.accept([...touched, ...again]);
+    const keys = new Map<string, TouchedRecord>();
+    for (const record of [...(undoing?.change.records ?? []), ...touched])
+      keys.set(recordKey(record), record);
+    const net = records.reread([...keys.values()]);
+    if (undoing) {
+      undoing.neighbours = neighbours;
+      const changed = net.filter((r) => JSON.stringify(r.beforeFields) !== JSON.stringify(r.afterFields));
+      undoing.kept = changed.length > 0 ? { ...undoing.change, records: changed, strays: [] } : null;
+    }
+    records.accept(net);
   }
 
   #onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
@@ -468,6 +653,8 @@ export class Room {
    * holding both transactions, read from the document once the refused content is gone from it.
    */
   #sendUndoing(undoing: Undoing, update: Uint8Array): void {
+    dropStrayRoots(this.doc, undoing.strayRoots);
+    forgetRefusedEntries(this.doc, undoing.undone, undoing.before, undoing.neighbours);
     const both = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(undoing.before));
     const message = this.#updateMessage(both);
     for (const connection of this.#connections.keys()) {
@@ -475,21 +662,34 @@ export class Room {
     }
     if (undoing.connection) {
       undoing.connection.send(this.#updateMessage(update));
-      undoing.connection.send(
-        encodeMessage((encoder) => {
-          encoding.writeVarUint(encoder, MessageType.Auth);
-          authProtocol.writePermissionDenied(encoder, JSON.stringify(undoing.refusal));
-        }),
-      );
+      for (const refusal of undoing.refusals.slice(0, REFUSALS_TOLD)) {
+        const told: SyncRefusal = { message: refusal.message };
+        if (refusal.recordType !== undefined) told.recordType = refusal.recordType;
+        if (refusal.recordId !== undefined) told.recordId = refusal.recordId;
+        undoing.connection.send(
+          encodeMessage((encoder) => {
+            encoding.writeVarUint(encoder, MessageType.Auth);
+            authProtocol.writePermissionDenied(encoder, JSON.stringify(told));
+          }),
+        );
+      }
     }
-    this.#store({ update: both });
+    const kept = undoing.kept;
+    const audit = kept ? this.hooks.flatMap((hook) => hook.describe?.(kept) ?? []) : [];
+    this.#store({ update: both, audit });
   }
 
   #store(change: BoardChange): void {
-    const clients = this.#clients.takeUnsaved();
     this.#approxBytes += change.update.byteLength;
+    const clients = this.#unbound.splice(0);
     this.persistence.store(this.boardId, clients.length > 0 ? { ...change, clients } : change);
   }
+
+  #actorOf = (clientId: number | undefined): Actor | null => {
+    if (clientId === undefined || this.#clients.isServer(clientId)) return null;
+    const userId = this.#clients.ownerOf(clientId);
+    return userId === undefined ? null : { id: userId, name: '' };
+  };
 
   #updateMessage(update: Uint8Array): Uint8Array {
     return encodeMessage((encoder) => {
@@ -503,7 +703,11 @@ export class Room {
    * ones nobody else has), with `user` set to the connection's signed-in user. `null` when nothing
    * is left. Too many entries, or one too large, break the limits.
    */
-  #ownPresence(connection: RoomConnection, update: Uint8Array): Uint8Array | null {
+  #ownPresence(
+    connection: RoomConnection,
+    update: Uint8Array,
+  ): { own: Uint8Array | null; claims: ClientBinding[] } {
+    const claims: ClientBinding[] = [];
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
     const held = this.#connections.get(connection) ?? new Set<number>();
@@ -528,7 +732,11 @@ export class Room {
         continue;
       }
       if (typeof state !== 'object' || Array.isArray(state)) continue; // not a presence state
-      if (connection.user && !this.#clients.claim(clientId, connection.user.id)) continue;
+      if (connection.user) {
+        const claim = this.#clients.claim(clientId, connection.user.id);
+        if (!claim) continue;
+        if (claim.binding) claims.push(claim.binding);
+      }
       if (!held.has(clientId) && held.size + ++added > limit) {
         throw new ProtocolViolation(CloseCode.PresenceLimit, `more than ${limit} presence entries`);
       }
@@ -536,8 +744,8 @@ export class Room {
       entries.push({ clientId, clock, state: JSON.stringify(bound) });
     }
     this.#expectEnd(decoder);
-    if (entries.length === 0) return null;
-    return encodeMessage((encoder) => {
+    if (entries.length === 0) return { own: null, claims };
+    const own = encodeMessage((encoder) => {
       encoding.writeVarUint(encoder, entries.length);
       for (const entry of entries) {
         encoding.writeVarUint(encoder, entry.clientId);
@@ -545,6 +753,7 @@ export class Room {
         encoding.writeVarString(encoder, entry.state);
       }
     });
+    return { own, claims };
   }
 
   #expectEnd(decoder: decoding.Decoder): void {

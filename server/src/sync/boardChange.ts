@@ -1,4 +1,5 @@
 import type { AuditValue } from '../../../shared/audit.ts';
+import type { Actor } from '../../../shared/board/record.ts';
 import type { BoardFacts, RecordChange } from '../../../shared/board/rules.ts';
 import type { TransactionOrigin } from './origin.ts';
 
@@ -37,10 +38,17 @@ export interface BoardChange {
 /** A record's fields as plain values (shared text as strings); `{ '': value }` for a record that is not a map. */
 export type RecordFields = Record<string, AuditValue>;
 
+/** The Yjs document client ids behind a record as it is: the one that made it, and each field's value's. */
+export interface RecordClients {
+  record: number;
+  fields: Record<string, number>;
+}
+
 /** One record a transaction touched, as the room's hooks see it: read and validated, before and after. */
 export interface TouchedRecord extends RecordChange {
   beforeFields: RecordFields | undefined;
   afterFields: RecordFields | undefined;
+  afterClients: RecordClients | undefined;
 }
 
 /** One transaction applied to a board's document, as the room's hooks see it. */
@@ -56,4 +64,9 @@ export interface AppliedChange {
   strays: readonly string[];
   /** The board as the change leaves it, for rules about other records. */
   facts: BoardFacts;
+  /**
+   * The person behind a document client id's content: its bound user. Null for the server's own,
+   * and for content nobody is known to have written (rules about who may do what then skip it).
+   */
+  actorOf(clientId: number | undefined): Actor | null;
 }

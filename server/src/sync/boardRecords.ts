@@ -5,19 +5,26 @@ import type { Person } from '../../../shared/board/person.ts';
 import type { RecordRead } from '../../../shared/board/record.ts';
 import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '../../../shared/board/records.ts';
 import type { BoardFacts } from '../../../shared/board/rules.ts';
-import type { RecordFields, TouchedRecord } from './boardChange.ts';
+import type { RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
 interface Held {
   read: RecordRead<unknown>;
   fields: RecordFields;
+  clients: RecordClients | undefined;
 }
 
 function hold(collection: CollectionName, id: string, value: unknown): Held {
   if (!(value instanceof Y.Map)) {
-    return { read: readBoardRecord(collection, id, value), fields: { '': plainValue(value) } };
+    return {
+      read: readBoardRecord(collection, id, value),
+      fields: { '': plainValue(value) },
+      clients: undefined,
+    };
   }
   const fields = value.toJSON() as RecordFields;
-  return { read: readBoardRecord(collection, id, value, fields), fields };
+  const clients: RecordClients = { record: value._item?.id.client ?? -1, fields: {} };
+  for (const [field, item] of value._map) if (!item.deleted) clients.fields[field] = item.id.client;
+  return { read: readBoardRecord(collection, id, value, fields), fields, clients };
 }
 
 function plainValue(value: unknown): RecordFields[string] {
@@ -49,9 +56,10 @@ export class BoardRecords {
    * The records a transaction touched (a record added, removed or changed, shared text included),
    * each before and after, and what it changed outside the collections' records.
    */
-  touched(transaction: Y.Transaction): { records: TouchedRecord[]; strays: string[] } {
+  touched(transaction: Y.Transaction): { records: TouchedRecord[]; strays: string[]; strayRoots: string[] } {
     const keys = new Map<string, { collection: CollectionName; id: string }>();
     const strays = new Set<string>();
+    const strayRoots = new Set<string>();
     const touch = (collection: CollectionName, id: string | null): void => {
       if (id === null) strays.add(`${collection} (content that is not a record)`);
       else keys.set(`${collection}\u0000${id}`, { collection, id });
@@ -67,7 +75,9 @@ export class BoardRecords {
       for (;;) {
         const item = child._item;
         if (!item) {
-          strays.add(this.#rootName(child));
+          const name = this.#rootName(child);
+          strays.add(name);
+          strayRoots.add(name);
           break;
         }
         const parent = item.parent;
@@ -80,7 +90,24 @@ export class BoardRecords {
         child = parent;
       }
     }
-    return { records: this.reread([...keys.values()]), strays: [...strays] };
+    return { records: this.reread([...keys.values()]), strays: [...strays], strayRoots: [...strayRoots] };
+  }
+
+  /**
+   * Which record an item of the document belongs to (walking up to the collection that holds it),
+   * `'stray'` for content outside the collections' records, or null for none (the server's own).
+   */
+  recordOf(item: Y.Item): { collection: CollectionName; id: string } | 'stray' {
+    let child: Y.Item = item;
+    for (;;) {
+      const parent = child.parent;
+      if (!(parent instanceof Y.AbstractType)) return 'stray';
+      const collection = this.#roots.get(parent);
+      if (collection !== undefined)
+        return child.parentSub === null ? 'stray' : { collection, id: child.parentSub };
+      if (!parent._item) return 'stray';
+      child = parent._item;
+    }
   }
 
   /** The given records read again from the document, against what is held. */
@@ -96,6 +123,7 @@ export class BoardRecords {
         after: after?.read,
         beforeFields: before?.fields,
         afterFields: after?.fields,
+        afterClients: after?.clients,
       };
     });
   }
@@ -104,7 +132,12 @@ export class BoardRecords {
   accept(records: readonly TouchedRecord[]): void {
     for (const record of records) {
       const held = this.#held.get(record.collection)!;
-      if (record.after) held.set(record.id, { read: record.after, fields: record.afterFields! });
+      if (record.after)
+        held.set(record.id, {
+          read: record.after,
+          fields: record.afterFields!,
+          clients: record.afterClients,
+        });
       else held.delete(record.id);
     }
   }
@@ -145,6 +178,6 @@ export class BoardRecords {
 
   #rootName(type: Y.AbstractType<any>): string {
     for (const [name, root] of this.doc.share) if (root === type) return name;
-    return '(an unnamed type)';
+    return '';
   }
 }

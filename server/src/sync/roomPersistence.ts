@@ -10,6 +10,7 @@ export function roomPersistence(storage: BoardStorage): RoomPersistence {
     },
     // Durability is the storage's to track: its flush waits for every append, and it logs a refusal.
     store: (boardId, change) => void storage.append(boardId, change),
+    bind: (boardId, bindings) => storage.bindClients(boardId, bindings),
     unload: async (boardId) => {
       await storage.flush();
       await storage.compact(boardId);

@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
-import type { AuditedChange, BoardChange, BoardStorage } from '../../src/storage/BoardStorage.ts';
+import type {
+  AuditedChange,
+  BoardChange,
+  BoardStorage,
+  ClientBinding,
+} from '../../src/storage/BoardStorage.ts';
 
 /** Board storage in memory, with an optional delay on load, for testing rooms on their own. */
 export class MemoryBoardStorage implements BoardStorage {
@@ -16,6 +21,10 @@ export class MemoryBoardStorage implements BoardStorage {
 
   async loadClients(boardId: string): Promise<Map<number, string>> {
     return new Map(this.clients.get(boardId));
+  }
+
+  async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void> {
+    await this.append(boardId, { update: new Uint8Array([0, 0]), clients: bindings });
   }
 
   async append(boardId: string, change: BoardChange): Promise<void> {
