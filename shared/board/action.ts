@@ -135,7 +135,11 @@ export function applyActionPatch(current: Action, patch: ActionPatch, by: Actor,
  * it; `statusBy` set its status (the same person, unless its owner took it on before it reached
  * the server: work made offline arrives as one change). Null skips the rule about that person.
  */
-export function newActionProblem(action: Action, by: Actor | null, statusBy: Actor | null = by): string | null {
+export function newActionProblem(
+  action: Action,
+  by: Actor | null,
+  statusBy: Actor | null = by,
+): string | null {
   if (action.ownerId === null) return 'Name the one person who owns this action';
   if (by && action.createdById !== by.id) return 'An action is added in the name of the person adding it';
   // An action for someone else starts proposed; anyone may cancel it; only its owner takes it on.

@@ -81,7 +81,9 @@ export function recordChangeProblem(
     if (!RECORD_ID.test(id))
       return `A new ${COLLECTIONS[collection].noun} needs an id of up to 64 letters, digits, - or _`;
     const value = after.value as Record<string, unknown>;
-    return newRecordProblem(collection, value, authors) ?? linksProblem(collection, id, undefined, value, facts);
+    return (
+      newRecordProblem(collection, value, authors) ?? linksProblem(collection, id, undefined, value, facts)
+    );
   }
   if (!before.ok)
     return linksProblem(collection, id, undefined, after.value as Record<string, unknown>, facts);
@@ -104,7 +106,8 @@ export function recordChangeProblem(
 }
 
 function newRecordProblem(collection: CollectionName, value: unknown, authors: RecordAuthors): string | null {
-  if (collection === 'actions') return newActionProblem(value as Action, authors.creator, authors.of('status'));
+  if (collection === 'actions')
+    return newActionProblem(value as Action, authors.creator, authors.of('status'));
   if (collection === 'goals') return newGoalProblem(value as Goal, authors.creator);
   return null;
 }
