@@ -129,13 +129,23 @@ describe('the Actions view', () => {
     await expect.poll(textOf(refusal)).toContain(`Only ${demo.lucy.name} can accept this action`);
     expect(await grace.statusOf(titles.overdue)).toBe('proposed');
 
-    // A move that happens clears the message; trying by keyboard is refused the same way.
+    // A move that happens clears the message; Alt and the right arrow (to Accepted) is refused the same way.
     await grace.moveByKeyboard(titles.mine, 'In progress');
     await expect.poll(() => refusal.count()).toBe(0);
-    await grace.moveByKeyboard(titles.overdue, 'Accepted');
+    await grace.moveButton(titles.overdue).focus();
+    await grace.page.keyboard.press('Alt+ArrowRight');
     await expect.poll(textOf(refusal)).toContain(`Only ${demo.lucy.name} can accept this action`);
     expect(await grace.statusOf(titles.overdue)).toBe('proposed');
     expect(await grace.column('Accepted').getByTestId('action-card').count()).toBe(0);
+    // The Move menu offers Grace only what she may do with Lucy's proposed action: cancel it.
+    expect(await grace.moveOptions(titles.overdue)).toEqual(['Cancelled']);
+    expect(await grace.moveOptions(titles.mine)).toEqual([
+      'Proposed',
+      'Accepted',
+      'Blocked',
+      'Done',
+      'Cancelled',
+    ]);
     // The open Move menu and the refusal on the card pass axe's WCAG 2.2 AA rules.
     expect(await accessibilityProblems(grace.page, VIEW)).toEqual([]);
     await screenshot(grace.page, 'actions-refused.png');
@@ -159,13 +169,10 @@ describe('the Actions view', () => {
     await expect.poll(() => grace.focusIsOn(renamed, 'Edit')).toBe(true);
     await expect.poll(textOf(grace.announcement())).toBe(`${renamed} saved`);
 
-    // Accepting Lucy's action from the form is refused, and what was typed stays.
+    // Lucy's proposed action: the status offers Grace only what she may set (only Lucy can accept it).
     const lucys = await grace.openEdit(titles.overdue);
-    await lucys.getByLabel('Status').selectOption({ label: 'Accepted' });
-    await lucys.getByRole('button', { name: 'Save' }).press('Enter');
-    await expect
-      .poll(textOf(lucys.getByRole('alert')))
-      .toContain(`Only ${demo.lucy.name} can accept this action`);
+    expect(await grace.optionLabels(lucys.getByLabel('Status'))).toEqual(['Proposed', 'Cancelled']);
+    await lucys.getByLabel('Status').focus();
     await grace.page.keyboard.press('Escape');
     await expect.poll(() => lucys.count()).toBe(0);
     await expect.poll(() => grace.focusIsOn(titles.overdue, 'Edit')).toBe(true);

@@ -192,8 +192,13 @@ describe('goals and the person page', () => {
     await helen.viewOnly().waitFor();
     await helen.goal(statement).waitFor();
     await expect.poll(textOf(helen.goalStatus(statement))).toBe('Not started');
-    const notes = await helen.openNotes(statement);
-    expect(await notes.getAttribute('readonly')).not.toBeNull();
+    // Notes, what matters and the SBAR note read as text, not as boxes to type in.
+    await helen.openNotesToRead(statement);
+    await expect
+      .poll(textOf(helen.readOnlyText('Notes on outcomes', helen.goal(statement))))
+      .toBe('Nothing written yet');
+    await expect.poll(textOf(helen.readOnlyText('Situation'))).toBe('Nothing written yet');
+    expect(await helen.view().locator('textarea, input').count()).toBe(0);
     expect(await helen.controls().count()).toBe(0);
     expect(await checkView(helen.page, 'view-person', 'person-viewer.png')).toEqual([]);
     expect(
@@ -210,7 +215,7 @@ describe('goals and the person page', () => {
       .getByLabel(`What matters to ${name}, in their own words`)
       .fill('Seeing her grandchildren on Sundays');
     await expect
-      .poll(() => helen.page.getByLabel(`What matters to ${name}, in their own words`).inputValue())
+      .poll(textOf(helen.readOnlyText(`What matters to ${name}, in their own words`)))
       .toBe('Seeing her grandchildren on Sundays');
 
     await helen.page.goto(PersonPage.personPath(boardId, 'nobody-here'));

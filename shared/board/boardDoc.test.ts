@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { BoardDocument, Collection, recordsTouched } from './boardDoc.ts';
 import { stagesFromTemplate } from './pathway.ts';
+import { NhsNumberTakenError } from './person.ts';
 import { aPerson, anActionFor, priya, tom } from './testing.ts';
 
 const LOCAL = { source: 'browser' };
@@ -150,6 +151,47 @@ describe('BoardDocument writes', () => {
     );
     expect(() => board.updateAction('missing', { title: 'x' }, priya)).toThrow(/No action/);
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+
+  it('refuses a second person with an NHS number already on the board, archived or not', () => {
+    const { doc, board, personId } = boardWithPerson();
+    const refusal = (change: () => unknown): unknown => {
+      try {
+        change();
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
+    const before = Y.encodeStateAsUpdate(doc);
+    const added = refusal(() => board.addPerson({ name: 'Margaret Ellis', nhsNumber: '9434765919' }, tom));
+    expect(added).toBeInstanceOf(NhsNumberTakenError);
+    expect(added).toMatchObject({
+      personId,
+      personName: 'Margaret Ellis',
+      archived: false,
+      message: 'Margaret Ellis already has this NHS number on this board',
+    });
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+
+    // Changing someone else's number to hers is refused too; an archived person still holds theirs.
+    const harold = board.addPerson({ name: 'Harold Bennett', nhsNumber: '999 000 0018' }, priya);
+    expect(refusal(() => board.updatePerson(harold.id, { nhsNumber: '943-476-5919' }))).toMatchObject({
+      personId,
+      personName: 'Margaret Ellis',
+    });
+    board.archivePerson(harold.id, 'Moved out of area');
+    expect(refusal(() => board.addPerson({ name: 'H Bennett', nhsNumber: '9990000018' }, tom))).toMatchObject(
+      {
+        personId: harold.id,
+        archived: true,
+        message: 'Harold Bennett already has this NHS number on this board (archived)',
+      },
+    );
+
+    // Their own number is theirs to keep while other details change; no number is no clash.
+    expect(board.updatePerson(personId, { nhsNumber: '943 476 5919', frailtyScore: 7 }).frailtyScore).toBe(7);
+    expect(board.addPerson({ name: 'Stanley Hughes' }, tom).nhsNumber).toBeNull();
   });
 
   it('keeps both people’s changes when they edit different fields of one record at once', () => {

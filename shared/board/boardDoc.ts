@@ -26,7 +26,9 @@ import {
   type StageInput,
 } from './pathway.ts';
 import {
+  NhsNumberTakenError,
   archiveReasonSchema,
+  findNhsNumberHolder,
   personInputSchema,
   personSchema,
   type Person,
@@ -231,6 +233,7 @@ export class BoardDocument {
     const now = (options.now ?? new Date()).toISOString();
     const details = personInputSchema.safeParse(input);
     if (!details.success) failWith(details.error);
+    this.#refuseTakenNhsNumber(details.data.nhsNumber, null);
     const person = personSchema.parse({
       ...details.data,
       ...options.text,
@@ -245,12 +248,19 @@ export class BoardDocument {
     return person;
   }
 
-  /** Changes someone's details (name, NHS number, frailty, risk, key worker, organisations). */
+  /**
+   * Changes someone's details (name, NHS number, frailty, risk, key worker, organisations). A new NHS
+   * number that someone else on the board already has is refused (`NhsNumberTakenError`); keeping
+   * the one they have is not, so two people who shared a number before this check can still be edited.
+   */
   updatePerson(id: string, patch: Partial<PersonDetails>): Person {
     const record = this.#people.record(id, 'person');
     const merged = { ...toPlain(record), ...patch };
     const details = personInputSchema.safeParse(merged);
     if (!details.success) failWith(details.error);
+    if (details.data.nhsNumber !== (record.get('nhsNumber') ?? null)) {
+      this.#refuseTakenNhsNumber(details.data.nhsNumber, id);
+    }
     const person = this.#check(this.#people, { ...merged, ...details.data, id });
     this.#transact(() => this.#write(this.#people, record, person));
     return person;
@@ -492,6 +502,22 @@ export class BoardDocument {
 
   #transact(fn: () => void): void {
     this.doc.transact(fn, this.origin);
+  }
+
+  /** Throws `NhsNumberTakenError` when someone on the board other than `exceptId` has `nhsNumber`. */
+  #refuseTakenNhsNumber(nhsNumber: string | null, exceptId: string | null): void {
+    const people = [...this.#people.map.entries()].map(([id, record]) =>
+      record instanceof Y.Map
+        ? {
+            id,
+            name: record.get('name'),
+            nhsNumber: record.get('nhsNumber'),
+            archived: record.get('archived'),
+          }
+        : { id },
+    );
+    const holder = findNhsNumberHolder(people, nhsNumber, exceptId);
+    if (holder) throw new NhsNumberTakenError(holder);
   }
 
   #check<T>(collection: RecordCollection<T>, value: Record<string, unknown>): T {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newAction } from './action.ts';
-import { goalInputSchema, progressByGoal } from './goal.ts';
+import { goalInputSchema, goalSchema, progressByGoal } from './goal.ts';
+import { SHARED_TEXT_MAX } from './person.ts';
 import { anActionFor, priya } from './testing.ts';
 
 describe('goals', () => {
@@ -39,5 +40,24 @@ describe('goals', () => {
       action(null, 'done'),
     ]);
     expect(Object.fromEntries(progress)).toEqual({ g1: { done: 1, total: 2 }, g2: { done: 0, total: 1 } });
+  });
+});
+
+describe('goal notes', () => {
+  const goal = {
+    id: 'g1',
+    personId: 'p1',
+    statement: 'I want to walk to the shop',
+    status: 'in_progress',
+    createdAt: '2026-01-01T09:00:00.000Z',
+    createdBy: 'Priya Shah',
+  };
+
+  it('hold up to 10,000 characters, and a longer note is refused with a message', () => {
+    expect(goalSchema.safeParse({ ...goal, notes: 'a'.repeat(SHARED_TEXT_MAX) }).success).toBe(true);
+    const result = goalSchema.safeParse({ ...goal, notes: 'a'.repeat(SHARED_TEXT_MAX + 1) });
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      'Keep the notes to 10,000 characters or fewer',
+    ]);
   });
 });

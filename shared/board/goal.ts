@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action } from './action.ts';
+import { sharedText } from './person.ts';
 import { calendarDate, recordId, timestamp, type Actor } from './record.ts';
 
 export const GOAL_STATUSES = ['not_started', 'in_progress', 'achieved', 'not_achieved', 'changed'] as const;
@@ -36,7 +37,7 @@ const fields = {
 export const goalSchema = z.object({
   id: z.string().min(1),
   ...fields,
-  notes: z.string().default(''),
+  notes: sharedText('the notes'),
   createdAt: timestamp,
   createdBy: z.string(),
   createdById: z.string().nullable().default(null),

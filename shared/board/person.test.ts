@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   FRAILTY_LABELS,
+  SHARED_TEXT_MAX,
   describeFrailty,
+  findNhsNumberHolder,
   frailtyLabel,
   personInputSchema,
   personSchema,
@@ -92,5 +94,55 @@ describe('person validation', () => {
       .slice()
       .sort((a, b) => riskRank(a) - riskRank(b));
     expect(order).toEqual(['red', 'amber', 'green', null]);
+  });
+});
+
+describe('an NHS number already on the board', () => {
+  const people = [
+    { id: 'p1', name: 'Margaret Ellis', nhsNumber: '9434765919', archived: false },
+    { id: 'p2', name: 'Harold Bennett', nhsNumber: '9990000018', archived: true },
+    // A record that needs attention still holds its number.
+    { id: 'p3', name: 42, nhsNumber: '999 000 0026' },
+    { id: 'p4', name: 'Stanley Hughes', nhsNumber: null },
+  ];
+
+  it('finds who has it, however it is spaced, archived people and broken records included', () => {
+    expect(findNhsNumberHolder(people, '943 476 5919')).toEqual({
+      id: 'p1',
+      name: 'Margaret Ellis',
+      archived: false,
+    });
+    expect(findNhsNumberHolder(people, '999-000-0018')).toEqual({
+      id: 'p2',
+      name: 'Harold Bennett',
+      archived: true,
+    });
+    expect(findNhsNumberHolder(people, '9990000026')).toEqual({ id: 'p3', name: 'Someone', archived: false });
+  });
+
+  it('leaves out the person being changed, and finds nobody for a new or empty number', () => {
+    expect(findNhsNumberHolder(people, '9434765919', 'p1')).toBeNull();
+    expect(findNhsNumberHolder(people, '9990000034')).toBeNull();
+    expect(findNhsNumberHolder(people, null)).toBeNull();
+    expect(findNhsNumberHolder(people, '')).toBeNull();
+  });
+});
+
+describe('shared text limits', () => {
+  const stored = { ...personInputSchema.parse(aPerson), id: 'p1' };
+
+  it('refuses what matters or an SBAR part longer than 10,000 characters, saying which', () => {
+    expect(personSchema.safeParse({ ...stored, whatMatters: 'a'.repeat(SHARED_TEXT_MAX) }).success).toBe(
+      true,
+    );
+    const result = personSchema.safeParse({
+      ...stored,
+      whatMatters: 'a'.repeat(SHARED_TEXT_MAX + 1),
+      sbarRecommendation: 'b'.repeat(12_000),
+    });
+    expect(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'whatMatters: Keep what matters to the person to 10,000 characters or fewer',
+      'sbarRecommendation: Keep the SBAR recommendation to 10,000 characters or fewer',
+    ]);
   });
 });

@@ -60,8 +60,18 @@ export type PersonTextField = (typeof PERSON_TEXT_FIELDS)[number];
 
 export const PERSON_NAME_MAX = 120;
 export const REASON_MAX = 500;
-/** The longest a shared text field should grow; the form stops typing there. */
+/**
+ * The longest a shared text field (what matters, the SBAR parts, a goal's notes) may grow. A longer one
+ * fails the record's schema, so it is refused; the browser refuses typing or pasting past it.
+ */
 export const SHARED_TEXT_MAX = 10_000;
+
+/** A shared text field's schema: `what` names it in the message when it is too long. */
+export const sharedText = (what: string) =>
+  z
+    .string()
+    .max(SHARED_TEXT_MAX, `Keep ${what} to ${SHARED_TEXT_MAX.toLocaleString('en-GB')} characters or fewer`)
+    .default('');
 
 const nhsNumber = z
   .string()
@@ -110,11 +120,11 @@ export const personSchema = z
   .object({
     id: z.string().min(1),
     ...details,
-    whatMatters: z.string().default(''),
-    sbarSituation: z.string().default(''),
-    sbarBackground: z.string().default(''),
-    sbarAssessment: z.string().default(''),
-    sbarRecommendation: z.string().default(''),
+    whatMatters: sharedText('what matters to the person'),
+    sbarSituation: sharedText('the SBAR situation'),
+    sbarBackground: sharedText('the SBAR background'),
+    sbarAssessment: sharedText('the SBAR assessment'),
+    sbarRecommendation: sharedText('the SBAR recommendation'),
     /** The pathway stage the person is at, and when they entered it. */
     stageId: z.string().min(1).nullable().default(null),
     stageEnteredAt: timestamp.nullable().default(null),
@@ -146,3 +156,60 @@ export const archiveReasonSchema = z
 
 /** The stage a person is moved to: a stage id, or null to take them off the pathway. */
 export const stageIdSchema = recordId('Choose a stage').nullable();
+
+/**
+ * What the NHS number check reads of each person on the board: their stored fields as they are,
+ * since a record that fails validation (needs attention) may still hold the number.
+ */
+export interface PersonOnBoard {
+  id: string;
+  name?: unknown;
+  nhsNumber?: unknown;
+  archived?: unknown;
+}
+
+/** The person already on the board with an NHS number. */
+export interface NhsNumberHolder {
+  id: string;
+  name: string;
+  archived: boolean;
+}
+
+/**
+ * Who already has `nhsNumber` among the board's people, archived people included (they can be
+ * restored), other than `exceptId` (the person being changed). Null when nobody has it, or when
+ * `nhsNumber` is empty. Spaces and dashes do not count: 943 476 5919 is 9434765919.
+ */
+export function findNhsNumberHolder(
+  people: Iterable<PersonOnBoard>,
+  nhsNumber: string | null | undefined,
+  exceptId: string | null = null,
+): NhsNumberHolder | null {
+  const wanted = nhsNumber ? normaliseNhsNumber(nhsNumber) : '';
+  if (!wanted) return null;
+  for (const person of people) {
+    if (person.id === exceptId || typeof person.nhsNumber !== 'string') continue;
+    if (normaliseNhsNumber(person.nhsNumber) !== wanted) continue;
+    const name = typeof person.name === 'string' ? person.name.trim() : '';
+    return { id: person.id, name: name || 'Someone', archived: person.archived === true };
+  }
+  return null;
+}
+
+/**
+ * Refuses a second person with an NHS number already on the board. Carries who has it, so a form
+ * can link to their page: "Margaret Ellis already has this NHS number on this board".
+ */
+export class NhsNumberTakenError extends Error {
+  override readonly name = 'NhsNumberTakenError';
+  readonly personId: string;
+  readonly personName: string;
+  readonly archived: boolean;
+
+  constructor(holder: NhsNumberHolder) {
+    super(`${holder.name} already has this NHS number on this board${holder.archived ? ' (archived)' : ''}`);
+    this.personId = holder.id;
+    this.personName = holder.name;
+    this.archived = holder.archived;
+  }
+}

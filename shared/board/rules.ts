@@ -1,7 +1,7 @@
 import { actionChangeProblem, newActionProblem, type Action } from './action.ts';
 import { newGoalProblem, type Goal } from './goal.ts';
 import { stageRemovalProblem } from './pathway.ts';
-import type { Person } from './person.ts';
+import { NhsNumberTakenError, type NhsNumberHolder, type Person } from './person.ts';
 import type { Actor, RecordRead } from './record.ts';
 import { COLLECTIONS, RECORD_ID, type CollectionName } from './records.ts';
 
@@ -19,8 +19,8 @@ export interface BoardFacts {
   hasStage(id: string): boolean;
   /** People (archived ones too) whose record says they are at this stage. */
   peopleAtStage(stageId: string): number;
-  /** Someone other than `exceptId` on the board with this NHS number. */
-  personWithNhsNumber(nhsNumber: string, exceptId: string): { id: string; name: string } | undefined;
+  /** Someone other than `exceptId` on the board with this NHS number (archived people too). */
+  personWithNhsNumber(nhsNumber: string, exceptId: string): NhsNumberHolder | undefined;
 }
 
 /**
@@ -141,7 +141,7 @@ function linksProblem(
       return 'That pathway stage is no longer on this board';
     if (person.nhsNumber !== null && changed('nhsNumber')) {
       const holder = facts.personWithNhsNumber(person.nhsNumber, id);
-      if (holder) return `${holder.name} already has this NHS number on this board`;
+      if (holder) return new NhsNumberTakenError(holder).message;
     }
   }
   return null;

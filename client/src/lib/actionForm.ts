@@ -1,12 +1,14 @@
 import type { BoardMember } from '../../../shared/admin.ts';
 import {
   ACTION_STATUSES,
+  ACTION_TITLE_MAX,
   actionInputSchema,
   type Action,
   type ActionInput,
   type ActionStatus,
 } from '../../../shared/board/action.ts';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
+import { lengthErrors, type TextLimit } from './textLimits.ts';
 
 /** What the add and edit forms hold: strings, as the inputs give them. */
 export interface ActionFormValues {
@@ -31,6 +33,11 @@ export const ACTION_FORM_FIELDS: ActionFormField[] = [
   'goalId',
   'status',
 ];
+
+/** The typed fields' limits, for the character count and the message when one is too long. */
+export const ACTION_TEXT_LIMITS: Partial<Record<ActionFormField, TextLimit>> = {
+  title: { max: ACTION_TITLE_MAX, what: 'the action' },
+};
 
 export function emptyActionForm(personId = '', goalId = ''): ActionFormValues {
   return {
@@ -107,6 +114,7 @@ export function validateActionForm(
   for (const field of ACTION_FORM_FIELDS) {
     if (errors[field]) errors[field] = FRIENDLY_MESSAGES[field]?.(values) ?? errors[field];
   }
+  Object.assign(errors, lengthErrors(values, ACTION_TEXT_LIMITS));
   if (values.ownerId && !ownerName) errors.ownerId = 'Choose the owner from the team';
   if (!ACTION_STATUSES.includes(values.status)) errors.status = 'Choose a status';
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };

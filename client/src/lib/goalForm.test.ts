@@ -55,7 +55,9 @@ describe('validateGoalForm', () => {
   it('refuses a statement over 500 characters', () => {
     const result = validateGoalForm(form({ statement: 'a'.repeat(501) }), { today });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors.statement).toBe('Keep the goal to 500 characters or fewer');
+    if (!result.ok) {
+      expect(result.errors.statement).toBe('Shorten the goal to 500 characters or fewer: it is 501');
+    }
   });
 
   it('refuses a date that is not on the calendar', () => {

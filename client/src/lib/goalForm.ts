@@ -1,6 +1,7 @@
-import { goalInputSchema, type Goal } from '../../../shared/board/goal.ts';
+import { GOAL_STATEMENT_MAX, goalInputSchema, type Goal } from '../../../shared/board/goal.ts';
 import { isCalendarDate, todayIsoDate } from '../../../shared/board/record.ts';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
+import { lengthErrors, type TextLimit } from './textLimits.ts';
 
 /** What the goal form holds: strings, as the inputs give them. */
 export interface GoalFormValues {
@@ -19,6 +20,11 @@ export const GOAL_FORM_FIELDS: GoalFormField[] = [
   'targetDate',
   'leadOrganisationId',
 ];
+
+/** The typed fields' limits, for the character count and the message when one is too long. */
+export const GOAL_TEXT_LIMITS: Partial<Record<GoalFormField, TextLimit>> = {
+  statement: { max: GOAL_STATEMENT_MAX, what: 'the goal' },
+};
 
 export function emptyGoalForm(personId = ''): GoalFormValues {
   return { personId, statement: '', targetDate: '', leadOrganisationId: '' };
@@ -69,6 +75,7 @@ export function validateGoalForm(values: GoalFormValues, context: GoalFormContex
   } else if (!current && values.targetDate && values.targetDate < today) {
     errors.targetDate = 'The target date must be today or later';
   }
+  Object.assign(errors, lengthErrors(values, GOAL_TEXT_LIMITS));
   const lead = values.leadOrganisationId;
   if (
     lead &&

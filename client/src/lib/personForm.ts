@@ -1,7 +1,14 @@
 import type { BoardMember } from '../../../shared/admin.ts';
-import { personInputSchema, type Person, type PersonDetails } from '../../../shared/board/person.ts';
+import {
+  PERSON_NAME_MAX,
+  REASON_MAX,
+  personInputSchema,
+  type Person,
+  type PersonDetails,
+} from '../../../shared/board/person.ts';
 import { todayIsoDate } from '../../../shared/board/record.ts';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
+import { lengthErrors, type TextLimit } from './textLimits.ts';
 
 /** What the person form holds: strings, as the inputs give them. */
 export interface PersonFormValues {
@@ -27,6 +34,12 @@ export const PERSON_FORM_FIELDS: PersonFormField[] = [
   'keyWorkerId',
   'organisationIds',
 ];
+
+/** The typed fields' limits, for the character count and the message when one is too long. */
+export const PERSON_TEXT_LIMITS: Partial<Record<PersonFormField, TextLimit>> = {
+  name: { max: PERSON_NAME_MAX, what: 'the name' },
+  riskReason: { max: REASON_MAX, what: 'the reason' },
+};
 
 export function emptyPersonForm(): PersonFormValues {
   return {
@@ -87,6 +100,7 @@ export function validatePersonForm(
   if (values.dateOfBirth && !errors.dateOfBirth && values.dateOfBirth > today) {
     errors.dateOfBirth = 'The date of birth must be in the past';
   }
+  Object.assign(errors, lengthErrors(values, PERSON_TEXT_LIMITS));
   if (values.keyWorkerId && !keyWorkerName) errors.keyWorkerId = 'Choose the key worker from the team';
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, details: parsed.data };

@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { todayIsoDate } from '../../../shared/board/record.ts';
 import { BoardPage } from './BoardPage.ts';
 
 export interface ActionToAdd {
@@ -39,7 +40,10 @@ export class ActionsPage extends BoardPage {
     return this.view().getByRole('region', { name: 'Add an action' });
   }
 
-  /** Adds an action with the view's "Add an action" form and waits for its card. */
+  /**
+   * Adds an action with the view's "Add an action" form and waits for its card. A due date that has
+   * passed is confirmed in the warning the form shows for it, as someone who means it would.
+   */
   async addActionCard(action: ActionToAdd): Promise<void> {
     const details = this.view().locator('details').filter({ hasText: 'Add an action' });
     if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
@@ -49,6 +53,7 @@ export class ActionsPage extends BoardPage {
     await form.getByLabel('Due date').fill(action.dueDate);
     await form.getByLabel('Person', { exact: true }).selectOption({ label: action.person });
     await form.getByRole('button', { name: 'Add action' }).click();
+    if (action.dueDate < todayIsoDate()) await this.confirmPastDate(form, 'Add action with this date');
     await this.card(action.title).waitFor();
   }
 
@@ -88,6 +93,20 @@ export class ActionsPage extends BoardPage {
       if (await option.evaluate((el) => el === el.ownerDocument.activeElement)) break;
     }
     await this.page.keyboard.press('Enter');
+  }
+
+  /** The statuses a card's Move menu offers (opening it if it is closed), in order. */
+  async moveOptions(title: string): Promise<string[]> {
+    const button = this.moveButton(title);
+    if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+    const menu = this.card(title).getByRole('group', { name: `Move ${title} to` });
+    await menu.waitFor();
+    return (await menu.getByRole('button').allTextContents()).map((t) => t.trim());
+  }
+
+  /** The labels of a select's options, in order. */
+  async optionLabels(select: Locator): Promise<string[]> {
+    return (await select.locator('option').allTextContents()).map((t) => t.trim());
   }
 
   async dragTo(title: string, to: StatusLabel): Promise<void> {

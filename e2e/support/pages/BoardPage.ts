@@ -58,6 +58,24 @@ export class BoardPage {
     return this.page.getByTestId('peer').filter({ has: this.page.getByText(name, { exact: true }) });
   }
 
+  /** The warning a form shows before saving a date that has passed (`within` the form). */
+  pastDateWarning(within: Locator): Locator {
+    return within.getByRole('group', { name: /is in the past$/ });
+  }
+
+  /** Confirms the date in a form's past-date warning with its button (`label`, "Save with this date"). */
+  async confirmPastDate(within: Locator, label: string): Promise<void> {
+    await this.pastDateWarning(within).getByRole('button', { name: label, exact: true }).click();
+  }
+
+  /** Shared text (what matters, SBAR, goal notes) as a viewer sees it: text under its label, not a box. */
+  readOnlyText(label: string, within?: Locator): Locator {
+    return (within ?? this.page)
+      .getByTestId('shared-text')
+      .filter({ has: this.page.locator('dt').getByText(label, { exact: true }) })
+      .locator('dd');
+  }
+
   /** Goes to another view of the board by its link, as a clinician would. */
   async goTo(view: BoardView): Promise<void> {
     await this.page
@@ -69,6 +87,15 @@ export class BoardPage {
 
   /** Adds a person with the handover's "Add a person" form (going to the handover first) and waits for their row. */
   async addPerson(person: NewPerson): Promise<void> {
+    await this.submitNewPerson(person);
+    await this.page
+      .getByTestId('handover-person')
+      .filter({ has: this.page.getByRole('button', { name: person.name, exact: true }) })
+      .waitFor();
+  }
+
+  /** Fills in and submits the handover's "Add a person" form, and returns the form. */
+  async submitNewPerson(person: NewPerson): Promise<Locator> {
     if ((await this.page.getByTestId('view-handover').count()) === 0) await this.goTo('Handover');
     const details = this.addPersonControl();
     if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
@@ -82,9 +109,6 @@ export class BoardPage {
       await form.getByLabel('Reason for the risk rating').fill(person.riskReason ?? 'Needs review');
     }
     await form.getByRole('button', { name: 'Add person' }).click();
-    await this.page
-      .getByTestId('handover-person')
-      .filter({ has: this.page.getByRole('button', { name: person.name, exact: true }) })
-      .waitFor();
+    return form;
   }
 }

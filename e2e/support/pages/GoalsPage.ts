@@ -74,6 +74,16 @@ export class GoalsPage extends BoardPage {
     return form;
   }
 
+  /** Opens the form that changes a goal (in place of its statement) and returns it. */
+  async openChangeGoal(statement: string): Promise<Locator> {
+    const goal = this.goal(statement);
+    const id = await goal.getAttribute('data-goal-id');
+    await goal.getByRole('button', { name: `Change the goal ${statement}`, exact: true }).click();
+    const form = this.page.locator(`[data-testid="goal-item"][data-goal-id="${id}"] form.board-goal-form`);
+    await form.waitFor();
+    return form;
+  }
+
   /** Fills the add-goal form (already open) and submits it with its button. */
   async fillGoal(form: Locator, goal: NewGoal): Promise<void> {
     await form.getByLabel('Goal', { exact: true }).fill(goal.statement);
@@ -88,6 +98,15 @@ export class GoalsPage extends BoardPage {
     const goal = this.goal(statement);
     await goal.getByRole('button', { name: `Notes on ${statement}`, exact: true }).click();
     const notes = goal.getByLabel('Notes on outcomes');
+    await notes.waitFor();
+    return notes;
+  }
+
+  /** Opens a goal's notes as a viewer has them: text to read, not a field (see `readOnlyText`). */
+  async openNotesToRead(statement: string): Promise<Locator> {
+    const goal = this.goal(statement);
+    await goal.getByRole('button', { name: `Notes on ${statement}`, exact: true }).click();
+    const notes = this.readOnlyText('Notes on outcomes', goal);
     await notes.waitFor();
     return notes;
   }

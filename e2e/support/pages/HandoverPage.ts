@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { todayIsoDate } from '../../../shared/board/record.ts';
 import { BoardPage } from './BoardPage.ts';
 
 export interface QuickAction {
@@ -51,7 +52,10 @@ export class HandoverPage extends BoardPage {
     return this.panel(name).getByLabel(label, { exact: true });
   }
 
-  /** Agrees an action for an expanded person with the quick entry, submitting with Enter. */
+  /**
+   * Agrees an action for an expanded person with the quick entry, submitting with Enter. A due date
+   * that has passed is confirmed in the warning the form shows for it.
+   */
   async quickAddAction(name: string, action: QuickAction): Promise<void> {
     const form = this.panel(name).getByRole('region', { name: `Add an action for ${name}` });
     await form.getByLabel('Action', { exact: true }).fill(action.title);
@@ -62,6 +66,7 @@ export class HandoverPage extends BoardPage {
     await owner.selectOption(await option.first().getAttribute('value'));
     await form.getByLabel('Due date').fill(action.dueDate);
     await form.getByLabel('Action', { exact: true }).press('Enter');
+    if (action.dueDate < todayIsoDate()) await this.confirmPastDate(form, 'Add action with this date');
     await this.openAction(name, action.title).waitFor();
   }
 

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
 import * as Y from 'yjs';
 import type { Goal } from '../../../shared/board/goal.ts';
-import type { Person } from '../../../shared/board/person.ts';
+import { findNhsNumberHolder, type Person } from '../../../shared/board/person.ts';
 import type { RecordRead } from '../../../shared/board/record.ts';
 import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '../../../shared/board/records.ts';
 import type { BoardFacts } from '../../../shared/board/rules.ts';
@@ -169,10 +169,12 @@ export class BoardRecords {
       hasStage: (id) => get('pathwayStages', id) !== undefined,
       peopleAtStage: (stageId) =>
         people().filter((p) => (p.ok ? p.value.stageId : p.raw.stageId) === stageId).length,
-      personWithNhsNumber: (nhsNumber, exceptId) => {
-        const holder = people().find((p) => p.ok && p.id !== exceptId && p.value.nhsNumber === nhsNumber);
-        return holder?.ok ? { id: holder.id, name: holder.value.name } : undefined;
-      },
+      personWithNhsNumber: (nhsNumber, exceptId) =>
+        findNhsNumberHolder(
+          people().map((p) => ({ ...(p.ok ? p.value : p.raw), id: p.id })),
+          nhsNumber,
+          exceptId,
+        ) ?? undefined,
     };
   }
 
