@@ -97,9 +97,7 @@ function storable(value: unknown, depth = 0): AuditValue {
   if (typeof value !== 'object') return null;
   if (depth >= AUDIT_VALUE_MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item: unknown) => storable(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]));
 }
 
 function storableName(value: string | null): string | null {
@@ -169,6 +167,8 @@ export class PostgresBoardStorage implements BoardStorage {
   #timerDue = 0;
   #inFlight: Promise<void> | null = null;
   #retryDelayMs = 0;
+  /** Since when writes have failed because the database could not be reached. */
+  #unreachableSince: number | null = null;
   #closed = false;
   /** Rows in each loaded board's log, to trigger compaction past the threshold. */
   #logRows = new Map<string, number>();
@@ -227,7 +227,8 @@ export class PostgresBoardStorage implements BoardStorage {
     for (const audited of change.audit ?? []) entry.audit.push(auditRow(boardId, audited));
     for (const binding of change.clients ?? []) entry.clients.push(binding);
     entry.count += 1;
-    if (!this.#refused.has(boardId)) this.#schedule(this.config.flushIntervalMs);
+    // While the database cannot be reached, new changes wait for the next retry, not sooner.
+    if (!this.#refused.has(boardId)) this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
     return entry.written;
   }
 
@@ -409,7 +410,7 @@ export class PostgresBoardStorage implements BoardStorage {
     if (batch.size > 1 || !this.#refused.has([...batch.keys()][0]!)) {
       try {
         await this.#writeTogether(batch);
-        this.#retryDelayMs = 0;
+        this.#reached();
         for (const [boardId, entry] of batch) this.#written(boardId, entry, batch);
         return;
       } catch (error) {
@@ -424,7 +425,7 @@ export class PostgresBoardStorage implements BoardStorage {
     for (const [boardId, entry] of [...batch]) {
       const outcome = await this.#writeAlone(boardId, entry);
       if (outcome === 'unreachable') return this.#unreachable(batch);
-      this.#retryDelayMs = 0;
+      this.#reached();
       if (outcome === 'written') this.#written(boardId, entry, batch);
       else batch.delete(boardId);
     }
@@ -658,15 +659,31 @@ export class PostgresBoardStorage implements BoardStorage {
   /** The database could not be reached: every board of the batch not yet written waits for it. */
   #unreachable(batch: Map<string, PendingBoard>, error?: unknown): void {
     this.#retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(50, this.#retryDelayMs * 2));
-    this.log.error(
-      {
-        boards: batch.size,
-        retryInMs: this.#retryDelayMs,
-        reason: error === undefined ? undefined : describeDatabaseError(error),
-      },
-      'board changes could not be stored (the database cannot be reached); they are kept and tried again',
-    );
+    const first = this.#unreachableSince === null;
+    this.#unreachableSince ??= this.now();
+    const details = {
+      boards: batch.size,
+      retryInMs: this.#retryDelayMs,
+      unreachableForMs: this.now() - this.#unreachableSince,
+      reason: error === undefined ? undefined : describeDatabaseError(error),
+    };
+    const message =
+      'board changes could not be stored (the database cannot be reached); they are kept and tried again';
+    // An error when it starts; then a reminder at each retry, at most every few seconds.
+    if (first) this.log.error(details, message);
+    else this.log.warn(details, message);
     this.#putBack(batch);
+  }
+
+  /** The database took a write: if it could not be reached before, say it is back. */
+  #reached(): void {
+    this.#retryDelayMs = 0;
+    if (this.#unreachableSince === null) return;
+    this.log.info(
+      { unreachableForMs: this.now() - this.#unreachableSince },
+      'board changes are being stored again',
+    );
+    this.#unreachableSince = null;
   }
 
   /** Puts boards back in front of anything that arrived for them meanwhile, keeping update order. */

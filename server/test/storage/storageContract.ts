@@ -1,12 +1,13 @@
 import * as Y from 'yjs';
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AuditedChange } from '../../src/storage/BoardStorage.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
 import { createLogger } from '../../src/log.ts';
 import { PostgresBoardStorage } from '../../src/storage/postgresBoardStorage.ts';
 import type { StorageConfig } from '../../src/config.ts';
+import { refuseRows } from '../support/refuseRows.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
 const log = createLogger('silent');
@@ -53,33 +54,6 @@ function audited(recordId: string, after: AuditedChange['after'] = 'value'): Aud
     field: 'title',
     before: null,
     after,
-  };
-}
-
-/**
- * Makes the database refuse rows of `table` for which `condition` (SQL over `new`) holds, with
- * SQLSTATE `code`, as it would refuse a value it cannot hold. Returns a function that stops it.
- */
-async function refuseRows(
-  db: Kysely<Database>,
-  table: 'audit_events' | 'board_updates',
-  condition: string,
-  code = '22021',
-): Promise<() => Promise<void>> {
-  const name = `refuse_${table}_${Math.random().toString(36).slice(2, 8)}`;
-  await sql
-    .raw(
-      `create function ${name}() returns trigger language plpgsql as $$ begin
-         if ${condition} then raise exception 'refused by the test' using errcode = '${code}'; end if;
-         return new; end $$`,
-    )
-    .execute(db);
-  await sql
-    .raw(`create trigger ${name} before insert on ${table} for each row execute function ${name}()`)
-    .execute(db);
-  return async () => {
-    await sql.raw(`drop trigger ${name} on ${table}`).execute(db);
-    await sql.raw(`drop function ${name}()`).execute(db);
   };
 }
 
@@ -337,7 +311,11 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       await heldWrite;
       expect(contentOf(await storageWith().load(held))).toEqual({ held: 1 });
       expect((await auditRowsOf(handle.db, held)).map((r) => r.record_id)).toEqual(['h']);
-      expect(storage.backlog()).toMatchObject({ pendingUpdates: 0, oldestPendingAt: null, refusedBoards: [] });
+      expect(storage.backlog()).toMatchObject({
+        pendingUpdates: 0,
+        oldestPendingAt: null,
+        refusedBoards: [],
+      });
     });
 
     it('retries a write the database could not make now (a serialisation failure) without leaving any trail row out', async () => {
