@@ -127,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queryTimeoutMs: intFromEnv(env, 'DATABASE_QUERY_TIMEOUT_MS', DEFAULT_DATABASE_CONFIG.queryTimeoutMs),
       idleInTransactionTimeoutMs: intFromEnv(
         env,
-        'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        'DATABASE_IDLE_IN_TRANSACTION_MS',
         DEFAULT_DATABASE_CONFIG.idleInTransactionTimeoutMs,
       ),
       keepAliveMs: intFromEnv(env, 'DATABASE_KEEPALIVE_MS', DEFAULT_DATABASE_CONFIG.keepAliveMs),
