@@ -67,6 +67,8 @@ function absorb(earlier: PendingBoard, later: PendingBoard): void {
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+/** Group writes that fail "for now" this many times in a row are tried board by board. */
+const ALONE_AFTER_TRANSIENT = 3;
 /** The longest pause before a refused board's changes are tried again. */
 const MAX_REFUSED_RETRY_DELAY_MS = 60_000;
 /** Updates gathered for one board beyond this are merged into one (a long outage stays bounded). */
@@ -167,6 +169,8 @@ export class PostgresBoardStorage implements BoardStorage {
   #timerDue = 0;
   #inFlight: Promise<void> | null = null;
   #retryDelayMs = 0;
+  /** Group writes that failed "for now" since the last write that succeeded. */
+  #transientInARow = 0;
   /** Since when writes have failed because the database could not be reached. */
   #unreachableSince: number | null = null;
   #closed = false;
@@ -407,28 +411,73 @@ export class PostgresBoardStorage implements BoardStorage {
 
   async #write(batch: Map<string, PendingBoard>): Promise<void> {
     // Boards the database refused before go on their own, not into a batch they could hold back.
-    if (batch.size > 1 || !this.#refused.has([...batch.keys()][0]!)) {
+    const fresh = new Map([...batch].filter(([boardId]) => !this.#refused.has(boardId)));
+    const held = [...batch].filter(([boardId]) => this.#refused.has(boardId));
+    // So does every board once whole batches have failed "for now" a few times in a row: one
+    // board's rows might be what keeps failing, and it must not hold back the others.
+    if (fresh.size > 0 && this.#transientInARow < ALONE_AFTER_TRANSIENT) {
       try {
-        await this.#writeTogether(batch);
+        await this.#writeTogether(fresh);
         this.#reached();
-        for (const [boardId, entry] of batch) this.#written(boardId, entry, batch);
-        return;
+        for (const [boardId, entry] of fresh) this.#written(boardId, entry, fresh);
       } catch (error) {
-        if (isTransientDatabaseError(error)) return this.#unreachable(batch, error);
-        if (batch.size > 1)
+        if (isTransientDatabaseError(error)) {
+          this.#transientInARow += 1;
+          this.#unreachable(fresh, error);
+          fresh.clear();
+        } else if (fresh.size > 1) {
           this.log.warn(
-            { boards: batch.size, reason: describeDatabaseError(error) },
+            { boards: fresh.size, reason: describeDatabaseError(error) },
             'the database refused a batch of board updates; writing each board on its own',
           );
+        }
       }
     }
+    if (fresh.size > 0) await this.#writeEachAlone(fresh);
+    for (const [boardId, entry] of held) await this.#writeEachAlone(new Map([[boardId, entry]]));
+  }
+
+  /**
+   * Each board in a transaction of its own. A board that fails "for now" on its own while another
+   * is written (the next one, or any before it when it is the last) is held like a refused board:
+   * the failure is its own. Two failures in a row mean the database is what fails, and the rest of
+   * the batch waits for it.
+   */
+  async #writeEachAlone(batch: Map<string, PendingBoard>): Promise<void> {
+    let failedJustBefore: { boardId: string; entry: PendingBoard; error: unknown }[] = [];
+    let anyWritten = false;
+    let lastError: unknown;
+    const hold = (failed: { boardId: string; entry: PendingBoard; error: unknown }[]) => {
+      for (const { boardId, entry, error } of failed) {
+        batch.delete(boardId);
+        this.#hold(boardId, entry, error);
+      }
+    };
     for (const [boardId, entry] of [...batch]) {
-      const outcome = await this.#writeAlone(boardId, entry);
-      if (outcome === 'unreachable') return this.#unreachable(batch);
+      const { outcome, error } = await this.#writeAlone(boardId, entry);
+      if (outcome === 'unreachable') {
+        lastError = error;
+        failedJustBefore.push({ boardId, entry, error });
+        if (failedJustBefore.length >= 2) break;
+        continue;
+      }
       this.#reached();
+      anyWritten ||= outcome === 'written';
       if (outcome === 'written') this.#written(boardId, entry, batch);
-      else batch.delete(boardId);
+      else {
+        batch.delete(boardId);
+        this.#inFlightBatch?.delete(boardId);
+      }
+      hold(failedJustBefore);
+      failedJustBefore = [];
     }
+    // The last board failed alone after others were written; or a board held before failed again
+    // (its pause grows). Everything else waits for the database.
+    const own = failedJustBefore.filter(
+      ({ boardId }) => (anyWritten && failedJustBefore.length === 1) || this.#refused.has(boardId),
+    );
+    hold(own);
+    if (batch.size > 0) this.#unreachable(batch, lastError);
   }
 
   /** Every board of the batch in one transaction: the usual case. */
@@ -475,7 +524,7 @@ export class PostgresBoardStorage implements BoardStorage {
    * marker row in the trail when any were left out. A failure the transaction cannot recover from
    * (a lost connection, a timeout) counts as the database being unreachable.
    */
-  async #writeAlone(boardId: string, entry: PendingBoard): Promise<Outcome> {
+  async #writeAlone(boardId: string, entry: PendingBoard): Promise<{ outcome: Outcome; error?: unknown }> {
     const refusedAudit: { row: NewAuditEvent; error: unknown }[] = [];
     const refusedClients: { row: ClientBinding; error: unknown }[] = [];
     try {
@@ -520,10 +569,10 @@ export class PostgresBoardStorage implements BoardStorage {
         }
       });
     } catch (error) {
-      if (error instanceof UpdateRefused) return this.#updateRefused(boardId, entry, error.cause);
-      if (isTransientDatabaseError(error)) return 'unreachable';
-      // The transaction itself failed in a way no savepoint could catch (its commit, say).
-      return this.#updateRefused(boardId, entry, error);
+      if (isTransientDatabaseError(error)) return { outcome: 'unreachable', error };
+      // Refused, or the transaction failed in a way no savepoint could catch (its commit, say).
+      const cause = error instanceof UpdateRefused ? error.cause : error;
+      return { outcome: await this.#updateRefused(boardId, entry, cause), error: cause };
     }
     if (refusedAudit.length > 0 || refusedClients.length > 0) {
       this.log.error(
@@ -545,7 +594,7 @@ export class PostgresBoardStorage implements BoardStorage {
           'the change itself is stored, and the trail has a marker row where they are missing',
       );
     }
-    return 'written';
+    return { outcome: 'written' };
   }
 
   /**
@@ -639,6 +688,15 @@ export class PostgresBoardStorage implements BoardStorage {
       entry.reject(error instanceof Error ? error : new Error(String(error)));
       return 'refused';
     }
+    this.#hold(boardId, entry, error);
+    return 'refused';
+  }
+
+  /**
+   * Keeps a board's changes out of the group batch and tries them again on their own, after a pause
+   * that doubles with each failure (up to a minute). The board counts as refused until they are stored.
+   */
+  #hold(boardId: string, entry: PendingBoard, error: unknown): void {
     const previous = this.#refused.get(boardId);
     const attempts = (previous?.attempts ?? 0) + 1;
     const pauseMs = Math.min(MAX_REFUSED_RETRY_DELAY_MS, 1_000 * 2 ** (attempts - 1));
@@ -653,7 +711,6 @@ export class PostgresBoardStorage implements BoardStorage {
         'own, and the board’s browsers are told their changes are not stored yet',
     );
     this.#putBack(new Map([[boardId, entry]]));
-    return 'refused';
   }
 
   /** The database could not be reached: every board of the batch not yet written waits for it. */
@@ -678,6 +735,7 @@ export class PostgresBoardStorage implements BoardStorage {
   /** The database took a write: if it could not be reached before, say it is back. */
   #reached(): void {
     this.#retryDelayMs = 0;
+    this.#transientInARow = 0;
     if (this.#unreachableSince === null) return;
     this.log.info(
       { unreachableForMs: this.now() - this.#unreachableSince },
@@ -700,6 +758,7 @@ export class PostgresBoardStorage implements BoardStorage {
 
   #written(boardId: string, entry: PendingBoard, batch: Map<string, PendingBoard>): void {
     batch.delete(boardId);
+    this.#inFlightBatch?.delete(boardId);
     entry.resolve();
     const refused = this.#refused.get(boardId);
     if (refused) {

@@ -318,6 +318,21 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       });
     });
 
+    it('does not let a board whose writes fail "for now" every time hold back the other boards', async () => {
+      const storage = storageWith();
+      const [stuck, other] = [await newBoard(), await newBoard()];
+      const stop = await refuseRows(handle.db, 'board_updates', `new.board_id = '${stuck}'`, '40001');
+      const stuckWrite = storage.append(stuck, { update: edit(new Y.Doc(), 'stuck', 1) });
+      await storage.append(other, { update: edit(new Y.Doc(), 'other', 1) });
+      await expect.poll(() => storage.backlog().refusedBoards).toEqual([stuck]);
+      await storage.append(other, { update: edit(new Y.Doc(), 'later', 2) });
+      expect(contentOf(await storageWith().load(other))).toEqual({ other: 1, later: 2 });
+      await stop();
+      await stuckWrite;
+      expect(contentOf(await storageWith().load(stuck))).toEqual({ stuck: 1 });
+      expect(storage.backlog().refusedBoards).toEqual([]);
+    });
+
     it('retries a write the database could not make now (a serialisation failure) without leaving any trail row out', async () => {
       const storage = storageWith();
       const boardId = await newBoard();
