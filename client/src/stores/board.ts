@@ -185,7 +185,7 @@ export const useBoardStore = defineStore('board', () => {
 
   function onJoin(result: BoardJoinResult): void {
     if (!result.ok) return fail(new ApiRequestError(result.error, result.status));
-    onStorage(result.storage);
+    onStorage(result.storage ?? 'stored'); // a server from before `storage` was answered
     if (summary.value && result.access !== summary.value.access) void refreshAccess();
   }
 

@@ -200,7 +200,12 @@ export class PostgresBoardStorage implements BoardStorage {
         .execute(),
     ]);
     this.#logRows.set(boardId, updates.length);
-    const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update)];
+    // Changes this server holds and has not stored yet (a refused board's) belong to the board too:
+    // a board unloaded meanwhile and opened again must not lose them. Yjs updates apply only once.
+    const unstored = [this.#inFlightBatch?.get(boardId), this.#pending.get(boardId)].flatMap(
+      (entry) => entry?.updates ?? [],
+    );
+    const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update), ...unstored];
     if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }

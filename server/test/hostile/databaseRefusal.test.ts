@@ -1,7 +1,10 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import type { HealthResponse } from '../../../shared/api.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
 import type { HuddleServer } from '../../src/server.ts';
+import { PostgresBoardStorage } from '../../src/storage/postgresBoardStorage.ts';
 import { joinBoardEvents } from '../support/appSocket.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { newBoard, testDb } from '../support/boards.ts';
@@ -10,16 +13,19 @@ import { refuseRows } from '../support/refuseRows.ts';
 import { startTestServer } from '../support/server.ts';
 
 const GRACE = { id: 'demo-grace-okafor', name: 'Grace Okafor' };
+const STORAGE = loadConfig({}).storage;
+const quiet = createLogger('silent');
 
 async function health(url: string): Promise<{ status: number; body: HealthResponse }> {
   const response = await fetch(`${url}/healthz`);
   return { status: response.status, body: (await response.json()) as HealthResponse };
 }
 
-/** The names of the people stored for a board, read from the database. */
+/** The names of the people stored for a board, read from the database (not the server's memory). */
 async function storedPeople(server: HuddleServer, boardId: string): Promise<string[]> {
   const doc = new Y.Doc();
-  const state = await server.storage.load(boardId);
+  const storage = new PostgresBoardStorage(server.database.db, { ...STORAGE, warnAfterMs: 500 }, quiet);
+  const state = await storage.load(boardId);
   if (state) Y.applyUpdate(doc, state);
   return Object.values(doc.getMap('people').toJSON() as Record<string, { name: string }>)
     .map((person) => person.name)

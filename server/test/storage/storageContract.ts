@@ -307,6 +307,9 @@ export function boardStorageContract(kind: 'pglite' | 'postgres'): void {
       expect(contentOf(await storageWith().load(other))).toEqual({ other: 1, later: 2 });
       expect(storage.backlog()).toMatchObject({ pendingUpdates: 1, refusedBoards: [held] });
       expect(storage.backlog().boards.has(held)).toBe(true);
+      // Not stored, yet still the board's: opening it again on this server loses nothing.
+      expect(contentOf(await storageWith().load(held))).toEqual({});
+      expect(contentOf(await storage.load(held))).toEqual({ held: 1 });
       await stop();
       await heldWrite;
       expect(contentOf(await storageWith().load(held))).toEqual({ held: 1 });
