@@ -211,6 +211,11 @@ if (!databaseUrl) {
 
       proxy.set('cut');
       const cutAt = Date.now();
+      // Access cannot be checked now: that is not a refusal (the browser keeps the board and asks again).
+      expect(await watcher.socket.timeout(15_000).emitWithAck('board:join', boardId)).toMatchObject({
+        ok: false,
+        status: 503,
+      });
       let round = 0;
       let lastAge = 0;
       while (Date.now() - cutAt < LONG_CUT_MS) {
