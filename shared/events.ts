@@ -4,6 +4,13 @@ import type { BoardSummary } from './api.ts';
 /** Why the server ended a socket's session; the browser shows the sign-in page with this reason. */
 export type SessionEndReason = 'signed-out' | 'expired' | 'deactivated' | 'password-changed';
 
+/**
+ * Whether the server has stored a board's changes: `delayed` once a change has waited longer than
+ * it should (`STORAGE_WARN_AFTER_MS`), while the database cannot be reached or refuses them;
+ * `stored` when that clears. Everyone on the board still sees every change meanwhile.
+ */
+export type BoardStorageState = 'stored' | 'delayed';
+
 /** Events the server sends to browsers over socket.io. */
 export interface ServerToClientEvents {
   /** A board the user can open was created; open board lists add it without a reload. */
@@ -12,11 +19,17 @@ export interface ServerToClientEvents {
   'access:changed': () => void;
   /** The session behind this socket has ended; the socket is disconnected right after. */
   'session:ended': (reason: SessionEndReason) => void;
+  /** Sent to a board's room when storing its changes falls behind, and when that clears. */
+  'board:storage': (boardId: string, state: BoardStorageState) => void;
 }
 
-/** The answer to `board:join`. */
+/**
+ * The answer to `board:join`, with how storing the board's changes stands. 503: access could not
+ * be checked just now (the database did not answer); the browser asks again.
+ */
 export type BoardJoinResult =
-  { ok: true; access: BoardAccess } | { ok: false; status: 403 | 404; error: string };
+  | { ok: true; access: BoardAccess; storage: BoardStorageState }
+  | { ok: false; status: 403 | 404 | 503; error: string };
 
 /** Events browsers send to the server over socket.io. */
 export interface ClientToServerEvents {

@@ -33,19 +33,30 @@ export interface HuddleServer {
   stop(): Promise<void>;
 }
 
+export interface HuddleServerOptions {
+  /** More settings for the server (`STORAGE_WARN_AFTER_MS`...). */
+  env?: Record<string, string>;
+  /** The address the server is given for its Postgres database (a proxy in front of it, say). */
+  databaseUrl?: (url: string) => string;
+}
+
 /**
  * Runs the real server as its own process (as `npm start` would) on port 0 against a fresh test
  * database (Postgres when DATABASE_URL is set, PGlite otherwise), serving the built client, with the
  * demo Place seeded.
  */
-export async function startHuddleServer(): Promise<HuddleServer> {
+export async function startHuddleServer(options: HuddleServerOptions = {}): Promise<HuddleServer> {
   const database = await createTestDatabase();
   const launch = () =>
     launchServerProcess({
       CLIENT_DIR: path.join(repoRoot, 'dist/client'),
-      DATABASE_URL: database.databaseUrl,
+      DATABASE_URL:
+        database.databaseUrl && options.databaseUrl
+          ? options.databaseUrl(database.databaseUrl)
+          : database.databaseUrl,
       DATA_DIR: database.dataDir ?? undefined,
       SEED: 'true',
+      ...options.env,
     });
   let server: ServerProcess;
   try {

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: string;
   /** Where the built SPA lives; the server serves it when the folder exists. */
   clientDir: string;
+  /** Timeouts and keep-alive of Postgres connections. */
+  database: DatabaseConfig;
   sync: SyncConfig;
   storage: StorageConfig;
   /** Seed the demo Place on first start with an empty database. */
@@ -45,11 +47,35 @@ export interface SyncConfig {
   maxConnectionsPerAddress: number;
 }
 
+export interface DatabaseConfig {
+  /** Opening a connection (or waiting for a free one) fails after this long. */
+  connectTimeoutMs: number;
+  /** The database ends a statement that runs longer; the server stops waiting shortly after. 0: no limit. */
+  queryTimeoutMs: number;
+  /** The database ends a session left idle inside a transaction for this long. 0: no limit. */
+  idleInTransactionTimeoutMs: number;
+  /** TCP keep-alive on database connections after this long idle, to notice a dead peer. 0: off. */
+  keepAliveMs: number;
+}
+
+/** Used where no configuration is loaded (the command line tools, tests). */
+export const DEFAULT_DATABASE_CONFIG: DatabaseConfig = {
+  connectTimeoutMs: 10_000,
+  queryTimeoutMs: 30_000,
+  idleInTransactionTimeoutMs: 60_000,
+  keepAliveMs: 10_000,
+};
+
 export interface StorageConfig {
   /** Group commit window: updates arriving within it are written in one insert. */
   flushIntervalMs: number;
   /** Fold a board's update log into its snapshot once the log holds this many rows. */
   compactThreshold: number;
+  /**
+   * Board changes not stored after this long make storage "degraded" in `/healthz`, and the
+   * board's browsers are told their changes are not stored yet.
+   */
+  warnAfterMs: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -99,6 +125,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     accessCheckIntervalMs: intFromEnv(env, 'ACCESS_CHECK_INTERVAL_MS', minute),
     oidc: loadOidcConfig(env),
+    database: {
+      connectTimeoutMs: intFromEnv(
+        env,
+        'DATABASE_CONNECT_TIMEOUT_MS',
+        DEFAULT_DATABASE_CONFIG.connectTimeoutMs,
+      ),
+      queryTimeoutMs: intFromEnv(env, 'DATABASE_QUERY_TIMEOUT_MS', DEFAULT_DATABASE_CONFIG.queryTimeoutMs),
+      idleInTransactionTimeoutMs: intFromEnv(
+        env,
+        'DATABASE_IDLE_IN_TRANSACTION_MS',
+        DEFAULT_DATABASE_CONFIG.idleInTransactionTimeoutMs,
+      ),
+      keepAliveMs: intFromEnv(env, 'DATABASE_KEEPALIVE_MS', DEFAULT_DATABASE_CONFIG.keepAliveMs),
+    },
     sync: {
       maxMessageBytes: intFromEnv(env, 'SYNC_MAX_MESSAGE_BYTES', 8 * 1024 * 1024),
       idleUnloadMs: intFromEnv(env, 'SYNC_IDLE_UNLOAD_MS', 60_000),
@@ -124,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: {
       flushIntervalMs: intFromEnv(env, 'STORAGE_FLUSH_INTERVAL_MS', 40),
       compactThreshold: intFromEnv(env, 'STORAGE_COMPACT_THRESHOLD', 500),
+      warnAfterMs: intFromEnv(env, 'STORAGE_WARN_AFTER_MS', 5_000),
     },
   };
 }

@@ -14,7 +14,7 @@ import { SessionStore } from './auth/sessions.ts';
 import { SignInThrottle } from './auth/throttle.ts';
 import { BoardsRepository } from './boards/boardsRepository.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type DatabaseHandle } from './db/connect.ts';
+import { openDatabase, untilDatabaseAnswers, type DatabaseHandle } from './db/connect.ts';
 import { createHttpApp } from './http/app.ts';
 import { isSameSite } from './http/auth.ts';
 import type { RouteDeps } from './http/deps.ts';
@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './log.ts';
 import { AppEvents } from './realtime/socketIo.ts';
 import { seedIfEmpty } from './seed.ts';
 import { PostgresBoardStorage } from './storage/postgresBoardStorage.ts';
+import { BoardStorageNotices, ServerHealth } from './storage/storageHealth.ts';
 import type { ConnectionGrant, UpgradeRefusal } from './sync/SyncServer.ts';
 import { SyncServer } from './sync/SyncServer.ts';
 import { UsersRepository } from './users/usersRepository.ts';
@@ -46,15 +47,24 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
 const OPEN_RECORDED_FOR_MS = 10 * 60_000;
 const OPENS_REMEMBERED = 10_000;
 
-/** Opens the database, seeds it when empty, and serves REST, socket.io, Yjs sync and the SPA on one port. */
+/**
+ * Opens the database, seeds it when empty, and serves REST, socket.io, Yjs sync and the SPA on one
+ * port. While Postgres cannot be reached it waits (logging why) and listens once it answers.
+ */
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<HuddleServer> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    connection: config.database,
+    waitForDatabase: true,
+    log,
+  });
   let closing = false;
   try {
-    if (config.seed) await seedIfEmpty(database.db, log);
+    if (config.seed) await untilDatabaseAnswers(() => seedIfEmpty(database.db, log), log);
   } catch (error) {
     await database.close();
     throw error;
@@ -68,6 +78,7 @@ export async function startServer(
   const storage = new PostgresBoardStorage(db, config.storage, log);
   /** When each session last had each board's opening recorded. */
   const recordedOpens = new Map<string, number>();
+  const health = new ServerHealth(database, storage, config.storage.warnAfterMs);
 
   /** The one decision for a Yjs connection, at the upgrade and whenever it is checked again. */
   async function grantFor(
@@ -142,14 +153,13 @@ export async function startServer(
 
   const app = await createHttpApp({
     logger: log,
-    dbKind: database.kind,
     deps,
     clientDir: config.clientDir,
     allowedOrigins,
     trustProxy: config.trustProxy,
     oidcLabel: config.oidc?.label ?? null,
     registerOidc: config.oidc ? (instance) => registerOidcRoutes(instance, deps, config.oidc!) : undefined,
-    isReady: () => !closing,
+    health: () => health.check(!closing),
   });
   appEvents = new AppEvents(app.server, {
     sessions,
@@ -157,8 +167,16 @@ export async function startServer(
     allowedOrigins,
     log,
     limits: { perUser: config.sync.maxConnectionsPerUser, perAddress: config.sync.maxConnectionsPerAddress },
+    storageState: (boardId) => notices.stateOf(boardId),
   });
   const realtime = appEvents;
+  // A board's browsers hear when its changes wait too long to be stored, and when that clears.
+  const notices = new BoardStorageNotices(
+    storage,
+    config.storage.warnAfterMs,
+    (boardId, state) => realtime.tellStorage(boardId, state),
+    log,
+  );
 
   // Access changes reach open connections at once: a removed member's sockets close.
   const logFailure = (what: string) => (err: unknown) => log.error({ err }, what);
@@ -212,11 +230,13 @@ export async function startServer(
     closed ??= (async () => {
       closing = true;
       clearInterval(accessTimer);
+      notices.close();
       log.info('shutting down: closing connections and writing pending updates');
       await sync.close();
       await realtime.close();
       await app.close();
       await storage.flush();
+      storage.close();
       await database.close();
       log.info('shut down cleanly');
     })();

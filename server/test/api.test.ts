@@ -22,6 +22,11 @@ describe('REST API and app events', () => {
     expect((await response.json()) as HealthResponse).toEqual({
       ok: true,
       db: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+      database: 'ok',
+      storage: 'ok',
+      pendingUpdates: 0,
+      oldestPendingMs: 0,
+      refusedBoards: 0,
     });
   });
 

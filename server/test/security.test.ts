@@ -137,7 +137,7 @@ describe('access control on every channel', () => {
         'Riverside frailty MDT',
       );
       const socket = openAppSocket(server.url, { cookie: reader.cookie });
-      expect(await join(socket, DEMO_BOARD_ID)).toEqual({ ok: true, access: 'view' });
+      expect(await join(socket, DEMO_BOARD_ID)).toEqual({ ok: true, access: 'view', storage: 'stored' });
 
       const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: reader.cookie });
       await client.synced();
@@ -210,7 +210,7 @@ describe('access control on every channel', () => {
     const accessChanged: string[] = [];
     priyaSocket.on('access:changed', () => accessChanged.push('changed'));
     await Promise.all([priyaDoc.synced(), lucyDoc.synced()]);
-    expect(await join(priyaSocket, DEMO_BOARD_ID)).toEqual({ ok: true, access: 'edit' });
+    expect(await join(priyaSocket, DEMO_BOARD_ID)).toEqual({ ok: true, access: 'edit', storage: 'stored' });
 
     // Priya is removed from the team: her board connection closes for good.
     const removed = await admin.delete(`/api/teams/riverside-frailty-team/members/demo-priya-shah`);

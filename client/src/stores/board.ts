@@ -16,7 +16,7 @@ import type { PathwayStage, PathwayStageRecord, StageInput } from '../../../shar
 import type { Person, PersonDetails, PersonInput } from '../../../shared/board/person.ts';
 import { validRecords, type Actor, type RecordRead } from '../../../shared/board/record.ts';
 import { CloseCode } from '../../../shared/closeCodes.ts';
-import type { BoardJoinResult } from '../../../shared/events.ts';
+import type { BoardJoinResult, BoardStorageState } from '../../../shared/events.ts';
 import type { SyncRefusal } from '../../../shared/syncProtocol.ts';
 import { getBoard, getBoardMembers, getRecordHistory } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
@@ -50,6 +50,8 @@ let nextRefusalKey = 0;
 /** After this many refused connection attempts in a row, ask the REST API why. */
 const REFUSALS_BEFORE_CHECK = 2;
 const MIN_CHECK_INTERVAL_MS = 15_000;
+/** How long "changes are being stored again" stays up after the server catches up. */
+const STORED_AGAIN_SHOWN_MS = 10_000;
 
 function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {
   return new Map(records.map((record) => [record.id, record]));
@@ -91,6 +93,11 @@ export const useBoardStore = defineStore('board', () => {
   const pending = shallowRef<ReadonlySet<string>>(new Set());
   const canUndo = ref(false);
   const canRedo = ref(false);
+  /** Whether the server is storing this board's changes (`delayed`: it has fallen behind). */
+  const storage = ref<BoardStorageState>('stored');
+  /** Shown for a short while after storage caught up again. */
+  const storedAgain = ref(false);
+  let storedAgainTimer: ReturnType<typeof setTimeout> | undefined;
   let sync: BoardSync | null = null;
   let leaveRoom: (() => void) | null = null;
   let refusals = 0;
@@ -152,6 +159,18 @@ export const useBoardStore = defineStore('board', () => {
     closedReason.value = '';
     refusedChanges.value = [];
     refusals = 0;
+    clearTimeout(storedAgainTimer);
+    storage.value = 'stored';
+    storedAgain.value = false;
+  }
+
+  function onStorage(state: BoardStorageState): void {
+    if (state === storage.value) return;
+    const caughtUp = storage.value === 'delayed' && state === 'stored';
+    storage.value = state;
+    clearTimeout(storedAgainTimer);
+    storedAgain.value = caughtUp;
+    if (caughtUp) storedAgainTimer = setTimeout(() => (storedAgain.value = false), STORED_AGAIN_SHOWN_MS);
   }
 
   function dismissRefusal(key: number): void {
@@ -182,8 +201,9 @@ export const useBoardStore = defineStore('board', () => {
   }
 
   function onJoin(result: BoardJoinResult): void {
-    if (!result.ok) fail(new ApiRequestError(result.error, result.status));
-    else if (summary.value && result.access !== summary.value.access) void refreshAccess();
+    if (!result.ok) return fail(new ApiRequestError(result.error, result.status));
+    onStorage(result.storage ?? 'stored'); // a server from before `storage` was answered
+    if (summary.value && result.access !== summary.value.access) void refreshAccess();
   }
 
   function onClose(code: number | null, opened: boolean): void {
@@ -307,6 +327,10 @@ export const useBoardStore = defineStore('board', () => {
     }
   }
 
+  realtime.onBoardStorage((id, state) => {
+    if (id === boardId.value && sync) onStorage(state);
+  });
+
   // Access can change either way: a board shown as "no access" opens once the user joins its team.
   realtime.onAccessChanged(() => {
     if (loadState.value === 'no-access' && boardId.value) void load(boardId.value);
@@ -415,6 +439,8 @@ export const useBoardStore = defineStore('board', () => {
     pendingCount,
     canUndo,
     canRedo,
+    storage,
+    storedAgain,
     isPending,
     editorsOf,
     load,

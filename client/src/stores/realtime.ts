@@ -6,6 +6,7 @@ import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
   type BoardJoinResult,
+  type BoardStorageState,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../../shared/events.ts';
@@ -17,6 +18,8 @@ type Listener<T extends unknown[] = []> = (...args: T) => void;
 /** How long to wait before connecting again after the server refused the handshake yet the session is fine. */
 const RETRY_AFTER_REFUSAL_MS = 5_000;
 const JOIN_TIMEOUT_MS = 10_000;
+/** How long to wait before joining a board's room again when the server could not check access. */
+const JOIN_RETRY_MS = 5_000;
 
 function subscribe<T extends unknown[]>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
   set.add(listener);
@@ -37,6 +40,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
   const connectErrorListeners = new Set<Listener>();
   const accessListeners = new Set<Listener>();
   const boardCreatedListeners = new Set<Listener<[BoardSummary]>>();
+  const boardStorageListeners = new Set<Listener<[string, BoardStorageState]>>();
   const rooms = new Map<string, Listener<[BoardJoinResult]>>();
 
   async function join(current: AppSocket, boardId: string): Promise<void> {
@@ -46,7 +50,17 @@ export const useRealtimeStore = defineStore('realtime', () => {
     } catch {
       return; // No answer (disconnected meanwhile): the next connect joins again.
     }
-    if (socket === current) rooms.get(boardId)?.(result);
+    if (socket !== current) return;
+    const onResult = rooms.get(boardId);
+    if (!result.ok && result.status === 503) {
+      // Access could not be checked just now (the database did not answer): ask again.
+      setTimeout(() => {
+        if (socket === current && current.connected && rooms.get(boardId) === onResult)
+          void join(current, boardId);
+      }, JOIN_RETRY_MS);
+      return;
+    }
+    onResult?.(result);
   }
 
   async function refused(): Promise<void> {
@@ -79,6 +93,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
       accessListeners.forEach((listener) => listener());
     });
     current.on('board:created', (board) => boardCreatedListeners.forEach((listener) => listener(board)));
+    current.on('board:storage', (boardId, state) =>
+      boardStorageListeners.forEach((listener) => listener(boardId, state)),
+    );
   }
 
   function stop(): void {
@@ -108,5 +125,8 @@ export const useRealtimeStore = defineStore('realtime', () => {
     onConnectError: (listener: Listener) => subscribe(connectErrorListeners, listener),
     onAccessChanged: (listener: Listener) => subscribe(accessListeners, listener),
     onBoardCreated: (listener: Listener<[BoardSummary]>) => subscribe(boardCreatedListeners, listener),
+    /** How storing a board's changes stands, whenever it changes (for the rooms joined). */
+    onBoardStorage: (listener: Listener<[string, BoardStorageState]>) =>
+      subscribe(boardStorageListeners, listener),
   };
 });

@@ -3,7 +3,6 @@ import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { ApiError, HealthResponse } from '../../../shared/api.ts';
-import type { DatabaseKind } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
 import { registerAuthHooks } from './auth.ts';
 import { registerAuthRoutes } from './authRoutes.ts';
@@ -15,7 +14,6 @@ import { HttpError } from './errors.ts';
 
 export interface HttpAppOptions {
   logger: Logger;
-  dbKind: DatabaseKind;
   deps: RouteDeps;
   clientDir: string;
   /** Origins besides the request's own host that may make state-changing calls. */
@@ -26,8 +24,8 @@ export interface HttpAppOptions {
   oidcLabel: string | null;
   /** Registers the single sign-on routes, when OIDC is configured. */
   registerOidc?(app: FastifyInstance): void;
-  /** Whether the server is ready to answer (database open and migrated). */
-  isReady(): boolean;
+  /** `/healthz`: the database, the storage backlog, and whether the server is shutting down. */
+  health(): Promise<HealthResponse>;
 }
 
 /** REST under /api, the health check, and the built SPA with history-mode fallback. */
@@ -49,9 +47,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     return reply.status(status).send(body);
   });
 
+  // Served only once the database is open and migrated (the server listens after that); 503 with
+  // the reason while the database cannot be reached or board changes are not being stored.
   app.get('/healthz', async (_request, reply) => {
-    const body: HealthResponse = { ok: options.isReady(), db: options.dbKind };
-    return reply.status(body.ok ? 200 : 503).send(body);
+    const body = await options.health();
+    return reply
+      .status(body.ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(body);
   });
 
   registerAuthHooks(app, {

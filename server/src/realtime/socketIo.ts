@@ -5,6 +5,7 @@ import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
   type BoardJoinResult,
+  type BoardStorageState,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SessionEndReason,
@@ -42,6 +43,8 @@ export interface AppEventsOptions {
   limits: ConnectionLimitConfig;
   /** The client's address, for the per-address limit (behind a proxy, from its headers). */
   addressOf?(request: IncomingMessage): string;
+  /** How storing a board's changes stands, for the answer to `board:join`. */
+  storageState?(boardId: string): BoardStorageState;
 }
 
 /**
@@ -87,6 +90,11 @@ export class AppEvents {
       const summary = await board;
       if (summary) socket.emit('board:created', summary);
     }
+  }
+
+  /** Tells everyone with the board open how storing its changes stands. */
+  tellStorage(boardId: string, state: BoardStorageState): void {
+    this.io.to(boardRoom(boardId)).emit('board:storage', boardId, state);
   }
 
   /** Signs out the sockets of these sessions. */
@@ -170,7 +178,8 @@ export class AppEvents {
       }
       void this.#join(socket, boardId).then(ack, (err: unknown) => {
         this.options.log.error({ err, boardId }, 'joining a board room failed');
-        ack({ ok: false, status: 403, error: 'Could not check access to this board' });
+        // Not a refusal: the browser keeps the board and asks again.
+        ack({ ok: false, status: 503, error: 'Could not check access to this board just now' });
       });
     });
     socket.on('board:leave', (boardId) => {
@@ -191,6 +200,6 @@ export class AppEvents {
       return { ok: false, status: access.status === 404 ? 404 : 403, error: access.message };
     }
     await socket.join(boardRoom(boardId));
-    return { ok: true, access };
+    return { ok: true, access, storage: this.options.storageState?.(boardId) ?? 'stored' };
   }
 }

@@ -7,7 +7,10 @@ export type { AuditedChange, BoardChange, ClientBinding } from '../sync/boardCha
  * kysely, Postgres and PGlite stay behind it.
  */
 export interface BoardStorage {
-  /** Everything stored for the board, as one Yjs update; `null` when nothing is stored yet. */
+  /**
+   * Everything kept for the board, as one Yjs update: what is stored, and what was appended and is
+   * not stored yet. `null` when there is nothing.
+   */
   load(boardId: string): Promise<Uint8Array | null>;
   /** The document client ids bound to users on this board (client id -> user id). */
   loadClients(boardId: string): Promise<Map<number, string>>;

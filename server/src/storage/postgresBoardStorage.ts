@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditValue } from '../../../shared/audit.ts';
+import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
@@ -15,12 +16,35 @@ interface PendingBoard {
   updates: Uint8Array[];
   audit: NewAuditEvent[];
   clients: ClientBinding[];
+  /** Appends gathered here (several updates may have been merged into one). */
+  count: number;
+  /** When the oldest of them arrived (ms since the epoch). */
+  since: number;
   written: Promise<void>;
   resolve: (value: void | Promise<void>) => void;
   reject: (error: Error) => void;
 }
 
-function pendingBoard(): PendingBoard {
+/** A board whose own changes the database refused: kept here and tried again on their own. */
+interface RefusedBoard {
+  attempts: number;
+  retryAt: number;
+  since: number;
+}
+
+/** How storage stands: what has been appended and is not stored yet. */
+export interface StorageBacklog {
+  /** Appends not yet stored: waiting for the next write, being written, or refused. */
+  pendingUpdates: number;
+  /** When the oldest of them arrived (ms since the epoch); null when everything is stored. */
+  oldestPendingAt: number | null;
+  /** Per board with changes not stored yet: when the oldest of them arrived. */
+  boards: ReadonlyMap<string, number>;
+  /** Boards whose changes the database refuses; they are kept in memory and tried again. */
+  refusedBoards: readonly string[];
+}
+
+function pendingBoard(now: number): PendingBoard {
   let resolve!: PendingBoard['resolve'];
   let reject!: PendingBoard['reject'];
   const written = new Promise<void>((res, rej) => {
@@ -29,18 +53,35 @@ function pendingBoard(): PendingBoard {
   });
   // A refusal is logged here; callers that do not wait for durability must not see it as unhandled.
   written.catch(() => undefined);
-  return { updates: [], audit: [], clients: [], written, resolve, reject };
+  return { updates: [], audit: [], clients: [], count: 0, since: now, written, resolve, reject };
 }
 
-/** Postgres (or PGlite) codes for errors a retry cannot fix: integrity constraint violations. */
-const PERMANENT_SQLSTATE = /^23/;
+/** Adds `later` (appended after `earlier`) to `earlier`, in order; `later`'s callers wait for `earlier`. */
+function absorb(earlier: PendingBoard, later: PendingBoard): void {
+  earlier.updates.push(...later.updates);
+  earlier.audit.push(...later.audit);
+  earlier.clients.push(...later.clients);
+  earlier.count += later.count;
+  earlier.since = Math.min(earlier.since, later.since);
+  later.resolve(earlier.written);
+}
+
 const MAX_RETRY_DELAY_MS = 5_000;
+/** Group writes that fail "for now" this many times in a row are tried board by board. */
+const ALONE_AFTER_TRANSIENT = 3;
+/** The longest pause before a refused board's changes are tried again. */
+const MAX_REFUSED_RETRY_DELAY_MS = 60_000;
+/** Updates gathered for one board beyond this are merged into one (a long outage stays bounded). */
+const MERGE_AT = 256;
 const DELETE_CHUNK = 5_000;
 // Rows per audit insert: 11 parameters each, well inside Postgres's 65,535.
 const AUDIT_CHUNK = 2_000;
 const CLIENTS_CHUNK = 10_000;
 /** Longest text kept in an audit row's name columns (record type, record id, field). */
 const AUDIT_NAME_MAX = 200;
+/** Deeper than this, a value in an audit row is not kept (Postgres refuses very deep JSON). */
+const AUDIT_VALUE_MAX_DEPTH = 32;
+const TOO_DEEP = '(nested too deeply to keep in the audit trail)';
 
 /**
  * Text as Postgres can hold it: it refuses NUL, and jsonb refuses unpaired surrogates, both of
@@ -50,13 +91,15 @@ function storableText(value: string): string {
   return value.toWellFormed().replaceAll('\0', '\uFFFD');
 }
 
-function storable(value: AuditValue): AuditValue {
+function storable(value: unknown, depth = 0): AuditValue {
   if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(storable);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
-  }
-  return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return null;
+  if (depth >= AUDIT_VALUE_MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item: unknown) => storable(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]));
 }
 
 function storableName(value: string | null): string | null {
@@ -70,7 +113,7 @@ function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
     event: 'change',
     board_id: boardId,
     user_id: change.user?.id ?? null,
-    user_name: change.user?.name ?? null,
+    user_name: change.user ? storableText(change.user.name) : null,
     record_type: storableName(change.recordType),
     record_id: storableName(change.recordId),
     field: storableName(change.field),
@@ -79,23 +122,58 @@ function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
   };
 }
 
-function sqlState(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+/** The update rows for one board's pending changes (one merged row when they merge). */
+function updateRows(boardId: string, entry: PendingBoard): { board_id: string; update: Uint8Array }[] {
+  if (entry.updates.length === 1) return [{ board_id: boardId, update: entry.updates[0]! }];
+  try {
+    return [{ board_id: boardId, update: Y.mergeUpdates(entry.updates) }];
+  } catch {
+    // Updates that do not merge are still stored, each as it came.
+    return entry.updates.map((update) => ({ board_id: boardId, update }));
+  }
 }
+
+/** Thrown inside a board's own write when the database refuses its updates themselves. */
+class UpdateRefused extends Error {
+  override readonly name = 'UpdateRefused';
+  constructor(override readonly cause: unknown) {
+    super(describeDatabaseError(cause));
+  }
+}
+
+type Outcome = 'written' | 'refused' | 'unreachable';
 
 /**
  * Board storage in the `board_updates` log and `board_snapshots`, through kysely.
  *
  * Appends are group-committed: updates that arrive within `flushIntervalMs` of each other are
- * merged per board and written in one multi-row insert, while the next batch gathers behind it.
- * A failed write keeps its updates queued and retries; nothing is dropped unless the database
- * refuses the row itself (for example, its board no longer exists).
+ * merged per board and written, with their audit rows and client bindings, in one transaction,
+ * while the next batch gathers behind it.
+ *
+ * - When the database cannot be reached (or times out), the batch stays queued and is retried with
+ *   a growing pause; nothing is dropped.
+ * - When it refuses the batch (bad data, a broken constraint), each board is written on its own,
+ *   so one board's refused rows never hold back another's. On its own, a board's audit rows and
+ *   client bindings are written behind savepoints: rows the database still refuses are left out,
+ *   logged as errors and replaced by one marker row in the trail, and the update itself is kept.
+ * - An update the database refuses itself stays in memory and is tried again on its own (up to a
+ *   minute apart); the board counts as refused in `backlog()` until it is stored. Only an update
+ *   for a board that no longer exists is dropped (logged, and its promise rejects).
  */
 export class PostgresBoardStorage implements BoardStorage {
   #pending = new Map<string, PendingBoard>();
+  /** The batch being written now; boards leave it as they are written. */
+  #inFlightBatch: Map<string, PendingBoard> | null = null;
+  #refused = new Map<string, RefusedBoard>();
   #timer: NodeJS.Timeout | null = null;
+  #timerDue = 0;
   #inFlight: Promise<void> | null = null;
   #retryDelayMs = 0;
+  /** Group writes that failed "for now" since the last write that succeeded. */
+  #transientInARow = 0;
+  /** Since when writes have failed because the database could not be reached. */
+  #unreachableSince: number | null = null;
+  #closed = false;
   /** Rows in each loaded board's log, to trigger compaction past the threshold. */
   #logRows = new Map<string, number>();
   #compacting = new Map<string, Promise<void>>();
@@ -104,6 +182,7 @@ export class PostgresBoardStorage implements BoardStorage {
     private readonly db: Kysely<Database>,
     private readonly config: StorageConfig,
     private readonly log: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async load(boardId: string): Promise<Uint8Array | null> {
@@ -121,7 +200,12 @@ export class PostgresBoardStorage implements BoardStorage {
         .execute(),
     ]);
     this.#logRows.set(boardId, updates.length);
-    const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update)];
+    // Changes this server holds and has not stored yet (a refused board's) belong to the board too:
+    // a board unloaded meanwhile and opened again must not lose them. Yjs updates apply only once.
+    const unstored = [this.#inFlightBatch?.get(boardId), this.#pending.get(boardId)].flatMap(
+      (entry) => entry?.updates ?? [],
+    );
+    const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update), ...unstored];
     if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
@@ -152,27 +236,55 @@ export class PostgresBoardStorage implements BoardStorage {
   append(boardId: string, change: BoardChange): Promise<void> {
     let entry = this.#pending.get(boardId);
     if (!entry) {
-      entry = pendingBoard();
+      entry = pendingBoard(this.now());
       this.#pending.set(boardId, entry);
     }
     entry.updates.push(change.update);
+    if (entry.updates.length >= MERGE_AT) {
+      try {
+        entry.updates = [Y.mergeUpdates(entry.updates)];
+      } catch {
+        // Kept as they are; they are written as separate rows.
+      }
+    }
     for (const audited of change.audit ?? []) entry.audit.push(auditRow(boardId, audited));
     for (const binding of change.clients ?? []) entry.clients.push(binding);
-    this.#schedule(this.config.flushIntervalMs);
+    entry.count += 1;
+    // While the database cannot be reached, new changes wait for the next retry, not sooner.
+    if (!this.#refused.has(boardId)) this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
     return entry.written;
   }
 
+  /**
+   * Resolves once every change appended so far is stored, waiting (and retrying) while the database
+   * cannot be reached. Changes of boards the database refuses are not waited for: they stay queued.
+   */
   async flush(): Promise<void> {
-    while (this.#pending.size > 0 || this.#inFlight) {
+    for (;;) {
       if (this.#inFlight) {
         await this.#inFlight;
         continue;
       }
-      if (this.#timer) clearTimeout(this.#timer);
-      this.#timer = null;
+      if (![...this.#pending.keys()].some((boardId) => !this.#refused.has(boardId))) return;
+      this.#clearTimer();
       if (this.#retryDelayMs > 0) await delay(this.#retryDelayMs);
       await this.#writeBatch();
     }
+  }
+
+  /** What has been appended and is not stored yet, for health and the boards' notices. */
+  backlog(): StorageBacklog {
+    const boards = new Map<string, number>();
+    let pendingUpdates = 0;
+    for (const batch of [this.#inFlightBatch, this.#pending]) {
+      for (const [boardId, entry] of batch ?? []) {
+        pendingUpdates += entry.count;
+        boards.set(boardId, Math.min(entry.since, boards.get(boardId) ?? Infinity));
+      }
+    }
+    let oldestPendingAt: number | null = null;
+    for (const since of boards.values()) oldestPendingAt = Math.min(since, oldestPendingAt ?? since);
+    return { pendingUpdates, oldestPendingAt, boards, refusedBoards: [...this.#refused.keys()] };
   }
 
   async compact(boardId: string): Promise<void> {
@@ -187,6 +299,22 @@ export class PostgresBoardStorage implements BoardStorage {
   /** Stops tracking a board that is no longer loaded. */
   forget(boardId: string): void {
     this.#logRows.delete(boardId);
+  }
+
+  /**
+   * Stops writing (after the last `flush`, before the database closes). Anything still queued (the
+   * changes of boards the database refuses) is logged as not stored.
+   */
+  close(): void {
+    this.#closed = true;
+    this.#clearTimer();
+    const { pendingUpdates, refusedBoards } = this.backlog();
+    if (pendingUpdates > 0)
+      this.log.error(
+        { pendingUpdates, refusedBoards },
+        'board changes were not stored before the server stopped; the browsers that made them still ' +
+          'have them and send them again when they reconnect',
+      );
   }
 
   async #compactNow(boardId: string): Promise<void> {
@@ -241,94 +369,424 @@ export class PostgresBoardStorage implements BoardStorage {
     if (folded > 0) this.log.debug({ boardId, folded }, 'compacted board update log');
   }
 
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Writes the next batch in `delayMs`, or sooner if a write is already due sooner. */
   #schedule(delayMs: number): void {
-    if (this.#timer || this.#inFlight) return;
+    if (this.#inFlight || this.#closed) return;
+    const due = this.now() + delayMs;
+    if (this.#timer && this.#timerDue <= due) return;
+    this.#clearTimer();
+    this.#timerDue = due;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.#writeBatch();
     }, delayMs);
   }
 
-  async #writeBatch(): Promise<void> {
-    if (this.#inFlight || this.#pending.size === 0) return;
-    const batch = this.#pending;
-    this.#pending = new Map();
-    const done = this.#insert(batch);
-    this.#inFlight = done;
-    await done;
-    this.#inFlight = null;
-    if (this.#pending.size > 0) this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
+  /** After a write: the next batch when there is one, else the next refused board's retry. */
+  #scheduleNext(): void {
+    const now = this.now();
+    let soonestRefused = Infinity;
+    for (const boardId of this.#pending.keys()) {
+      const refused = this.#refused.get(boardId);
+      if (!refused || refused.retryAt <= now) {
+        this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
+        return;
+      }
+      soonestRefused = Math.min(soonestRefused, refused.retryAt);
+    }
+    if (soonestRefused < Infinity) this.#schedule(soonestRefused - now);
   }
 
-  async #insert(batch: Map<string, PendingBoard>): Promise<void> {
-    const rows = [...batch].map(([boardId, entry]) => ({
-      board_id: boardId,
-      update: entry.updates.length === 1 ? entry.updates[0]! : Y.mergeUpdates(entry.updates),
-    }));
+  async #writeBatch(): Promise<void> {
+    if (this.#inFlight) return;
+    const now = this.now();
+    const batch = new Map<string, PendingBoard>();
+    for (const [boardId, entry] of this.#pending) {
+      const refused = this.#refused.get(boardId);
+      if (!refused || refused.retryAt <= now) batch.set(boardId, entry);
+    }
+    if (batch.size === 0) return this.#scheduleNext();
+    for (const boardId of batch.keys()) this.#pending.delete(boardId);
+    this.#inFlightBatch = batch;
+    const done = this.#write(batch);
+    this.#inFlight = done;
+    try {
+      await done;
+    } catch (error) {
+      // #write handles every failure itself; this is a fault in it. Keep the changes and try again.
+      this.log.error({ err: error }, 'writing board updates failed unexpectedly; will retry');
+      this.#putBack(batch);
+    } finally {
+      this.#inFlight = null;
+      this.#inFlightBatch = null;
+    }
+    this.#scheduleNext();
+  }
+
+  async #write(batch: Map<string, PendingBoard>): Promise<void> {
+    // Boards the database refused before go on their own, not into a batch they could hold back.
+    const fresh = new Map([...batch].filter(([boardId]) => !this.#refused.has(boardId)));
+    const held = [...batch].filter(([boardId]) => this.#refused.has(boardId));
+    // So does every board once whole batches have failed "for now" a few times in a row: one
+    // board's rows might be what keeps failing, and it must not hold back the others.
+    if (fresh.size > 0 && this.#transientInARow < ALONE_AFTER_TRANSIENT) {
+      try {
+        await this.#writeTogether(fresh);
+        this.#reached();
+        for (const [boardId, entry] of fresh) this.#written(boardId, entry, fresh);
+      } catch (error) {
+        if (isTransientDatabaseError(error)) {
+          this.#transientInARow += 1;
+          this.#unreachable(fresh, error);
+          fresh.clear();
+        } else if (fresh.size > 1) {
+          this.log.warn(
+            { boards: fresh.size, reason: describeDatabaseError(error) },
+            'the database refused a batch of board updates; writing each board on its own',
+          );
+        }
+      }
+    }
+    if (fresh.size > 0) await this.#writeEachAlone(fresh);
+    for (const [boardId, entry] of held) await this.#writeEachAlone(new Map([[boardId, entry]]));
+  }
+
+  /**
+   * Each board in a transaction of its own. A board that fails "for now" on its own while another
+   * is written (the next one, or any before it when it is the last) is held like a refused board:
+   * the failure is its own. Two failures in a row mean the database is what fails, and the rest of
+   * the batch waits for it.
+   */
+  async #writeEachAlone(batch: Map<string, PendingBoard>): Promise<void> {
+    let failedJustBefore: { boardId: string; entry: PendingBoard; error: unknown }[] = [];
+    let anyWritten = false;
+    let lastError: unknown;
+    const hold = (failed: { boardId: string; entry: PendingBoard; error: unknown }[]) => {
+      for (const { boardId, entry, error } of failed) {
+        batch.delete(boardId);
+        this.#hold(boardId, entry, error);
+      }
+    };
+    for (const [boardId, entry] of [...batch]) {
+      const { outcome, error } = await this.#writeAlone(boardId, entry);
+      if (outcome === 'unreachable') {
+        lastError = error;
+        failedJustBefore.push({ boardId, entry, error });
+        if (failedJustBefore.length >= 2) break;
+        continue;
+      }
+      this.#reached();
+      anyWritten ||= outcome === 'written';
+      if (outcome === 'written') this.#written(boardId, entry, batch);
+      else {
+        batch.delete(boardId);
+        this.#inFlightBatch?.delete(boardId);
+      }
+      hold(failedJustBefore);
+      failedJustBefore = [];
+    }
+    // The last board failed alone after others were written; or a board held before failed again
+    // (its pause grows). Everything else waits for the database.
+    const own = failedJustBefore.filter(
+      ({ boardId }) => (anyWritten && failedJustBefore.length === 1) || this.#refused.has(boardId),
+    );
+    hold(own);
+    if (batch.size > 0) this.#unreachable(batch, lastError);
+  }
+
+  /** Every board of the batch in one transaction: the usual case. */
+  async #writeTogether(batch: Map<string, PendingBoard>): Promise<void> {
+    const rows = [...batch].flatMap(([boardId, entry]) => updateRows(boardId, entry));
     const audit = [...batch.values()].flatMap((entry) => entry.audit);
     const clients = [...batch].flatMap(([boardId, entry]) =>
       entry.clients.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
     );
-    try {
-      if (audit.length === 0 && clients.length === 0)
-        await this.db.insertInto('board_updates').values(rows).execute();
-      else
-        await this.db.transaction().execute(async (trx) => {
-          await trx.insertInto('board_updates').values(rows).execute();
-          for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
-            await trx
-              .insertInto('audit_events')
-              .values(audit.slice(i, i + AUDIT_CHUNK))
-              .execute();
-          }
-          for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
-            // A client id bound meanwhile (by another server instance) keeps its first user.
-            await trx
-              .insertInto('board_clients')
-              .values(clients.slice(i, i + CLIENTS_CHUNK))
-              .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing())
-              .execute();
-          }
-        });
-      this.#retryDelayMs = 0;
-      for (const [boardId, entry] of batch) this.#written(boardId, entry);
+    if (audit.length === 0 && clients.length === 0) {
+      await this.db.insertInto('board_updates').values(rows).execute();
       return;
-    } catch (error) {
-      if (batch.size === 1 && PERMANENT_SQLSTATE.test(sqlState(error) ?? '')) {
-        const [[boardId, entry]] = [...batch] as [[string, PendingBoard]];
-        this.log.error(
-          { err: error, boardId, updates: entry.updates.length },
-          'board update refused by the database',
-        );
-        entry.reject(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      if (batch.size > 1 && PERMANENT_SQLSTATE.test(sqlState(error) ?? '')) {
-        // One board's row is refused; write the others one by one so they are not held back.
-        for (const [boardId, entry] of batch) await this.#insert(new Map([[boardId, entry]]));
-        return;
-      }
-      this.#retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(50, this.#retryDelayMs * 2));
-      this.log.error(
-        { err: error, boards: batch.size, retryInMs: this.#retryDelayMs },
-        'writing board updates failed; will retry',
-      );
-      // Put the batch back in front of anything that arrived meanwhile, keeping update order.
-      for (const [boardId, entry] of this.#pending) {
-        const earlier = batch.get(boardId);
-        if (earlier) {
-          earlier.updates.push(...entry.updates);
-          earlier.audit.push(...entry.audit);
-          earlier.clients.push(...entry.clients);
-          entry.resolve(earlier.written);
-        } else batch.set(boardId, entry);
-      }
-      this.#pending = batch;
     }
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('board_updates').values(rows).execute();
+      for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
+        await trx
+          .insertInto('audit_events')
+          .values(audit.slice(i, i + AUDIT_CHUNK))
+          .execute();
+      }
+      for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
+        await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK));
+      }
+    });
   }
 
-  #written(boardId: string, entry: PendingBoard): void {
+  #insertClients(
+    trx: Transaction<Database>,
+    rows: { board_id: string; client_id: number; user_id: string }[],
+  ): Promise<unknown> {
+    // A client id bound meanwhile (by another server instance) keeps its first user.
+    return trx
+      .insertInto('board_clients')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing())
+      .execute();
+  }
+
+  /**
+   * One board's changes in a transaction of their own, each part behind a savepoint: the update
+   * first (if the database refuses it, nothing of the board is written), then its audit rows and
+   * client bindings, leaving out only the rows the database refuses (found by halving), and a
+   * marker row in the trail when any were left out. A failure the transaction cannot recover from
+   * (a lost connection, a timeout) counts as the database being unreachable.
+   */
+  async #writeAlone(boardId: string, entry: PendingBoard): Promise<{ outcome: Outcome; error?: unknown }> {
+    const refusedAudit: { row: NewAuditEvent; error: unknown }[] = [];
+    const refusedClients: { row: ClientBinding; error: unknown }[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const refusal = await this.#attempt(trx, () =>
+          trx.insertInto('board_updates').values(updateRows(boardId, entry)).execute(),
+        );
+        if (refusal) throw new UpdateRefused(refusal);
+        for (let i = 0; i < entry.audit.length; i += AUDIT_CHUNK) {
+          await this.#insertKeeping(
+            trx,
+            entry.audit.slice(i, i + AUDIT_CHUNK),
+            (rows) => trx.insertInto('audit_events').values(rows).execute(),
+            refusedAudit,
+          );
+        }
+        for (let i = 0; i < entry.clients.length; i += CLIENTS_CHUNK) {
+          await this.#insertKeeping(
+            trx,
+            entry.clients.slice(i, i + CLIENTS_CHUNK),
+            (rows) =>
+              this.#insertClients(
+                trx,
+                rows.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
+              ),
+            refusedClients,
+          );
+        }
+        if (refusedAudit.length > 0 || refusedClients.length > 0) {
+          const marker = this.#marker(boardId, refusedAudit.length, refusedClients.length, [
+            ...refusedAudit,
+            ...refusedClients,
+          ]);
+          const markerRefused = await this.#attempt(trx, () =>
+            trx.insertInto('audit_events').values(marker).execute(),
+          );
+          if (markerRefused)
+            this.log.error(
+              { boardId, reason: describeDatabaseError(markerRefused) },
+              'the audit trail marker for rows that could not be kept was refused too',
+            );
+        }
+      });
+    } catch (error) {
+      if (isTransientDatabaseError(error)) return { outcome: 'unreachable', error };
+      // Refused, or the transaction failed in a way no savepoint could catch (its commit, say).
+      const cause = error instanceof UpdateRefused ? error.cause : error;
+      return { outcome: await this.#updateRefused(boardId, entry, cause), error: cause };
+    }
+    if (refusedAudit.length > 0 || refusedClients.length > 0) {
+      this.log.error(
+        {
+          boardId,
+          auditRowsNotKept: refusedAudit.length,
+          clientBindingsNotKept: refusedClients.length,
+          reasons: [...new Set([...refusedAudit, ...refusedClients].map((r) => reasonOf(r.error)))],
+          rows: refusedAudit.slice(0, 5).map(({ row }) => ({
+            at: row.at,
+            userId: row.user_id,
+            recordType: row.record_type?.slice(0, 40),
+            recordId: row.record_id?.slice(0, 40),
+            field: row.field?.slice(0, 40),
+          })),
+          clients: refusedClients.slice(0, 5).map(({ row }) => row),
+        },
+        'the database refused some audit trail rows or document client bindings of a board change; ' +
+          'the change itself is stored, and the trail has a marker row where they are missing',
+      );
+    }
+    return { outcome: 'written' };
+  }
+
+  /**
+   * Runs one statement behind a savepoint. Returns the database's refusal (after rolling back to
+   * the savepoint, which proves the connection is fine), or null when it succeeded. A transient
+   * failure, or one the rollback cannot recover from, is thrown.
+   */
+  async #attempt(trx: Transaction<Database>, statement: () => Promise<unknown>): Promise<unknown> {
+    await sql`savepoint huddle_write`.execute(trx);
+    try {
+      await statement();
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      await sql`rollback to savepoint huddle_write`.execute(trx);
+      await sql`release savepoint huddle_write`.execute(trx);
+      return error ?? new Error('refused');
+    }
+    await sql`release savepoint huddle_write`.execute(trx);
+    return null;
+  }
+
+  /** Inserts `rows`, halving around refusals until only the refused rows are left out. */
+  async #insertKeeping<T>(
+    trx: Transaction<Database>,
+    rows: T[],
+    insert: (rows: T[]) => Promise<unknown>,
+    refused: { row: T; error: unknown }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const error = await this.#attempt(trx, () => insert(rows));
+    if (!error) return;
+    if (rows.length === 1) {
+      refused.push({ row: rows[0]!, error });
+      return;
+    }
+    const half = Math.ceil(rows.length / 2);
+    await this.#insertKeeping(trx, rows.slice(0, half), insert, refused);
+    await this.#insertKeeping(trx, rows.slice(half), insert, refused);
+  }
+
+  /** The trail's record of rows it could not keep: by the server, naming no record. */
+  #marker(
+    boardId: string,
+    auditRows: number,
+    clientBindings: number,
+    refusals: { error: unknown }[],
+  ): NewAuditEvent {
+    const note = {
+      notKept:
+        'The database refused some rows of this change; the change itself is stored. ' +
+        'See the server log at this time.',
+      auditRows,
+      clientBindings,
+      reasons: [...new Set(refusals.map((r) => reasonOf(r.error)))].slice(0, 5),
+    };
+    return {
+      at: new Date(this.now()),
+      event: 'change',
+      board_id: boardId,
+      user_id: null,
+      user_name: null,
+      record_type: null,
+      record_id: null,
+      field: null,
+      before: null,
+      after: JSON.stringify(storable(note)),
+    };
+  }
+
+  /**
+   * The database refused a board's updates themselves. For a board that no longer exists they are
+   * dropped (nobody can open it again); otherwise they are kept and tried again on their own.
+   */
+  async #updateRefused(boardId: string, entry: PendingBoard, error: unknown): Promise<Outcome> {
+    let exists = true;
+    try {
+      exists = !!(await this.db
+        .selectFrom('boards')
+        .select('id')
+        .where('id', '=', boardId)
+        .executeTakeFirst());
+    } catch (checkError) {
+      if (isTransientDatabaseError(checkError)) return 'unreachable';
+    }
+    if (!exists) {
+      this.log.error(
+        { boardId, updates: entry.count, reason: describeDatabaseError(error) },
+        'changes to a board that no longer exists were dropped',
+      );
+      this.#refused.delete(boardId);
+      entry.reject(error instanceof Error ? error : new Error(String(error)));
+      return 'refused';
+    }
+    this.#hold(boardId, entry, error);
+    return 'refused';
+  }
+
+  /**
+   * Keeps a board's changes out of the group batch and tries them again on their own, after a pause
+   * that doubles with each failure (up to a minute). The board counts as refused until they are stored.
+   */
+  #hold(boardId: string, entry: PendingBoard, error: unknown): void {
+    const previous = this.#refused.get(boardId);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const pauseMs = Math.min(MAX_REFUSED_RETRY_DELAY_MS, 1_000 * 2 ** (attempts - 1));
+    this.#refused.set(boardId, {
+      attempts,
+      retryAt: this.now() + pauseMs,
+      since: previous?.since ?? this.now(),
+    });
+    this.log.error(
+      { boardId, updates: entry.count, attempts, retryInMs: pauseMs, reason: describeDatabaseError(error) },
+      'the database refused this board’s changes; they are kept on the server and tried again on their ' +
+        'own, and the board’s browsers are told their changes are not stored yet',
+    );
+    this.#putBack(new Map([[boardId, entry]]));
+  }
+
+  /** The database could not be reached: every board of the batch not yet written waits for it. */
+  #unreachable(batch: Map<string, PendingBoard>, error?: unknown): void {
+    this.#retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(50, this.#retryDelayMs * 2));
+    const first = this.#unreachableSince === null;
+    this.#unreachableSince ??= this.now();
+    const details = {
+      boards: batch.size,
+      retryInMs: this.#retryDelayMs,
+      unreachableForMs: this.now() - this.#unreachableSince,
+      reason: error === undefined ? undefined : describeDatabaseError(error),
+    };
+    const message =
+      'board changes could not be stored (the database cannot be reached); they are kept and tried again';
+    // An error when it starts; then a reminder at each retry, at most every few seconds.
+    if (first) this.log.error(details, message);
+    else this.log.warn(details, message);
+    this.#putBack(batch);
+  }
+
+  /** The database took a write: if it could not be reached before, say it is back. */
+  #reached(): void {
+    this.#retryDelayMs = 0;
+    this.#transientInARow = 0;
+    if (this.#unreachableSince === null) return;
+    this.log.info(
+      { unreachableForMs: this.now() - this.#unreachableSince },
+      'board changes are being stored again',
+    );
+    this.#unreachableSince = null;
+  }
+
+  /** Puts boards back in front of anything that arrived for them meanwhile, keeping update order. */
+  #putBack(batch: Map<string, PendingBoard>): void {
+    const pending = new Map(batch);
+    if (this.#inFlightBatch) for (const boardId of batch.keys()) this.#inFlightBatch.delete(boardId);
+    for (const [boardId, entry] of this.#pending) {
+      const earlier = pending.get(boardId);
+      if (earlier) absorb(earlier, entry);
+      else pending.set(boardId, entry);
+    }
+    this.#pending = pending;
+  }
+
+  #written(boardId: string, entry: PendingBoard, batch: Map<string, PendingBoard>): void {
+    batch.delete(boardId);
+    this.#inFlightBatch?.delete(boardId);
     entry.resolve();
+    const refused = this.#refused.get(boardId);
+    if (refused) {
+      this.#refused.delete(boardId);
+      this.log.info(
+        { boardId, refusedForMs: this.now() - refused.since },
+        'a board’s changes the database had refused are stored now',
+      );
+    }
     const rowsInLog = this.#logRows.get(boardId);
     if (rowsInLog === undefined) return;
     this.#logRows.set(boardId, rowsInLog + 1);
@@ -338,4 +796,9 @@ export class PostgresBoardStorage implements BoardStorage {
       );
     }
   }
+}
+
+function reasonOf(error: unknown): string {
+  const code = errorCode(error);
+  return `${describeDatabaseError(error).slice(0, 200)}${code ? ` (${code})` : ''}`;
 }

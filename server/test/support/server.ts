@@ -1,5 +1,11 @@
 import { onTestFinished } from 'vitest';
-import { loadConfig, type Config, type StorageConfig, type SyncConfig } from '../../src/config.ts';
+import {
+  loadConfig,
+  type Config,
+  type DatabaseConfig,
+  type StorageConfig,
+  type SyncConfig,
+} from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { OidcConfig } from '../../src/auth/oidc.ts';
 import type { ThrottleConfig } from '../../src/auth/throttle.ts';
@@ -15,6 +21,7 @@ export interface TestServerOptions {
   seed?: boolean;
   sync?: Partial<SyncConfig>;
   storage?: Partial<StorageConfig>;
+  database?: Partial<DatabaseConfig>;
   clientDir?: string;
   publicUrl?: string;
   throttle?: ThrottleConfig;
@@ -35,6 +42,7 @@ export function testConfig(options: TestServerOptions): Config {
     clientDir: options.clientDir ?? base.clientDir,
     sync: { ...base.sync, ...options.sync },
     storage: { ...base.storage, ...options.storage },
+    database: { ...base.database, ...options.database },
     publicUrl: options.publicUrl ?? null,
     throttle: options.throttle ?? base.throttle,
     oidc: options.oidc ?? null,
