@@ -7,6 +7,7 @@ import { AccessPolicy, isRefusal } from './access/AccessPolicy.ts';
 import type { Principal } from './access/principal.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
+import { demoSignInsArePublic } from './auth/demoSignIns.ts';
 import { registerOidcRoutes } from './auth/oidc.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { SignInThrottle } from './auth/throttle.ts';
@@ -16,6 +17,7 @@ import { openDatabase, type DatabaseHandle } from './db/connect.ts';
 import { createHttpApp } from './http/app.ts';
 import { isSameSite } from './http/auth.ts';
 import type { RouteDeps } from './http/deps.ts';
+import { chooseHost, type Listening } from './http/listenAddress.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppEvents } from './realtime/socketIo.ts';
 import { seedIfEmpty } from './seed.ts';
@@ -32,6 +34,8 @@ export interface HuddleServer {
   sync: SyncServer;
   storage: PostgresBoardStorage;
   log: Logger;
+  /** Where it listens and why; whether the database lets anyone in with the demo's published sign-ins. */
+  listening: Listening;
   /** Stops accepting, closes every connection, writes every pending update, closes the database. */
   close(): Promise<void>;
 }
@@ -173,7 +177,10 @@ export async function startServer(
     }
   });
 
-  await app.listen({ port: config.port, host: config.host });
+  // The seeded demo's sign-ins are in the README: unless HOST says otherwise, it serves this computer only.
+  const demoSignInsPublic = await demoSignInsArePublic(db);
+  const listening: Listening = { ...chooseHost(config.host, demoSignInsPublic), demoSignInsPublic };
+  await app.listen({ port: config.port, host: listening.host });
   const port = (app.server.address() as AddressInfo).port;
 
   let closed: Promise<void> | undefined;
@@ -192,5 +199,5 @@ export async function startServer(
     return closed;
   };
 
-  return { port, url: `http://127.0.0.1:${port}`, database, sync, storage, log, close };
+  return { port, url: `http://127.0.0.1:${port}`, database, sync, storage, log, listening, close };
 }
