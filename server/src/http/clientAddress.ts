@@ -33,17 +33,28 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   }
   const addresses = value.split(',').map((entry) => entry.trim());
   for (const entry of addresses) {
-    if (RANGE_NAMES.has(entry)) continue;
-    try {
-      proxyAddr.compile(entry);
-    } catch {
+    if (!RANGE_NAMES.has(entry) && !isAddressOrRange(entry))
       throw new Error(`${TRUST_PROXY_FORMAT}; "${entry}" is not an address or range, got "${raw}"`);
-    }
   }
   return { addresses };
 }
 
-/** The test fastify and `proxy-addr` apply to each hop: `hop` 0 is the socket's peer. */
+/** `10.0.0.1`, `10.0.0.0/8`, `fd00::/8`, written out in full (not the `10.1` shorthand proxy-addr also takes). */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)))
+    return false;
+  try {
+    proxyAddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The test fastify and `proxy-addr` apply to each hop (`hop` 0 is the socket's peer): trusted or not. */
 export function trustFunction(trust: TrustProxy): (address: string, hop: number) => boolean {
   if ('addresses' in trust) return proxyAddr.compile([...trust.addresses]);
   const { hops } = trust;
