@@ -14,6 +14,18 @@ export const CloseCode = {
   SessionEnded: 4401,
   /** The user no longer has access to this board. Permanent. */
   AccessRevoked: 4403,
+  /**
+   * One change held more entries than the server takes in one message (`SYNC_MAX_UPDATE_ENTRIES`).
+   * Permanent: the same change would be sent again.
+   */
+  UpdateTooLarge: 4413,
+  /** Too many of the connection’s changes were refused in a short time (a client stuck resending one). Permanent. */
+  TooManyRefusals: 4429,
+  /**
+   * The connection sent more presence entries, or larger ones, than the server allows
+   * (`SYNC_MAX_PRESENCE_PER_CONNECTION`, `SYNC_MAX_PRESENCE_BYTES`). Permanent.
+   */
+  PresenceLimit: 4431,
   /** The board failed to load from storage. Transient: the client reconnects and tries again. */
   BoardUnavailable: 4503,
   /**

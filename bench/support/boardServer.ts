@@ -5,6 +5,8 @@ import { openDatabase } from '../../server/src/db/connect.ts';
 import { createLogger } from '../../server/src/log.ts';
 import { PostgresBoardStorage } from '../../server/src/storage/postgresBoardStorage.ts';
 import { Room } from '../../server/src/sync/Room.ts';
+import { roomPersistence } from '../../server/src/sync/roomPersistence.ts';
+import { boardRulesHook } from '../../server/src/boards/boardRulesHook.ts';
 import { connectClient, whenSynced, type Endpoint } from './load.ts';
 import type { BenchDatabase } from './servers.ts';
 
@@ -147,7 +149,7 @@ export async function timeStorageLoad(
       checkCounts(countRecords(doc), expected, 'stored board', true);
       if (invalid > 0) throw new Error(`${invalid} stored records failed validation`);
       doc.destroy();
-      const room = new Room(boardId, storage);
+      const room = new Room(boardId, roomPersistence(storage), [boardRulesHook]);
       const roomStarted = performance.now();
       await room.load();
       const roomLoadMs = performance.now() - roomStarted;

@@ -23,6 +23,12 @@ export interface HuddleServer {
   createBoard(name: string, options?: Partial<Omit<CreateBoardRequest, 'name'>>): Promise<BoardSummary>;
   /** Calls the REST API as the demo admin (JSON body, same-site `Origin`), as the admin pages would. */
   asAdmin(method: string, path: string, body?: unknown): Promise<Response>;
+  /**
+   * Stops the server, runs `work` on its database while nothing else has it open (to store what an
+   * older server would have stored), and starts it again on the same database, at a new address.
+   * Pages opened before must be opened again.
+   */
+  whileStopped(work: (database: TestDatabase) => Promise<void>): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL) and drops its database. */
   stop(): Promise<void>;
 }
@@ -34,19 +40,21 @@ export interface HuddleServer {
  */
 export async function startHuddleServer(): Promise<HuddleServer> {
   const database = await createTestDatabase();
-  let server: ServerProcess;
-  try {
-    server = await launchServerProcess({
+  const launch = () =>
+    launchServerProcess({
       CLIENT_DIR: path.join(repoRoot, 'dist/client'),
       DATABASE_URL: database.databaseUrl,
       DATA_DIR: database.dataDir ?? undefined,
       SEED: 'true',
     });
+  let server: ServerProcess;
+  try {
+    server = await launch();
   } catch (error) {
     await database.drop();
     throw error;
   }
-  const { url } = server;
+  let url = server.url;
   let adminCookie: Promise<string> | null = null;
 
   async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
@@ -71,10 +79,19 @@ export async function startHuddleServer(): Promise<HuddleServer> {
   }
 
   return {
-    url,
+    get url() {
+      return url;
+    },
     database,
     signIn,
     asAdmin,
+    async whileStopped(work) {
+      await server.stop('SIGTERM');
+      await work(database);
+      server = await launch();
+      url = server.url;
+      adminCookie = null;
+    },
     async createBoard(name, options = {}) {
       const request: CreateBoardRequest = { teamIds: [FRAILTY_TEAM.id], ...options, name };
       const response = await asAdmin('POST', '/api/boards', request);

@@ -3,6 +3,7 @@ import { loadOidcConfig, type OidcConfig } from './auth/oidc.ts';
 import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/Room.ts';
 
 export interface Config {
   port: number;
@@ -41,6 +42,12 @@ export interface SyncConfig {
   idleUnloadMs: number;
   /** Keep-alive ping interval; a socket that misses one ping is dropped. */
   pingIntervalMs: number;
+  /** What one change, one board and one connection's presence may hold. */
+  limits: RoomLimits;
+  /** Open connections (Yjs and socket.io, counted apart) one signed-in user may hold. */
+  maxConnectionsPerUser: number;
+  /** Open connections from one address (a hospital's NAT, a proxy without TRUST_PROXY). */
+  maxConnectionsPerAddress: number;
 }
 
 export interface StorageConfig {
@@ -101,6 +108,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageBytes: intFromEnv(env, 'SYNC_MAX_MESSAGE_BYTES', 8 * 1024 * 1024),
       idleUnloadMs: intFromEnv(env, 'SYNC_IDLE_UNLOAD_MS', 60_000),
       pingIntervalMs: intFromEnv(env, 'SYNC_PING_INTERVAL_MS', 30_000),
+      limits: {
+        maxUpdateEntries: intFromEnv(env, 'SYNC_MAX_UPDATE_ENTRIES', DEFAULT_ROOM_LIMITS.maxUpdateEntries),
+        maxBoardBytes: intFromEnv(env, 'SYNC_MAX_BOARD_BYTES', DEFAULT_ROOM_LIMITS.maxBoardBytes),
+        maxPresencePerConnection: intFromEnv(
+          env,
+          'SYNC_MAX_PRESENCE_PER_CONNECTION',
+          DEFAULT_ROOM_LIMITS.maxPresencePerConnection,
+        ),
+        maxPresenceBytes: intFromEnv(env, 'SYNC_MAX_PRESENCE_BYTES', DEFAULT_ROOM_LIMITS.maxPresenceBytes),
+        maxRefusalsPerMinute: intFromEnv(
+          env,
+          'SYNC_MAX_REFUSALS_PER_MINUTE',
+          DEFAULT_ROOM_LIMITS.maxRefusalsPerMinute,
+        ),
+      },
+      maxConnectionsPerUser: intFromEnv(env, 'MAX_CONNECTIONS_PER_USER', 30),
+      maxConnectionsPerAddress: intFromEnv(env, 'MAX_CONNECTIONS_PER_ADDRESS', 1000),
     },
     storage: {
       flushIntervalMs: intFromEnv(env, 'STORAGE_FLUSH_INTERVAL_MS', 40),

@@ -6,6 +6,8 @@ import { AccessEvents } from './access/accessEvents.ts';
 import { AccessPolicy, isRefusal } from './access/AccessPolicy.ts';
 import type { Principal } from './access/principal.ts';
 import { AuditLog } from './audit/auditLog.ts';
+import { auditHook } from './audit/auditHook.ts';
+import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
 import { demoSignInsArePublic } from './auth/demoSignIns.ts';
 import { registerOidcRoutes } from './auth/oidc.ts';
@@ -16,6 +18,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/connect.ts';
 import { createHttpApp } from './http/app.ts';
 import { isSameSite } from './http/auth.ts';
+import { createClientAddress } from './http/clientAddress.ts';
 import type { RouteDeps } from './http/deps.ts';
 import { chooseHost, type Listening } from './http/listenAddress.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -44,6 +47,10 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** A board opening is recorded once per session and board in this window, however many times it reconnects. */
+const OPEN_RECORDED_FOR_MS = 10 * 60_000;
+const OPENS_REMEMBERED = 10_000;
+
 /** Opens the database, seeds it when empty, and serves REST, socket.io, Yjs sync and the SPA on one port. */
 export async function startServer(
   config: Config,
@@ -64,6 +71,8 @@ export async function startServer(
   const sessions = new SessionStore(db, config.session, events);
   const audit = new AuditLog(db);
   const storage = new PostgresBoardStorage(db, config.storage, log);
+  /** When each session last had each board's opening recorded. */
+  const recordedOpens = new Map<string, number>();
 
   /** The one decision for a Yjs connection, at the upgrade and whenever it is checked again. */
   async function grantFor(
@@ -99,6 +108,12 @@ export async function startServer(
         grantFor(sessionId ? await sessions.resolveById(sessionId, { touch: false }) : null, boardId),
       onOpen: (boardId, grant) => {
         if (!grant.user) return;
+        const key = `${grant.sessionId ?? grant.user.id} ${boardId}`;
+        const now = Date.now();
+        if ((recordedOpens.get(key) ?? -Infinity) > now - OPEN_RECORDED_FOR_MS) return;
+        recordedOpens.delete(key);
+        recordedOpens.set(key, now);
+        if (recordedOpens.size > OPENS_REMEMBERED) recordedOpens.delete(recordedOpens.keys().next().value!);
         audit
           .recordOpen(boardId, { userId: grant.user.id, name: grant.user.name })
           .catch((err: unknown) => log.error({ err, boardId }, 'recording a board opening failed'));
@@ -111,6 +126,8 @@ export async function startServer(
       onUnload: (boardId) => storage.forget(boardId),
     },
     log,
+    // Behind a proxy, the per-address connection limit counts clients, not the proxy.
+    { roomHooks: [boardRulesHook, auditHook], addressOf: createClientAddress(config.trustProxy) },
   );
 
   let appEvents: AppEvents | null = null;
@@ -169,11 +186,20 @@ export async function startServer(
   }, config.accessCheckIntervalMs);
   accessTimer.unref();
 
+  // Whatever an upgrade request holds, it is answered or its socket destroyed; nothing here may throw.
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (sync.handlesUpgrade(request)) {
-      void sync.handleUpgrade(request, socket, head);
-    } else if (!(request.url ?? '').startsWith(SOCKET_IO_PATH)) {
-      refuseUpgrade(socket, 404, 'Not Found');
+    try {
+      if (sync.handlesUpgrade(request)) {
+        sync.handleUpgrade(request, socket, head).catch((err: unknown) => {
+          log.error({ err }, 'a sync upgrade failed');
+          socket.destroy();
+        });
+      } else if (!(request.url ?? '').startsWith(SOCKET_IO_PATH)) {
+        refuseUpgrade(socket, 404, 'Not Found');
+      }
+    } catch (err) {
+      log.error({ err }, 'an upgrade request failed');
+      socket.destroy();
     }
   });
 

@@ -71,12 +71,11 @@ describe('audit trail', () => {
       person.set('whatMatters', matters);
     });
     client.doc.transact(() => matters.insert(matters.length, ' by spring'));
-    client.doc.transact(() => client.doc.getMap('people').delete('person-x'));
 
     await expect
       .poll(async () => (await grace.get<AuditEntry[]>(history('person-x', 'people'))).body.length)
-      .toBe(5);
-    // Oldest first: created (two fields, in either order), typed into, removed (two fields).
+      .toBe(3);
+    // Oldest first: created (two fields, in either order), then typed into.
     const trail = (await grace.get<AuditEntry[]>(history('person-x', 'people'))).body.reverse();
     const rows = trail.map((e) => [e.field, e.before, e.after]);
     expect(rows.slice(0, 2)).toEqual(
@@ -90,10 +89,25 @@ describe('audit trail', () => {
       'Getting back to the allotment',
       'Getting back to the allotment by spring',
     ]);
-    expect(rows.slice(3)).toEqual(
+
+    // People are never removed; a pathway stage nobody is at can be, and its removal is recorded.
+    const stage = new Y.Map<unknown>();
+    client.doc.transact(() => {
+      client.doc.getMap('pathwayStages').set('stage-x', stage);
+      stage.set('name', 'Waiting for equipment');
+      stage.set('order', 99);
+    });
+    client.doc.transact(() => client.doc.getMap('pathwayStages').delete('stage-x'));
+    await expect
+      .poll(async () => (await grace.get<AuditEntry[]>(history('stage-x', 'pathwayStages'))).body.length)
+      .toBe(4);
+    const stageRows = (await grace.get<AuditEntry[]>(history('stage-x', 'pathwayStages'))).body
+      .reverse()
+      .map((e) => [e.field, e.before, e.after]);
+    expect(stageRows.slice(2)).toEqual(
       expect.arrayContaining([
-        ['name', 'Ivy Lambert', null],
-        ['whatMatters', 'Getting back to the allotment by spring', null],
+        ['name', 'Waiting for equipment', null],
+        ['order', 99, null],
       ]),
     );
   });

@@ -3,7 +3,7 @@ import type { ApiError, BoardSummary, Organisation } from '../../shared/api.ts';
 import type { AdminUser, TeamDetail, TemporaryPasswordResponse } from '../../shared/admin.ts';
 import type { AuditEntry } from '../../shared/audit.ts';
 import { DEMO, signedIn } from './support/auth.ts';
-import { anAction, by, testDb } from './support/boards.ts';
+import { GRACE, anAction, by, testDb } from './support/boards.ts';
 import { connectClient } from './support/clients.ts';
 import { startTestServer } from './support/server.ts';
 
@@ -82,11 +82,11 @@ describe('hostile text', () => {
     const grace = await signedIn(server.url, DEMO.member);
     const client = connectClient(server.url, 'riverside-frailty-mdt', { cookie: grace.cookie });
     await client.synced();
-    const added = HOSTILE.map((text) => client.board.addAction(anAction(text), by(text)));
+    const added = HOSTILE.map((text) => client.board.addAction(anAction(text), by(text, GRACE.id)));
     // NUL and a lone surrogate: a JSON column refuses them; the board must still be stored.
-    const odd = client.board.addAction(anAction('Before'), by('Grace'));
-    client.board.updateAction(odd.id, { title: 'Null \u0000 and half \ud83d a symbol' }, by());
-    client.board.addAction(anAction('Written after the odd text'), by('Grace'));
+    const odd = client.board.addAction(anAction('Before'), GRACE);
+    client.board.updateAction(odd.id, { title: 'Null \u0000 and half \ud83d a symbol' }, GRACE);
+    client.board.addAction(anAction('Written after the odd text'), GRACE);
 
     const reader = connectClient(server.url, 'riverside-frailty-mdt', {
       cookie: (await signedIn(server.url, DEMO.otherMember)).cookie,

@@ -33,7 +33,9 @@ async function startSyncOnly(
 
 function storedBoard(storage: MemoryBoardStorage, boardId: string, title: string): void {
   const doc = new Y.Doc();
-  new BoardDocument(doc).addAction(anAction(title), by('Seed'));
+  const board = new BoardDocument(doc);
+  board.addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
+  board.addAction(anAction(title), by('Seed'));
   storage.updates.set(boardId, [Y.encodeStateAsUpdate(doc)]);
 }
 

@@ -14,7 +14,7 @@ import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import type { HuddleServer } from '../src/server.ts';
 import { DEMO, api, signIn, signedIn } from './support/auth.ts';
-import { actionTitles, anAction, by, testDb } from './support/boards.ts';
+import { GRACE, actionTitles, anAction, by, testDb } from './support/boards.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { upgradeStatus } from './support/rawSocket.ts';
 import { startTestServer } from './support/server.ts';
@@ -190,7 +190,7 @@ describe('access control on every channel', () => {
       client.destroy();
     }
     // A member's edit made after the viewers' still arrives; theirs never did.
-    member.board.addAction(anAction('Agreed by the member'), by('Member'));
+    member.board.addAction(anAction('Agreed by the member'), GRACE);
     const fresh = connectClient(server.url, DEMO_BOARD_ID, {
       cookie: await signIn(server.url, DEMO.otherMember),
     });

@@ -164,7 +164,7 @@ describe('Yjs sync server', () => {
     const boardId = await newBoard(server.url);
     const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     const silent = connectClient(server.url, boardId, {
-      cookie: await memberCookie(server.url, DEMO.otherMember),
+      cookie: await memberCookie(server.url, DEMO.member),
     });
     silent.provider.awareness.setLocalStateField('editing', null);
     await Promise.all([watcher.synced(), silent.synced()]);
@@ -172,12 +172,12 @@ describe('Yjs sync server', () => {
       [...watcher.provider.awareness.getStates().values()].map(
         (s) => (s.user as { name?: string } | undefined)?.name,
       );
-    await expect.poll(names).toContain('Priya Shah');
+    await expect.poll(names).toContain('Grace Okafor');
 
     // Stop reading the socket: no pongs go back, as with a laptop whose lid was shut.
     const ws = silent.provider.ws as unknown as { _socket: { pause(): void } };
     ws._socket.pause();
-    await expect.poll(names, { timeout: 5_000 }).not.toContain('Priya Shah');
+    await expect.poll(names, { timeout: 5_000 }).not.toContain('Grace Okafor');
     expect(server.sync.connectionCount).toBe(1);
   });
 

@@ -127,6 +127,37 @@ export function applyActionPatch(current: Action, patch: ActionPatch, by: Actor,
   return checked.data;
 }
 
+/** Why an action `by` adds breaks the board's rules, or null (what `newAction` writes never does). */
+export function newActionProblem(action: Action, by: Actor): string | null {
+  if (action.ownerId === null) return 'Name the one person who owns this action';
+  if (action.createdById !== by.id) return 'An action is added in the name of the person adding it';
+  if (action.ownerId !== by.id && action.status !== 'proposed')
+    return `An action for ${action.ownerName} starts as proposed, until they accept it`;
+  return completionProblem(action);
+}
+
+/**
+ * Why `by` may not change `before` into `after`, or null: the rules `applyActionPatch` follows (who
+ * may take a proposed action on, what completing and reassigning require), for a change made any way.
+ */
+export function actionChangeProblem(before: Action, after: Action, by: Actor): string | null {
+  if (after.ownerId === null && before.ownerId !== null) return 'Name the one person who owns this action';
+  if (after.status !== before.status) {
+    const problem = statusChangeProblem(before, after.status, by);
+    if (problem) return problem;
+  }
+  const reassigned = after.ownerId !== before.ownerId;
+  if (reassigned && isOpenAction(after) && after.ownerId !== by.id && after.status !== 'proposed')
+    return `Handing an action to ${after.ownerName} makes it proposed until they accept it`;
+  return completionProblem(after);
+}
+
+function completionProblem(action: Action): string | null {
+  return action.status === 'done' && action.completedAt === null
+    ? 'A completed action records when it was completed'
+    : null;
+}
+
 export function isOverdue(action: Action, today: string): boolean {
   return isOpenAction(action) && action.dueDate < today;
 }

@@ -11,7 +11,6 @@ import {
   type ActionPatch,
 } from './action.ts';
 import {
-  GOAL_TEXT_FIELDS,
   goalInputSchema,
   goalPatchSchema,
   goalSchema,
@@ -19,9 +18,14 @@ import {
   type GoalInput,
   type GoalPatch,
 } from './goal.ts';
-import { pathwayStageSchema, stageInputSchema, type PathwayStage, type StageInput } from './pathway.ts';
 import {
-  PERSON_TEXT_FIELDS,
+  pathwayStageSchema,
+  stageInputSchema,
+  stageRemovalProblem,
+  type PathwayStage,
+  type StageInput,
+} from './pathway.ts';
+import {
   archiveReasonSchema,
   personInputSchema,
   personSchema,
@@ -30,28 +34,10 @@ import {
   type PersonInput,
   type PersonTextField,
 } from './person.ts';
-import { problemsOf, readRecord, type Actor, type RecordRead } from './record.ts';
+import { problemsOf, type Actor, type RecordRead } from './record.ts';
+import { Collection, TEXT_FIELDS, readBoardRecord, type CollectionName } from './records.ts';
 
-/**
- * The names of the board document's top-level collections. Each is a flat id -> record map,
- * and each record is a Y.Map of fields, so two people changing different fields of one record
- * both keep their change.
- */
-export const Collection = {
-  actions: 'actions',
-  people: 'people',
-  goals: 'goals',
-  pathwayStages: 'pathwayStages',
-} as const;
-export type CollectionName = (typeof Collection)[keyof typeof Collection];
-
-/** Fields held as Y.Text (typed together, merged character by character), per collection. */
-export const TEXT_FIELDS: Record<CollectionName, readonly string[]> = {
-  actions: [],
-  people: PERSON_TEXT_FIELDS,
-  goals: GOAL_TEXT_FIELDS,
-  pathwayStages: [],
-};
+export { Collection, TEXT_FIELDS, type CollectionName } from './records.ts';
 
 /** One record a transaction touched. */
 export interface RecordRef {
@@ -167,10 +153,7 @@ class RecordCollection<T> {
   }
 
   #readOne(id: string): RecordRead<T> {
-    const value = this.map.get(id);
-    return value instanceof Y.Map
-      ? readRecord(this.schema, id, toPlain(value))
-      : { id, ok: false, problems: ['record is not a map of fields'], raw: { value } };
+    return readBoardRecord<T>(this.name, id, this.map.get(id));
   }
 }
 
@@ -423,11 +406,8 @@ export class BoardDocument {
   removeStage(id: string): void {
     this.#stages.record(id, 'pathway stage');
     const at = this.readPeople().filter((p) => p.ok && !p.value.archived && p.value.stageId === id).length;
-    if (at > 0) {
-      throw new Error(
-        `${at === 1 ? '1 person is' : `${at} people are`} at this stage: move them to another stage first`,
-      );
-    }
+    const problem = stageRemovalProblem(at);
+    if (problem) throw new Error(problem);
     this.#transact(() => {
       this.#stages.map.delete(id);
       // Archived people keep their record; they are simply no longer at a stage.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action } from './action.ts';
-import { calendarDate, recordId, timestamp } from './record.ts';
+import { calendarDate, recordId, timestamp, type Actor } from './record.ts';
 
 export const GOAL_STATUSES = ['not_started', 'in_progress', 'achieved', 'not_achieved', 'changed'] as const;
 export type GoalStatus = (typeof GOAL_STATUSES)[number];
@@ -45,6 +45,11 @@ export type Goal = z.infer<typeof goalSchema>;
 
 export const goalInputSchema = z.object({ ...fields, status: fields.status.default('not_started') });
 export type GoalInput = z.input<typeof goalInputSchema>;
+
+/** Why a goal `by` adds breaks the board's rules, or null. */
+export function newGoalProblem(goal: Goal, by: Actor): string | null {
+  return goal.createdById === by.id ? null : 'A goal is added in the name of the person adding it';
+}
 
 /** Fields a person may change on an existing goal (notes are typed together, through the text binding). */
 export type GoalPatch = Partial<Pick<Goal, 'statement' | 'status' | 'targetDate' | 'leadOrganisationId'>>;

@@ -39,6 +39,12 @@ export type StageInput = z.input<typeof stageInputSchema>;
 /** A stage with its id, as views list them. */
 export type PathwayStageRecord = PathwayStage & { id: string };
 
+/** Why a stage cannot be removed while `count` people are at it, or null when nobody is. */
+export function stageRemovalProblem(count: number): string | null {
+  if (count === 0) return null;
+  return `${count === 1 ? '1 person is' : `${count} people are`} at this stage: move them to another stage first`;
+}
+
 /** Whether a stage holds more people than its limit asks. */
 export function isOverLimit(stage: Pick<PathwayStage, 'limit'>, count: number): boolean {
   return stage.limit !== null && count > stage.limit;

@@ -9,7 +9,8 @@ import type { PathwayStage } from '../../../shared/board/pathway.ts';
 import type { Person } from '../../../shared/board/person.ts';
 import type { RecordRead } from '../../../shared/board/record.ts';
 import type { PresenceState, PresenceUser } from '../../../shared/presence.ts';
-import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+import * as authProtocol from 'y-protocols/auth';
+import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '../../../shared/syncProtocol.ts';
 import { avatarColourFor, safeColour } from './avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
 
@@ -55,6 +56,8 @@ export interface BoardSyncEvents {
   /** Records changed here that have not reached the server yet (`collection/id` keys). */
   onPending(keys: ReadonlySet<string>): void;
   onUndoState(state: { canUndo: boolean; canRedo: boolean }): void;
+  /** The server did not keep a change made here (it broke a rule of the board), and put the board back. */
+  onRefused(refusal: SyncRefusal): void;
 }
 
 /** An open board document: the store calls `board`'s typed accessors; nothing else sees Y types. */
@@ -134,6 +137,10 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   const roots = board.roots();
   let local: IndexeddbPersistence | null = null;
   const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, boardId, doc, { disableBc: false });
+  // The server says why it did not keep a change as y-protocols' "permission denied" message.
+  provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
+    authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => events.onRefused(parseRefusal(reason)));
+  };
   const undoManager = board.createUndoManager();
   let connected = false;
   /** Whether the current connection attempt opened; a refused upgrade closes one that never did. */

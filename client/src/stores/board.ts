@@ -17,6 +17,7 @@ import type { Person, PersonDetails, PersonInput } from '../../../shared/board/p
 import { validRecords, type Actor, type RecordRead } from '../../../shared/board/record.ts';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import type { BoardJoinResult } from '../../../shared/events.ts';
+import type { SyncRefusal } from '../../../shared/syncProtocol.ts';
 import { getBoard, getBoardMembers, getRecordHistory } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import {
@@ -36,6 +37,15 @@ export type { ConnectionState, EditingRef, Peer };
 
 /** Where opening a board got to: its summary is fetched first, then its document is opened. */
 export type BoardLoadState = 'loading' | 'ready' | 'not-found' | 'no-access' | 'error';
+
+/** A change made here that the server did not keep, and why. */
+export interface RefusedChange extends SyncRefusal {
+  key: number;
+}
+
+/** Refusals shown at once, at most; an older one gives way to a newer. */
+const REFUSALS_SHOWN = 3;
+let nextRefusalKey = 0;
 
 /** After this many refused connection attempts in a row, ask the REST API why. */
 const REFUSALS_BEFORE_CHECK = 2;
@@ -74,6 +84,8 @@ export const useBoardStore = defineStore('board', () => {
   const hasLocalCopy = ref(false);
   /** Set when the server closed the connection for good (e.g. a malformed message). */
   const closedReason = ref('');
+  /** Changes made here that the server did not keep, newest last, until dismissed. */
+  const refusedChanges = shallowRef<RefusedChange[]>([]);
   const rawPeers = shallowRef<Peer[]>([]);
   /** Records changed here that have not reached the server yet (`collection/id`). */
   const pending = shallowRef<ReadonlySet<string>>(new Set());
@@ -138,7 +150,12 @@ export const useBoardStore = defineStore('board', () => {
     hasSynced.value = false;
     hasLocalCopy.value = false;
     closedReason.value = '';
+    refusedChanges.value = [];
     refusals = 0;
+  }
+
+  function dismissRefusal(key: number): void {
+    refusedChanges.value = refusedChanges.value.filter((r) => r.key !== key);
   }
 
   function close(): void {
@@ -222,6 +239,11 @@ export const useBoardStore = defineStore('board', () => {
       onUndoState: (state) => {
         canUndo.value = state.canUndo;
         canRedo.value = state.canRedo;
+      },
+      onRefused: (refusal) => {
+        refusedChanges.value = [...refusedChanges.value, { ...refusal, key: ++nextRefusalKey }].slice(
+          -REFUSALS_SHOWN,
+        );
       },
     });
     leaveRoom = realtime.joinBoard(id, onJoin);
@@ -386,6 +408,8 @@ export const useBoardStore = defineStore('board', () => {
     hasSynced,
     hasLocalCopy,
     closedReason,
+    refusedChanges,
+    dismissRefusal,
     peers,
     pending,
     pendingCount,

@@ -11,7 +11,8 @@ import type { Principal } from '../access/principal.ts';
 import { HttpError } from '../http/errors.ts';
 import type { AuditedChange, BoardChange, BoardStorage } from '../storage/BoardStorage.ts';
 import type { TransactionOrigin } from '../sync/origin.ts';
-import { BoardChangeTracker } from '../audit/boardChanges.ts';
+import { auditRows } from '../audit/auditHook.ts';
+import { BoardRecords } from '../sync/boardRecords.ts';
 import type { Logger } from '../log.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
 import type { BoardMember } from '../../../shared/admin.ts';
@@ -118,7 +119,7 @@ export function firstState(
   creator: Pick<Principal, 'userId' | 'name' | 'organisationName' | 'organisationId'>,
 ): BoardChange {
   const doc = new Y.Doc();
-  const changes = new BoardChangeTracker(boardId, doc);
+  const records = new BoardRecords(doc);
   const audit: AuditedChange[] = [];
   // The stages are the creator's doing: the trail says so.
   const origin: TransactionOrigin = {
@@ -130,7 +131,13 @@ export function firstState(
       organisationId: creator.organisationId,
     },
   };
-  doc.on('afterTransaction', (transaction) => audit.push(...changes.describe(transaction, origin)));
+  doc.on('afterTransaction', (transaction) => {
+    const { records: touched, strays } = records.touched(transaction);
+    records.accept(touched);
+    audit.push(
+      ...auditRows({ boardId, origin, at: new Date(), records: touched, strays, facts: records.facts([]) }),
+    );
+  });
   new BoardDocument(doc, origin).addPathwayStages(stagesFromTemplate(template));
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();

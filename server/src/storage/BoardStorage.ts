@@ -1,36 +1,6 @@
-import type { AuditValue } from '../../../shared/audit.ts';
+import type { BoardChange } from '../sync/boardChange.ts';
 
-/** One field of one board record as a change left it: a row of the audit trail. */
-export interface AuditedChange {
-  at: Date;
-  /** Who made the change; null for the server's own changes. */
-  user: { id: string; name: string } | null;
-  /** The collection (`actions`, `people`, ...). */
-  recordType: string;
-  /** Null for a change to a collection as a whole. */
-  recordId: string | null;
-  /** Null when the record is not a map of fields. */
-  field: string | null;
-  /** `null` when the field or record did not exist before (or after). */
-  before: AuditValue;
-  after: AuditValue;
-}
-
-/** A Yjs document client id and the user who writes under it: nobody else may. */
-export interface ClientBinding {
-  clientId: number;
-  userId: string;
-}
-
-/** What storage keeps of one change to a board: written together, all or nothing. */
-export interface BoardChange {
-  /** The Yjs update. */
-  update: Uint8Array;
-  /** The audit trail's rows describing it. */
-  audit?: readonly AuditedChange[];
-  /** Document client ids first written under in this change, bound to their user. */
-  clients?: readonly ClientBinding[];
-}
+export type { AuditedChange, BoardChange, ClientBinding } from '../sync/boardChange.ts';
 
 /**
  * Where board documents live between server runs. The sync rooms know only this interface;

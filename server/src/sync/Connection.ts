@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
-import { MalformedMessageError, type Room, type RoomConnection } from './Room.ts';
+import { ProtocolViolation, type Room, type RoomConnection } from './Room.ts';
 
 /** Who a connection belongs to and what it may do, as decided at the upgrade. */
 export interface ConnectionGrant {
@@ -13,6 +13,16 @@ export interface ConnectionGrant {
 }
 
 let nextConnectionId = 0;
+/** Frames a connection may send before its board has loaded (a browser sends three or four). */
+const BACKLOG_MAX_FRAMES = 256;
+const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
+
+/** A WebSocket close reason holds at most 123 bytes of UTF-8. */
+function closeReason(text: string): string {
+  let reason = text.toWellFormed();
+  while (Buffer.byteLength(reason) > 123) reason = [...reason].slice(0, -1).join('');
+  return reason;
+}
 
 /**
  * One WebSocket on one board. Decodes nothing itself: it hands frames to the room, in order,
@@ -25,6 +35,7 @@ export class Connection implements RoomConnection {
   alive = true;
   #room: Room | null = null;
   #backlog: Uint8Array[] = [];
+  #backlogBytes = 0;
   #closed = false;
 
   readonly readOnly: boolean;
@@ -44,6 +55,7 @@ export class Connection implements RoomConnection {
     this.sessionId = grant.sessionId;
     this.origin = { source: 'connection', connectionId: this.id, user: grant.user };
     socket.binaryType = 'nodebuffer';
+    // A listener that throws would end the process: what goes wrong closes this connection only.
     socket.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -59,9 +71,16 @@ export class Connection implements RoomConnection {
   attach(room: Room): void {
     if (this.#closed) return;
     this.#room = room;
-    room.join(this);
+    try {
+      room.join(this);
+    } catch (err) {
+      this.log.error({ err, boardId: this.boardId, connectionId: this.id }, 'joining a board failed');
+      this.close(CloseCode.BoardUnavailable, 'board could not be opened');
+      return;
+    }
     const backlog = this.#backlog;
     this.#backlog = [];
+    this.#backlogBytes = 0;
     for (const message of backlog) {
       if (this.#closed) break;
       this.#deliver(message);
@@ -90,7 +109,11 @@ export class Connection implements RoomConnection {
 
   close(code: number, reason: string): void {
     if (this.#closed) return;
-    this.socket.close(code, reason);
+    try {
+      this.socket.close(code, closeReason(reason));
+    } catch {
+      this.socket.terminate();
+    }
     this.#handleClose();
   }
 
@@ -101,20 +124,43 @@ export class Connection implements RoomConnection {
       return;
     }
     const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (this.#room) this.#deliver(message);
-    else this.#backlog.push(message);
+    if (this.#room) return this.#deliver(message);
+    // Held until the board has loaded, within bounds: a client may not pile up frames meanwhile.
+    this.#backlogBytes += message.byteLength;
+    if (this.#backlog.length >= BACKLOG_MAX_FRAMES || this.#backlogBytes > BACKLOG_MAX_BYTES) {
+      this.close(CloseCode.MessageTooBig, 'too much sent before the board had loaded');
+      return;
+    }
+    this.#backlog.push(message);
   }
 
+  /** Hands one frame to the room. Never throws: a frame the room refuses closes this connection only. */
   #deliver(message: Uint8Array): void {
     try {
       this.#room!.receive(this, message);
     } catch (error) {
-      if (!(error instanceof MalformedMessageError)) throw error;
-      this.log.warn(
-        { boardId: this.boardId, connectionId: this.id, reason: error.message },
-        'malformed sync message',
-      );
-      this.close(CloseCode.MalformedMessage, 'malformed message');
+      if (error instanceof ProtocolViolation) {
+        this.log.warn(
+          {
+            boardId: this.boardId,
+            connectionId: this.id,
+            userId: this.user?.id,
+            code: error.code,
+            reason: error.message,
+          },
+          'sync message refused; closing the connection',
+        );
+        this.close(
+          error.code,
+          error.code === CloseCode.MalformedMessage ? 'malformed message' : error.message,
+        );
+      } else {
+        this.log.error(
+          { err: error, boardId: this.boardId, connectionId: this.id },
+          'handling a sync message failed',
+        );
+        this.close(CloseCode.MalformedMessage, 'the server could not handle a message');
+      }
     }
   }
 

@@ -1,18 +1,22 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MessageType } from '../../../shared/syncProtocol.ts';
-import { Collection } from '../../../shared/board/boardDoc.ts';
-import { BoardChangeTracker } from '../audit/boardChanges.ts';
-import type { BoardStorage } from '../storage/BoardStorage.ts';
+import { CloseCode, type CloseCodeValue } from '../../../shared/closeCodes.ts';
+import { COLLECTION_NAMES } from '../../../shared/board/records.ts';
+import { MessageType, type SyncRefusal } from '../../../shared/syncProtocol.ts';
+import type { AppliedChange, AuditedChange, BoardChange, TouchedRecord } from './boardChange.ts';
+import { BoardRecords } from './boardRecords.ts';
+import { DocumentClients } from './documentClients.ts';
 import {
   STORAGE_ORIGIN,
   isTransactionOrigin,
   type ConnectionUser,
   type TransactionOrigin,
 } from './origin.ts';
+import { releaseKept, revertTransaction } from './revert.ts';
 
 /** What a room needs from a connection: the transport stays outside. */
 export interface RoomConnection {
@@ -27,10 +31,95 @@ export interface RoomConnection {
   onEdit?(): void;
 }
 
-/** Thrown for a frame that is not a well-formed y-websocket message. */
-export class MalformedMessageError extends Error {
-  override readonly name = 'MalformedMessageError';
+/**
+ * What happens to a change applied to a board, attached to the room and run in order (like
+ * Hocuspocus's extensions): rule checks, the audit trail, and later projections.
+ */
+export interface RoomHook {
+  readonly name: string;
+  /**
+   * A connection's change, before anyone else sees it: why it breaks a rule, or null. A refused
+   * change is undone and its sender told why. Must not write to the document.
+   */
+  check?(change: AppliedChange): SyncRefusal | null;
+  /** A kept change (a connection's or the server's): the audit rows to store with it. */
+  describe?(change: AppliedChange): readonly AuditedChange[];
 }
+
+/** Where a room's board comes from and goes to; the sync server adapts board storage to it. */
+export interface RoomPersistence {
+  load(boardId: string): Promise<{ state: Uint8Array | null; clients: ReadonlyMap<number, string> }>;
+  /** Keeps a change; durability (and a refusal by the database) is the persistence's to track. */
+  store(boardId: string, change: BoardChange): void;
+  /** Stores everything pending for the board and folds its log. */
+  unload(boardId: string): Promise<void>;
+}
+
+export interface RoomLimits {
+  /** Structs one update may hold; a larger one closes the connection (`CloseCode.UpdateTooLarge`). */
+  maxUpdateEntries: number;
+  /** A change that would take the board's document past this is refused. */
+  maxBoardBytes: number;
+  /** Presence entries one connection may hold (a browser has one per tab it relays). */
+  maxPresencePerConnection: number;
+  /** Longest presence state, as JSON. */
+  maxPresenceBytes: number;
+  /** Refused changes a connection may send in a minute before it is closed. */
+  maxRefusalsPerMinute: number;
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  maxUpdateEntries: 20_000,
+  maxBoardBytes: 32 * 1024 * 1024,
+  maxPresencePerConnection: 16,
+  maxPresenceBytes: 4096,
+  maxRefusalsPerMinute: 30,
+};
+
+/** A frame the protocol does not allow: the connection that sent it is closed with `code`. */
+export class ProtocolViolation extends Error {
+  override readonly name: string = 'ProtocolViolation';
+  constructor(
+    readonly code: CloseCodeValue,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown for a frame that is not a well-formed y-websocket message. */
+export class MalformedMessageError extends ProtocolViolation {
+  override readonly name = 'MalformedMessageError';
+  constructor(message: string) {
+    super(CloseCode.MalformedMessage, message);
+  }
+}
+
+/** Updates smaller than this cannot hold more structs than any limit worth setting; larger ones are counted. */
+const COUNT_ENTRIES_FROM_BYTES = 32 * 1024;
+const MINUTE_MS = 60_000;
+
+interface Incoming {
+  connection: RoomConnection;
+  bytes: number;
+}
+
+/** A refused transaction being undone: what the 'update' of its undoing needs. */
+interface Undoing {
+  connection: RoomConnection | undefined;
+  refusal: SyncRefusal;
+  /** The document's state vector before the refused transaction. */
+  before: Map<number, number>;
+  /** Records the refused transaction touched, read again once it is undone. */
+  touched: readonly TouchedRecord[];
+}
+
+export interface RoomLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+const silent: RoomLog = { warn: () => undefined, error: () => undefined };
 
 function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -38,9 +127,23 @@ function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+function insertedAnything(transaction: Y.Transaction): boolean {
+  for (const [client, clock] of transaction.afterState) {
+    if (clock > (transaction.beforeState.get(client) ?? 0)) return true;
+  }
+  return false;
+}
+
 /**
  * One loaded board: its Yjs document, the awareness of who is on it, and the connections
- * editing it. Takes its storage as an argument and never touches a socket.
+ * editing it. Takes its persistence and hooks as arguments and never touches a socket.
+ *
+ * A connection's update is applied, then checked before anyone else sees it (in `afterTransaction`,
+ * while what it deleted still holds its content): the hooks' rule checks, the board's size, the
+ * schema's collections. A change that breaks a rule is undone at once by a server transaction
+ * (Yjs's UndoManager, scoped to that one transaction); the sender gets the undoing, everyone else
+ * one update holding both (in which the refused content is already gone), storage keeps that same
+ * update, and the sender is told why. A kept change is broadcast and stored with its audit rows.
  */
 export class Room {
   readonly doc = new Y.Doc();
@@ -48,12 +151,23 @@ export class Room {
   readonly #connections = new Map<RoomConnection, Set<number>>();
   /** Which connection each awareness client id belongs to: no one may speak for another's presence. */
   readonly #presenceOwners = new Map<number, RoomConnection>();
-  #changes: BoardChangeTracker | null = null;
+  readonly #refusedAt = new Map<RoomConnection, number[]>();
+  readonly #kept = new WeakMap<Y.Transaction, AppliedChange>();
+  readonly #refused = new WeakSet<Y.Transaction>();
+  readonly #undoing = new Map<Y.UndoManager, Undoing>();
+  #records: BoardRecords | null = null;
+  #clients = new DocumentClients(new Map());
+  #incoming: Incoming | null = null;
+  /** The document's encoded size when loaded, plus every update since: an upper bound, made exact when near the limit. */
+  #approxBytes = 0;
   #loaded = false;
 
   constructor(
     readonly boardId: string,
-    private readonly storage: BoardStorage,
+    private readonly persistence: RoomPersistence,
+    private readonly hooks: readonly RoomHook[] = [],
+    private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
+    private readonly log: RoomLog = silent,
   ) {
     // The server is not a participant; it has no awareness state of its own.
     this.awareness.setLocalState(null);
@@ -70,10 +184,14 @@ export class Room {
   /** Loads the whole board from storage. Nothing is served before this resolves. */
   async load(): Promise<void> {
     // The schema's collections are typed before anything arrives, so changes read as record maps.
-    for (const name of Object.values(Collection)) this.doc.getMap(name);
-    const state = await this.storage.load(this.boardId);
+    for (const name of COLLECTION_NAMES) this.doc.getMap(name);
+    const { state, clients } = await this.persistence.load(this.boardId);
     if (state) Y.applyUpdate(this.doc, state, STORAGE_ORIGIN);
-    this.#changes = new BoardChangeTracker(this.boardId, this.doc);
+    this.#approxBytes = state?.byteLength ?? 0;
+    this.#records = new BoardRecords(this.doc);
+    this.#clients = new DocumentClients(clients);
+    this.#clients.reserve(this.doc.clientID);
+    this.doc.on('afterTransaction', this.#afterTransaction);
     this.doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
     this.#loaded = true;
@@ -99,6 +217,7 @@ export class Room {
     const clientIds = this.#connections.get(connection);
     if (!clientIds) return;
     this.#connections.delete(connection);
+    this.#refusedAt.delete(connection);
     for (const id of clientIds) this.#presenceOwners.delete(id);
     if (clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], connection.origin);
@@ -106,25 +225,28 @@ export class Room {
   }
 
   /**
-   * Handles one frame from a connection. Throws `MalformedMessageError` when the frame cannot be
-   * decoded; the caller closes that connection and the room carries on.
+   * Handles one frame from a connection. Throws a `ProtocolViolation` when the frame breaks the
+   * protocol or a limit; the caller closes that connection with its code and the room carries on.
    */
   receive(connection: RoomConnection, message: Uint8Array): void {
     if (!this.#connections.has(connection)) return;
     try {
       this.#dispatch(connection, message);
     } catch (error) {
-      if (error instanceof MalformedMessageError) throw error;
+      if (error instanceof ProtocolViolation) throw error;
       throw new MalformedMessageError(error instanceof Error ? error.message : String(error));
     }
   }
 
   /** Persists, compacts and releases the board. The room cannot be used afterwards. */
   async unload(): Promise<void> {
+    this.doc.off('afterTransaction', this.#afterTransaction);
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
-    await this.storage.flush();
-    await this.storage.compact(this.boardId);
+    const unsaved = this.#clients.takeUnsaved();
+    if (unsaved.length > 0)
+      this.persistence.store(this.boardId, { update: new Uint8Array([0, 0]), clients: unsaved });
+    await this.persistence.unload(this.boardId);
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -150,10 +272,7 @@ export class Room {
         ) {
           const update = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
-          if (!connection.readOnly) {
-            Y.applyUpdate(this.doc, update, connection.origin);
-            connection.onEdit?.();
-          }
+          if (!connection.readOnly) this.#applyUpdate(connection, update);
         } else {
           throw new MalformedMessageError(`unknown sync message type ${syncType}`);
         }
@@ -178,28 +297,243 @@ export class Room {
     }
   }
 
+  #applyUpdate(connection: RoomConnection, received: Uint8Array): void {
+    if (received.byteLength > COUNT_ENTRIES_FROM_BYTES) {
+      const entries = Y.decodeUpdate(received).structs.length;
+      if (entries > this.limits.maxUpdateEntries) {
+        throw new ProtocolViolation(
+          CloseCode.UpdateTooLarge,
+          `one change held ${entries} entries; the most the server takes at once is ${this.limits.maxUpdateEntries}`,
+        );
+      }
+    }
+    const own = this.#connections.get(connection) ?? new Set<number>();
+    const { update, foreign } = this.#clients.admit(received, connection.user?.id ?? null, own);
+    if (foreign.length > 0) {
+      this.log.warn(
+        { boardId: this.boardId, connectionId: connection.id, userId: connection.user?.id, foreign },
+        'dropped content written under document client ids that belong to someone else',
+      );
+    }
+    this.#incoming = { connection, bytes: update.byteLength };
+    try {
+      Y.applyUpdate(this.doc, update, connection.origin);
+    } finally {
+      this.#incoming = null;
+    }
+    connection.onEdit?.();
+    const refusals = this.#refusedAt.get(connection);
+    if (refusals && refusals.length > this.limits.maxRefusalsPerMinute) {
+      throw new ProtocolViolation(
+        CloseCode.TooManyRefusals,
+        `more than ${this.limits.maxRefusalsPerMinute} changes refused in a minute`,
+      );
+    }
+  }
+
+  /**
+   * Runs after every transaction, before what it deleted is garbage collected: decides whether a
+   * connection's change is kept, and undoes it at once when it is not. Never throws: an exception
+   * here would stop Yjs from emitting the document's later updates.
+   */
+  #afterTransaction = (transaction: Y.Transaction): void => {
+    try {
+      const records = this.#records;
+      if (!records) return;
+      const origin: unknown = transaction.origin;
+      if (origin instanceof Y.UndoManager) {
+        this.#afterUndoing(transaction, origin);
+        return;
+      }
+      if (origin === STORAGE_ORIGIN) return;
+      const { records: touched, strays } = records.touched(transaction);
+      if (!isTransactionOrigin(origin)) {
+        // Not a connection's, nor tagged by the server (a test writing to the document): kept as it is.
+        records.accept(touched);
+        return;
+      }
+      const change: AppliedChange = {
+        boardId: this.boardId,
+        origin,
+        at: new Date(),
+        records: touched,
+        strays,
+        facts: records.facts(touched),
+      };
+      if (origin.source === 'connection') {
+        let refusal: SyncRefusal | null;
+        try {
+          refusal = this.#check(change, transaction);
+        } catch (err) {
+          this.log.error({ err, boardId: this.boardId }, 'checking a change failed; it is not kept');
+          refusal = { message: 'The server could not check this change, so it was not kept' };
+        }
+        if (refusal) {
+          this.#undo(transaction, change, refusal);
+          return;
+        }
+      }
+      records.accept(touched);
+      this.#kept.set(transaction, change);
+    } catch (err) {
+      this.log.error({ err, boardId: this.boardId }, 'handling a board transaction failed');
+    }
+  };
+
+  #check(change: AppliedChange, transaction: Y.Transaction): SyncRefusal | null {
+    const incoming = this.#incoming;
+    if (
+      incoming &&
+      insertedAnything(transaction) &&
+      this.#approxBytes + incoming.bytes > this.limits.maxBoardBytes
+    ) {
+      this.#approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      if (this.#approxBytes > this.limits.maxBoardBytes) {
+        const megabytes = Math.round(this.limits.maxBoardBytes / (1024 * 1024));
+        return {
+          message: `This board is full: it holds as much as the server keeps for one board (${megabytes} MB), so the change was not kept. Ask your Huddle administrator.`,
+        };
+      }
+    }
+    for (const hook of this.hooks) {
+      const refusal = hook.check?.(change);
+      if (refusal) return refusal;
+    }
+    return null;
+  }
+
+  #undo(transaction: Y.Transaction, change: AppliedChange, refusal: SyncRefusal): void {
+    const origin = change.origin;
+    const connection =
+      origin.source === 'connection'
+        ? [...this.#connections.keys()].find((c) => c.origin === origin)
+        : undefined;
+    this.log.warn(
+      {
+        boardId: this.boardId,
+        connectionId: connection?.id,
+        userId: connection?.user?.id,
+        reason: refusal.message,
+      },
+      'refused a change that breaks the board’s rules',
+    );
+    this.#refused.add(transaction);
+    const undoing: Undoing = {
+      connection,
+      refusal,
+      before: new Map(transaction.beforeState),
+      touched: change.records,
+    };
+    revertTransaction(transaction, (manager) => this.#undoing.set(manager, undoing));
+    if (connection) {
+      const times = (this.#refusedAt.get(connection) ?? []).filter((t) => t > Date.now() - MINUTE_MS);
+      times.push(Date.now());
+      this.#refusedAt.set(connection, times);
+    }
+  }
+
+  /** The transaction undoing a refused one: what it restored is held again, and nothing it made is kept from collection. */
+  #afterUndoing(transaction: Y.Transaction, manager: Y.UndoManager): void {
+    releaseKept(transaction);
+    const undoing = this.#undoing.get(manager);
+    const records = this.#records!;
+    const { records: touched } = records.touched(transaction);
+    const again = undoing ? records.reread(undoing.touched) : [];
+    records.accept([...touched, ...again]);
+  }
+
+  #onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    try {
+      if (origin === STORAGE_ORIGIN || this.#refused.has(transaction)) return;
+      if (origin instanceof Y.UndoManager) {
+        const undoing = this.#undoing.get(origin);
+        this.#undoing.delete(origin);
+        if (undoing) this.#sendUndoing(undoing, update);
+        return;
+      }
+      const message = this.#updateMessage(update);
+      for (const connection of this.#connections.keys()) {
+        if (connection.origin !== origin) connection.send(message);
+      }
+      const change = this.#kept.get(transaction);
+      const audit = change ? this.hooks.flatMap((hook) => hook.describe?.(change) ?? []) : [];
+      this.#store({ update, audit });
+    } catch (err) {
+      this.log.error({ err, boardId: this.boardId }, 'sending or storing a board update failed');
+    }
+  };
+
+  /**
+   * The refused change's sender gets the update undoing it; everyone else, and storage, one update
+   * holding both transactions, read from the document once the refused content is gone from it.
+   */
+  #sendUndoing(undoing: Undoing, update: Uint8Array): void {
+    const both = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(undoing.before));
+    const message = this.#updateMessage(both);
+    for (const connection of this.#connections.keys()) {
+      if (connection !== undoing.connection) connection.send(message);
+    }
+    if (undoing.connection) {
+      undoing.connection.send(this.#updateMessage(update));
+      undoing.connection.send(
+        encodeMessage((encoder) => {
+          encoding.writeVarUint(encoder, MessageType.Auth);
+          authProtocol.writePermissionDenied(encoder, JSON.stringify(undoing.refusal));
+        }),
+      );
+    }
+    this.#store({ update: both });
+  }
+
+  #store(change: BoardChange): void {
+    const clients = this.#clients.takeUnsaved();
+    this.#approxBytes += change.update.byteLength;
+    this.persistence.store(this.boardId, clients.length > 0 ? { ...change, clients } : change);
+  }
+
+  #updateMessage(update: Uint8Array): Uint8Array {
+    return encodeMessage((encoder) => {
+      encoding.writeVarUint(encoder, MessageType.Sync);
+      syncProtocol.writeUpdate(encoder, update);
+    });
+  }
+
   /**
    * The part of an awareness update a connection may make: entries for its own client ids (or new
-   * ones), with `user` set to the connection's signed-in user. `null` when nothing is left.
+   * ones nobody else has), with `user` set to the connection's signed-in user. `null` when nothing
+   * is left. Too many entries, or one too large, break the limits.
    */
   #ownPresence(connection: RoomConnection, update: Uint8Array): Uint8Array | null {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
+    const held = this.#connections.get(connection) ?? new Set<number>();
+    const limit = this.limits.maxPresencePerConnection;
+    if (count > limit) {
+      throw new ProtocolViolation(CloseCode.PresenceLimit, `${count} presence entries in one message`);
+    }
     const entries: { clientId: number; clock: number; state: string }[] = [];
+    let added = 0;
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const raw = decoding.readVarString(decoder);
+      if (raw.length > this.limits.maxPresenceBytes) {
+        throw new ProtocolViolation(CloseCode.PresenceLimit, `a presence entry of ${raw.length} characters`);
+      }
       const owner = this.#presenceOwners.get(clientId);
       if (owner && owner !== connection) continue;
       const state: unknown = JSON.parse(raw);
       if (state === null) {
         entries.push({ clientId, clock, state: raw });
-      } else if (typeof state === 'object' && !Array.isArray(state)) {
-        const bound = connection.user ? { ...state, user: connection.user } : state;
-        entries.push({ clientId, clock, state: JSON.stringify(bound) });
+        continue;
       }
-      // Anything else is not a presence state; it is dropped.
+      if (typeof state !== 'object' || Array.isArray(state)) continue; // not a presence state
+      if (connection.user && !this.#clients.claim(clientId, connection.user.id)) continue;
+      if (!held.has(clientId) && held.size + ++added > limit) {
+        throw new ProtocolViolation(CloseCode.PresenceLimit, `more than ${limit} presence entries`);
+      }
+      const bound = connection.user ? { ...state, user: connection.user } : state;
+      entries.push({ clientId, clock, state: JSON.stringify(bound) });
     }
     this.#expectEnd(decoder);
     if (entries.length === 0) return null;
@@ -227,43 +561,31 @@ export class Room {
     });
   }
 
-  #onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
-    if (origin === STORAGE_ORIGIN) return;
-    const audit =
-      this.#changes && isTransactionOrigin(origin) ? this.#changes.describe(transaction, origin) : [];
-    const message = encodeMessage((encoder) => {
-      encoding.writeVarUint(encoder, MessageType.Sync);
-      syncProtocol.writeUpdate(encoder, update);
-    });
-    for (const connection of this.#connections.keys()) {
-      if (connection.origin !== origin) connection.send(message);
-    }
-    // Durability is the storage's to track (its flush waits for every append, and it logs a refusal).
-    // The audit rows are stored in the same transaction as the update they describe.
-    void this.storage.append(this.boardId, { update, audit });
-  };
-
   #onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    if (isTransactionOrigin(origin) && origin.source === 'connection') {
-      for (const [connection, clientIds] of this.#connections) {
-        if (connection.origin !== origin) continue;
-        for (const id of added) {
-          clientIds.add(id);
-          this.#presenceOwners.set(id, connection);
-        }
-        for (const id of removed) {
-          clientIds.delete(id);
-          this.#presenceOwners.delete(id);
+    try {
+      if (isTransactionOrigin(origin) && origin.source === 'connection') {
+        for (const [connection, clientIds] of this.#connections) {
+          if (connection.origin !== origin) continue;
+          for (const id of added) {
+            clientIds.add(id);
+            this.#presenceOwners.set(id, connection);
+          }
+          for (const id of removed) {
+            clientIds.delete(id);
+            this.#presenceOwners.delete(id);
+          }
         }
       }
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length === 0) return;
+      // Sent to everyone, the sender included: y-websocket clients count it as a sign of life.
+      const message = this.#awarenessMessage(changed);
+      for (const connection of this.#connections.keys()) connection.send(message);
+    } catch (err) {
+      this.log.error({ err, boardId: this.boardId }, 'sharing presence failed');
     }
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    // Sent to everyone, the sender included: y-websocket clients count it as a sign of life.
-    const message = this.#awarenessMessage(changed);
-    for (const connection of this.#connections.keys()) connection.send(message);
   };
 }

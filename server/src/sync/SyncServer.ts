@@ -7,8 +7,11 @@ import type { SessionEndReason } from '../../../shared/events.ts';
 import type { SyncConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
+import { ConnectionLimits } from '../limits/connectionLimits.ts';
+import { boardRulesHook } from '../boards/boardRulesHook.ts';
 import { Connection, type ConnectionGrant } from './Connection.ts';
-import { Room } from './Room.ts';
+import { Room, type RoomHook, type RoomPersistence } from './Room.ts';
+import { roomPersistence } from './roomPersistence.ts';
 
 export type { ConnectionGrant };
 
@@ -39,6 +42,13 @@ export interface SyncServerHooks {
   onUnload?(boardId: string): void;
 }
 
+export interface SyncServerOptions {
+  /** What happens to changes applied to a board, in order. The board's rules by default. */
+  roomHooks?: readonly RoomHook[];
+  /** The client's address, for the per-address limit (behind a proxy, from its headers). */
+  addressOf?(request: IncomingMessage): string;
+}
+
 interface RoomEntry {
   room: Room;
   ready: Promise<void>;
@@ -47,6 +57,31 @@ interface RoomEntry {
 }
 
 const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Upgrades from one address still being authorised at once, before it is asked to wait. */
+const MAX_PENDING_UPGRADES_PER_ADDRESS = 50;
+
+/**
+ * The path of a request target, or null when it cannot be read: a broken percent-encoding, an
+ * absolute-form target with an impossible port. Never throws.
+ */
+function pathnameOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** The board id in `/yjs/<boardId>`, or null when the path holds none (or is not decodable). */
+function boardIdOf(pathname: string): string | null {
+  try {
+    const boardId = decodeURIComponent(pathname.slice(YJS_PATH.length + 1));
+    return BOARD_ID.test(boardId) ? boardId : null;
+  } catch {
+    return null;
+  }
+}
 
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
@@ -65,6 +100,11 @@ export class SyncServer {
   readonly #rooms = new Map<string, RoomEntry>();
   readonly #connections = new Set<Connection>();
   readonly #pingTimer: NodeJS.Timeout;
+  readonly #limits: ConnectionLimits;
+  readonly #pending = new Map<string, number>();
+  readonly #persistence: RoomPersistence;
+  readonly #roomHooks: readonly RoomHook[];
+  readonly #addressOf: (request: IncomingMessage) => string;
   #closing = false;
 
   constructor(
@@ -72,7 +112,15 @@ export class SyncServer {
     private readonly storage: BoardStorage,
     private readonly hooks: SyncServerHooks,
     private readonly log: Logger,
+    options: SyncServerOptions = {},
   ) {
+    this.#roomHooks = options.roomHooks ?? [boardRulesHook];
+    this.#addressOf = options.addressOf ?? ((request) => request.socket.remoteAddress ?? 'unknown');
+    this.#limits = new ConnectionLimits(
+      { perUser: config.maxConnectionsPerUser, perAddress: config.maxConnectionsPerAddress },
+      'board connections',
+    );
+    this.#persistence = roomPersistence(storage);
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     this.#pingTimer = setInterval(() => {
       for (const connection of this.#connections) connection.ping();
@@ -89,18 +137,47 @@ export class SyncServer {
     return this.#connections.size;
   }
 
-  /** True when the request is for this endpoint; then the upgrade is handled (or refused) here. */
+  /** True when the request is for this endpoint; then the upgrade is handled (or refused) here. Never throws. */
   handlesUpgrade(request: IncomingMessage): boolean {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    return pathname === YJS_PATH || pathname.startsWith(`${YJS_PATH}/`);
+    const pathname = pathnameOf(request.url);
+    return pathname !== null && (pathname === YJS_PATH || pathname.startsWith(`${YJS_PATH}/`));
   }
 
+  /**
+   * Answers an upgrade to `/yjs/<boardId>`: refused with an HTTP status before any sync message, or
+   * accepted. Never rejects: whatever the request holds, the socket is answered or destroyed.
+   */
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const boardId = decodeURIComponent(pathname.slice(YJS_PATH.length + 1));
+    let address = 'unknown';
+    try {
+      address = this.#addressOf(request);
+    } catch (err) {
+      this.log.warn({ err }, 'could not tell the address of a sync connection');
+    }
+    if ((this.#pending.get(address) ?? 0) >= MAX_PENDING_UPGRADES_PER_ADDRESS)
+      return refuse(socket, 429, 'Too many connections are being opened from this address');
+    this.#pending.set(address, (this.#pending.get(address) ?? 0) + 1);
+    try {
+      await this.#upgrade(request, socket, head, address);
+    } catch (err) {
+      this.log.error({ err }, 'answering a sync upgrade failed');
+      if (!socket.destroyed) refuse(socket, 500, 'Something went wrong on the server');
+    } finally {
+      const left = (this.#pending.get(address) ?? 1) - 1;
+      if (left <= 0) this.#pending.delete(address);
+      else this.#pending.set(address, left);
+    }
+  }
+
+  async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, address: string): Promise<void> {
+    const pathname = pathnameOf(request.url);
+    if (pathname === null) return refuse(socket, 400, 'Not a valid address');
+    const boardId = boardIdOf(pathname);
     if (this.#closing) return refuse(socket, 503, 'Server is shutting down');
-    if (!BOARD_ID.test(boardId)) return refuse(socket, 400, 'Not a board id');
+    if (boardId === null) return refuse(socket, 400, 'Not a board id');
+    const early = this.#limits.check(address, null);
+    if (early) return refuse(socket, early.status, early.message);
     let grant: ConnectionGrant | UpgradeRefusal;
     try {
       grant = await this.hooks.authorize(request, boardId);
@@ -109,8 +186,24 @@ export class SyncServer {
       return refuse(socket, 500, 'Could not check access to this board');
     }
     if ('status' in grant) return refuse(socket, grant.status, grant.message);
+    const limited = this.#limits.check(address, grant.user?.id ?? null);
+    if (limited) return refuse(socket, limited.status, limited.message);
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, boardId, grant));
+    const counted = this.#limits.open(address, grant.user?.id ?? null);
+    try {
+      this.#wss.handleUpgrade(request, socket, head, (ws) => {
+        try {
+          this.#accept(ws, boardId, grant, counted);
+        } catch (err) {
+          counted();
+          this.log.error({ err, boardId }, 'opening a sync connection failed');
+          ws.terminate();
+        }
+      });
+    } catch (err) {
+      counted();
+      throw err;
+    }
   }
 
   /**
@@ -187,14 +280,17 @@ export class SyncServer {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket, boardId: string, grant: ConnectionGrant): void {
+  #accept(ws: WebSocket, boardId: string, grant: ConnectionGrant, counted: () => void): void {
     const sessionId = grant.sessionId;
     const connection = new Connection(
       ws,
       boardId,
       grant,
       this.log,
-      (closed) => this.#onConnectionClosed(closed),
+      (closed) => {
+        counted();
+        this.#onConnectionClosed(closed);
+      },
       sessionId && this.hooks.onEdit ? () => this.hooks.onEdit!(sessionId) : undefined,
     );
     this.#connections.add(connection);
@@ -223,7 +319,7 @@ export class SyncServer {
       // A board being unloaded is loaded afresh once its state is safely stored.
       await existing.unloading.catch(() => undefined);
     }
-    const room = new Room(boardId, this.storage);
+    const room = new Room(boardId, this.#persistence, this.#roomHooks, this.config.limits, this.log);
     const entry: RoomEntry = { room, ready: room.load(), idleTimer: null, unloading: null };
     this.#rooms.set(boardId, entry);
     try {

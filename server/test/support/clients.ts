@@ -3,7 +3,8 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
 import { BoardDocument } from '../../../shared/board/boardDoc.ts';
-import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+import * as authProtocol from 'y-protocols/auth';
+import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '../../../shared/syncProtocol.ts';
 
 export interface TestClient {
   doc: Y.Doc;
@@ -13,6 +14,8 @@ export interface TestClient {
   synced(): Promise<void>;
   /** Close codes the server sent this client, in order. */
   closeCodes: number[];
+  /** What the server said it did not keep of this client's changes, and why, in order. */
+  refusals: SyncRefusal[];
   destroy(): void;
 }
 
@@ -41,10 +44,15 @@ export function connectClient(
   provider.on('connection-close', (event) => {
     if (event) closeCodes.push(event.code);
   });
+  // As Huddle's browser does: the server's refusals arrive as the auth protocol's "permission denied".
+  const refusals: SyncRefusal[] = [];
+  provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) =>
+    authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => refusals.push(parseRefusal(reason)));
   const client: TestClient = {
     doc,
     provider,
     closeCodes,
+    refusals,
     board: new BoardDocument(doc),
     synced: () =>
       provider.synced
@@ -81,5 +89,10 @@ function sortKeys(value: unknown): unknown {
  * in arrival order, which differs between clients), for comparing clients with each other.
  */
 export function docContent(doc: Y.Doc): unknown {
-  return sortKeys({ actions: doc.getMap('actions').toJSON(), people: doc.getMap('people').toJSON() });
+  return sortKeys({
+    actions: doc.getMap('actions').toJSON(),
+    people: doc.getMap('people').toJSON(),
+    goals: doc.getMap('goals').toJSON(),
+    pathwayStages: doc.getMap('pathwayStages').toJSON(),
+  });
 }

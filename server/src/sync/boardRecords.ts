@@ -1,0 +1,150 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
+import * as Y from 'yjs';
+import type { Goal } from '../../../shared/board/goal.ts';
+import type { Person } from '../../../shared/board/person.ts';
+import type { RecordRead } from '../../../shared/board/record.ts';
+import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '../../../shared/board/records.ts';
+import type { BoardFacts } from '../../../shared/board/rules.ts';
+import type { RecordFields, TouchedRecord } from './boardChange.ts';
+
+interface Held {
+  read: RecordRead<unknown>;
+  fields: RecordFields;
+}
+
+function hold(collection: CollectionName, id: string, value: unknown): Held {
+  if (!(value instanceof Y.Map)) {
+    return { read: readBoardRecord(collection, id, value), fields: { '': plainValue(value) } };
+  }
+  const fields = value.toJSON() as RecordFields;
+  return { read: readBoardRecord(collection, id, value, fields), fields };
+}
+
+function plainValue(value: unknown): RecordFields[string] {
+  if (value instanceof Y.AbstractType) return value.toJSON() as RecordFields[string];
+  if (value instanceof Uint8Array) return `(binary, ${value.byteLength} bytes)`;
+  return (value ?? null) as RecordFields[string];
+}
+
+/**
+ * Every record of one board as the room last accepted it, read and validated: what a transaction
+ * changed is told against it (before and after), and rules about other records ask it about the
+ * board. A transaction the room refuses is undone, so what is held stays what the document holds.
+ */
+export class BoardRecords {
+  readonly #held = new Map<CollectionName, Map<string, Held>>();
+  readonly #roots = new Map<Y.AbstractType<any>, CollectionName>();
+
+  constructor(private readonly doc: Y.Doc) {
+    for (const name of COLLECTION_NAMES) {
+      const map = doc.getMap(name);
+      this.#roots.set(map, name);
+      const held = new Map<string, Held>();
+      map.forEach((value, id) => held.set(id, hold(name, id, value)));
+      this.#held.set(name, held);
+    }
+  }
+
+  /**
+   * The records a transaction touched (a record added, removed or changed, shared text included),
+   * each before and after, and what it changed outside the collections' records.
+   */
+  touched(transaction: Y.Transaction): { records: TouchedRecord[]; strays: string[] } {
+    const keys = new Map<string, { collection: CollectionName; id: string }>();
+    const strays = new Set<string>();
+    const touch = (collection: CollectionName, id: string | null): void => {
+      if (id === null) strays.add(`${collection} (content that is not a record)`);
+      else keys.set(`${collection}\u0000${id}`, { collection, id });
+    };
+    for (const [type, subs] of transaction.changed) {
+      const collection = this.#roots.get(type);
+      if (collection !== undefined) {
+        for (const key of subs) touch(collection, key);
+        continue;
+      }
+      // Walk up to the record: the type whose parent is a collection; or to a root that is not one.
+      let child: Y.AbstractType<any> = type;
+      for (;;) {
+        const item = child._item;
+        if (!item) {
+          strays.add(this.#rootName(child));
+          break;
+        }
+        const parent = item.parent;
+        if (!(parent instanceof Y.AbstractType)) break;
+        const owner = this.#roots.get(parent);
+        if (owner !== undefined) {
+          touch(owner, item.parentSub);
+          break;
+        }
+        child = parent;
+      }
+    }
+    return { records: this.reread([...keys.values()]), strays: [...strays] };
+  }
+
+  /** The given records read again from the document, against what is held. */
+  reread(refs: readonly { collection: CollectionName; id: string }[]): TouchedRecord[] {
+    return refs.map(({ collection, id }) => {
+      const before = this.#held.get(collection)!.get(id);
+      const value = this.doc.getMap(collection).get(id);
+      const after = value === undefined ? undefined : hold(collection, id, value);
+      return {
+        collection,
+        id,
+        before: before?.read,
+        after: after?.read,
+        beforeFields: before?.fields,
+        afterFields: after?.fields,
+      };
+    });
+  }
+
+  /** Holds what an accepted transaction left. */
+  accept(records: readonly TouchedRecord[]): void {
+    for (const record of records) {
+      const held = this.#held.get(record.collection)!;
+      if (record.after) held.set(record.id, { read: record.after, fields: record.afterFields! });
+      else held.delete(record.id);
+    }
+  }
+
+  /** The board as it would be with these records changed, for rules about other records. */
+  facts(records: readonly TouchedRecord[]): BoardFacts {
+    const changed = new Map<string, RecordRead<unknown> | undefined>();
+    for (const record of records) changed.set(`${record.collection}\u0000${record.id}`, record.after);
+    const get = (collection: CollectionName, id: string): RecordRead<unknown> | undefined => {
+      const key = `${collection}\u0000${id}`;
+      return changed.has(key) ? changed.get(key) : this.#held.get(collection)!.get(id)?.read;
+    };
+    const people = (): RecordRead<Person>[] => {
+      const all = new Map<string, RecordRead<unknown>>();
+      for (const [id, held] of this.#held.get('people')!) all.set(id, held.read);
+      for (const record of records) {
+        if (record.collection !== 'people') continue;
+        if (record.after) all.set(record.id, record.after);
+        else all.delete(record.id);
+      }
+      return [...all.values()] as RecordRead<Person>[];
+    };
+    return {
+      hasPerson: (id) => get('people', id) !== undefined,
+      goal: (id) => {
+        const read = get('goals', id);
+        return read?.ok ? { personId: (read.value as Goal).personId } : undefined;
+      },
+      hasStage: (id) => get('pathwayStages', id) !== undefined,
+      peopleAtStage: (stageId) =>
+        people().filter((p) => (p.ok ? p.value.stageId : p.raw.stageId) === stageId).length,
+      personWithNhsNumber: (nhsNumber, exceptId) => {
+        const holder = people().find((p) => p.ok && p.id !== exceptId && p.value.nhsNumber === nhsNumber);
+        return holder?.ok ? { id: holder.id, name: holder.value.name } : undefined;
+      },
+    };
+  }
+
+  #rootName(type: Y.AbstractType<any>): string {
+    for (const [name, root] of this.doc.share) if (root === type) return name;
+    return '(an unnamed type)';
+  }
+}

@@ -1,0 +1,148 @@
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import { actionSchema } from './action.ts';
+import { GOAL_TEXT_FIELDS, goalSchema } from './goal.ts';
+import { pathwayStageSchema } from './pathway.ts';
+import { PERSON_TEXT_FIELDS, personSchema } from './person.ts';
+import { readRecord, type RecordRead } from './record.ts';
+
+/**
+ * The names of the board document's top-level collections. Each is a flat id -> record map,
+ * and each record is a Y.Map of fields, so two people changing different fields of one record
+ * both keep their change. Nothing else belongs at the top of a board's document.
+ */
+export const Collection = {
+  actions: 'actions',
+  people: 'people',
+  goals: 'goals',
+  pathwayStages: 'pathwayStages',
+} as const;
+export type CollectionName = (typeof Collection)[keyof typeof Collection];
+
+export const COLLECTION_NAMES: readonly CollectionName[] = Object.values(Collection);
+
+export function isCollectionName(name: string): name is CollectionName {
+  return (COLLECTION_NAMES as readonly string[]).includes(name);
+}
+
+/** What one collection holds: its validator, the fields its records may have, and what to call one. */
+export interface CollectionSpec {
+  name: CollectionName;
+  schema: z.ZodType<unknown>;
+  /** Every field a record may hold (its id is the key in the collection, not a field). */
+  fields: ReadonlySet<string>;
+  /** Fields held as Y.Text: typed together, merged character by character. */
+  textFields: readonly string[];
+  /** "action", "person": for messages. */
+  noun: string;
+}
+
+function fieldsOf(schema: { shape: Record<string, unknown> }): Set<string> {
+  return new Set(Object.keys(schema.shape).filter((key) => key !== 'id'));
+}
+
+export const COLLECTIONS: Record<CollectionName, CollectionSpec> = {
+  actions: {
+    name: 'actions',
+    schema: actionSchema,
+    fields: fieldsOf(actionSchema),
+    textFields: [],
+    noun: 'action',
+  },
+  people: {
+    name: 'people',
+    schema: personSchema,
+    fields: fieldsOf(personSchema),
+    textFields: PERSON_TEXT_FIELDS,
+    noun: 'person',
+  },
+  goals: {
+    name: 'goals',
+    schema: goalSchema,
+    fields: fieldsOf(goalSchema),
+    textFields: GOAL_TEXT_FIELDS,
+    noun: 'goal',
+  },
+  pathwayStages: {
+    name: 'pathwayStages',
+    schema: pathwayStageSchema,
+    fields: fieldsOf(pathwayStageSchema),
+    textFields: [],
+    noun: 'pathway stage',
+  },
+};
+
+/** Fields held as Y.Text (typed together, merged character by character), per collection. */
+export const TEXT_FIELDS: Record<CollectionName, readonly string[]> = {
+  actions: COLLECTIONS.actions.textFields,
+  people: COLLECTIONS.people.textFields,
+  goals: COLLECTIONS.goals.textFields,
+  pathwayStages: COLLECTIONS.pathwayStages.textFields,
+};
+
+/** The id of a new record: up to 64 letters, digits, `-` and `_` (a UUID fits). */
+export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** Field names and ids quoted in a message are cut to this many characters. */
+const QUOTED_MAX = 40;
+/** Unknown fields named in a problem, at most. */
+const UNKNOWN_NAMED = 3;
+
+/** A name a client chose, safe to put in a message: printable and short. */
+export function quoted(name: string): string {
+  const printable = name
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?')
+    // eslint-disable-next-line no-control-regex -- control characters are what is being removed
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+  const characters = [...printable];
+  return `“${characters.length > QUOTED_MAX ? `${characters.slice(0, QUOTED_MAX).join('')}…` : printable}”`;
+}
+
+/** Problems with a record's fields as Y types hold them, before its values are validated. */
+function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
+  const problems: string[] = [];
+  const unknown: string[] = [];
+  for (const [field, value] of record.entries()) {
+    if (!spec.fields.has(field)) {
+      unknown.push(field);
+      continue;
+    }
+    const isText = spec.textFields.includes(field);
+    if (isText ? !(value instanceof Y.Text) && typeof value !== 'string' : value instanceof Y.AbstractType)
+      problems.push(
+        `${field}: ${isText ? 'must be text' : 'must be a plain value, not shared text or a list'}`,
+      );
+  }
+  if (unknown.length > 0) {
+    const named = unknown.slice(0, UNKNOWN_NAMED).map(quoted).join(', ');
+    const more = unknown.length > UNKNOWN_NAMED ? ` and ${unknown.length - UNKNOWN_NAMED} more` : '';
+    const article = /^[aeiou]/.test(spec.noun) ? 'an' : 'a';
+    problems.unshift(
+      `${unknown.length === 1 ? 'A field' : 'Fields'} ${named}${more} ${unknown.length === 1 ? 'is' : 'are'} not part of ${article} ${spec.noun}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Reads one record of a collection as the board document holds it: a Y.Map whose fields are the
+ * collection's, valid by its schema. A record written wrongly (by an old or hostile client) comes
+ * back with what is wrong, never as an exception. The browser and the server read records this way.
+ */
+export function readBoardRecord<T>(
+  collection: CollectionName,
+  id: string,
+  value: unknown,
+  /** The record's fields as plain values, when the caller has them already (`value.toJSON()`). */
+  plain?: Record<string, unknown>,
+): RecordRead<T> {
+  const spec = COLLECTIONS[collection];
+  if (!(value instanceof Y.Map)) {
+    return { id, ok: false, problems: ['The record is not a map of fields'], raw: { value } };
+  }
+  const fields = plain ?? (value.toJSON() as Record<string, unknown>);
+  const shape = shapeProblems(spec, value);
+  const read = readRecord(spec.schema as z.ZodType<T>, id, fields);
+  if (shape.length === 0) return read;
+  return { id, ok: false, raw: fields, problems: [...shape, ...(read.ok ? [] : read.problems)] };
+}
