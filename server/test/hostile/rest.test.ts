@@ -272,5 +272,25 @@ describe.each(DATABASE_KINDS)('hostile REST requests (%s)', (kind) => {
       expect(board.status).toBe(200);
       expect((board.body as unknown as { name: string }).name).toBe('Riverside frailty MDT');
     });
+
+    it('refuse a password longer than any can be, before hashing it or counting it', async () => {
+      const long = 'x'.repeat(500_000);
+      const signInLong = await send('POST', '/api/auth/sign-in', {
+        cookie: null,
+        body: JSON.stringify({ email: 'nobody.long@riverside.example', password: long }),
+      });
+      expectRefused(signInLong, [400], 'a long sign-in password');
+      // More of them than the throttle's limit: none is counted as a wrong password, so none is held.
+      for (let i = 0; i < 6; i++) {
+        const changeLong = await send('POST', '/api/auth/password', {
+          body: JSON.stringify({ currentPassword: long, newPassword: 'a long new password' }),
+        });
+        expectRefused(changeLong, [400], 'a long current password');
+        expect(changeLong.body?.issues?.[0]).toEqual({
+          path: 'currentPassword',
+          message: 'Your current password is not right',
+        });
+      }
+    });
   });
 });
