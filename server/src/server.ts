@@ -157,7 +157,13 @@ export async function startServer(
     registerOidc: config.oidc ? (instance) => registerOidcRoutes(instance, deps, config.oidc!) : undefined,
     isReady: () => !closing,
   });
-  appEvents = new AppEvents(app.server, { sessions, policy, allowedOrigins, log });
+  appEvents = new AppEvents(app.server, {
+    sessions,
+    policy,
+    allowedOrigins,
+    log,
+    limits: { perUser: config.sync.maxConnectionsPerUser, perAddress: config.sync.maxConnectionsPerAddress },
+  });
   const realtime = appEvents;
 
   // Access changes reach open connections at once: a removed member's sockets close.
@@ -195,7 +201,8 @@ export async function startServer(
           socket.destroy();
         });
       } else if (!(request.url ?? '').startsWith(SOCKET_IO_PATH)) {
-        refuseUpgrade(socket, 404, 'Not Found');
+        if ((request.url ?? '').startsWith('/')) refuseUpgrade(socket, 404, 'Not Found');
+        else refuseUpgrade(socket, 400, 'Bad Request');
       }
     } catch (err) {
       log.error({ err }, 'an upgrade request failed');

@@ -1,15 +1,8 @@
-import { io as connectIo, type Socket } from 'socket.io-client';
 import { sql } from 'kysely';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/api.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
-import {
-  SOCKET_IO_PATH,
-  SOCKET_UNAUTHORISED,
-  type BoardJoinResult,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from '../../shared/events.ts';
+import { SOCKET_UNAUTHORISED } from '../../shared/events.ts';
 import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import type { HuddleServer } from '../src/server.ts';
@@ -17,33 +10,8 @@ import { DEMO, api, signIn, signedIn } from './support/auth.ts';
 import { GRACE, actionTitles, anAction, by, testDb } from './support/boards.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { upgradeStatus } from './support/rawSocket.ts';
+import { handshake, join, openAppSocket } from './support/appSocket.ts';
 import { startTestServer } from './support/server.ts';
-
-type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** A socket.io client as a browser's would be, with whatever cookie and headers it is given. */
-function openAppSocket(url: string, headers: Record<string, string> = {}): AppSocket {
-  const socket: AppSocket = connectIo(url, {
-    path: SOCKET_IO_PATH,
-    transports: ['websocket'],
-    extraHeaders: headers,
-    reconnection: false,
-  });
-  onTestFinished(() => void socket.close());
-  return socket;
-}
-
-/** Resolves with the handshake's outcome: `connected`, or the error message it was refused with. */
-function handshake(socket: AppSocket): Promise<string> {
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve('connected'));
-    socket.once('connect_error', (err) => resolve(err.message));
-  });
-}
-
-function join(socket: AppSocket, boardId: string): Promise<BoardJoinResult> {
-  return new Promise((resolve) => socket.emit('board:join', boardId, resolve));
-}
 
 /** What is stored for a board: its log, its snapshot, and its audit trail of changes. */
 async function storedState(server: HuddleServer, boardId: string) {

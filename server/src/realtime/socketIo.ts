@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { BoardSummary } from '../../../shared/api.ts';
 import {
@@ -15,6 +15,7 @@ import { sessionTokenFrom } from '../auth/cookies.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import { isSameSite } from '../http/auth.ts';
 import type { Logger } from '../log.ts';
+import { ConnectionLimits, type ConnectionLimitConfig } from '../limits/connectionLimits.ts';
 
 interface SocketData {
   principal: Principal;
@@ -37,6 +38,10 @@ export interface AppEventsOptions {
   policy: AccessPolicy;
   allowedOrigins: readonly string[];
   log: Logger;
+  /** Sockets one user, and one address, may hold open at once. */
+  limits: ConnectionLimitConfig;
+  /** The client's address, for the per-address limit (behind a proxy, from its headers). */
+  addressOf?(request: IncomingMessage): string;
 }
 
 /**
@@ -45,11 +50,13 @@ export interface AppEventsOptions {
  */
 export class AppEvents {
   readonly io: AppEventServer;
+  readonly #limits: ConnectionLimits;
 
   constructor(
     httpServer: HttpServer,
     private readonly options: AppEventsOptions,
   ) {
+    this.#limits = new ConnectionLimits(options.limits, 'Huddle tabs');
     this.io = new Server(httpServer, {
       path: SOCKET_IO_PATH,
       serveClient: false,
@@ -135,12 +142,23 @@ export class AppEvents {
     const principal = token ? await this.options.sessions.resolve(token) : null;
     const ready = this.options.policy.ready(principal);
     if (isRefusal(ready)) return ready;
+    const limited = this.#limits.check(this.#addressOf(socket), ready.userId);
+    if (limited) return limited;
     socket.data.principal = ready;
     return null;
   }
 
+  #addressOf(socket: AppSocket): string {
+    try {
+      return this.options.addressOf?.(socket.request) ?? socket.handshake.address;
+    } catch {
+      return socket.handshake.address;
+    }
+  }
+
   #connected(socket: AppSocket): void {
     const { principal } = socket.data;
+    socket.once('disconnect', this.#limits.open(this.#addressOf(socket), principal.userId));
     void socket.join(userRoom(principal.userId));
     this.options.log.debug({ socketId: socket.id, userId: principal.userId }, 'app events socket connected');
 

@@ -1,0 +1,183 @@
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import { CloseCode } from '../../../shared/closeCodes.ts';
+import { MessageType } from '../../../shared/syncProtocol.ts';
+import { DEFAULT_ROOM_LIMITS } from '../../src/sync/Room.ts';
+import { DEMO, signIn } from '../support/auth.ts';
+import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from '../support/boards.ts';
+import { connectClient, docContent } from '../support/clients.ts';
+import { priyaAdds, storedContent, watched } from '../support/hostile.ts';
+import { openRawSocket, upgradeStatus } from '../support/rawSocket.ts';
+import { handshake, openAppSocket } from '../support/appSocket.ts';
+import { startTestServer } from '../support/server.ts';
+
+/** A y-websocket awareness frame holding `count` presence entries. */
+function presenceFrame(count: number, state = '{}'): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, count);
+  for (let i = 0; i < count; i++) {
+    encoding.writeVarUint(update, 1_000_000 + i);
+    encoding.writeVarUint(update, 1);
+    encoding.writeVarString(update, state);
+  }
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MessageType.Awareness);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
+}
+
+/** A sync update frame: the whole of `doc`. */
+function updateFrame(doc: Y.Doc): Uint8Array {
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MessageType.Sync);
+  encoding.writeVarUint(frame, 2);
+  encoding.writeVarUint8Array(frame, Y.encodeStateAsUpdate(doc));
+  return encoding.toUint8Array(frame);
+}
+
+const presenceCount = (client: { provider: { awareness: { getStates(): Map<number, unknown> } } }) =>
+  client.provider.awareness.getStates().size;
+
+describe('limits on presence, connections and a board’s size', () => {
+  it('closes a connection that sends 50,000 presence entries, or one far too large, whoever sends it', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url);
+    const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await watcher.synced();
+    for (const email of [DEMO.member, DEMO.viewer]) {
+      const hostile = await openRawSocket(server.url, boardId, { cookie: await signIn(server.url, email) });
+      hostile.ws.send(presenceFrame(50_000));
+      expect((await hostile.closed).code).toBe(CloseCode.PresenceLimit);
+      const large = await openRawSocket(server.url, boardId, { cookie: await signIn(server.url, email) });
+      large.ws.send(presenceFrame(1, JSON.stringify({ note: 'x'.repeat(100_000) })));
+      expect((await large.closed).code).toBe(CloseCode.PresenceLimit);
+    }
+    // The watcher saw none of it, and the board carries on.
+    expect(presenceCount(watcher)).toBeLessThanOrEqual(2);
+    const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await writer.synced();
+    writer.board.addAction(anAction('After the presence flood'), by());
+    await expect.poll(() => actionTitles(watcher)).toContain('After the presence flood');
+  });
+
+  it('refuses a user’s connections past the limit, and an address’s, with 429, leaving everyone else alone', async () => {
+    const server = await startTestServer({
+      db: await testDb(),
+      sync: { maxConnectionsPerUser: 5, maxConnectionsPerAddress: 12 },
+    });
+    const boardId = await newBoard(server.url);
+    const grace = await signIn(server.url, DEMO.member);
+    const sockets = [];
+    for (let i = 0; i < 5; i++) sockets.push(await openRawSocket(server.url, boardId, { cookie: grace }));
+    expect(await upgradeStatus(server.url, `/yjs/${boardId}`, { cookie: grace })).toBe(429);
+    // Someone else still connects; one of Grace's closing lets her open another.
+    const priya = await openRawSocket(server.url, boardId, { cookie: await memberCookie(server.url) });
+    sockets[0]!.ws.close();
+    await sockets[0]!.closed;
+    await expect.poll(() => upgradeStatus(server.url, `/yjs/${boardId}`, { cookie: grace })).toBe(101);
+    // One board opening in the trail for her, not one per socket.
+    const opens = await server.database.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('event', '=', 'open')
+      .where('user_id', '=', 'demo-grace-okafor')
+      .where('board_id', '=', boardId)
+      .execute();
+    expect(opens).toHaveLength(1);
+    // Past the address's limit everyone from it waits, however many accounts they use.
+    await expect.poll(() => server.sync.connectionCount).toBe(5);
+    const opened = [priya, ...sockets.slice(1)];
+    for (const email of [DEMO.facilitator, DEMO.viewer, DEMO.manager, DEMO.facilitator, DEMO.facilitator])
+      opened.push(await openRawSocket(server.url, boardId, { cookie: await signIn(server.url, email) }));
+    while (opened.length < 12)
+      opened.push(
+        await openRawSocket(server.url, boardId, { cookie: await signIn(server.url, DEMO.manager) }),
+      );
+    expect(server.sync.connectionCount).toBe(12);
+    expect(
+      await upgradeStatus(server.url, `/yjs/${boardId}`, { cookie: await signIn(server.url, DEMO.admin) }),
+    ).toBe(429);
+    priya.ws.close();
+  });
+
+  it('refuses a user’s socket.io connections past the limit, with a reason', async () => {
+    const server = await startTestServer({ db: await testDb(), sync: { maxConnectionsPerUser: 3 } });
+    const cookie = await signIn(server.url, DEMO.member);
+    const sockets = Array.from({ length: 3 }, () => openAppSocket(server.url, { cookie }));
+    expect(await Promise.all(sockets.map(handshake))).toEqual(['connected', 'connected', 'connected']);
+    const refused = openAppSocket(server.url, { cookie });
+    const data = new Promise((resolve) =>
+      refused.once('connect_error', (err) => resolve((err as { data?: unknown }).data)),
+    );
+    expect(await data).toEqual({
+      status: 429,
+      message: expect.stringMatching(/You have 3 Huddle tabs open/),
+    });
+    expect(await handshake(openAppSocket(server.url, { cookie: await memberCookie(server.url) }))).toBe(
+      'connected',
+    );
+    sockets[0]!.close();
+    await expect.poll(async () => handshake(openAppSocket(server.url, { cookie }))).toBe('connected');
+  });
+
+  it('closes a connection whose one change holds 200,000 entries, and keeps none of it', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url);
+    const before = await storedContent(server, boardId);
+    const hostile = await openRawSocket(server.url, boardId, {
+      cookie: await signIn(server.url, DEMO.member),
+    });
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      const stages = doc.getMap('pathwayStages');
+      for (let i = 0; i < 200_000; i++) stages.set(`s${i}`, i);
+    });
+    hostile.ws.send(updateFrame(doc));
+    expect((await hostile.closed).code).toBe(CloseCode.UpdateTooLarge);
+    expect(await storedContent(server, boardId)).toEqual(before);
+    const reader = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await reader.synced();
+    expect(Y.encodeStateAsUpdate(reader.doc).byteLength).toBeLessThan(20_000);
+  });
+
+  it('refuses changes that would take a board past its size, and says so', async () => {
+    const server = await startTestServer({
+      db: await testDb(),
+      sync: { limits: { ...DEFAULT_ROOM_LIMITS, maxBoardBytes: 64 * 1024 } },
+    });
+    const boardId = await newBoard(server.url);
+    const priya = watched(connectClient(server.url, boardId, { cookie: await memberCookie(server.url) }));
+    const watcher = watched(
+      connectClient(server.url, boardId, { cookie: await signIn(server.url, DEMO.member) }),
+    );
+    await Promise.all([priya.synced(), watcher.synced()]);
+    let added = 0;
+    while (priya.refusals.length === 0 && added < 400) {
+      priyaAdds(
+        priya,
+        `Action ${added++} ${'with a long enough title to fill the board quickly '.repeat(5)}`,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await expect
+      .poll(() => priya.refusals.map((r) => r.message))
+      .toContainEqual(expect.stringMatching(/This board is full/));
+    await expect
+      .poll(() => JSON.stringify(docContent(priya.doc)))
+      .toBe(JSON.stringify(docContent(watcher.doc)));
+    expect(Y.encodeStateAsUpdate(watcher.doc).byteLength).toBeLessThan(80 * 1024);
+  });
+
+  it('closes a connection whose changes are refused again and again', async () => {
+    const server = await startTestServer({
+      db: await testDb(),
+      sync: { limits: { ...DEFAULT_ROOM_LIMITS, maxRefusalsPerMinute: 3 } },
+    });
+    const boardId = await newBoard(server.url);
+    const hostile = connectClient(server.url, boardId, { cookie: await signIn(server.url, DEMO.member) });
+    await hostile.synced();
+    for (let i = 0; i < 6; i++) hostile.doc.getMap('stray').set(`k${i}`, i);
+    await expect.poll(() => hostile.closeCodes).toContain(CloseCode.TooManyRefusals);
+  });
+});
