@@ -94,6 +94,8 @@ export async function startServer(
     };
   }
 
+  // Behind a proxy, the per-address connection limits count clients, not the proxy (TRUST_PROXY).
+  const clientAddress = createClientAddress(config.trustProxy);
   const sync = new SyncServer(
     config.sync,
     storage,
@@ -126,8 +128,7 @@ export async function startServer(
       onUnload: (boardId) => storage.forget(boardId),
     },
     log,
-    // Behind a proxy, the per-address connection limit counts clients, not the proxy.
-    { roomHooks: [boardRulesHook, auditHook], addressOf: createClientAddress(config.trustProxy) },
+    { roomHooks: [boardRulesHook, auditHook], addressOf: clientAddress },
   );
 
   let appEvents: AppEvents | null = null;
@@ -163,6 +164,7 @@ export async function startServer(
     allowedOrigins,
     log,
     limits: { perUser: config.sync.maxConnectionsPerUser, perAddress: config.sync.maxConnectionsPerAddress },
+    addressOf: clientAddress,
   });
   const realtime = appEvents;
 

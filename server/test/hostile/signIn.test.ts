@@ -15,6 +15,7 @@ import {
   signedIn,
   type ApiResponse,
 } from '../support/auth.ts';
+import { openAppSocket } from '../support/appSocket.ts';
 import { DATABASE_KINDS, useSharedServer } from '../support/sharedServer.ts';
 
 const LIMITS = { maxPerAccount: 5, maxPerAddress: 12, windowMs: 15 * 60_000 };
@@ -178,6 +179,27 @@ describe.each(DATABASE_KINDS)('sign-in behind a proxy, against attackers (%s)', 
       expect((await upgrade(`10.0.0.1, ${ward}`)).status).toBe(429);
       // Someone else behind the same proxy still connects.
       expect((await upgrade('198.51.100.32')).status).toBe(101);
+    });
+
+    it('counts socket.io connections per client behind the proxy, too', async () => {
+      const cookie = await signInCookie(DEMO.otherMember);
+      /** `connected`, or the reason the handshake was refused with. */
+      const open = (forwardedFor: string) =>
+        new Promise<string>((resolve) => {
+          const socket = openAppSocket(server().url, {
+            cookie,
+            origin: server().url,
+            'x-forwarded-for': forwardedFor,
+          });
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (err: Error & { data?: { message?: string } }) =>
+            resolve(err.data?.message ?? err.message),
+          );
+        });
+      const ward = '198.51.100.41';
+      for (let i = 0; i < CONNECTIONS_PER_ADDRESS; i++) expect(await open(ward)).toBe('connected');
+      expect(await open(`10.0.0.1, ${ward}`)).toMatch(/from this network address/);
+      expect(await open('198.51.100.42')).toBe('connected');
     });
 
     it('gives the REST layer the same client address as createClientAddress, and believes the proxy about https', async () => {
