@@ -54,7 +54,11 @@ export type SignInRequest = z.infer<typeof signInRequest>;
 /** `POST /api/auth/password` body. */
 export const changePasswordRequest = z
   .object({
-    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password'),
+    currentPassword: z
+      .string({ error: 'Enter your current password' })
+      .min(1, 'Enter your current password')
+      // No password is longer, so one that is cannot be right (and is not worth hashing).
+      .max(PASSWORD_MAX, 'Your current password is not right'),
     newPassword,
   })
   .refine((body) => body.currentPassword !== body.newPassword, {

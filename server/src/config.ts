@@ -2,11 +2,16 @@ import path from 'node:path';
 import { loadOidcConfig, type OidcConfig } from './auth/oidc.ts';
 import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
+import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/Room.ts';
 
 export interface Config {
   port: number;
-  host: string;
+  /**
+   * The address to listen on, when `HOST` is set. Unset: this computer only (loopback) while the
+   * database holds demo sign-ins with their published password, else every interface.
+   */
+  host: string | null;
   /** Postgres connection string; when absent the server runs embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
   /** Where embedded PGlite keeps its files; `null` keeps them in memory (tests). */
@@ -22,8 +27,8 @@ export interface Config {
   seed: boolean;
   /** The address people use, like `https://huddle.example.nhs.uk`; its origin may make API calls. */
   publicUrl: string | null;
-  /** Behind a reverse proxy: trust X-Forwarded-For/-Proto for addresses and https. */
-  trustProxy: boolean;
+  /** The reverse proxies whose X-Forwarded-For/-Proto are believed for addresses and https. */
+  trustProxy: TrustProxy;
   session: SessionConfig;
   throttle: ThrottleConfig;
   /** How often open sockets' sessions and access are checked again (besides on every change). */
@@ -106,14 +111,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const minute = 60_000;
   return {
     port: intFromEnv(env, 'PORT', 3000),
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST || null,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(env.CLIENT_DIR ?? './dist/client'),
     seed: env.SEED !== 'false',
     publicUrl: urlFromEnv(env, 'PUBLIC_URL'),
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     session: {
       idleMs: intFromEnv(env, 'SESSION_IDLE_MINUTES', 60) * minute,
       maxAgeMs: intFromEnv(env, 'SESSION_MAX_HOURS', 12) * 60 * minute,

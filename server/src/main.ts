@@ -1,22 +1,33 @@
-import { loadConfig } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
+import { listeningMessage } from './http/listenAddress.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A setting that cannot be read (TRUST_PROXY=yes, PORT=abc): say which, plainly, and stop.
+  createLogger('info').fatal(`Huddle could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
 const log = createLogger(config.logLevel);
 
 try {
   const server = await startServer(config, log);
+  const { message, warning } = listeningMessage(server.listening, server.port);
   log.info(
     {
       port: server.port,
+      host: server.listening.host,
       db: server.database.kind,
       dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
     },
-    `Huddle is listening on http://localhost:${server.port}`,
+    message,
   );
+  if (warning) log.warn(warning);
 
   const shutdown = (signal: NodeJS.Signals): void => {
     log.info({ signal }, 'received signal');

@@ -9,6 +9,7 @@ import { AuditLog } from './audit/auditLog.ts';
 import { auditHook } from './audit/auditHook.ts';
 import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
+import { demoSignInsArePublic } from './auth/demoSignIns.ts';
 import { registerOidcRoutes } from './auth/oidc.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { SignInThrottle } from './auth/throttle.ts';
@@ -17,7 +18,9 @@ import type { Config } from './config.ts';
 import { openDatabase, untilDatabaseAnswers, type DatabaseHandle } from './db/connect.ts';
 import { createHttpApp } from './http/app.ts';
 import { isSameSite } from './http/auth.ts';
+import { createClientAddress } from './http/clientAddress.ts';
 import type { RouteDeps } from './http/deps.ts';
+import { chooseHost, type Listening } from './http/listenAddress.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppEvents } from './realtime/socketIo.ts';
 import { seedIfEmpty } from './seed.ts';
@@ -35,6 +38,8 @@ export interface HuddleServer {
   sync: SyncServer;
   storage: PostgresBoardStorage;
   log: Logger;
+  /** Where it listens and why; whether the database lets anyone in with the demo's published sign-ins. */
+  listening: Listening;
   /** Stops accepting, closes every connection, writes every pending update, closes the database. */
   close(): Promise<void>;
 }
@@ -100,6 +105,8 @@ export async function startServer(
     };
   }
 
+  // Behind a proxy, the per-address connection limits count clients, not the proxy (TRUST_PROXY).
+  const clientAddress = createClientAddress(config.trustProxy);
   const sync = new SyncServer(
     config.sync,
     storage,
@@ -132,7 +139,7 @@ export async function startServer(
       onUnload: (boardId) => storage.forget(boardId),
     },
     log,
-    { roomHooks: [boardRulesHook, auditHook] },
+    { roomHooks: [boardRulesHook, auditHook], addressOf: clientAddress },
   );
 
   let appEvents: AppEvents | null = null;
@@ -168,6 +175,7 @@ export async function startServer(
     log,
     limits: { perUser: config.sync.maxConnectionsPerUser, perAddress: config.sync.maxConnectionsPerAddress },
     storageState: (boardId) => notices.stateOf(boardId),
+    addressOf: clientAddress,
   });
   const realtime = appEvents;
   // A board's browsers hear when its changes wait too long to be stored, and when that clears.
@@ -222,7 +230,10 @@ export async function startServer(
     }
   });
 
-  await app.listen({ port: config.port, host: config.host });
+  // The seeded demo's sign-ins are in the README: unless HOST says otherwise, it serves this computer only.
+  const demoSignInsPublic = await demoSignInsArePublic(db);
+  const listening: Listening = { ...chooseHost(config.host, demoSignInsPublic), demoSignInsPublic };
+  await app.listen({ port: config.port, host: listening.host });
   const port = (app.server.address() as AddressInfo).port;
 
   let closed: Promise<void> | undefined;
@@ -243,5 +254,5 @@ export async function startServer(
     return closed;
   };
 
-  return { port, url: `http://127.0.0.1:${port}`, database, sync, storage, log, close };
+  return { port, url: `http://127.0.0.1:${port}`, database, sync, storage, log, listening, close };
 }

@@ -295,6 +295,9 @@ export function registerOidcRoutes(app: FastifyInstance, deps: RouteDeps, config
   async function takeLogin(query: URLSearchParams) {
     const state = query.get('state');
     if (!state) throw new SignOnRefused(OidcMessages.notFinished, 'callback without state');
+    // Huddle's states are base64url (openid-client's randomState); anything else was never one.
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(state))
+      throw new SignOnRefused(OidcMessages.notFinished, 'callback with a malformed state');
     const login = await db
       .deleteFrom('oidc_logins')
       .where('state', '=', state)

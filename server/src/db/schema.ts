@@ -19,6 +19,7 @@ export interface Database {
   manager_teams: ManagerTeamsTable;
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;
+  trusted_devices: TrustedDevicesTable;
   oidc_logins: OidcLoginsTable;
   audit_events: AuditEventsTable;
 }
@@ -116,11 +117,23 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-/** Failed sign-ins counted per account (`account:<email>`) and per address (`address:<ip>`). */
+/**
+ * Password attempts counted in a window: per account from browsers new to it
+ * (`account:<email>:other-devices`), per trusted browser (`account:<email>:device:<id>`), per
+ * password change (`account:<email>:password`) and per address (`address:<ip or IPv6 /64>`).
+ */
 export interface SignInFailuresTable {
   key: string;
   failures: number;
   window_started_at: Date;
+}
+
+/** A browser a user has signed in on (by the SHA-256 of its device cookie). */
+export interface TrustedDevicesTable {
+  device_id: string;
+  user_id: string;
+  first_signed_in_at: ColumnType<Date, never, never>;
+  last_signed_in_at: Date;
 }
 
 /** A single sign-on in progress, between the redirect to the provider and its callback. */

@@ -17,9 +17,7 @@ import { principalOf, requireAdmin } from './auth.ts';
 import { unlessTaken } from './conflicts.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError, parseWith } from './errors.ts';
-
-type WithId = { Params: { id: string } };
-type WithMember = { Params: { id: string; userId: string } };
+import { organisationParams, parseParams, teamMemberParams, teamParams, userParams } from './params.ts';
 
 const DUPLICATE_ORGANISATION = 'There is already an organisation with that name';
 
@@ -50,11 +48,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
       .send(await unlessTaken(() => organisations.create(body), 'name', DUPLICATE_ORGANISATION));
   });
 
-  app.patch<WithId>('/api/organisations/:id', async (request) => {
+  app.patch('/api/organisations/:id', async (request) => {
     requireAdmin(request);
+    const { id } = parseParams(organisationParams, request.params);
     const body = parseWith(organisationRequest, request.body);
     const organisation = await unlessTaken(
-      () => organisations.update(request.params.id, body),
+      () => organisations.update(id, body),
       'name',
       DUPLICATE_ORGANISATION,
     );
@@ -76,9 +75,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     return accounts.list();
   });
 
-  app.get<WithId>('/api/users/:id', async (request) => {
+  app.get('/api/users/:id', async (request) => {
     requireAdmin(request);
-    return users.get(request.params.id);
+    return users.get(parseParams(userParams, request.params).id);
   });
 
   app.post('/api/users', async (request, reply) => {
@@ -87,14 +86,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     return reply.status(201).send(await users.create(body));
   });
 
-  app.patch<WithId>('/api/users/:id', async (request) => {
+  app.patch('/api/users/:id', async (request) => {
     const admin = requireAdmin(request);
-    return users.update(admin, request.params.id, parseWith(updateUserRequest, request.body));
+    const { id } = parseParams(userParams, request.params);
+    return users.update(admin, id, parseWith(updateUserRequest, request.body));
   });
 
-  app.post<WithId>('/api/users/:id/reset-password', async (request) => {
+  app.post('/api/users/:id/reset-password', async (request) => {
     requireAdmin(request);
-    return users.resetPassword(request.params.id);
+    return users.resetPassword(parseParams(userParams, request.params).id);
   });
 
   // Teams and their membership.
@@ -106,22 +106,27 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     return reply.status(201).send(await teams.create(admin, name));
   });
 
-  app.get<WithId>('/api/teams/:id', async (request) => teams.detail(principalOf(request), request.params.id));
-
-  app.patch<WithId>('/api/teams/:id', async (request) => {
-    const admin = requireAdmin(request);
-    const { name } = parseWith(teamRequest, request.body);
-    return teams.rename(admin, request.params.id, name);
-  });
-
-  app.put<WithMember>('/api/teams/:id/members/:userId', async (request) => {
-    const { role } = parseWith(membershipRequest, request.body);
-    return teams.setMember(principalOf(request), request.params.id, request.params.userId, role);
-  });
-
-  app.delete<WithMember>('/api/teams/:id/members/:userId', async (request) =>
-    teams.removeMember(principalOf(request), request.params.id, request.params.userId),
+  app.get('/api/teams/:id', async (request) =>
+    teams.detail(principalOf(request), parseParams(teamParams, request.params).id),
   );
+
+  app.patch('/api/teams/:id', async (request) => {
+    const admin = requireAdmin(request);
+    const { id } = parseParams(teamParams, request.params);
+    const { name } = parseWith(teamRequest, request.body);
+    return teams.rename(admin, id, name);
+  });
+
+  app.put('/api/teams/:id/members/:userId', async (request) => {
+    const { id, userId } = parseParams(teamMemberParams, request.params);
+    const { role } = parseWith(membershipRequest, request.body);
+    return teams.setMember(principalOf(request), id, userId, role);
+  });
+
+  app.delete('/api/teams/:id/members/:userId', async (request) => {
+    const { id, userId } = parseParams(teamMemberParams, request.params);
+    return teams.removeMember(principalOf(request), id, userId);
+  });
 
   // The audit trail as a spreadsheet, for information governance.
   app.get('/api/admin/audit.csv', async (request, reply) => {

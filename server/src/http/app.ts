@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { ApiError, HealthResponse } from '../../../shared/api.ts';
 import type { Logger } from '../log.ts';
@@ -9,8 +14,17 @@ import { registerAuthRoutes } from './authRoutes.ts';
 import { registerAdminRoutes } from './adminRoutes.ts';
 import { registerBoardRoutes } from './boardRoutes.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
+import { createClientAddress, trustFunction, type TrustProxy } from './clientAddress.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
+import { registerInputGuard } from './params.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The client's address: the nearest one in X-Forwarded-For that is not a trusted proxy. */
+    readonly clientAddress: string;
+  }
+}
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -18,8 +32,8 @@ export interface HttpAppOptions {
   clientDir: string;
   /** Origins besides the request's own host that may make state-changing calls. */
   allowedOrigins: readonly string[];
-  /** Trust X-Forwarded-* from a reverse proxy (for the client's address and https). */
-  trustProxy: boolean;
+  /** Which reverse proxies' X-Forwarded-* to believe (for the client's address and https). */
+  trustProxy: TrustProxy;
   /** Label of the single sign-on button, when OIDC is configured. */
   oidcLabel: string | null;
   /** Registers the single sign-on routes, when OIDC is configured. */
@@ -34,7 +48,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    trustProxy: options.trustProxy,
+    // A function, not fastify's own hop count (which trusts nobody) or `true` (which trusts everybody).
+    trustProxy: trustFunction(options.trustProxy),
+    // A path with broken percent-encoding: the same JSON error as everything else.
+    frameworkErrors: (_error, _request, reply) => {
+      const body: ApiError = { error: 'This address is not one Huddle can read' };
+      void (reply as FastifyReply).status(400).send(body);
+    },
+  });
+  const clientAddress = createClientAddress(options.trustProxy);
+  app.decorateRequest('clientAddress', {
+    getter() {
+      return clientAddress(this.raw);
+    },
   });
   // JSON only: a cross-site HTML form can send text/plain without a preflight, so it is not accepted.
   app.removeContentTypeParser('text/plain');
@@ -57,6 +83,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       .send(body);
   });
 
+  registerInputGuard(app);
   registerAuthHooks(app, {
     sessions: options.deps.sessions,
     policy: options.deps.policy,

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { changePasswordRequest, signInRequest, type AuthOptions } from '../../../shared/auth.ts';
 import { verifyPassword } from '../auth/passwords.ts';
-import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';
+import { clearedSessionCookie, deviceCookie, deviceTokenFrom, sessionCookie } from '../auth/cookies.ts';
+import { DEVICE_TRUST_DAYS, TrustedDevices, newDeviceToken } from '../auth/devices.ts';
+import type { Admission, HoldScope } from '../auth/throttle.ts';
 import { HttpError, parseWith } from './errors.ts';
 import { principalOf } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
@@ -13,6 +15,27 @@ function minutes(seconds: number): string {
   return m === 1 ? '1 minute' : `${m} minutes`;
 }
 
+/** What a held sign-in says, by what is held. */
+const SIGN_IN_HELD: Record<HoldScope, (wait: string) => string> = {
+  account: (wait) =>
+    `There have been too many failed attempts to sign in to this account. Try again in ${wait}, sign in on a device you have signed in on before, or ask an admin to reset your password.`,
+  device: (wait) =>
+    `There have been too many wrong passwords for this account on this device. Try again in ${wait}, or ask an admin to reset your password.`,
+  address: (wait) =>
+    `There have been too many failed sign-in attempts from this network. Try again in ${wait}.`,
+};
+
+/** 429 with Retry-After when the throttle has refused the attempt, saying what is held. */
+function refuseIfHeld(
+  reply: FastifyReply,
+  admission: Admission,
+  message: (scope: HoldScope, wait: string) => string,
+): void {
+  if (admission.admitted) return;
+  reply.header('retry-after', String(admission.retryAfterSeconds));
+  throw new HttpError(429, message(admission.scope, minutes(admission.retryAfterSeconds)));
+}
+
 export interface AuthRouteOptions {
   /** Single sign-on, when configured: the label of its button. */
   oidcLabel: string | null;
@@ -21,21 +44,25 @@ export interface AuthRouteOptions {
 /** Sign-in with email and password, sign-out, the current session, and changing a password. */
 export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, options: AuthRouteOptions): void {
   const { sessions, throttle, users } = deps;
+  const devices = new TrustedDevices(deps.db);
 
-  /** Starts a session for a user whose identity has been proven, and sets its cookie. */
+  /**
+   * Starts a session for a user whose identity has been proven, and sets its cookie; the browser
+   * becomes one of the user's trusted devices (it keeps its device cookie, or gets one).
+   */
   async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
     const { token } = await sessions.create(userId, {
-      address: request.ip,
+      address: request.clientAddress,
       userAgent: request.headers['user-agent'],
     });
-    reply.header(
-      'set-cookie',
-      sessionCookie(token, {
-        // Secure whenever the site is https: by its public address, or as this request arrived.
-        secure: deps.secureCookies || request.protocol === 'https',
-        maxAgeSeconds: deps.sessionMaxAgeSeconds,
-      }),
-    );
+    const device = deviceTokenFrom(request.headers.cookie) ?? newDeviceToken();
+    await devices.trust(device, userId);
+    // Secure whenever the site is https: by its public address, or as this request arrived.
+    const secure = deps.secureCookies || request.protocol === 'https';
+    reply.header('set-cookie', [
+      sessionCookie(token, { secure, maxAgeSeconds: deps.sessionMaxAgeSeconds }),
+      deviceCookie(device, { secure, maxAgeSeconds: DEVICE_TRUST_DAYS * 24 * 60 * 60 }),
+    ]);
   }
   app.decorate('startSession', startSession);
 
@@ -46,25 +73,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
 
   app.post('/api/auth/sign-in', { config: { auth: 'public' } }, async (request, reply) => {
     const { email, password } = parseWith(signInRequest, request.body);
-    const held = await throttle.check(email, request.ip);
-    if (held.held) {
-      reply.header('retry-after', String(held.retryAfterSeconds));
-      throw new HttpError(
-        429,
-        held.scope === 'account'
-          ? `There have been too many failed attempts to sign in to this account. Try again in ${minutes(held.retryAfterSeconds)}, or ask an admin to reset your password.`
-          : `There have been too many failed sign-in attempts from this network. Try again in ${minutes(held.retryAfterSeconds)}.`,
-      );
-    }
     const user = await users.findByEmail(email);
+    const attempt = {
+      kind: 'sign-in',
+      email,
+      address: request.clientAddress,
+      trustedDevice: await devices.trustedFor(deviceTokenFrom(request.headers.cookie), user?.id),
+    } as const;
+    // Counted before the password is checked: however many arrive at once, at most the limit are.
+    refuseIfHeld(reply, await throttle.admit(attempt), (scope, wait) => SIGN_IN_HELD[scope](wait));
     // The hash is checked even for a deactivated account, so the answer takes as long either way.
     const matches = await verifyPassword(user?.password_hash ?? null, password);
     if (!user || !matches || !user.active) {
-      await throttle.recordFailure(email, request.ip);
-      request.log.info({ email }, 'sign-in refused');
+      request.log.info({ email, trustedDevice: attempt.trustedDevice !== null }, 'sign-in refused');
       throw new HttpError(401, WRONG_CREDENTIALS);
     }
-    await throttle.clearAccount(email);
+    await throttle.succeeded(attempt);
     await startSession(request, reply, user.id);
     return users.currentUser(user.id);
   });
@@ -81,23 +105,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
     return user;
   });
 
-  app.post('/api/auth/password', { config: { auth: 'session' } }, async (request) => {
+  app.post('/api/auth/password', { config: { auth: 'session' } }, async (request, reply) => {
     const principal = principalOf(request);
     const body = parseWith(changePasswordRequest, request.body);
-    const held = await throttle.check(principal.email, request.ip);
-    if (held.held) {
-      throw new HttpError(
-        429,
-        `There have been too many wrong passwords for this account. Try again in ${minutes(held.retryAfterSeconds)}.`,
-      );
-    }
+    const attempt = { kind: 'password-change', email: principal.email } as const;
+    refuseIfHeld(
+      reply,
+      await throttle.admit(attempt),
+      (_scope, wait) => `There have been too many wrong passwords for this account. Try again in ${wait}.`,
+    );
     const user = await users.findById(principal.userId);
     if (!user || !(await verifyPassword(user.password_hash, body.currentPassword))) {
-      await throttle.recordFailure(principal.email, request.ip);
       throw new HttpError(400, 'Your current password is not right', [
         { path: 'currentPassword', message: 'Your current password is not right' },
       ]);
     }
+    await throttle.succeeded(attempt);
     await users.setPassword(user.id, body.newPassword, { temporary: false });
     await sessions.endForUser(user.id, 'password-changed', principal.sessionId);
     return users.currentUser(user.id);

@@ -5,8 +5,7 @@ import { TeamsRepository } from '../teams/teamsRepository.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { parseWith } from './errors.ts';
-
-type WithId = { Params: { id: string } };
+import { boardParams, parseParams } from './params.ts';
 
 /** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
 export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -22,8 +21,8 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
 
   app.get('/api/boards', async (request) => deps.policy.boards(principalOf(request)));
 
-  app.get<WithId>('/api/boards/:id', async (request) =>
-    boards.summary(principalOf(request), request.params.id),
+  app.get('/api/boards/:id', async (request) =>
+    boards.summary(principalOf(request), parseParams(boardParams, request.params).id),
   );
 
   app.post('/api/boards', async (request, reply) => {
@@ -31,12 +30,13 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
     return reply.status(201).send(await boards.create(principalOf(request), body));
   });
 
-  app.patch<WithId>('/api/boards/:id', async (request) => {
+  app.patch('/api/boards/:id', async (request) => {
     const principal = requireAdmin(request);
-    return boards.update(principal, request.params.id, parseWith(updateBoardRequest, request.body));
+    const { id } = parseParams(boardParams, request.params);
+    return boards.update(principal, id, parseWith(updateBoardRequest, request.body));
   });
 
-  app.get<WithId>('/api/boards/:id/members', async (request) =>
-    boards.members(principalOf(request), request.params.id),
+  app.get('/api/boards/:id/members', async (request) =>
+    boards.members(principalOf(request), parseParams(boardParams, request.params).id),
   );
 }

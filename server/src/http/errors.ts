@@ -18,12 +18,18 @@ export class HttpError extends Error {
   }
 }
 
+/** Deeper than any request Huddle takes (its bodies are two levels deep at most). */
+export const MAX_INPUT_DEPTH = 32;
+
+const UNSTORABLE = 'This contains a character that cannot be stored (a null character or a broken symbol)';
+const TOO_DEEP = 'This request is nested too deeply to be read';
+
 /** Parses a request body or query with a shared validator; a 400 with every field's problem otherwise. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const unstorable = unstorableText(input);
-  if (unstorable !== null) {
-    const message = 'This contains a character that cannot be stored (a null character or a broken symbol)';
-    throw new HttpError(400, message, [{ path: unstorable, message }]);
+  const problem = inputProblem(input);
+  if (problem !== null) {
+    const message = problem.kind === 'unstorable' ? UNSTORABLE : TOO_DEEP;
+    throw new HttpError(400, message, [{ path: problem.path, message }]);
   }
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
@@ -34,15 +40,36 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
   );
 }
 
-/** The path of the first string Postgres text cannot hold (NUL, an unpaired surrogate), or null. */
-function unstorableText(value: unknown, path: string[] = []): string | null {
-  if (typeof value === 'string') {
-    return value.includes('\0') || !value.isWellFormed() ? path.join('.') : null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = unstorableText(item, [...path, key]);
-      if (found !== null) return found;
+/** Whether Postgres text can hold this string: no NUL, no unpaired surrogate. */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\0') && value.isWellFormed();
+}
+
+export interface InputProblem {
+  kind: 'unstorable' | 'too-deep';
+  /** Where, as `field.0.name`. */
+  path: string;
+}
+
+/**
+ * The first string in client input that Postgres text cannot hold, or the first place it is nested
+ * deeper than `maxDepth`. Walks with its own stack, never by recursion, however deep the input.
+ */
+export function inputProblem(input: unknown, maxDepth = MAX_INPUT_DEPTH): InputProblem | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value: input, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!isStorableText(value)) return { kind: 'unstorable', path: path.join('.') };
+    } else if (value !== null && typeof value === 'object') {
+      if (path.length >= maxDepth) return { kind: 'too-deep', path: path.join('.') };
+      const entries = Object.entries(value);
+      // Pushed in reverse, so the first field is looked at first.
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i]!;
+        if (!isStorableText(key)) return { kind: 'unstorable', path: [...path, key].join('.') };
+        stack.push({ value: item, path: [...path, key] });
+      }
     }
   }
   return null;

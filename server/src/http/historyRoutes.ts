@@ -4,6 +4,7 @@ import { isRefusal } from '../access/AccessPolicy.ts';
 import { principalOf } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError, parseWith } from './errors.ts';
+import { boardParams, parseParams } from './params.ts';
 
 const historyQuery = z.object({
   recordType: z.string({ error: 'Say which kind of record' }).min(1).max(64),
@@ -12,10 +13,11 @@ const historyQuery = z.object({
 
 /** A record's History panel: its audit trail, for anyone who can open the board. */
 export function registerHistoryRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get<{ Params: { id: string } }>('/api/boards/:id/history', async (request) => {
-    const access = await deps.policy.boardAccess(principalOf(request), request.params.id);
+  app.get('/api/boards/:id/history', async (request) => {
+    const { id } = parseParams(boardParams, request.params);
+    const access = await deps.policy.boardAccess(principalOf(request), id);
     if (isRefusal(access)) throw HttpError.from(access);
     const { recordType, recordId } = parseWith(historyQuery, request.query);
-    return deps.audit.history(request.params.id, recordType, recordId);
+    return deps.audit.history(id, recordType, recordId);
   });
 }

@@ -9,6 +9,7 @@ import {
 import { createLogger } from '../../src/log.ts';
 import type { OidcConfig } from '../../src/auth/oidc.ts';
 import type { ThrottleConfig } from '../../src/auth/throttle.ts';
+import type { TrustProxy } from '../../src/http/clientAddress.ts';
 import { startServer, type HuddleServer } from '../../src/server.ts';
 import type { TestDatabase } from './testDatabase.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   throttle?: ThrottleConfig;
   oidc?: OidcConfig;
   accessCheckIntervalMs?: number;
+  /** The proxies in front (the test itself, sending X-Forwarded-For); none by default. */
+  trustProxy?: TrustProxy;
 }
 
 export function testConfig(options: TestServerOptions): Config {
@@ -47,6 +50,7 @@ export function testConfig(options: TestServerOptions): Config {
     throttle: options.throttle ?? base.throttle,
     oidc: options.oidc ?? null,
     accessCheckIntervalMs: options.accessCheckIntervalMs ?? base.accessCheckIntervalMs,
+    trustProxy: options.trustProxy ?? base.trustProxy,
   };
 }
 

@@ -7,6 +7,10 @@ export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export interface ServerProcess {
   port: number;
   url: string;
+  /** The log line that said it is listening (its `msg`, `port`, `host`...). */
+  listening: { msg: string; port: number; host?: string };
+  /** Everything it has written so far: stdout line by line, stderr as it came. */
+  output: readonly string[];
   child: ChildProcess;
   /** Resolves with the exit code (or signal) when the process ends. */
   exited: Promise<number | NodeJS.Signals | null>;
@@ -39,12 +43,13 @@ export async function launchServerProcess(env: Record<string, string | undefined
   );
   const output: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<ServerProcess['listening']>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
       try {
         const entry = JSON.parse(line) as { port?: number; msg?: string };
-        if (entry.port && entry.msg?.startsWith('Huddle is listening')) resolve(entry.port);
+        if (entry.port && entry.msg?.startsWith('Huddle is listening'))
+          resolve(entry as ServerProcess['listening']);
       } catch {
         // not a log line
       }
@@ -62,5 +67,6 @@ export async function launchServerProcess(env: Record<string, string | undefined
     }
     return exited;
   };
-  return { port, url: `http://127.0.0.1:${port}`, child, exited, stop };
+  const { port } = listening;
+  return { port, url: `http://127.0.0.1:${port}`, listening, output, child, exited, stop };
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_boards.ts';
 import * as m0002 from './0002_access.ts';
 import * as m0003 from './0003_board_clients.ts';
+import * as m0004 from './0004_trusted_devices.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
   '0001_boards': m0001,
   '0002_access': m0002,
   '0003_board_clients': m0003,
+  '0004_trusted_devices': m0004,
 };
