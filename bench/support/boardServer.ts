@@ -7,7 +7,7 @@ import { PostgresBoardStorage } from '../../server/src/storage/postgresBoardStor
 import { Room } from '../../server/src/sync/Room.ts';
 import { roomPersistence } from '../../server/src/sync/roomPersistence.ts';
 import { boardRulesHook } from '../../server/src/boards/boardRulesHook.ts';
-import { connectClient, whenSynced, type Endpoint } from './load.ts';
+import { connectClient, whenSynced, type Endpoint } from './clients.ts';
 import type { BenchDatabase } from './servers.ts';
 
 /** The board benchmark's node clients and in-process storage timing. */
