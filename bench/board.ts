@@ -55,6 +55,7 @@ import {
   type RecordCounts,
   type StorageLoadTiming,
 } from './support/boardServer.ts';
+import { runBounded, type Cleanup } from './support/cleanup.ts';
 import { MachineCpuMeter, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
@@ -137,36 +138,6 @@ function stats(values: number[]): Stats {
   const median = n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   const p95 = sorted[Math.min(n - 1, Math.max(0, Math.ceil(0.95 * n) - 1))]!;
   return { n, median: round1(median), p95: round1(p95), max: round1(sorted[n - 1]!) };
-}
-
-// Cleaning up, whatever happens
-
-class Cleanup {
-  readonly #steps: { what: string; run: () => Promise<unknown> }[] = [];
-
-  add(what: string, run: () => Promise<unknown>): void {
-    this.#steps.push({ what, run });
-  }
-
-  /** Runs every step, latest first; a step that fails or hangs (30 s) does not stop the others. */
-  async run(): Promise<void> {
-    while (this.#steps.length > 0) {
-      const step = this.#steps.pop()!;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          step.run(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timed out')), 30_000);
-          }),
-        ]);
-      } catch (error) {
-        log(`  cleaning up (${step.what}) failed: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-  }
 }
 
 // The views
@@ -766,27 +737,7 @@ function gitCommit(): { commit: string | null; uncommittedChanges: boolean | nul
 async function main(): Promise<number> {
   const params = parameters();
   const started = new Date();
-  const cleanup = new Cleanup();
-  let stop: (reason: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => undefined);
-  const deadline = setTimeout(
-    () => stop(new Error(`the run took longer than --timeout ${params.timeoutS} s`)),
-    params.timeoutS * 1000,
-  );
-  const onSignal = (signal: NodeJS.Signals) => stop(new Error(`stopped by ${signal}`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  let outcome: Awaited<ReturnType<typeof run>>;
-  try {
-    outcome = await Promise.race([run(params, cleanup), stopped]);
-  } finally {
-    clearTimeout(deadline);
-    await cleanup.run();
-  }
+  const outcome = await runBounded((cleanup) => run(params, cleanup), params.timeoutS);
   const { board, database, results, buildMs } = outcome;
   process.stdout.write(`\n${tables(board, results, buildMs, database)}\n\n`);
 

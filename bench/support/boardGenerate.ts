@@ -246,7 +246,8 @@ const GOAL_NOTES = [
   'Prefers morning visits; afternoons are when she rests.',
   'Wants to try the community transport before the bus.',
 ];
-const ACTIONS = [
+/** Things a team agrees to do for someone, for titles. */
+export const ACTION_TITLES = [
   'Home visit to review falls risk',
   'Fit a pendant alarm',
   'Medication review with the GP',
@@ -417,7 +418,7 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
     const dueDate = daysFrom(today, prng.int32(gen, -21, 42));
     board.addAction(
       {
-        title: prng.oneOf(gen, ACTIONS),
+        title: prng.oneOf(gen, ACTION_TITLES),
         ownerId: owner.actor.id,
         ownerName: owner.actor.name,
         ownerOrganisationId: owner.organisationId,
