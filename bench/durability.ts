@@ -191,6 +191,8 @@ interface TargetResult {
   };
   /** Close codes clients got, with counts (1006: the connection dropped, as on a kill). */
   closeCodes: Record<string, number>;
+  /** Changes the server told a client it did not keep (every bench edit is valid: none should be). */
+  refusals: { count: number; sample: string[] };
   editErrors: { count: number; first: string | null };
   serverProblems: { lines: number; sample: string[] };
 }
@@ -386,6 +388,7 @@ async function runTarget(
     settleMs: null,
     final: { cleanStopExit: null, startMs: null, freshClientSyncMs: null },
     closeCodes: {},
+    refusals: { count: 0, sample: [] },
     editErrors: { count: 0, first: null },
     serverProblems: { lines: 0, sample: [] },
   };
@@ -393,10 +396,19 @@ async function runTarget(
   const editors: Editor[] = [];
   let probes: Probes | null = null;
   let ticker: NodeJS.Timeout | undefined;
+  // What the server told each client: how its connections closed, and changes it did not keep.
+  const tally = (editor: Editor): void => {
+    for (const [code, count] of editor.closeCodes)
+      result.closeCodes[String(code)] = (result.closeCodes[String(code)] ?? 0) + count;
+    result.refusals.count += editor.refusals.count;
+    const room = Math.max(0, 5 - result.refusals.sample.length);
+    result.refusals.sample.push(...editor.refusals.sample.slice(0, room));
+  };
   cleanup.add('clients', async () => {
     clearInterval(ticker);
     probes?.destroy();
     for (const editor of editors) {
+      tally(editor);
       editor.provider.destroy();
       editor.doc.destroy();
     }
@@ -579,8 +591,7 @@ async function runTarget(
       (e) => differentRecords(recordsOf(e.doc), expected[e.boardIndex]!.records) > 0,
     ).length;
     for (const editor of editors) {
-      for (const [code, count] of editor.closeCodes)
-        result.closeCodes[String(code)] = (result.closeCodes[String(code)] ?? 0) + count;
+      tally(editor);
       editor.provider.destroy();
       editor.doc.destroy();
     }
@@ -658,6 +669,14 @@ function summaryTable(results: TargetResult[]): string {
     ['settled after the last cycle (ms)', (r) => r.settleMs ?? '-'],
     ['clean stop exit code', (r) => String(r.final.cleanStopExit)],
     ['fresh start to listening (ms)', (r) => r.final.startMs ?? '-'],
+    ['changes the server refused', (r) => r.refusals.count],
+    [
+      'connections closed (close code × times)',
+      (r) =>
+        Object.entries(r.closeCodes)
+          .map(([code, n]) => `${code}×${n}`)
+          .join(' ') || '-',
+    ],
     ['server warn/error lines', (r) => r.serverProblems.lines],
     ['edits that threw in the client', (r) => r.editErrors.count],
   ];

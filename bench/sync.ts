@@ -29,6 +29,7 @@ import {
   type LoadParameters,
   type LoadResult,
 } from './support/load.ts';
+import { BENCH_MEMBERS } from './support/members.ts';
 import { CpuMeter, MachineCpuMeter, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
@@ -182,6 +183,21 @@ async function measure(
   return { load, figures };
 }
 
+/**
+ * The bench's clients sign in as the team's five editing members, so each member holds a fifth of
+ * them (and the fresh clients besides); the server's per-user connection limit is raised to match,
+ * unless the environment sets it. Servers without such limits ignore the settings.
+ */
+function connectionLimits(params: LoadParameters): Record<string, string> {
+  const perUser = Math.ceil(params.clients / BENCH_MEMBERS.length) + params.boards + 10;
+  const perAddress = params.clients + params.boards + 100;
+  return {
+    MAX_CONNECTIONS_PER_USER: process.env.MAX_CONNECTIONS_PER_USER ?? String(perUser),
+    MAX_CONNECTIONS_PER_ADDRESS:
+      process.env.MAX_CONNECTIONS_PER_ADDRESS ?? String(Math.max(1000, perAddress)),
+  };
+}
+
 async function benchHuddle(params: LoadParameters, target: Target): Promise<TargetResult> {
   const checkout = target.checkout!;
   const db = await createBenchDatabase();
@@ -189,7 +205,8 @@ async function benchHuddle(params: LoadParameters, target: Target): Promise<Targ
     `${target.label} server (${db.description}${checkout.root === repoRoot ? '' : `, from ${checkout.root}`})`,
   );
   try {
-    const server = await spawnHuddle(db, {}, checkout.root);
+    const env = connectionLimits(params);
+    const server = await spawnHuddle(db, env, checkout.root);
     let rooms: string[];
     let cookies: string[];
     let result: Awaited<ReturnType<typeof measure>>;
@@ -203,7 +220,7 @@ async function benchHuddle(params: LoadParameters, target: Target): Promise<Targ
     }
     log(`  stopped (exit ${String(exitCode)}); restarting on the same database to check persistence`);
     // Persistence: restart on the same database; a fresh client per board must get every write.
-    const restarted = await spawnHuddle(db, {}, checkout.root);
+    const restarted = await spawnHuddle(db, env, checkout.root);
     let restartedMissingWrites: number;
     try {
       const endpoint: LoadEndpoint = { wsUrl: `ws://127.0.0.1:${restarted.port}/yjs`, cookies };
@@ -263,6 +280,7 @@ function table(results: TargetResult[]): string {
     ['fresh client missing writes', (r) => r.load.freshClientMissingWrites],
     ['missing after restart', (r) => (r.persistence ? r.persistence.restartedMissingWrites : 'n/a')],
     ['disconnects', (r) => r.load.disconnects],
+    ['changes the server refused', (r) => r.load.refusals.count],
     ['server RSS peak (MB)', (r) => r.server.rssPeakMB],
     ['server RSS end (MB)', (r) => r.server.rssEndMB],
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore],

@@ -1,6 +1,8 @@
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { MessageType, parseRefusal, type SyncRefusal } from '../../shared/syncProtocol.ts';
 
 /** Where a client connects, and the session cookie it sends with the handshake (Huddle only). */
 export interface Endpoint {
@@ -75,4 +77,24 @@ export function stateVector(doc: Y.Doc): Map<number, number> {
 export function covers(have: ReadonlyMap<number, number>, want: ReadonlyMap<number, number>): boolean {
   for (const [client, clock] of want) if ((have.get(client) ?? 0) < clock) return false;
   return true;
+}
+
+/**
+ * Calls `onRefusal` with every change the server tells this client it did not keep (y-protocols'
+ * "permission denied" auth message), by listening to the provider's socket beside it: the provider
+ * itself is left as it is (it only logs them).
+ */
+export function watchRefusals(provider: WebsocketProvider, onRefusal: (refusal: SyncRefusal) => void): void {
+  provider.on('status', ({ status }: { status: string }) => {
+    const socket = provider.ws;
+    if (status !== 'connected' || !socket) return;
+    socket.addEventListener('message', (event: MessageEvent) => {
+      if (!(event.data instanceof ArrayBuffer)) return;
+      const decoder = decoding.createDecoder(new Uint8Array(event.data));
+      if (decoding.readVarUint(decoder) !== MessageType.Auth) return;
+      // 0: permission denied, then the reason.
+      if (decoding.readVarUint(decoder) !== 0) return;
+      onRefusal(parseRefusal(decoding.readVarString(decoder)));
+    });
+  });
 }

@@ -5,7 +5,7 @@ import { BoardDocument, Collection } from '../../shared/board/boardDoc.ts';
 import { SBAR_PARTS, SHARED_TEXT_MAX } from '../../shared/board/person.ts';
 import { todayIsoDate } from '../../shared/board/record.ts';
 import { ACTION_TITLES } from './boardGenerate.ts';
-import { connectClient, type Endpoint } from './clients.ts';
+import { connectClient, watchRefusals, type Endpoint } from './clients.ts';
 import type { BenchMember } from './members.ts';
 
 /**
@@ -64,6 +64,8 @@ export interface Editor {
   closeCodes: Map<number, number>;
   /** The provider gave up reconnecting (a close code it takes as final). */
   gaveUp: boolean;
+  /** Changes the server said it did not keep, in its words (the first few). */
+  refusals: { count: number; sample: string[] };
   /** Edits this editor made, for unique titles and words. */
   made: number;
 }
@@ -86,8 +88,13 @@ export function connectEditor(
     syncedAt: -1,
     closeCodes: new Map(),
     gaveUp: false,
+    refusals: { count: 0, sample: [] },
     made: 0,
   };
+  watchRefusals(provider, (refusal) => {
+    editor.refusals.count++;
+    if (editor.refusals.sample.length < 3) editor.refusals.sample.push(refusal.message);
+  });
   provider.on('sync', (synced: boolean) => {
     if (synced) editor.syncedAt = performance.now();
   });
@@ -165,7 +172,7 @@ export function makeEdit(
   }
   if (kind === 'add') {
     const owner = pick(gen, owners);
-    recordId = `bench-action-${name}`;
+    recordId = `bench-action-${editor.index + 1}-${n}`;
     editor.board.addAction(
       {
         title: `${pick(gen, ACTION_TITLES)} (${name})`,

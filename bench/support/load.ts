@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { BoardDocument, Collection } from '../../shared/board/boardDoc.ts';
 import { todayIsoDate } from '../../shared/board/record.ts';
-import { connectClient, waitUntil, whenSynced } from './clients.ts';
+import { connectClient, waitUntil, watchRefusals, whenSynced } from './clients.ts';
 import { BENCH_MEMBERS, type BenchMember } from './members.ts';
 
 export interface LoadParameters {
@@ -60,6 +60,8 @@ export interface LoadResult {
   freshClientMissingWrites: number;
   /** Status changes to `disconnected` after the connect phase (each is followed by a reconnect). */
   disconnects: number;
+  /** Changes the server told a client it did not keep (every write is valid: none should be), and the first few reasons. */
+  refusals: { count: number; sample: string[] };
   bench: {
     cpuPercentOfOneCore: number;
     rssPeakMB: number;
@@ -249,6 +251,7 @@ export async function runLoad(
   let lastDelivery = 0;
   let disconnects = 0;
   let connected = false;
+  const refusals = { count: 0, sample: [] as string[] };
 
   // Connect in batches, each synced before the next starts.
   // Each y-websocket provider adds a process 'exit' listener in Node.
@@ -276,6 +279,10 @@ export async function runLoad(
       };
       provider.on('status', ({ status }: { status: string }) => {
         if (connected && status === 'disconnected') disconnects++;
+      });
+      watchRefusals(provider, (refusal) => {
+        refusals.count++;
+        if (refusals.sample.length < 5) refusals.sample.push(refusal.message);
       });
       batch.push(client);
     }
@@ -443,6 +450,7 @@ export async function runLoad(
     divergedClients,
     freshClientMissingWrites,
     disconnects,
+    refusals,
     bench: {
       cpuPercentOfOneCore: round(benchCpuPercent, 1),
       rssPeakMB: round(process.resourceUsage().maxRSS / 1024, 1),
