@@ -12,7 +12,9 @@
  * not rendered by then is reported as not rendered), --timeout (s, 1500: the whole run),
  * --profile (then load each view twice more on an unminified build, once traced and once with the
  * CPU profiler, and print where the time went: script, style, layout, paint; by module and by app
- * function), --out (the JSON file).
+ * function), --huddle-root (the checkout whose server and client are measured, this repo by
+ * default), --out (the JSON file). Each team member's part of the board is sent by a client signed
+ * in as that member, so the upload keeps the board's rules.
  *
  * With DATABASE_URL set, the server uses a fresh database beside it (dropped at the end);
  * otherwise PGlite in a temporary folder. Everything runs on loopback, and the run stops by itself:
@@ -46,7 +48,8 @@ import {
   type CpuProfileSummary,
   type TraceSummary,
 } from './support/boardProfile.ts';
-import { BENCH_OWNERS, generateBoard, type GeneratedBoard } from './support/boardGenerate.ts';
+import { generateBoard, type GeneratedBoard } from './support/boardGenerate.ts';
+import { BENCH_MEMBERS } from './support/members.ts';
 import {
   checkCounts,
   timeStorageLoad,
@@ -55,12 +58,15 @@ import {
   type RecordCounts,
   type StorageLoadTiming,
 } from './support/boardServer.ts';
+import { runBounded, type Cleanup } from './support/cleanup.ts';
 import { MachineCpuMeter, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
+  huddleCheckouts,
   repoRoot,
   signIn,
+  signInMembers,
   spawnHuddle,
   type BenchDatabase,
   type ServerProcess,
@@ -88,6 +94,7 @@ function parameters() {
       'view-timeout': { type: 'string' },
       timeout: { type: 'string' },
       profile: { type: 'boolean' },
+      'huddle-root': { type: 'string' },
       out: { type: 'string' },
     },
     strict: true,
@@ -110,6 +117,7 @@ function parameters() {
     viewTimeoutS: whole(values['view-timeout'], 'view-timeout', 20, 1),
     timeoutS: whole(values.timeout, 'timeout', 1500, 60),
     profile: values.profile ?? false,
+    checkout: huddleCheckouts(values['huddle-root'] ? [values['huddle-root']] : undefined)[0]!,
     out: path.resolve(
       values.out ??
         path.join(repoRoot, `bench/results/${database === 'postgres' ? 'board' : 'board-pglite'}.json`),
@@ -137,36 +145,6 @@ function stats(values: number[]): Stats {
   const median = n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   const p95 = sorted[Math.min(n - 1, Math.max(0, Math.ceil(0.95 * n) - 1))]!;
   return { n, median: round1(median), p95: round1(p95), max: round1(sorted[n - 1]!) };
-}
-
-// Cleaning up, whatever happens
-
-class Cleanup {
-  readonly #steps: { what: string; run: () => Promise<unknown> }[] = [];
-
-  add(what: string, run: () => Promise<unknown>): void {
-    this.#steps.push({ what, run });
-  }
-
-  /** Runs every step, latest first; a step that fails or hangs (30 s) does not stop the others. */
-  async run(): Promise<void> {
-    while (this.#steps.length > 0) {
-      const step = this.#steps.pop()!;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          step.run(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timed out')), 30_000);
-          }),
-        ]);
-      } catch (error) {
-        log(`  cleaning up (${step.what}) failed: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-  }
 }
 
 // The views
@@ -311,6 +289,7 @@ async function restartServer(
   current: ServerProcess,
   db: BenchDatabase,
   env: Record<string, string>,
+  root: string,
 ): Promise<{ server: ServerProcess; stopMs: number; startMs: number }> {
   const stopping = performance.now();
   const code = await current.stop();
@@ -318,7 +297,7 @@ async function restartServer(
   if (code !== 0)
     throw new Error(`the server exited with ${String(code)} on SIGTERM:\n${current.output.join('\n')}`);
   const starting = performance.now();
-  const server = await spawnHuddle(db, env);
+  const server = await spawnHuddle(db, env, root);
   return { server, stopMs, startMs: performance.now() - starting };
 }
 
@@ -412,17 +391,18 @@ async function run(
   const clientDir = mkdtempSync(path.join(os.tmpdir(), 'huddle-bench-client-'));
   cleanup.add('client build', async () => rmSync(clientDir, { recursive: true, force: true }));
   log('building the client (production)');
-  const buildMs = await buildClient({ outDir: clientDir });
+  const buildMs = await buildClient({ outDir: clientDir, root: params.checkout.root });
   const env = { CLIENT_DIR: clientDir };
 
   const database = await createBenchDatabase();
   cleanup.add('database', () => database.drop());
   log(`Huddle server (${database.description})`);
-  let server = await spawnHuddle(database, env);
+  let server = await spawnHuddle(database, env, params.checkout.root);
   const stopServer = () => server.stop();
   cleanup.add('server', stopServer);
 
   const { rooms, cookie } = await createHuddleBoards(server.port, 1);
+  const memberCookies = await signInMembers(server.port);
   const boardId = rooms[0]!;
   const expected: RecordCounts = {
     people: board.counts.people,
@@ -431,13 +411,19 @@ async function run(
     stages: board.counts.stages,
   };
   const endpoint = () => ({ wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookie });
-  log(`  uploading the board to ${boardId} as ${DEMO.member}`);
-  const upload = await uploadBoard(endpoint(), boardId, board.state, expected, SYNC_TIMEOUT_MS);
+  log(`  uploading the board to ${boardId}, each member's part as that member`);
+  const upload = await uploadBoard(
+    (member) => ({ wsUrl: endpoint().wsUrl, cookie: memberCookies[member]! }),
+    boardId,
+    board.parts,
+    expected,
+    SYNC_TIMEOUT_MS,
+  );
 
   // Server load time: restart on the same database, then a first client opens the cold board.
   const serverRounds: ServerRound[] = [];
   for (let round = 1; round <= params.rounds; round++) {
-    const restarted = await restartServer(server, database, env);
+    const restarted = await restartServer(server, database, env, params.checkout.root);
     server = restarted.server;
     const cold = await timeSync(endpoint(), boardId, SYNC_TIMEOUT_MS);
     checkCounts(cold.counts, expected, `after restart ${round}, a fresh client`);
@@ -483,7 +469,7 @@ async function run(
         );
         if (!shown.rendered) throw new Error(`the handover did not render for ${actor.name}`);
       }
-      const grace = BENCH_OWNERS.find((u) => u.email === DEMO.member)!;
+      const grace = BENCH_MEMBERS.find((u) => u.email === DEMO.member)!;
       const due = todayIsoDate(new Date(Date.now() + 7 * 86_400_000));
       edits = await remoteEdits(a.page, b.page, {
         edits: params.edits,
@@ -505,8 +491,8 @@ async function run(
     log(`tracing and profiling each view once on an unminified build (files in ${profileDir})`);
     const plainDir = mkdtempSync(path.join(os.tmpdir(), 'huddle-bench-client-plain-'));
     cleanup.add('unminified client build', async () => rmSync(plainDir, { recursive: true, force: true }));
-    await buildClient({ outDir: plainDir, profiling: true });
-    server = (await restartServer(server, database, { CLIENT_DIR: plainDir })).server;
+    await buildClient({ outDir: plainDir, profiling: true, root: params.checkout.root });
+    server = (await restartServer(server, database, { CLIENT_DIR: plainDir }, params.checkout.root)).server;
     const origin = `http://127.0.0.1:${server.port}`;
     for (const spec of specs) {
       const result = views.find((v) => v.key === spec.key)!;
@@ -766,27 +752,7 @@ function gitCommit(): { commit: string | null; uncommittedChanges: boolean | nul
 async function main(): Promise<number> {
   const params = parameters();
   const started = new Date();
-  const cleanup = new Cleanup();
-  let stop: (reason: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => undefined);
-  const deadline = setTimeout(
-    () => stop(new Error(`the run took longer than --timeout ${params.timeoutS} s`)),
-    params.timeoutS * 1000,
-  );
-  const onSignal = (signal: NodeJS.Signals) => stop(new Error(`stopped by ${signal}`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  let outcome: Awaited<ReturnType<typeof run>>;
-  try {
-    outcome = await Promise.race([run(params, cleanup), stopped]);
-  } finally {
-    clearTimeout(deadline);
-    await cleanup.run();
-  }
+  const outcome = await runBounded((cleanup) => run(params, cleanup), params.timeoutS);
   const { board, database, results, buildMs } = outcome;
   process.stdout.write(`\n${tables(board, results, buildMs, database)}\n\n`);
 
@@ -816,7 +782,13 @@ async function main(): Promise<number> {
     startedAt: started.toISOString(),
     durationS: Number(((Date.now() - started.getTime()) / 1000).toFixed(1)),
     git: gitCommit(),
-    parameters: { ...params, out: path.relative(repoRoot, params.out) },
+    parameters: { ...params, checkout: undefined, out: path.relative(repoRoot, params.out) },
+    checkout: {
+      label: params.checkout.label,
+      root: params.checkout.root,
+      commit: params.checkout.commit,
+      uncommittedChanges: params.checkout.uncommittedChanges,
+    },
     machine: {
       cpuModel: cpus[0]?.model ?? 'unknown',
       cores: cpus.length,

@@ -1,35 +1,57 @@
 /**
  * Sync benchmark: N unmodified y-websocket clients over M boards writing R updates/s in total,
- * first against Huddle's server (persistence on), then against the reference `@y/websocket-server`
- * (in memory), with the same client setup. Reports edit-to-remote-client latency, lost updates and
- * each server's RSS and CPU; writes `bench/results/sync.json`. Exits 1 if Huddle lost updates.
+ * against Huddle's server (persistence on) and against the reference `@y/websocket-server` (in
+ * memory), with the same clients and the same load. Each client signs in as a member of the board's
+ * team, owns one action on its board (added in the set-up, as that member) and renames it with every
+ * write, as the Actions view does; the title carries the write's number and send time, so a remote
+ * client can tell the latency. Reports edit-to-remote-client latency, lost updates and each server's
+ * RSS and CPU; writes `bench/results/sync.json` (`sync-pglite.json` without DATABASE_URL). Exits 1
+ * if Huddle lost updates.
  *
  *   npm run bench:sync -- --clients 100 --boards 10 --rate 200 --duration 20
  *
  * Flags (or env): --clients (BENCH_CLIENTS, 500), --boards (BENCH_BOARDS, 50), --rate (BENCH_RATE,
  * 500 updates/s in total), --duration (BENCH_DURATION, 30 s measured), --warmup (BENCH_WARMUP, 5 s),
  * --drain (BENCH_DRAIN, 20 s at most), --batch (BENCH_BATCH, 50 clients connected at a time),
- * --rounds (BENCH_ROUNDS, 3: alternating which server goes first; the summary gives medians),
- * --only huddle|reference (BENCH_ONLY), --out (BENCH_OUT, bench/results/sync.json).
+ * --rounds (BENCH_ROUNDS, 3: the servers take turns going first; the summary gives medians),
+ * --only huddle|reference (BENCH_ONLY), --huddle-root (BENCH_HUDDLE_ROOT; repeatable: the Huddle
+ * checkouts whose servers are measured, this repo by default), --out (BENCH_OUT).
  * With DATABASE_URL set, Huddle uses a fresh database beside it; otherwise PGlite in a temp folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { missingKeys, runLoad, type LoadParameters, type LoadResult } from './support/load.ts';
+import {
+  missingWrites,
+  runLoad,
+  type LoadEndpoint,
+  type LoadParameters,
+  type LoadResult,
+} from './support/load.ts';
+import { BENCH_MEMBERS } from './support/members.ts';
 import { CpuMeter, MachineCpuMeter, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
+  huddleCheckouts,
   repoRoot,
+  signInMembers,
   spawnHuddle,
   spawnReference,
+  type HuddleCheckout,
   type ServerProcess,
 } from './support/servers.ts';
 import { formatTable } from './support/table.ts';
 
-type Target = 'huddle' | 'reference';
+type Server = 'huddle' | 'reference';
+
+/** One server the bench measures: a Huddle checkout, or the reference server. */
+interface Target {
+  server: Server;
+  label: string;
+  checkout: HuddleCheckout | null;
+}
 
 interface ServerFigures {
   rssPeakMB: number;
@@ -46,19 +68,23 @@ interface ServerFigures {
 }
 
 interface TargetResult {
-  target: Target;
+  target: Server;
+  /** "Huddle", "reference", or with several Huddle checkouts "Huddle <folder>@<commit>". */
+  label: string;
+  /** Huddle only: the checkout whose server ran. */
+  checkout?: { root: string; commit: string | null; uncommittedChanges: boolean | null };
   database: string;
-  load: Omit<LoadResult, 'keysPerBoard'>;
+  load: Omit<LoadResult, 'lastWrites'>;
   server: ServerFigures;
-  /** Huddle only: after a SIGTERM and a restart on the same database, keys a fresh client missed. */
-  persistence?: { exitCode: number | string | null; restartedMissingKeys: number };
+  /** Huddle only: after a SIGTERM and a restart on the same database, writes a fresh client missed. */
+  persistence?: { exitCode: number | string | null; restartedMissingWrites: number };
 }
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-function parameters(): LoadParameters & { only: Target | null; out: string; rounds: number } {
+function parameters(): LoadParameters & { targets: Target[]; out: string; rounds: number } {
   const { values } = parseArgs({
     options: {
       clients: { type: 'string' },
@@ -71,6 +97,7 @@ function parameters(): LoadParameters & { only: Target | null; out: string; roun
       only: { type: 'string' },
       out: { type: 'string' },
       rounds: { type: 'string' },
+      'huddle-root': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -82,9 +109,20 @@ function parameters(): LoadParameters & { only: Target | null; out: string; roun
       throw new Error(`${env} / flag must be a number >= ${min}, got "${raw}"`);
     return value;
   };
-  const only = (values.only ?? process.env.BENCH_ONLY ?? null) as Target | null;
+  const only = (values.only ?? process.env.BENCH_ONLY ?? null) as Server | null;
   if (only !== null && only !== 'huddle' && only !== 'reference')
     throw new Error(`--only must be huddle or reference`);
+  const targets: Target[] = [
+    ...(only === 'reference'
+      ? []
+      : huddleCheckouts(values['huddle-root']).map((checkout) => ({
+          server: 'huddle' as const,
+          label: checkout.label,
+          checkout,
+        }))),
+    ...(only === 'huddle' ? [] : [{ server: 'reference' as const, label: 'reference', checkout: null }]),
+  ];
+  const resultsFile = process.env.DATABASE_URL ? 'sync.json' : 'sync-pglite.json';
   const params = {
     clients: Math.round(number(values.clients, 'BENCH_CLIENTS', 500, 2)),
     boards: Math.round(number(values.boards, 'BENCH_BOARDS', 50, 1)),
@@ -94,8 +132,10 @@ function parameters(): LoadParameters & { only: Target | null; out: string; roun
     drainTimeoutS: number(values.drain, 'BENCH_DRAIN', 20, 1),
     connectBatch: Math.round(number(values.batch, 'BENCH_BATCH', 50, 1)),
     rounds: Math.round(number(values.rounds, 'BENCH_ROUNDS', 3, 1)),
-    only,
-    out: path.resolve(values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results/sync.json')),
+    targets,
+    out: path.resolve(
+      values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results', resultsFile),
+    ),
   };
   if (params.boards > params.clients) throw new Error('need at least as many clients as boards');
   return params;
@@ -108,13 +148,13 @@ async function measure(
   server: ServerProcess,
   rooms: string[],
   params: LoadParameters,
-  cookie: string | null,
+  cookies: string[] | null,
 ) {
   const cpu = new CpuMeter(server.pid);
   const machine = new MachineCpuMeter(os.cpus().length);
   let cpuPercent = NaN;
   let machinePercent = NaN;
-  const load = await runLoad({ wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookie }, rooms, params, {
+  const load = await runLoad({ wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookies }, rooms, params, {
     onMeasureStart: () => {
       cpu.start();
       machine.start();
@@ -143,42 +183,64 @@ async function measure(
   return { load, figures };
 }
 
-async function benchHuddle(params: LoadParameters): Promise<TargetResult> {
+/**
+ * The bench's clients sign in as the team's five editing members, so each member holds a fifth of
+ * them (and the fresh clients besides); the server's per-user connection limit is raised to match,
+ * unless the environment sets it. Servers without such limits ignore the settings.
+ */
+function connectionLimits(params: LoadParameters): Record<string, string> {
+  const perUser = Math.ceil(params.clients / BENCH_MEMBERS.length) + params.boards + 10;
+  const perAddress = params.clients + params.boards + 100;
+  return {
+    MAX_CONNECTIONS_PER_USER: process.env.MAX_CONNECTIONS_PER_USER ?? String(perUser),
+    MAX_CONNECTIONS_PER_ADDRESS:
+      process.env.MAX_CONNECTIONS_PER_ADDRESS ?? String(Math.max(1000, perAddress)),
+  };
+}
+
+async function benchHuddle(params: LoadParameters, target: Target): Promise<TargetResult> {
+  const checkout = target.checkout!;
   const db = await createBenchDatabase();
-  log(`Huddle server (${db.description})`);
+  log(
+    `${target.label} server (${db.description}${checkout.root === repoRoot ? '' : `, from ${checkout.root}`})`,
+  );
   try {
-    const server = await spawnHuddle(db);
+    const env = connectionLimits(params);
+    const server = await spawnHuddle(db, env, checkout.root);
     let rooms: string[];
-    let cookie: string;
+    let cookies: string[];
     let result: Awaited<ReturnType<typeof measure>>;
     let exitCode: number | string | null;
     try {
-      ({ rooms, cookie } = await createHuddleBoards(server.port, params.boards));
-      result = await measure(server, rooms, params, cookie);
+      ({ rooms } = await createHuddleBoards(server.port, params.boards));
+      cookies = await signInMembers(server.port);
+      result = await measure(server, rooms, params, cookies);
     } finally {
       exitCode = await server.stop();
     }
     log(`  stopped (exit ${String(exitCode)}); restarting on the same database to check persistence`);
-    // Persistence: restart on the same database; a fresh client per board must get every key.
-    const restarted = await spawnHuddle(db);
-    let restartedMissingKeys: number;
+    // Persistence: restart on the same database; a fresh client per board must get every write.
+    const restarted = await spawnHuddle(db, env, checkout.root);
+    let restartedMissingWrites: number;
     try {
-      restartedMissingKeys = await missingKeys(
-        { wsUrl: `ws://127.0.0.1:${restarted.port}/yjs`, cookie },
-        rooms,
-        result.load.keysPerBoard,
-        log,
-      );
+      const endpoint: LoadEndpoint = { wsUrl: `ws://127.0.0.1:${restarted.port}/yjs`, cookies };
+      restartedMissingWrites = await missingWrites(endpoint, rooms, result.load.lastWrites, log);
     } finally {
       await restarted.stop();
     }
-    const { keysPerBoard: _keys, ...load } = result.load;
+    const { lastWrites: _writes, ...load } = result.load;
     return {
       target: 'huddle',
+      label: target.label,
+      checkout: {
+        root: checkout.root,
+        commit: checkout.commit,
+        uncommittedChanges: checkout.uncommittedChanges,
+      },
       database: db.kind,
       load,
       server: result.figures,
-      persistence: { exitCode, restartedMissingKeys },
+      persistence: { exitCode, restartedMissingWrites },
     };
   } finally {
     await db.drop();
@@ -191,8 +253,8 @@ async function benchReference(params: LoadParameters): Promise<TargetResult> {
   try {
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
     const result = await measure(server, rooms, params, null);
-    const { keysPerBoard: _keys, ...load } = result.load;
-    return { target: 'reference', database: 'memory', load, server: result.figures };
+    const { lastWrites: _writes, ...load } = result.load;
+    return { target: 'reference', label: 'reference', database: 'memory', load, server: result.figures };
   } finally {
     await server.stop();
   }
@@ -202,6 +264,7 @@ function table(results: TargetResult[]): string {
   const rows: [string, (r: TargetResult) => string | number][] = [
     ['database', (r) => r.database],
     ['connect time (ms)', (r) => r.load.connect.ms],
+    ['set-up: a person and an action per client (ms)', (r) => r.load.setup.ms],
     ['updates written (measured)', (r) => `${r.load.writes.total} (${r.load.writes.measured})`],
     ['achieved rate (updates/s)', (r) => r.load.writes.achievedRatePerS],
     ['latency p50 (ms)', (r) => r.load.latencyMs.p50],
@@ -214,9 +277,10 @@ function table(results: TargetResult[]): string {
     ['updates lost', (r) => r.load.deliveries.lost],
     ['drain after last write (ms)', (r) => r.load.deliveries.drainMs],
     ['diverged clients', (r) => r.load.divergedClients],
-    ['fresh client missing keys', (r) => r.load.freshClientMissingKeys],
-    ['missing after restart', (r) => (r.persistence ? r.persistence.restartedMissingKeys : 'n/a')],
+    ['fresh client missing writes', (r) => r.load.freshClientMissingWrites],
+    ['missing after restart', (r) => (r.persistence ? r.persistence.restartedMissingWrites : 'n/a')],
     ['disconnects', (r) => r.load.disconnects],
+    ['changes the server refused', (r) => r.load.refusals.count],
     ['server RSS peak (MB)', (r) => r.server.rssPeakMB],
     ['server RSS end (MB)', (r) => r.server.rssEndMB],
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore],
@@ -227,7 +291,7 @@ function table(results: TargetResult[]): string {
     ['bench event-loop delay p99 (ms)', (r) => r.load.bench.eventLoopDelayP99Ms],
     ['bench RSS peak (MB)', (r) => r.load.bench.rssPeakMB],
   ];
-  const header = ['', ...results.map((r) => (r.target === 'huddle' ? 'Huddle' : 'reference'))];
+  const header = ['', ...results.map((r) => r.label)];
   const cells = rows.map(([label, get]) => [label, ...results.map((r) => String(get(r)))]);
   return formatTable(header, cells);
 }
@@ -239,18 +303,15 @@ const median = (values: number[]): number => {
 };
 
 /** One line per key figure: the median over rounds, with every round's value beside it. */
-function summary(rounds: TargetResult[][]): string {
-  const targets = (['huddle', 'reference'] as const).filter((t) =>
-    rounds.some((r) => r.some((x) => x.target === t)),
-  );
-  const of = (target: Target) => rounds.flatMap((r) => r.filter((x) => x.target === target));
+function summary(rounds: TargetResult[][], targets: string[]): string {
+  const of = (label: string) => rounds.flatMap((r) => r.filter((x) => x.label === label));
   const rows: [string, (r: TargetResult) => number, 'median' | 'sum' | 'max'][] = [
     ['latency p50 (ms)', (r) => r.load.latencyMs.p50, 'median'],
     ['latency p99 (ms)', (r) => r.load.latencyMs.p99, 'median'],
     ['latency max (ms)', (r) => r.load.latencyMs.max, 'median'],
     [
       'updates lost or missing',
-      (r) => r.load.deliveries.lost + r.load.divergedClients + r.load.freshClientMissingKeys,
+      (r) => r.load.deliveries.lost + r.load.divergedClients + r.load.freshClientMissingWrites,
       'sum',
     ],
     ['server RSS peak (MB)', (r) => r.server.rssPeakMB, 'max'],
@@ -258,7 +319,7 @@ function summary(rounds: TargetResult[][]): string {
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore, 'median'],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore, 'max'],
   ];
-  const header = ['', ...targets.map((t) => (t === 'huddle' ? 'Huddle' : 'reference'))];
+  const header = ['', ...targets];
   const cells = rows.map(([label, get, how]) => [
     `${label}, ${how}`,
     ...targets.map((t) => {
@@ -276,27 +337,32 @@ function summary(rounds: TargetResult[][]): string {
 }
 
 async function main(): Promise<number> {
-  const { only, out, rounds: roundCount, ...params } = parameters();
+  const { targets, out, rounds: roundCount, ...params } = parameters();
   const started = new Date();
   log(
     `sync bench: ${params.clients} clients, ${params.boards} boards, ${params.rate} updates/s, ` +
-      `${params.warmupS} s warm-up + ${params.durationS} s measured, ${roundCount} round(s)`,
+      `${params.warmupS} s warm-up + ${params.durationS} s measured, ${roundCount} round(s); ` +
+      targets.map((t) => t.label).join(', '),
   );
+  const labels = targets.map((t) => t.label);
   const rounds: TargetResult[][] = [];
   for (let round = 1; round <= roundCount; round++) {
-    // Alternate which server goes first, so neither always meets a warmer or busier machine.
-    const order: Target[] = round % 2 ? ['huddle', 'reference'] : ['reference', 'huddle'];
+    // The servers take turns going first, so none always meets a warmer or busier machine.
+    const shift = (round - 1) % targets.length;
+    const order = [...targets.slice(shift), ...targets.slice(0, shift)];
     const results: TargetResult[] = [];
     for (const target of order) {
-      if (only && only !== target) continue;
       log(`round ${round} of ${roundCount}`);
-      results.push(target === 'huddle' ? await benchHuddle(params) : await benchReference(params));
+      results.push(
+        target.server === 'huddle' ? await benchHuddle(params, target) : await benchReference(params),
+      );
     }
-    results.sort((a, b) => a.target.localeCompare(b.target));
+    results.sort((a, b) => labels.indexOf(a.label) - labels.indexOf(b.label));
     rounds.push(results);
     process.stdout.write(`\nround ${round}\n${table(results)}\n`);
   }
-  if (roundCount > 1) process.stdout.write(`\nsummary over ${roundCount} rounds\n${summary(rounds)}\n`);
+  if (roundCount > 1)
+    process.stdout.write(`\nsummary over ${roundCount} rounds\n${summary(rounds, labels)}\n`);
   process.stdout.write('\n');
 
   const cpus = os.cpus();
@@ -304,7 +370,7 @@ async function main(): Promise<number> {
     benchmark: 'sync',
     startedAt: started.toISOString(),
     durationS: Number(((Date.now() - started.getTime()) / 1000).toFixed(1)),
-    parameters: { ...params, rounds: roundCount },
+    parameters: { ...params, rounds: roundCount, servers: labels },
     machine: {
       cpuModel: cpus[0]?.model ?? 'unknown',
       cores: cpus.length,
@@ -313,6 +379,9 @@ async function main(): Promise<number> {
       platform: `${os.platform()} ${os.release()}`,
     },
     notes:
+      'Load: each client owns one action on its board and renames it with every write (a validated BoardDocument ' +
+      'write as the signed-in member); the title carries the write number and send time. A remote client that sees ' +
+      'write n of a client has also had its writes before n (they arrive in order), so merged updates lose nothing. ' +
       'Latency: time of write (performance.now in the bench process) to observe on each remote client on the same ' +
       'board, for writes sent during the measure phase. CPU: % of one core averaged over the measure phase. ' +
       'All clients, the bench and the server share the same machine; "other processes CPU" is what anything else ' +
@@ -328,15 +397,15 @@ async function main(): Promise<number> {
   const lost = rounds
     .flat()
     .filter((r) => r.target === 'huddle')
-    .some(
+    .filter(
       (r) =>
         r.load.deliveries.lost > 0 ||
         r.load.divergedClients > 0 ||
-        r.load.freshClientMissingKeys > 0 ||
-        (r.persistence?.restartedMissingKeys ?? 0) > 0,
+        r.load.freshClientMissingWrites > 0 ||
+        (r.persistence?.restartedMissingWrites ?? 0) > 0,
     );
-  if (lost) {
-    log('Huddle lost updates');
+  if (lost.length > 0) {
+    log(`${[...new Set(lost.map((r) => r.label))].join(' and ')} lost updates`);
     return 1;
   }
   return 0;

@@ -6,13 +6,29 @@ import { BoardDocument } from '../../shared/board/boardDoc.ts';
 import { GOAL_STATUSES } from '../../shared/board/goal.ts';
 import { stagesFromTemplate } from '../../shared/board/pathway.ts';
 import type { RiskLevel } from '../../shared/board/person.ts';
-import { todayIsoDate, type Actor } from '../../shared/board/record.ts';
+import { todayIsoDate } from '../../shared/board/record.ts';
 import { DEMO_USERS, testNhsNumber } from '../../server/src/seed.ts';
+import { BENCH_MEMBERS, type BenchMember } from './members.ts';
 
 /**
  * A big board for the board benchmark, built with the shared accessors (so every record is valid
- * and shaped as the app writes it) from a seeded PRNG, so that runs are comparable.
+ * and shaped as the app writes it) from a seeded PRNG, so that runs are comparable. Every team
+ * member writes their own part in a document of their own (the documents pass each change on to
+ * the others, as the server would), so that each part can be sent by that member's own signed-in
+ * client: a record's author is whoever sends it, and each sends only under their own Yjs client id.
  */
+
+/** The kinds of record, in the order they are sent: each builds on those before it. */
+export const UPLOAD_PHASES = ['pathway stages', 'people', 'goals', 'actions'] as const;
+export type UploadPhase = (typeof UPLOAD_PHASES)[number];
+
+/** One member's part of the board: the updates they wrote, per phase (empty when they wrote none). */
+export interface MemberPart {
+  member: BenchMember;
+  /** The Yjs client id the part is written under. */
+  clientId: number;
+  phases: Record<UploadPhase, Uint8Array | null>;
+}
 
 export interface BoardSize {
   people: number;
@@ -25,6 +41,8 @@ export interface BoardSize {
 export interface GeneratedBoard {
   /** The whole document as one Yjs update. */
   state: Uint8Array;
+  /** Each member's part of it, to be sent by that member. */
+  parts: MemberPart[];
   bytes: number;
   gzipBytes: number;
   generationMs: number;
@@ -43,13 +61,6 @@ export interface GeneratedBoard {
     peopleOnPathway: number;
   };
 }
-
-export const FRAILTY_TEAM_ID = 'riverside-frailty-team';
-
-/** Frailty team members who may own actions (viewers may not), as the demo seed creates them. */
-export const BENCH_OWNERS = DEMO_USERS.filter((user) =>
-  user.teams.some(([team, role]) => team === FRAILTY_TEAM_ID && role !== 'viewer'),
-);
 
 const ORGANISATION_IDS = [...new Set(DEMO_USERS.map((user) => user.organisationId))];
 
@@ -246,7 +257,8 @@ const GOAL_NOTES = [
   'Prefers morning visits; afternoons are when she rests.',
   'Wants to try the community transport before the bus.',
 ];
-const ACTIONS = [
+/** Things a team agrees to do for someone, for titles. */
+export const ACTION_TITLES = [
   'Home visit to review falls risk',
   'Fit a pendant alarm',
   'Medication review with the GP',
@@ -304,39 +316,66 @@ function uniqueNames(gen: prng.PRNG, count: number): string[] {
   return [...names];
 }
 
+/** The origin of a change one member's document passes on to the others. */
+const PASSED_ON = { source: 'another member' } as const;
+
 /** Builds the board: people on the frailty pathway, their goals, and actions owned by the team. */
 export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoard {
   const gen = prng.create(size.seed);
   const started = performance.now();
-  const doc = new Y.Doc();
-  // Every item's origin carries the writer's client id as a varint; a random id from the 4-byte
-  // range (1 run in 16) would make the document about 2% smaller. Seeded, runs compare.
-  doc.clientID = prng.uint32(gen, 2 ** 28, 2 ** 32 - 1);
-  const board = new BoardDocument(doc, { source: 'bench' });
-  const stageIds = board.addPathwayStages(stagesFromTemplate('frailty')).map((s) => s.id);
-  const owners = BENCH_OWNERS.map((user) => ({
-    actor: { id: user.id, name: user.name } satisfies Actor,
-    organisationId: user.organisationId,
-  }));
+  let phase: UploadPhase = UPLOAD_PHASES[0];
+  const written = BENCH_MEMBERS.map(() => new Map<UploadPhase, Uint8Array[]>());
+  const owners = BENCH_MEMBERS.map((member, index) => {
+    const doc = new Y.Doc();
+    // Every item's origin carries the writer's client id as a varint; a random id from the 4-byte
+    // range (1 run in 16) would make the document about 2% smaller. Seeded, runs compare.
+    doc.clientID = prng.uint32(gen, 2 ** 28, 2 ** 32 - 1);
+    return { member, index, doc, board: new BoardDocument(doc, { source: 'bench' }) };
+  });
+  for (const owner of owners) {
+    owner.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === PASSED_ON) return;
+      const mine = written[owner.index]!;
+      mine.set(phase, [...(mine.get(phase) ?? []), update]);
+    });
+  }
+  // Within a kind of record nobody's writes build on anyone else's, so each member's writes are
+  // passed on to the others when the next kind starts (goals need the people, people the stages).
+  const nextPhase = (next: UploadPhase | null): void => {
+    for (const owner of owners) {
+      const updates = written[owner.index]!.get(phase);
+      if (!updates) continue;
+      const merged = Y.mergeUpdates(updates);
+      written[owner.index]!.set(phase, [merged]);
+      for (const other of owners) if (other !== owner) Y.applyUpdate(other.doc, merged, PASSED_ON);
+    }
+    if (next) phase = next;
+  };
+  const pick = () => prng.oneOf(gen, owners);
   const daysAgo = (days: number) => new Date(today.getTime() - days * 86_400_000);
 
+  // The facilitator sets up the pathway.
+  const stageIds = owners[0]!.board.addPathwayStages(stagesFromTemplate('frailty')).map((s) => s.id);
+
+  nextPhase('people');
   const names = uniqueNames(gen, size.people);
   const personIds: string[] = [];
   const personOrganisations: string[][] = [];
   let peopleOnPathway = 0;
   names.forEach((name, i) => {
     const id = `bench-person-${i + 1}`;
-    const keyWorker = prng.oneOf(gen, owners);
+    // Their key worker adds them and moves them along the pathway.
+    const keyWorker = pick();
     const risk = weighted<RiskLevel>(gen, [
       ['red', 20],
       ['amber', 40],
       ['green', 40],
     ]);
-    const organisations = new Set([keyWorker.organisationId]);
+    const organisations = new Set([keyWorker.member.organisationId]);
     const extra = prng.int32(gen, 0, 2);
     for (let k = 0; k < extra; k++) organisations.add(prng.oneOf(gen, ORGANISATION_IDS));
     const stageDays = prng.int32(gen, 0, 60);
-    board.addPerson(
+    keyWorker.board.addPerson(
       {
         name,
         nhsNumber: testNhsNumber(i),
@@ -344,11 +383,11 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
         frailtyScore: prng.int32(gen, 3, 8),
         risk,
         riskReason: prng.oneOf(gen, RISK_REASONS[risk]),
-        keyWorkerId: keyWorker.actor.id,
-        keyWorkerName: keyWorker.actor.name,
+        keyWorkerId: keyWorker.member.id,
+        keyWorkerName: keyWorker.member.name,
         organisationIds: [...organisations],
       },
-      keyWorker.actor,
+      keyWorker.member.actor,
       {
         id,
         now: daysAgo(stageDays + prng.int32(gen, 1, 30)),
@@ -363,7 +402,7 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
     );
     // Most people are somewhere on the pathway; a few are not on it yet.
     if (prng.real53(gen) < 0.92) {
-      board.movePersonToStage(id, prng.oneOf(gen, stageIds), daysAgo(stageDays));
+      keyWorker.board.movePersonToStage(id, prng.oneOf(gen, stageIds), daysAgo(stageDays));
       peopleOnPathway++;
     }
     personIds.push(id);
@@ -371,6 +410,7 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
   });
 
   // Goals: everyone gets their share, the rest go to people at random.
+  nextPhase('goals');
   const goalsByPerson: string[][] = personIds.map(() => []);
   for (let g = 0; g < size.goals; g++) {
     const p =
@@ -378,8 +418,8 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
         ? g % personIds.length
         : prng.int32(gen, 0, personIds.length - 1);
     const id = `bench-goal-${g + 1}`;
-    const author = prng.oneOf(gen, owners).actor;
-    board.addGoal(
+    const author = pick();
+    author.board.addGoal(
       {
         personId: personIds[p]!,
         statement: prng.oneOf(gen, GOALS),
@@ -387,7 +427,7 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
         targetDate: daysFrom(today, prng.int32(gen, -14, 120)),
         leadOrganisationId: prng.oneOf(gen, personOrganisations[p]!),
       },
-      author,
+      author.member.actor,
       {
         id,
         notes: prng.real53(gen) < 0.3 ? prng.oneOf(gen, GOAL_NOTES) : '',
@@ -398,6 +438,7 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
   }
 
   // Actions: spread over people, most towards one of the person's goals, owned by the team.
+  nextPhase('actions');
   const actionsByStatus = Object.fromEntries(ACTION_STATUSES.map((s) => [s, 0])) as Record<
     ActionStatus,
     number
@@ -408,39 +449,55 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
   for (let a = 0; a < size.actions; a++) {
     const p = prng.int32(gen, 0, personIds.length - 1);
     const id = `bench-action-${a + 1}`;
-    const owner = prng.oneOf(gen, owners);
+    const owner = pick();
     const status = weighted(gen, STATUS_WEIGHTS);
-    // A proposed action was agreed for someone else; the others were taken on by their owner.
-    const others = owners.filter((o) => o.actor.id !== owner.actor.id);
-    const by = status === 'proposed' ? prng.oneOf(gen, others).actor : prng.oneOf(gen, owners).actor;
+    // A proposed action was agreed for its owner by someone else; the owner added the others
+    // for themselves (they start accepted) and moved them on.
+    const by =
+      status === 'proposed'
+        ? prng.oneOf(
+            gen,
+            owners.filter((o) => o !== owner),
+          )
+        : owner;
     const goals = goalsByPerson[p]!;
     const dueDate = daysFrom(today, prng.int32(gen, -21, 42));
-    board.addAction(
+    by.board.addAction(
       {
-        title: prng.oneOf(gen, ACTIONS),
-        ownerId: owner.actor.id,
-        ownerName: owner.actor.name,
-        ownerOrganisationId: owner.organisationId,
+        title: prng.oneOf(gen, ACTION_TITLES),
+        ownerId: owner.member.id,
+        ownerName: owner.member.name,
+        ownerOrganisationId: owner.member.organisationId,
         dueDate,
         personId: personIds[p]!,
         goalId: goals.length > 0 && prng.real53(gen) < 0.7 ? prng.oneOf(gen, goals) : null,
       },
-      by,
+      by.member.actor,
       id,
       daysAgo(prng.int32(gen, 1, 30)),
     );
-    const current = by.id === owner.actor.id ? 'accepted' : 'proposed';
-    if (status !== current) board.updateAction(id, { status }, owner.actor, today);
+    if (status !== 'proposed' && status !== 'accepted')
+      owner.board.updateAction(id, { status }, owner.member.actor, today);
     actionsByStatus[status]++;
     if (status !== 'done' && status !== 'cancelled' && dueDate < todayIso) overdueActions++;
     actionsPerPerson.set(p, (actionsPerPerson.get(p) ?? 0) + 1);
   }
+  nextPhase(null);
   const generationMs = performance.now() - started;
 
   const encodeStart = performance.now();
-  const state = Y.encodeStateAsUpdate(doc);
+  const state = Y.encodeStateAsUpdate(owners[0]!.doc);
   const encodeMs = performance.now() - encodeStart;
-  doc.destroy();
+  const parts: MemberPart[] = owners.map((owner) => {
+    const mine = written[owner.index]!;
+    const phases = Object.fromEntries(
+      UPLOAD_PHASES.map((p) => {
+        return [p, mine.get(p)?.[0] ?? null];
+      }),
+    ) as Record<UploadPhase, Uint8Array | null>;
+    return { member: owner.member, clientId: owner.doc.clientID, phases };
+  });
+  for (const owner of owners) owner.doc.destroy();
 
   let featured = 0;
   for (const [p, count] of actionsPerPerson) {
@@ -448,6 +505,7 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
   }
   return {
     state,
+    parts,
     bytes: state.byteLength,
     gzipBytes: gzipSync(state).byteLength,
     generationMs,

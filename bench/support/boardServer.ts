@@ -7,7 +7,8 @@ import { PostgresBoardStorage } from '../../server/src/storage/postgresBoardStor
 import { Room } from '../../server/src/sync/Room.ts';
 import { roomPersistence } from '../../server/src/sync/roomPersistence.ts';
 import { boardRulesHook } from '../../server/src/boards/boardRulesHook.ts';
-import { connectClient, whenSynced, type Endpoint } from './load.ts';
+import { UPLOAD_PHASES, type MemberPart } from './boardGenerate.ts';
+import { connectClient, waitUntil, whenSynced, type Endpoint } from './clients.ts';
 import type { BenchDatabase } from './servers.ts';
 
 /** The board benchmark's node clients and in-process storage timing. */
@@ -56,25 +57,46 @@ export async function timeSync(
 }
 
 /**
- * Sends the generated board to the server as one update from a client signed in as a team member,
- * then waits until a second, fresh client gets every record from the server.
+ * Sends the generated board to the server as its authors would: each member's part from a client
+ * signed in as that member (`endpointOf(member index)`), kind by kind (stages, people, goals,
+ * actions: each builds on those before it), each kind once a watching client has had every part
+ * of the one before from the server. Then waits until a fresh client gets every record.
  */
 export async function uploadBoard(
-  endpoint: Endpoint,
+  endpointOf: (member: number) => Endpoint,
   boardId: string,
-  state: Uint8Array,
+  parts: readonly MemberPart[],
   expected: RecordCounts,
   timeoutMs: number,
 ): Promise<{ visibleMs: number }> {
-  const { doc, provider } = connectClient(endpoint, boardId);
+  const senders = parts.map((_, member) => connectClient(endpointOf(member), boardId));
+  const watcher = connectClient(endpointOf(0), boardId);
+  const everyone = [...senders, watcher];
   try {
-    await whenSynced(provider, timeoutMs);
+    await Promise.all(everyone.map(({ provider }) => whenSynced(provider, timeoutMs)));
     const started = performance.now();
-    Y.applyUpdate(doc, state);
+    for (const phase of UPLOAD_PHASES) {
+      const sent = parts.flatMap((part, member) => {
+        const update = part.phases[phase];
+        if (!update) return [];
+        const { doc } = senders[member]!;
+        Y.applyUpdate(doc, update);
+        return [{ part, clock: Y.getState(doc.store, part.clientId) }];
+      });
+      const passedOn = (s: (typeof sent)[number]) =>
+        Y.getState(watcher.doc.store, s.part.clientId) >= s.clock;
+      if (!(await waitUntil(() => sent.every(passedOn), timeoutMs))) {
+        const missing = sent.filter((s) => !passedOn(s)).map((s) => s.part.member.name);
+        throw new Error(
+          `the server did not pass on the ${phase} from ${missing.join(', ')} within ${timeoutMs} ms: ` +
+            'it refused them or lost them',
+        );
+      }
+    }
     const deadline = started + timeoutMs;
     let last: RecordCounts | null = null;
     while (performance.now() < deadline) {
-      const fresh = await timeSync(endpoint, boardId, timeoutMs);
+      const fresh = await timeSync(endpointOf(0), boardId, timeoutMs);
       last = fresh.counts;
       if (sameCounts(last, expected)) return { visibleMs: performance.now() - started };
     }
@@ -83,8 +105,10 @@ export async function uploadBoard(
         `${last ? describe(last) : 'nothing'}, expected ${describe(expected)}`,
     );
   } finally {
-    provider.destroy();
-    doc.destroy();
+    for (const { doc, provider } of everyone) {
+      provider.destroy();
+      doc.destroy();
+    }
   }
 }
 

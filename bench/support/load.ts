@@ -1,8 +1,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
+import type { WebsocketProvider } from 'y-websocket';
+import { BoardDocument, Collection } from '../../shared/board/boardDoc.ts';
+import { todayIsoDate } from '../../shared/board/record.ts';
+import { connectClient, waitUntil, watchRefusals, whenSynced } from './clients.ts';
+import { BENCH_MEMBERS, type BenchMember } from './members.ts';
 
 export interface LoadParameters {
   clients: number;
@@ -19,8 +22,16 @@ export interface LoadParameters {
   connectBatch: number;
 }
 
+/**
+ * What the server must hold afterwards: per board, the last write of each client's action (by the
+ * client's place on the board). Write -1 is the action as created.
+ */
+export type LastWrites = number[][];
+
 export interface LoadResult {
   connect: { ms: number; batches: number };
+  /** Adding the board's person and each client's action, until every client has them. */
+  setup: { ms: number };
   writes: { total: number; measured: number; achievedRatePerS: number; maxScheduleLagMs: number };
   /** Worst latency of writes sent in each second of the measure phase, to show when spikes happen. */
   maxLatencyBySecondMs: number[];
@@ -43,26 +54,27 @@ export interface LoadResult {
     /** Time from the last write until the last delivery arrived (or the drain timed out). */
     drainMs: number;
   };
-  /** Clients whose map does not hold exactly the keys written to their board after the drain. */
+  /** Clients that do not hold every other client's last write on their board after the drain. */
   divergedClients: number;
-  /** A fresh client per board after the drain: keys it did not get from the server. */
-  freshClientMissingKeys: number;
+  /** A fresh client per board after the drain: writes it did not get from the server. */
+  freshClientMissingWrites: number;
   /** Status changes to `disconnected` after the connect phase (each is followed by a reconnect). */
   disconnects: number;
+  /** Changes the server told a client it did not keep (every write is valid: none should be), and the first few reasons. */
+  refusals: { count: number; sample: string[] };
   bench: {
     cpuPercentOfOneCore: number;
     rssPeakMB: number;
     eventLoopDelayP99Ms: number;
     eventLoopDelayMaxMs: number;
   };
-  /** Measured over the measure phase by the caller, via these hooks. */
-  keysPerBoard: number[];
+  lastWrites: LastWrites;
 }
 
-/** Where the clients connect, and the session cookie they send with the handshake (Huddle only). */
-export interface Endpoint {
+/** Where the clients connect: a session cookie per bench member (`BENCH_MEMBERS`), or none (reference). */
+export interface LoadEndpoint {
   wsUrl: string;
-  cookie: string | null;
+  cookies: readonly string[] | null;
 }
 
 export interface LoadHooks {
@@ -72,58 +84,54 @@ export interface LoadHooks {
   log(message: string): void;
 }
 
+/**
+ * One bench client: a board member on one board, owning one action there whose title it changes
+ * with every write. The title carries the write's number and the time it was sent.
+ */
 interface Client {
   doc: Y.Doc;
   provider: WebsocketProvider;
-  map: Y.Map<number>;
-  board: number;
+  board: BoardDocument;
+  actions: Y.Map<Y.Map<unknown>>;
+  boardIndex: number;
+  /** Its place among the clients on its board. */
+  slot: number;
+  member: BenchMember;
+  actionId: string;
+  /** Per client on the same board (by slot): the latest write of theirs this client has seen. */
+  seen: Int32Array;
 }
 
-const MAP_NAME = 'bench';
+/** The person every bench action is for, one per board, added by the board's first client. */
+const PERSON_ID = 'bench-person';
+const actionId = (slot: number): string => `bench-action-${slot + 1}`;
+const SETUP_TIMEOUT_MS = 60_000;
 /** The event-loop delay histogram records whole timer intervals; this is subtracted from it. */
 const EVENT_LOOP_RESOLUTION_MS = 5;
 
-/** A WebSocket that sends the session cookie with its handshake, as a signed-in browser does. */
-function webSocketWithCookie(cookie: string | null): typeof globalThis.WebSocket {
-  if (cookie === null) return WebSocket as unknown as typeof globalThis.WebSocket;
-  const headers = { cookie };
-  class WebSocketWithCookie extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers });
-    }
-  }
-  return WebSocketWithCookie as unknown as typeof globalThis.WebSocket;
+/** An action's title for write `seq` sent at `sentAt` (performance.now in this process). */
+function titleOf(slot: number, seq: number, sentAt: number): string {
+  return `Check in with the family, bench client ${slot + 1} [${seq}@${sentAt.toFixed(3)}]`;
 }
 
-/** An unmodified y-websocket client, as a browser would run it (no BroadcastChannel shortcut). */
-export function connectClient(endpoint: Endpoint, room: string): { doc: Y.Doc; provider: WebsocketProvider } {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(endpoint.wsUrl, room, doc, {
-    WebSocketPolyfill: webSocketWithCookie(endpoint.cookie),
-    // Node has a global BroadcastChannel: without this, clients in this one process would sync
-    // with each other directly and bypass the server.
-    disableBc: true,
-  });
-  return { doc, provider };
+const TITLE_STAMP = /\[(-?\d+)@(\d+(?:\.\d+)?)\]$/;
+
+/** The write number and send time an action's title carries, or null. */
+function stampOf(title: unknown): { seq: number; sentAt: number } | null {
+  if (typeof title !== 'string') return null;
+  const match = TITLE_STAMP.exec(title);
+  return match ? { seq: Number(match[1]), sentAt: Number(match[2]) } : null;
 }
 
-/** Resolves once the provider has finished its first sync with the server; rejects after `timeoutMs`. */
-export function whenSynced(provider: WebsocketProvider, timeoutMs: number): Promise<void> {
-  if (provider.synced) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      provider.off('sync', onSync);
-      reject(new Error(`client did not sync within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onSync = (isSynced: boolean): void => {
-      if (!isSynced) return;
-      clearTimeout(timer);
-      provider.off('sync', onSync);
-      resolve();
-    };
-    provider.on('sync', onSync);
-  });
+/** The last write of the action at `slot` a document holds: -1 as created, -2 when absent. */
+function lastWriteIn(actions: Y.Map<Y.Map<unknown>>, slot: number): number {
+  const record = actions.get(actionId(slot));
+  if (!(record instanceof Y.Map)) return -2;
+  return stampOf(record.get('title'))?.seq ?? -2;
 }
+
+/** The member client `slot` on a board signs in as: every member in turn. */
+const memberAt = (slot: number): number => slot % BENCH_MEMBERS.length;
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
@@ -132,26 +140,30 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /**
- * Connects one fresh client per room and counts the keys it did not get (`keysPerBoard[i]` are
- * expected on room i). A room whose client cannot sync counts all its keys as missing.
+ * Connects one fresh client per room and counts the writes it did not get (`lastWrites[i]` are
+ * expected on room i; an action that is missing altogether counts its creation as one more). A room
+ * whose client cannot sync counts everything as missing.
  */
-export async function missingKeys(
-  endpoint: Endpoint,
+export async function missingWrites(
+  endpoint: LoadEndpoint,
   rooms: string[],
-  keysPerBoard: number[],
+  lastWrites: LastWrites,
   log: (message: string) => void,
 ): Promise<number> {
-  const fresh = rooms.map((room) => connectClient(endpoint, room));
+  const cookie = endpoint.cookies?.[0] ?? null;
+  const fresh = rooms.map((room) => connectClient({ wsUrl: endpoint.wsUrl, cookie }, room));
   try {
     const synced = await Promise.allSettled(fresh.map(({ provider }) => whenSynced(provider, 30_000)));
     let missing = 0;
     fresh.forEach(({ doc }, board) => {
-      const expected = keysPerBoard[board] ?? 0;
       const outcome = synced[board]!;
       if (outcome.status === 'rejected')
         log(`  fresh client on ${rooms[board]} failed: ${String(outcome.reason)}`);
-      const got = outcome.status === 'fulfilled' ? doc.getMap(MAP_NAME).size : 0;
-      missing += Math.max(0, expected - got);
+      const actions = doc.getMap<Y.Map<unknown>>(Collection.actions);
+      (lastWrites[board] ?? []).forEach((last, slot) => {
+        const got = outcome.status === 'fulfilled' ? lastWriteIn(actions, slot) : -2;
+        missing += Math.max(0, last - got);
+      });
     });
     return missing;
   } finally {
@@ -165,12 +177,57 @@ export async function missingKeys(
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 /**
- * Connects `clients` y-websocket clients to `endpoint` (client i on room `rooms[i % rooms.length]`),
- * writes at `rate` updates/s in total through a warm-up and a measure phase, waits for the
- * deliveries to drain, and checks every client and a fresh client per board hold every key.
+ * Sets up the board: its first client adds the person, then every client adds its own action for
+ * that person (owned by itself, so it starts accepted), each once it sees what it builds on, as a
+ * person at a screen would. Resolves once every client holds every action on its board.
+ */
+async function setUpBoards(clients: Client[], boardSize: Int32Array, log: (message: string) => void) {
+  const today = new Date();
+  const dueDate = todayIsoDate(new Date(today.getTime() + 14 * 86_400_000));
+  for (const client of clients) {
+    if (client.slot !== 0) continue;
+    client.board.addPerson({ name: `Person on bench board ${client.boardIndex + 1}` }, client.member.actor, {
+      id: PERSON_ID,
+    });
+  }
+  const people = clients.map((c) => c.doc.getMap(Collection.people));
+  if (!(await waitUntil(() => people.every((p) => p.has(PERSON_ID)), SETUP_TIMEOUT_MS)))
+    throw new Error(
+      `${people.filter((p) => !p.has(PERSON_ID)).length} clients never saw their board's person: ` +
+        'the server refused it or did not pass it on',
+    );
+  for (const client of clients) {
+    client.board.addAction(
+      {
+        title: titleOf(client.slot, -1, 0),
+        ownerId: client.member.id,
+        ownerName: client.member.name,
+        ownerOrganisationId: client.member.organisationId,
+        dueDate,
+        personId: PERSON_ID,
+      },
+      client.member.actor,
+      client.actionId,
+    );
+  }
+  const complete = (c: Client): boolean => c.actions.size === boardSize[c.boardIndex];
+  if (!(await waitUntil(() => clients.every(complete), SETUP_TIMEOUT_MS)))
+    throw new Error(
+      `${clients.filter((c) => !complete(c)).length} clients never saw every action on their board: ` +
+        'the server refused some or did not pass them on',
+    );
+  log(`  set up ${boardSize.length} boards: a person each and an action per client`);
+}
+
+/**
+ * Connects `clients` y-websocket clients to `endpoint` (client i on room `rooms[i % rooms.length]`,
+ * signed in as the bench members in turn), sets up an action per client, then changes the
+ * clients' action titles at `rate` writes/s in total through a warm-up and a measure phase, waits
+ * for the deliveries to drain, and checks every client and a fresh client per board hold every
+ * client's last write.
  */
 export async function runLoad(
-  endpoint: Endpoint,
+  endpoint: LoadEndpoint,
   rooms: string[],
   params: LoadParameters,
   hooks: LoadHooks,
@@ -178,8 +235,8 @@ export async function runLoad(
   const { clients: clientCount, rate } = params;
   const boardSize = new Int32Array(rooms.length);
   for (let i = 0; i < clientCount; i++) boardSize[i % rooms.length]!++;
-  const keysPerBoard = new Array<number>(rooms.length).fill(0);
   const clients: Client[] = [];
+  const slotOf = new Map(Array.from({ length: Math.max(...boardSize) }, (_, slot) => [actionId(slot), slot]));
 
   // Latency samples for writes sent in the measure phase, preallocated with headroom.
   const maxBoardSize = Math.max(...boardSize);
@@ -194,6 +251,7 @@ export async function runLoad(
   let lastDelivery = 0;
   let disconnects = 0;
   let connected = false;
+  const refusals = { count: 0, sample: [] as string[] };
 
   // Connect in batches, each synced before the next starts.
   // Each y-websocket provider adds a process 'exit' listener in Node.
@@ -203,11 +261,28 @@ export async function runLoad(
   for (let start = 0; start < clientCount; start += params.connectBatch) {
     const batch: Client[] = [];
     for (let i = start; i < Math.min(clientCount, start + params.connectBatch); i++) {
-      const board = i % rooms.length;
-      const { doc, provider } = connectClient(endpoint, rooms[board]!);
-      const client: Client = { doc, provider, map: doc.getMap<number>(MAP_NAME), board };
+      const boardIndex = i % rooms.length;
+      const slot = Math.floor(i / rooms.length);
+      const memberIndex = memberAt(slot);
+      const cookie = endpoint.cookies?.[memberIndex] ?? null;
+      const { doc, provider } = connectClient({ wsUrl: endpoint.wsUrl, cookie }, rooms[boardIndex]!);
+      const client: Client = {
+        doc,
+        provider,
+        board: new BoardDocument(doc),
+        actions: doc.getMap<Y.Map<unknown>>(Collection.actions),
+        boardIndex,
+        slot,
+        member: BENCH_MEMBERS[memberIndex]!,
+        actionId: actionId(slot),
+        seen: new Int32Array(boardSize[boardIndex]!).fill(-1),
+      };
       provider.on('status', ({ status }: { status: string }) => {
         if (connected && status === 'disconnected') disconnects++;
+      });
+      watchRefusals(provider, (refusal) => {
+        refusals.count++;
+        if (refusals.sample.length < 5) refusals.sample.push(refusal.message);
       });
       batch.push(client);
     }
@@ -219,16 +294,28 @@ export async function runLoad(
   connected = true;
   hooks.log(`  connected ${clientCount} clients in ${Math.round(connectMs)} ms (${batches} batches)`);
 
-  // Remote clients record the latency of every key another client wrote.
+  const setupStart = performance.now();
+  await setUpBoards(clients, boardSize, hooks.log);
+  const setupMs = performance.now() - setupStart;
+
+  // Remote clients record the latency of every title change another client made. A write seen
+  // also delivers the writes before it (one client's updates arrive in order), so a server that
+  // merges updates before passing them on loses nothing here.
   for (const client of clients) {
-    const map = client.map;
-    map.observe((event) => {
-      if (event.transaction.local) return;
+    client.actions.observeDeep((events, transaction) => {
+      if (transaction.local) return;
       const now = performance.now();
-      for (const key of event.keysChanged) {
-        const sent = map.get(key);
-        received++;
-        if (sent === undefined) continue;
+      for (const event of events) {
+        if (event.target === client.actions || !(event instanceof Y.YMapEvent)) continue;
+        if (!event.keysChanged.has('title')) continue;
+        const writer = slotOf.get(event.path[0] as string);
+        const stamp = stampOf((event.target as Y.Map<unknown>).get('title'));
+        if (writer === undefined || writer >= client.seen.length || stamp === null) continue;
+        const before = client.seen[writer]!;
+        if (stamp.seq <= before) continue;
+        received += stamp.seq - before;
+        client.seen[writer] = stamp.seq;
+        const sent = stamp.sentAt;
         if (sent >= measureStart && sent < measureEnd) {
           measuredReceived++;
           const latency = now - sent;
@@ -236,8 +323,8 @@ export async function runLoad(
           const second = Math.floor((sent - measureStart) / 1000);
           if (latency > maxBySecond[second]!) maxBySecond[second] = latency;
         }
+        lastDelivery = now;
       }
-      lastDelivery = now;
     });
   }
 
@@ -283,9 +370,13 @@ export async function runLoad(
         const client = clients[index]!;
         const seq = sequence[index]!++;
         lastWriteAt = performance.now();
-        client.map.set(`${index}:${seq}`, lastWriteAt);
-        keysPerBoard[client.board]!++;
-        const remotes = boardSize[client.board]! - 1;
+        // As the Actions view does when its owner renames the action: validated, then one transaction.
+        client.board.updateAction(
+          client.actionId,
+          { title: titleOf(client.slot, seq, lastWriteAt) },
+          client.member.actor,
+        );
+        const remotes = boardSize[client.boardIndex]! - 1;
         expected += remotes;
         if (measureStart !== Infinity) {
           measuredWrites++;
@@ -306,14 +397,18 @@ export async function runLoad(
   // Destroying the providers below reports `disconnected`; only count drops before it.
   connected = false;
 
-  // Convergence: every client holds exactly the keys written to its board.
+  // Convergence: every client holds every client's last write on its board.
+  const lastWrites: LastWrites = rooms.map((_, board) =>
+    Array.from({ length: boardSize[board]! }, (_, slot) => sequence[slot * rooms.length + board]! - 1),
+  );
   let divergedClients = 0;
   for (const client of clients) {
-    if (client.map.size !== keysPerBoard[client.board]) divergedClients++;
+    const last = lastWrites[client.boardIndex]!;
+    if (last.some((seq, slot) => lastWriteIn(client.actions, slot) !== seq)) divergedClients++;
   }
 
-  // A fresh client per board gets every key from the server.
-  const freshClientMissingKeys = await missingKeys(endpoint, rooms, keysPerBoard, hooks.log);
+  // A fresh client per board gets every client's last write from the server.
+  const freshClientMissingWrites = await missingWrites(endpoint, rooms, lastWrites, hooks.log);
 
   for (const client of clients) {
     client.provider.destroy();
@@ -327,6 +422,7 @@ export async function runLoad(
 
   return {
     connect: { ms: Math.round(connectMs), batches },
+    setup: { ms: Math.round(setupMs) },
     writes: {
       total: writes,
       measured: measuredWrites,
@@ -352,14 +448,15 @@ export async function runLoad(
       drainMs: Math.round(drainMs),
     },
     divergedClients,
-    freshClientMissingKeys,
+    freshClientMissingWrites,
     disconnects,
+    refusals,
     bench: {
       cpuPercentOfOneCore: round(benchCpuPercent, 1),
       rssPeakMB: round(process.resourceUsage().maxRSS / 1024, 1),
       eventLoopDelayP99Ms: round(Math.max(0, eventLoop.percentile(99) / 1e6 - EVENT_LOOP_RESOLUTION_MS)),
       eventLoopDelayMaxMs: round(Math.max(0, eventLoop.max / 1e6 - EVENT_LOOP_RESOLUTION_MS)),
     },
-    keysPerBoard,
+    lastWrites,
   };
 }

@@ -1,12 +1,55 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SESSION_COOKIE } from '../../server/src/auth/cookies.ts';
 import { DEMO, DEMO_PASSWORD } from '../../server/test/support/auth.ts';
 import { createTestDatabase } from '../../server/test/support/testDatabase.ts';
+import { BENCH_MEMBERS, BENCH_TEAM_ID } from './members.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/** A checkout of Huddle whose server a bench runs: this repo, or another (say, before a change). */
+export interface HuddleCheckout {
+  root: string;
+  /** How tables and logs name it: "Huddle", or with several, "Huddle <folder>@<commit>". */
+  label: string;
+  commit: string | null;
+  uncommittedChanges: boolean | null;
+}
+
+function gitState(root: string): { commit: string | null; uncommittedChanges: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' });
+    return { commit, uncommittedChanges: status.trim().length > 0 };
+  } catch {
+    return { commit: null, uncommittedChanges: null };
+  }
+}
+
+/**
+ * The checkouts named by `--huddle-root` (repeatable) or `BENCH_HUDDLE_ROOT` (several separated by
+ * `path.delimiter`, ":"), this repo when neither is given. Each must hold `server/src/main.ts` and
+ * its own `node_modules` (run `npm ci` there).
+ */
+export function huddleCheckouts(flags: string[] | undefined): HuddleCheckout[] {
+  const fromEnv = (process.env.BENCH_HUDDLE_ROOT ?? '').split(path.delimiter).filter(Boolean);
+  const roots = [
+    ...new Set((flags?.length ? flags : fromEnv.length ? fromEnv : [repoRoot]).map((r) => path.resolve(r))),
+  ];
+  return roots.map((root) => {
+    if (!existsSync(path.join(root, 'server/src/main.ts')))
+      throw new Error(`--huddle-root ${root} is not a Huddle checkout: it has no server/src/main.ts`);
+    if (!existsSync(path.join(root, 'node_modules/tsx')))
+      throw new Error(`--huddle-root ${root} has no node_modules: run npm ci there first`);
+    const git = gitState(root);
+    const short = git.commit ? git.commit.slice(0, 7) + (git.uncommittedChanges ? '+' : '') : 'no git';
+    const label =
+      roots.length === 1 && root === repoRoot ? 'Huddle' : `Huddle ${path.basename(root)}@${short}`;
+    return { root, label, ...git };
+  });
+}
 
 /** Where the benchmarked Huddle server keeps its boards: a fresh Postgres database or PGlite folder. */
 export interface BenchDatabase {
@@ -45,6 +88,8 @@ export interface ServerProcess {
   port: number;
   pid: number;
   child: ChildProcess;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<number | string | null>;
   /** The last lines the server wrote (stdout and stderr), for error reports. */
   output: string[];
   /** Lines at level warn or above (Huddle's JSON log) or on stderr. */
@@ -54,20 +99,21 @@ export interface ServerProcess {
 }
 
 /**
- * Spawns `node <args>` in the repo root and resolves once a JSON line on stdout carries a numeric
- * `port` and a `msg` that matches `listening`.
+ * Spawns `node <args>` in `cwd` and resolves once a JSON line on stdout carries a numeric `port`
+ * and a `msg` that matches `listening`.
  */
 async function spawnListening(
   name: string,
   args: string[],
   env: Record<string, string | undefined>,
   listening: (msg: string) => boolean,
+  cwd = repoRoot,
 ): Promise<ServerProcess> {
   // For diagnosis: BENCH_SERVER_NODE_ARGS adds Node flags (say --trace-gc) to both servers, and
   // BENCH_SERVER_LOG_DIR keeps each server's whole output in <dir>/<name>.log.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
-    cwd: repoRoot,
+    cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -119,14 +165,20 @@ async function spawnListening(
     }
     return exited;
   };
-  return { name, port, pid: child.pid!, child, output, problems, stop };
+  return { name, port, pid: child.pid!, child, exited, output, problems, stop };
 }
 
 /**
- * Huddle's server as `npm start` runs it, with its persistence in `db`; `extra` adds settings (say
- * `CLIENT_DIR`, the built client it serves).
+ * Huddle's server as `npm start` runs it, from the checkout in `root` (this repo by default), with
+ * its persistence in `db`; `extra` adds settings (say `CLIENT_DIR`, the built client it serves).
+ * Every other setting comes from the bench's own environment, so `SYNC_...=... npm run bench:...`
+ * reaches the server.
  */
-export function spawnHuddle(db: BenchDatabase, extra: Record<string, string> = {}): Promise<ServerProcess> {
+export function spawnHuddle(
+  db: BenchDatabase,
+  extra: Record<string, string> = {},
+  root = repoRoot,
+): Promise<ServerProcess> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: '0',
@@ -139,10 +191,11 @@ export function spawnHuddle(db: BenchDatabase, extra: Record<string, string> = {
     ...db.env,
   };
   return spawnListening(
-    'Huddle server',
-    ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')],
+    root === repoRoot ? 'Huddle server' : `Huddle server in ${root}`,
+    ['--import', 'tsx', path.join(root, 'server/src/main.ts')],
     env,
     (msg) => msg.startsWith('Huddle is listening'),
+    root,
   );
 }
 
@@ -158,14 +211,12 @@ export function spawnReference(): Promise<ServerProcess> {
   );
 }
 
-/** The demo team that owns the bench boards (the seed creates it); its members can edit them. */
-const BENCH_TEAM_ID = 'riverside-frailty-team';
-
 /** Signs in over REST as a demo user; returns the `Cookie` header value of the new session. */
 export async function signIn(port: number, email: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+  const origin = `http://127.0.0.1:${port}`;
+  const response = await fetch(`${origin}/api/auth/sign-in`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Origin: origin },
     body: JSON.stringify({ email, password: DEMO_PASSWORD }),
   });
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
@@ -182,11 +233,12 @@ export async function createHuddleBoards(
   count: number,
 ): Promise<{ rooms: string[]; cookie: string }> {
   const admin = await signIn(port, DEMO.admin);
+  const origin = `http://127.0.0.1:${port}`;
   const rooms: string[] = [];
   for (let i = 1; i <= count; i++) {
-    const response = await fetch(`http://127.0.0.1:${port}/api/boards`, {
+    const response = await fetch(`${origin}/api/boards`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: admin },
+      headers: { 'Content-Type': 'application/json', Cookie: admin, Origin: origin },
       body: JSON.stringify({ name: `Bench board ${i}`, pathwayTemplate: 'blank', teamIds: [BENCH_TEAM_ID] }),
     });
     if (!response.ok)
@@ -195,4 +247,11 @@ export async function createHuddleBoards(
     rooms.push(board.id);
   }
   return { rooms, cookie: await signIn(port, DEMO.member) };
+}
+
+/** Signs in every bench member (`BENCH_MEMBERS`, in order); returns their session cookies. */
+export async function signInMembers(port: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (const member of BENCH_MEMBERS) cookies.push(await signIn(port, member.email));
+  return cookies;
 }

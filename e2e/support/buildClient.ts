@@ -7,16 +7,20 @@ import { repoRoot } from '../../server/test/support/serverProcess.ts';
  * the browser tests serve). Vitest sets NODE_ENV to `test`, which would give Vue's development runtime,
  * so it is production while this runs. `profiling` leaves the code unminified, with source maps beside
  * it (not linked from the code, so the browser never loads them), so a CPU profile can name what ran.
+ * `root` builds another checkout's client (the benchmarks measure other checkouts too).
  * Returns how long the build took, in ms.
  */
-export async function buildClient(options: { outDir?: string; profiling?: boolean } = {}): Promise<number> {
+export async function buildClient(
+  options: { outDir?: string; profiling?: boolean; root?: string } = {},
+): Promise<number> {
+  const root = options.root ?? repoRoot;
   const started = performance.now();
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
     await build({
-      configFile: path.join(repoRoot, 'vite.config.ts'),
-      root: path.join(repoRoot, 'client'),
+      configFile: path.join(root, 'vite.config.ts'),
+      root: path.join(root, 'client'),
       mode: 'production',
       logLevel: 'warn',
       build: {

@@ -1,0 +1,100 @@
+import * as decoding from 'lib0/decoding';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { MessageType, parseRefusal, type SyncRefusal } from '../../shared/syncProtocol.ts';
+
+/** Where a client connects, and the session cookie it sends with the handshake (Huddle only). */
+export interface Endpoint {
+  wsUrl: string;
+  cookie: string | null;
+}
+
+/** A WebSocket that sends the session cookie with its handshake, as a signed-in browser does. */
+function webSocketWithCookie(cookie: string | null): typeof globalThis.WebSocket {
+  if (cookie === null) return WebSocket as unknown as typeof globalThis.WebSocket;
+  const headers = { cookie };
+  class WebSocketWithCookie extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
+  return WebSocketWithCookie as unknown as typeof globalThis.WebSocket;
+}
+
+/**
+ * An unmodified y-websocket client with the provider's defaults, as a browser runs it (but no
+ * BroadcastChannel shortcut). `doc` lets a caller choose the document (say, with a given client id).
+ */
+export function connectClient(
+  endpoint: Endpoint,
+  room: string,
+  doc: Y.Doc = new Y.Doc(),
+): { doc: Y.Doc; provider: WebsocketProvider } {
+  const provider = new WebsocketProvider(endpoint.wsUrl, room, doc, {
+    WebSocketPolyfill: webSocketWithCookie(endpoint.cookie),
+    // Node has a global BroadcastChannel: without this, clients in this one process would sync
+    // with each other directly and bypass the server.
+    disableBc: true,
+  });
+  return { doc, provider };
+}
+
+/** Resolves once the provider has finished its first sync with the server; rejects after `timeoutMs`. */
+export function whenSynced(provider: WebsocketProvider, timeoutMs: number): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      provider.off('sync', onSync);
+      reject(new Error(`client did not sync within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onSync = (isSynced: boolean): void => {
+      if (!isSynced) return;
+      clearTimeout(timer);
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+}
+
+/** Polls `check` every 20 ms until it is true; false if `timeoutMs` passes first. */
+export async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+/** The document's state vector: the next clock of every client id that wrote to it. */
+export function stateVector(doc: Y.Doc): Map<number, number> {
+  return Y.decodeStateVector(Y.encodeStateVector(doc));
+}
+
+/** Whether `have` holds everything `want` describes (every client id's clock at least as far). */
+export function covers(have: ReadonlyMap<number, number>, want: ReadonlyMap<number, number>): boolean {
+  for (const [client, clock] of want) if ((have.get(client) ?? 0) < clock) return false;
+  return true;
+}
+
+/**
+ * Calls `onRefusal` with every change the server tells this client it did not keep (y-protocols'
+ * "permission denied" auth message), by listening to the provider's socket beside it: the provider
+ * itself is left as it is (it only logs them).
+ */
+export function watchRefusals(provider: WebsocketProvider, onRefusal: (refusal: SyncRefusal) => void): void {
+  provider.on('status', ({ status }: { status: string }) => {
+    const socket = provider.ws;
+    if (status !== 'connected' || !socket) return;
+    socket.addEventListener('message', (event: MessageEvent) => {
+      if (!(event.data instanceof ArrayBuffer)) return;
+      const decoder = decoding.createDecoder(new Uint8Array(event.data));
+      if (decoding.readVarUint(decoder) !== MessageType.Auth) return;
+      // 0: permission denied, then the reason.
+      if (decoding.readVarUint(decoder) !== 0) return;
+      onRefusal(parseRefusal(decoding.readVarString(decoder)));
+    });
+  });
+}
