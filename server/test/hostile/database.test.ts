@@ -139,7 +139,7 @@ if (!databaseUrl) {
     async function membersOnNewBoard(
       name: string,
     ): Promise<{ boardId: string; members: Member[]; personId: string }> {
-      const boardId = await newBoard(server.url, name);
+      const boardId = await newBoard(server.url, name, undefined, { person: false });
       const members: Member[] = [];
       for (const { email, actor, organisationId } of MEMBERS) {
         const cookie = await signIn(server.url, email);

@@ -36,8 +36,8 @@ describe('a board whose changes the database refuses', () => {
   it('is kept apart: every other board is stored, health is degraded, its browsers are told (also on opening it), and it is stored once the database takes it', async () => {
     const server = await startTestServer({ db: await testDb(), storage: { warnAfterMs: 500 } });
     const [refusedBoard, otherBoard] = [
-      await newBoard(server.url, 'Refused board'),
-      await newBoard(server.url, 'Other board'),
+      await newBoard(server.url, 'Refused board', undefined, { person: false }),
+      await newBoard(server.url, 'Other board', undefined, { person: false }),
     ];
     const cookie = await signIn(server.url, DEMO.member);
     const onRefused = connectClient(server.url, refusedBoard, { cookie });
