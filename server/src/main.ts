@@ -14,6 +14,11 @@ try {
   process.exit(1);
 }
 const log = createLogger(config.logLevel);
+// The last line of defence: every promise Huddle makes is handled where it is made, but one that is
+// not must cost one request at most, never everyone's server (Node's default would end the process).
+process.on('unhandledRejection', (reason) => {
+  log.error({ err: reason }, 'a failure went unhandled; the server carries on');
+});
 
 try {
   const server = await startServer(config, log);

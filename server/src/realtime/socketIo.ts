@@ -67,11 +67,13 @@ export class AppEvents {
       destroyUpgrade: false,
     });
     this.io.use((socket, next) => {
-      void this.#authenticate(socket).then(
-        (refusal) =>
-          next(refusal ? Object.assign(new Error(SOCKET_UNAUTHORISED), { data: refusal }) : undefined),
-        (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
-      );
+      this.#authenticate(socket)
+        .then(
+          (refusal) =>
+            next(refusal ? Object.assign(new Error(SOCKET_UNAUTHORISED), { data: refusal }) : undefined),
+          (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+        )
+        .catch((err: unknown) => this.options.log.error({ err }, 'answering a socket.io handshake failed'));
     });
     this.io.on('connection', (socket) => this.#connected(socket));
   }

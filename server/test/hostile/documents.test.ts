@@ -230,6 +230,24 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
     expect(actionTitles(setup.priya)).toContain('Falls clinic referral');
   });
 
+  it('refuses a second person with an NHS number already on the board', async () => {
+    const setup = await boardWithTwoMembers(server());
+    setup.priya.board.updatePerson('person-1', { nhsNumber: '943 476 5919' });
+    await expect
+      .poll(() => setup.grace.board.readPeople().find((p) => p.id === 'person-1'))
+      .toMatchObject({ value: { nhsNumber: '9434765919' } });
+    await expectRefused(
+      setup,
+      (doc) => {
+        const person = new Y.Map<unknown>();
+        collection(doc, Collection.people).set('second-margaret', person);
+        person.set('name', 'Margaret Ellis (again)');
+        person.set('nhsNumber', '9434765919');
+      },
+      /A new person “Margaret Ellis \(again\)”: Margaret Ellis already has this NHS number on this board/,
+    );
+  });
+
   it('refuses a BigInt value, and the board goes on sending and storing changes', async () => {
     const setup = await boardWithTwoMembers(server());
     const added = priyaAdds(setup.priya, 'Order a walking frame');
