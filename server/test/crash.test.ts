@@ -69,6 +69,14 @@ describe('server process killed with SIGKILL', () => {
       GRACE,
     );
     await expect.poll(() => actionTitles(priya)).toEqual(['Book Beech House for Thursday']);
+    // Grace adds one of her own, and Priya renames it: Grace's browser no longer holds the first title.
+    const commode = grace.board.addAction(
+      { ...anAction('Order a commode'), ownerId: GRACE.id!, ownerName: GRACE.name },
+      GRACE,
+    );
+    await expect.poll(() => actionTitles(priya)).toContain('Order a commode');
+    priya.board.updateAction(commode.id, { title: 'Order a commode and a raised toilet seat' }, by());
+    await expect.poll(() => actionTitles(grace)).toContain('Order a commode and a raised toilet seat');
     expect(await second.stop('SIGKILL')).toBe('SIGKILL');
 
     // Grace's browser reconnects first. It holds Priya's rename too, but only Priya's browser may hand
@@ -86,6 +94,9 @@ describe('server process killed with SIGKILL', () => {
     await expect
       .poll(() => watcher.board.readActions().find((r) => r.id === action.id), { timeout: 15_000 })
       .toMatchObject({ ok: true, value: { title: 'Book Beech House for Thursday', status: 'accepted' } });
+    await expect
+      .poll(() => watcher.board.readActions().find((r) => r.id === commode.id))
+      .toMatchObject({ ok: true, value: { title: 'Order a commode and a raised toilet seat' } });
     expect([...priya.refusals, ...grace.refusals]).toEqual([]);
 
     priya.destroy();
@@ -98,6 +109,10 @@ describe('server process killed with SIGKILL', () => {
     expect(later.board.readActions().find((r) => r.id === action.id)).toMatchObject({
       ok: true,
       value: { title: 'Book Beech House for Thursday', status: 'accepted', createdById: 'demo-priya-shah' },
+    });
+    expect(later.board.readActions().find((r) => r.id === commode.id)).toMatchObject({
+      ok: true,
+      value: { title: 'Order a commode and a raised toilet seat', createdById: GRACE.id },
     });
   }, 120_000);
 });

@@ -33,6 +33,17 @@ function authorsOf(change: AppliedChange, record: TouchedRecord): RecordAuthors 
 }
 
 /**
+ * A record new to the server whose only problems are fields still to come: a colleague's change to
+ * them, which replaced what this browser hands back, reaches the server from her own browser. It is
+ * kept as it is (shown as needing attention meanwhile) rather than undone, which would lose it.
+ */
+function awaitingOthers(record: TouchedRecord): boolean {
+  const awaited = record.afterClients?.awaited ?? [];
+  if (record.before || !record.after || record.after.ok || awaited.length === 0) return false;
+  return record.after.problems.every((problem) => awaited.some((field) => problem.startsWith(`${field}:`)));
+}
+
+/**
  * The board's schema and rules from shared/board, enforced on every change a connection sends:
  * only the schema's collections exist, every record it touches stays valid (or, written wrongly
  * before, no worse), and the rules about who may do what hold for the connection's user.
@@ -49,6 +60,7 @@ export const boardRulesHook: RoomHook = {
       });
     }
     for (const record of change.records) {
+      if (awaitingOthers(record)) continue;
       const problem = recordChangeProblem(record, authorsOf(change, record), change.facts);
       if (problem) {
         refusals.push({

@@ -16,7 +16,7 @@ import type {
   TouchedRecord,
 } from './boardChange.ts';
 import { BoardRecords } from './boardRecords.ts';
-import { withoutOrphanedDeletions } from './relays.ts';
+import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
 import {
   STORAGE_ORIGIN,
@@ -384,7 +384,7 @@ export class Room {
         },
         'dropped content under document client ids that belong to someone else',
       );
-      update = withoutOrphanedDeletions(this.doc, update);
+      update = withoutFieldDeletions(this.doc, update);
     }
     if (admitted.claims.length === 0) return this.#integrate(connection, update);
     // Nothing under a new client id is shared before its binding is stored: after a crash, whatever

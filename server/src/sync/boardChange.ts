@@ -42,6 +42,12 @@ export type RecordFields = Record<string, AuditValue>;
 export interface RecordClients {
   record: number;
   fields: Record<string, number>;
+  /**
+   * Fields whose value was replaced by a change the server does not have yet: their last entry is
+   * deleted and nothing here follows it (a browser handing back a colleague's record after a crash,
+   * the colleague's change to it still to come from her own browser).
+   */
+  awaited: string[];
 }
 
 /** One record a transaction touched, as the room's hooks see it: read and validated, before and after. */

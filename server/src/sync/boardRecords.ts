@@ -22,8 +22,11 @@ function hold(collection: CollectionName, id: string, value: unknown): Held {
     };
   }
   const fields = value.toJSON() as RecordFields;
-  const clients: RecordClients = { record: value._item?.id.client ?? -1, fields: {} };
-  for (const [field, item] of value._map) if (!item.deleted) clients.fields[field] = item.id.client;
+  const clients: RecordClients = { record: value._item?.id.client ?? -1, fields: {}, awaited: [] };
+  for (const [field, item] of value._map) {
+    if (item.deleted) clients.awaited.push(field);
+    else clients.fields[field] = item.id.client;
+  }
   return { read: readBoardRecord(collection, id, value, fields), fields, clients };
 }
 

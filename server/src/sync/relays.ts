@@ -8,17 +8,6 @@ interface Range {
   len: number;
 }
 
-/**
- * Whether an item of the server's document is a record's field value as it stands: an entry of a
- * map whose own parent is a map (a record in a collection), and the latest for its key.
- */
-function isCurrentFieldValue(item: Y.Item): boolean {
-  if (item.deleted || item.parentSub === null) return false;
-  const record = item.parent as Y.AbstractType<any>;
-  if (!(record instanceof Y.Map) || !record._item) return false;
-  return record._map.get(item.parentSub) === item;
-}
-
 /** Re-encodes an update (Yjs format 1) from its structs and a delete set. */
 function encodeUpdate(structs: readonly DecodedStruct[], deletes: Map<number, Range[]>): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
@@ -53,48 +42,60 @@ function encodeUpdate(structs: readonly DecodedStruct[], deletes: Map<number, Ra
  * A browser reconnecting after the server lost recent changes (a crash) hands back everything the
  * server lacks, colleagues' changes too. Those are dropped (their authors hand them back), but the
  * update's delete set still removes the field values they replaced, so applying it would leave
- * records without a value until the colleague returns, and a rule check would refuse the gap.
- * This takes from the delete set every deletion of a record field's current value that no struct
- * left in the update replaces; the deletion comes back with the value that replaces it.
+ * records without a value until the colleague returns (and a rule check would refuse the gap, and
+ * undo the record). This takes out of the delete set every deletion of a record field's value,
+ * in the server's document or in the update itself: none is needed, as a map entry replacing another
+ * deletes it when it is applied, and Huddle never deletes a field. What text deletions and removed
+ * records it carries stay.
  */
-export function withoutOrphanedDeletions(doc: Y.Doc, update: Uint8Array): Uint8Array {
+export function withoutFieldDeletions(doc: Y.Doc, update: Uint8Array): Uint8Array {
   const { structs, ds } = Y.decodeUpdate(update);
   if (ds.clients.size === 0) return update;
-  // A map entry replacing another names the one it replaces as its origin.
-  const replaced = new Set<string>();
+  const incoming = new Map<number, DecodedStruct[]>();
   for (const struct of structs) {
-    if (struct instanceof Y.Item && struct.parentSub !== null && struct.origin) {
-      replaced.add(`${struct.origin.client}:${struct.origin.clock}`);
-    }
+    const list = incoming.get(struct.id.client);
+    if (list) list.push(struct);
+    else incoming.set(struct.id.client, [struct]);
   }
+  const find = (client: number, clock: number): DecodedStruct | Y.Item | Y.GC | undefined => {
+    const stored = doc.store.clients.get(client);
+    const last = stored?.[stored.length - 1];
+    if (stored && last && clock < last.id.clock + last.length) return stored[Y.findIndexSS(stored, clock)];
+    return incoming.get(client)?.find((s) => s.id.clock <= clock && clock < s.id.clock + s.length);
+  };
+  /** Whether a struct is an entry of a map that is not a collection: a record's field value. */
+  const fieldEntry = (struct: DecodedStruct | Y.Item | Y.GC | undefined, depth = 0): boolean => {
+    if (!(struct instanceof Y.Item) || depth > 64) return false;
+    const parent: unknown = struct.parent;
+    if (parent instanceof Y.AbstractType) {
+      // Integrated: its parent is known.
+      return struct.parentSub !== null && parent instanceof Y.Map && parent._item !== null;
+    }
+    // Decoded: a first entry names its parent (an id: a nested map, a record) and key; a later one,
+    // written after another, names that one as its origin.
+    if (struct.parentSub !== null) return parent instanceof Y.ID;
+    return struct.origin !== null && fieldEntry(find(struct.origin.client, struct.origin.clock), depth + 1);
+  };
   let changed = false;
   const kept = new Map<number, Range[]>();
   for (const [client, ranges] of ds.clients) {
     const out: Range[] = [];
     kept.set(client, out);
-    const stored = doc.store.clients.get(client);
     for (const { clock, len } of ranges) {
-      let from = clock;
       const end = clock + len;
-      const keep = (to: number) => {
-        if (to > from) out.push({ clock: from, len: to - from });
-      };
-      const lastStored = stored?.[stored.length - 1];
-      if (stored && lastStored && clock < lastStored.id.clock + lastStored.length) {
-        for (let i = Y.findIndexSS(stored, clock); i < stored.length; i++) {
-          const struct = stored[i]!;
-          const start = struct.id.clock;
-          if (start >= end) break;
-          if (start + struct.length <= clock) continue;
-          if (!(struct instanceof Y.Item) || !isCurrentFieldValue(struct)) continue;
-          const last = start + struct.length - 1;
-          if (replaced.has(`${client}:${last}`)) continue;
-          keep(Math.max(start, clock));
-          from = Math.min(end, last + 1);
+      let from = clock;
+      for (let at = clock; at < end;) {
+        const struct = find(client, at);
+        if (!struct) break;
+        const next = Math.min(end, struct.id.clock + struct.length);
+        if (fieldEntry(struct)) {
+          if (at > from) out.push({ clock: from, len: at - from });
+          from = next;
           changed = true;
         }
+        at = next;
       }
-      keep(end);
+      if (end > from) out.push({ clock: from, len: end - from });
     }
   }
   return changed ? encodeUpdate(structs, kept) : update;

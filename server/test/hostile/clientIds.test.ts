@@ -6,6 +6,44 @@ import { GRACE, actionTitles, anAction, newBoard, testDb } from '../support/boar
 import { connectClient } from '../support/clients.ts';
 import { storedContent, watched } from '../support/hostile.ts';
 import { startTestServer } from '../support/server.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { onTestFinished } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { SyncServer } from '../../src/sync/SyncServer.ts';
+import { MemoryBoardStorage } from '../support/memoryStorage.ts';
+import { by } from '../support/boards.ts';
+import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+
+const USERS = {
+  grace: { id: 'demo-grace-okafor', name: 'Grace Okafor', organisation: null, organisationId: null },
+  priya: { id: 'demo-priya-shah', name: 'Priya Shah', organisation: null, organisationId: null },
+  tom: { id: 'demo-tom-reid', name: 'Dr Tom Reid', organisation: null, organisationId: null },
+};
+
+/** The sync endpoint alone over `storage`, each connection signed in as the user its address names (`?as=grace`). */
+async function syncServerOn(storage: MemoryBoardStorage): Promise<string> {
+  const sync = new SyncServer(
+    loadConfig({}).sync,
+    storage,
+    {
+      authorize: async (request) => {
+        const as = new URL(request.url ?? '/', 'http://x').searchParams.get('as') as keyof typeof USERS;
+        return { user: USERS[as], sessionId: null, readOnly: false };
+      },
+    },
+    createLogger('silent'),
+  );
+  const http = createServer();
+  http.on('upgrade', (req, socket, head) => void sync.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  onTestFinished(async () => {
+    await sync.close();
+    await new Promise((resolve) => http.close(resolve));
+  });
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
 
 describe('writing under another member’s Yjs client id', () => {
   it('is refused, so her edits made offline reach everyone when she reconnects, across a restart', async () => {
@@ -71,6 +109,48 @@ describe('writing under another member’s Yjs client id', () => {
     expect([...reader.provider.awareness.getStates().keys()]).not.toContain(graceId);
     expect(JSON.stringify(await storedContent(second, boardId))).not.toContain('Forged as Grace');
     expect(JSON.stringify(await storedContent(second, boardId))).toContain('Offline three');
+  });
+
+  it('keeps a record handed back without a field a colleague changed, until her own browser brings it', async () => {
+    const storage = new MemoryBoardStorage();
+    const setup = new Y.Doc();
+    new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
+    storage.updates.set('board', [Y.encodeStateAsUpdate(setup)]);
+    const first = await syncServerOn(storage);
+    const grace = connectClient(first, 'board?as=grace');
+    const priya = connectClient(first, 'board?as=priya');
+    await Promise.all([grace.synced(), priya.synced()]);
+    const action = grace.board.addAction(
+      { ...anAction('Order a commode'), ownerId: GRACE.id!, ownerName: GRACE.name },
+      GRACE,
+    );
+    await expect.poll(() => actionTitles(priya)).toEqual(['Order a commode']);
+    priya.board.updateAction(action.id, { title: 'Order a commode and a raised toilet seat' }, by());
+    await expect.poll(() => actionTitles(grace)).toEqual(['Order a commode and a raised toilet seat']);
+
+    // A crash loses both changes; the ids stay bound (stored before anything under them was shared).
+    const lost = new MemoryBoardStorage();
+    lost.updates.set('board', [Y.encodeStateAsUpdate(setup)]);
+    lost.clients.set('board', new Map(storage.clients.get('board')));
+    grace.provider.disconnect();
+    priya.provider.disconnect();
+    const second = await syncServerOn(lost);
+    grace.provider.serverUrl = grace.provider.serverUrl.replace(new URL(first).host, new URL(second).host);
+    priya.provider.serverUrl = priya.provider.serverUrl.replace(new URL(first).host, new URL(second).host);
+    grace.provider.connect();
+    const tom = connectClient(second, 'board?as=tom');
+    // Grace's browser holds her action, but its first title only as deleted, replaced by Priya's.
+    await expect
+      .poll(() => tom.board.readActions().find((r) => r.id === action.id))
+      .toMatchObject({ ok: false });
+    priya.provider.connect();
+    await expect
+      .poll(() => tom.board.readActions().find((r) => r.id === action.id))
+      .toMatchObject({
+        ok: true,
+        value: { title: 'Order a commode and a raised toilet seat', createdById: GRACE.id },
+      });
+    expect([...grace.refusals, ...priya.refusals]).toEqual([]);
   });
 });
 
