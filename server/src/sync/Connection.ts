@@ -13,6 +13,7 @@ export interface ConnectionGrant {
 }
 
 let nextConnectionId = 0;
+const SEND_OPTIONS = { binary: true } as const;
 /** Frames a connection may send before its board has loaded (a browser sends three or four). */
 const BACKLOG_MAX_FRAMES = 256;
 const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
@@ -86,10 +87,12 @@ export class Connection implements RoomConnection {
 
   send(message: Uint8Array): void {
     if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(message, { binary: true }, (err) => {
-      if (err) this.close(CloseCode.GoingAway, 'send failed');
-    });
+    this.socket.send(message, SEND_OPTIONS, this.#sent);
   }
+
+  #sent = (err?: Error): void => {
+    if (err) this.close(CloseCode.GoingAway, 'send failed');
+  };
 
   ping(): void {
     if (!this.alive) {

@@ -147,42 +147,67 @@ export class BoardRecords {
 
   /** The board as it would be with these records changed, for rules about other records. */
   facts(records: readonly TouchedRecord[]): BoardFacts {
-    const changed = new Map<string, RecordRead<unknown> | undefined>();
-    for (const record of records) changed.set(`${record.collection}\u0000${record.id}`, record.after);
-    const get = (collection: CollectionName, id: string): RecordRead<unknown> | undefined => {
-      const key = `${collection}\u0000${id}`;
-      return changed.has(key) ? changed.get(key) : this.#held.get(collection)!.get(id)?.read;
-    };
-    const people = (): RecordRead<Person>[] => {
-      const all = new Map<string, RecordRead<unknown>>();
-      for (const [id, held] of this.#held.get('people')!) all.set(id, held.read);
-      for (const record of records) {
-        if (record.collection !== 'people') continue;
-        if (record.after) all.set(record.id, record.after);
-        else all.delete(record.id);
-      }
-      return [...all.values()] as RecordRead<Person>[];
-    };
-    return {
-      hasPerson: (id) => get('people', id) !== undefined,
-      goal: (id) => {
-        const read = get('goals', id);
-        return read?.ok ? { personId: (read.value as Goal).personId } : undefined;
-      },
-      hasStage: (id) => get('pathwayStages', id) !== undefined,
-      peopleAtStage: (stageId) =>
-        people().filter((p) => (p.ok ? p.value.stageId : p.raw.stageId) === stageId).length,
-      personWithNhsNumber: (nhsNumber, exceptId) =>
-        findNhsNumberHolder(
-          people().map((p) => ({ ...(p.ok ? p.value : p.raw), id: p.id })),
-          nhsNumber,
-          exceptId,
-        ) ?? undefined,
-    };
+    return new FactsAfter(this.#held, records);
   }
 
   #rootName(type: Y.AbstractType<any>): string {
     for (const [name, root] of this.doc.share) if (root === type) return name;
     return '';
+  }
+}
+
+/**
+ * The board as held, with some records as a change left them: what rules about other records ask.
+ * Nothing is worked out until a rule asks (most changes ask nothing: a title, a due date).
+ */
+class FactsAfter implements BoardFacts {
+  #changed: Map<string, RecordRead<unknown> | undefined> | null = null;
+
+  constructor(
+    private readonly held: ReadonlyMap<CollectionName, ReadonlyMap<string, Held>>,
+    private readonly records: readonly TouchedRecord[],
+  ) {}
+
+  hasPerson(id: string): boolean {
+    return this.#get('people', id) !== undefined;
+  }
+
+  goal(id: string): Pick<Goal, 'personId'> | undefined {
+    const read = this.#get('goals', id);
+    return read?.ok ? { personId: (read.value as Goal).personId } : undefined;
+  }
+
+  hasStage(id: string): boolean {
+    return this.#get('pathwayStages', id) !== undefined;
+  }
+
+  peopleAtStage(stageId: string): number {
+    return this.#people().filter((p) => (p.ok ? p.value.stageId : p.raw.stageId) === stageId).length;
+  }
+
+  personWithNhsNumber(nhsNumber: string, exceptId: string) {
+    const people = this.#people().map((p) => ({ ...(p.ok ? p.value : p.raw), id: p.id }));
+    return findNhsNumberHolder(people, nhsNumber, exceptId) ?? undefined;
+  }
+
+  #get(collection: CollectionName, id: string): RecordRead<unknown> | undefined {
+    if (!this.#changed) {
+      this.#changed = new Map();
+      for (const record of this.records)
+        this.#changed.set(`${record.collection}\u0000${record.id}`, record.after);
+    }
+    const key = `${collection}\u0000${id}`;
+    return this.#changed.has(key) ? this.#changed.get(key) : this.held.get(collection)!.get(id)?.read;
+  }
+
+  #people(): RecordRead<Person>[] {
+    const all = new Map<string, RecordRead<unknown>>();
+    for (const [id, held] of this.held.get('people')!) all.set(id, held.read);
+    for (const record of this.records) {
+      if (record.collection !== 'people') continue;
+      if (record.after) all.set(record.id, record.after);
+      else all.delete(record.id);
+    }
+    return [...all.values()] as RecordRead<Person>[];
   }
 }
