@@ -3,7 +3,7 @@ import { loadOidcConfig, type OidcConfig } from './auth/oidc.ts';
 import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
-import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/Room.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/roomContract.ts';
 
 export interface Config {
   port: number;

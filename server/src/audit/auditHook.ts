@@ -1,6 +1,6 @@
 import type { AuditValue } from '../../../shared/audit.ts';
 import type { AppliedChange, AuditedChange, RecordFields } from '../sync/boardChange.ts';
-import type { RoomHook } from '../sync/Room.ts';
+import type { RoomHook } from '../sync/roomContract.ts';
 
 /** Longest value kept in the trail for one field; a longer one is cut, with a note of its length. */
 const MAX_VALUE_CHARS = 20_000;

@@ -2,7 +2,7 @@ import { COLLECTIONS, quoted } from '../../../shared/board/records.ts';
 import { recordChangeProblem, type RecordAuthors } from '../../../shared/board/rules.ts';
 import type { Actor } from '../../../shared/board/record.ts';
 import type { AppliedChange, TouchedRecord } from '../sync/boardChange.ts';
-import type { Refusal, RoomHook } from '../sync/Room.ts';
+import type { Refusal, RoomHook } from '../sync/roomContract.ts';
 
 /** "The action “Home visit to review falls risk”", "A new person": the record a refusal is about. */
 function describeRecord(record: TouchedRecord): string {

@@ -2,7 +2,8 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
-import { ProtocolViolation, type Room, type RoomConnection } from './Room.ts';
+import type { Room } from './Room.ts';
+import { ProtocolViolation, type RoomConnection } from './roomContract.ts';
 
 /** Who a connection belongs to and what it may do, as decided at the upgrade. */
 export interface ConnectionGrant {

@@ -4,26 +4,27 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { CloseCode, type CloseCodeValue } from '../../../shared/closeCodes.ts';
-import { COLLECTION_NAMES, type CollectionName } from '../../../shared/board/records.ts';
+import { CloseCode } from '../../../shared/closeCodes.ts';
+import { COLLECTION_NAMES } from '../../../shared/board/records.ts';
 import { MessageType, type SyncRefusal } from '../../../shared/syncProtocol.ts';
 import type { Actor } from '../../../shared/board/record.ts';
-import type {
-  AppliedChange,
-  AuditedChange,
-  BoardChange,
-  ClientBinding,
-  TouchedRecord,
-} from './boardChange.ts';
+import type { AppliedChange, BoardChange, ClientBinding, TouchedRecord } from './boardChange.ts';
 import { BoardRecords } from './boardRecords.ts';
+import {
+  DEFAULT_ROOM_LIMITS,
+  MalformedMessageError,
+  ProtocolViolation,
+  type Refusal,
+  type RefusalScope,
+  type RoomConnection,
+  type RoomHook,
+  type RoomLimits,
+  type RoomLog,
+  type RoomPersistence,
+} from './roomContract.ts';
 import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
-import {
-  STORAGE_ORIGIN,
-  isTransactionOrigin,
-  type ConnectionUser,
-  type TransactionOrigin,
-} from './origin.ts';
+import { STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
 import {
   dropStrayRoots,
   forgetRefusedEntries,
@@ -31,95 +32,6 @@ import {
   releaseKept,
   revertTransaction,
 } from './revert.ts';
-
-/** What a room needs from a connection: the transport stays outside. */
-export interface RoomConnection {
-  readonly id: string;
-  readonly origin: TransactionOrigin & { source: 'connection' };
-  /** Read-only connections have their awareness shared but their document updates ignored. */
-  readonly readOnly: boolean;
-  /** The signed-in user; their presence always carries this identity, whatever the client sends. */
-  readonly user: ConnectionUser | null;
-  send(message: Uint8Array): void;
-  /** Called when the connection's document update has been applied (the user is active). */
-  onEdit?(): void;
-}
-
-/** What a refusal undoes: one record's part of the change, its content outside the records, or all of it. */
-export type RefusalScope =
-  { kind: 'record'; collection: CollectionName; id: string } | { kind: 'strays' } | { kind: 'change' };
-
-/** Why (part of) a change is not kept, in words for the person who made it. */
-export interface Refusal extends SyncRefusal {
-  scope: RefusalScope;
-}
-
-/**
- * What happens to a change applied to a board, attached to the room and run in order (like
- * Hocuspocus's extensions): rule checks, the audit trail, and later projections.
- */
-export interface RoomHook {
-  readonly name: string;
-  /**
-   * A connection's change, before anyone else sees it: what of it breaks a rule, and why. What is
-   * refused is undone and its sender told why; the rest of the change is kept (a browser's offline
-   * work arrives as one change, and one conflict must not lose the rest). Must not write to the document.
-   */
-  check?(change: AppliedChange): readonly Refusal[];
-  /** A kept change (a connection's or the server's): the audit rows to store with it. */
-  describe?(change: AppliedChange): readonly AuditedChange[];
-}
-
-/** Where a room's board comes from and goes to; the sync server adapts board storage to it. */
-export interface RoomPersistence {
-  load(boardId: string): Promise<{ state: Uint8Array | null; clients: ReadonlyMap<number, string> }>;
-  /** Keeps a change; durability (and a refusal by the database) is the persistence's to track. */
-  store(boardId: string, change: BoardChange): void;
-  /** Stores document client id bindings now: resolves once they are durable. */
-  bind(boardId: string, bindings: readonly ClientBinding[]): Promise<void>;
-  /** Stores everything pending for the board and folds its log. */
-  unload(boardId: string): Promise<void>;
-}
-
-export interface RoomLimits {
-  /** Structs one update may hold; a larger one closes the connection (`CloseCode.UpdateTooLarge`). */
-  maxUpdateEntries: number;
-  /** A change that would take the board's document past this is refused. */
-  maxBoardBytes: number;
-  /** Presence entries one connection may hold (a browser has one per tab it relays). */
-  maxPresencePerConnection: number;
-  /** Longest presence state, as JSON. */
-  maxPresenceBytes: number;
-  /** Refused changes a connection may send in a minute before it is closed. */
-  maxRefusalsPerMinute: number;
-}
-
-export const DEFAULT_ROOM_LIMITS: RoomLimits = {
-  maxUpdateEntries: 20_000,
-  maxBoardBytes: 32 * 1024 * 1024,
-  maxPresencePerConnection: 16,
-  maxPresenceBytes: 4096,
-  maxRefusalsPerMinute: 30,
-};
-
-/** A frame the protocol does not allow: the connection that sent it is closed with `code`. */
-export class ProtocolViolation extends Error {
-  override readonly name: string = 'ProtocolViolation';
-  constructor(
-    readonly code: CloseCodeValue,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Thrown for a frame that is not a well-formed y-websocket message. */
-export class MalformedMessageError extends ProtocolViolation {
-  override readonly name = 'MalformedMessageError';
-  constructor(message: string) {
-    super(CloseCode.MalformedMessage, message);
-  }
-}
 
 /** Updates smaller than this cannot hold more structs than any limit worth setting; larger ones are counted. */
 const COUNT_ENTRIES_FROM_BYTES = 32 * 1024;
@@ -163,11 +75,6 @@ const scopeKey = (scope: RefusalScope): string =>
   scope.kind === 'record' ? `${scope.collection}\u0000${scope.id}` : scope.kind;
 const recordKey = (record: { collection: string; id: string }): string =>
   `${record.collection}\u0000${record.id}`;
-
-export interface RoomLog {
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
 
 const silent: RoomLog = { warn: () => undefined, error: () => undefined };
 

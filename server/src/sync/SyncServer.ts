@@ -10,7 +10,8 @@ import type { BoardStorage } from '../storage/BoardStorage.ts';
 import { ConnectionLimits } from '../limits/connectionLimits.ts';
 import { boardRulesHook } from '../boards/boardRulesHook.ts';
 import { Connection, type ConnectionGrant } from './Connection.ts';
-import { Room, type RoomHook, type RoomPersistence } from './Room.ts';
+import { Room } from './Room.ts';
+import type { RoomHook, RoomPersistence } from './roomContract.ts';
 import { roomPersistence } from './roomPersistence.ts';
 
 export type { ConnectionGrant };

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 

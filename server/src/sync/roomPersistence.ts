@@ -1,5 +1,5 @@
 import type { BoardStorage } from '../storage/BoardStorage.ts';
-import type { RoomPersistence } from './Room.ts';
+import type { RoomPersistence } from './roomContract.ts';
 
 /** A room's persistence on board storage: the board and its client ids in, changes out, flushed and folded on unload. */
 export function roomPersistence(storage: BoardStorage): RoomPersistence {

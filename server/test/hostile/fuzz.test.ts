@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/board/record.ts';
 import { Collection } from '../../../shared/board/boardDoc.ts';
 import { MessageType } from '../../../shared/syncProtocol.ts';
-import { DEFAULT_ROOM_LIMITS } from '../../src/sync/Room.ts';
+import { DEFAULT_ROOM_LIMITS } from '../../src/sync/roomContract.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { newBoard, testDb } from '../support/boards.ts';
 import { connectClient, docContent, type TestClient } from '../support/clients.ts';

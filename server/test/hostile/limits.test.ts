@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../shared/closeCodes.ts';
 import { MessageType } from '../../../shared/syncProtocol.ts';
-import { DEFAULT_ROOM_LIMITS } from '../../src/sync/Room.ts';
+import { DEFAULT_ROOM_LIMITS } from '../../src/sync/roomContract.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from '../support/boards.ts';
 import { connectClient, docContent } from '../support/clients.ts';

@@ -1,0 +1,104 @@
+import type { CollectionName } from '../../../shared/board/records.ts';
+import { CloseCode, type CloseCodeValue } from '../../../shared/closeCodes.ts';
+import type { SyncRefusal } from '../../../shared/syncProtocol.ts';
+import type { AppliedChange, AuditedChange, BoardChange, ClientBinding } from './boardChange.ts';
+import type { ConnectionUser, TransactionOrigin } from './origin.ts';
+
+/*
+ * What a room takes and gives: the connections it serves, the hooks it runs on each change, the
+ * persistence it loads from and stores to, its limits, and the violations that close a connection.
+ */
+
+/** What a room needs from a connection: the transport stays outside. */
+export interface RoomConnection {
+  readonly id: string;
+  readonly origin: TransactionOrigin & { source: 'connection' };
+  /** Read-only connections have their awareness shared but their document updates ignored. */
+  readonly readOnly: boolean;
+  /** The signed-in user; their presence always carries this identity, whatever the client sends. */
+  readonly user: ConnectionUser | null;
+  send(message: Uint8Array): void;
+  /** Called when the connection's document update has been applied (the user is active). */
+  onEdit?(): void;
+}
+
+/** What a refusal undoes: one record's part of the change, its content outside the records, or all of it. */
+export type RefusalScope =
+  { kind: 'record'; collection: CollectionName; id: string } | { kind: 'strays' } | { kind: 'change' };
+
+/** Why (part of) a change is not kept, in words for the person who made it. */
+export interface Refusal extends SyncRefusal {
+  scope: RefusalScope;
+}
+
+/**
+ * What happens to a change applied to a board, attached to the room and run in order (like
+ * Hocuspocus's extensions): rule checks, the audit trail, and later projections.
+ */
+export interface RoomHook {
+  readonly name: string;
+  /**
+   * A connection's change, before anyone else sees it: what of it breaks a rule, and why. What is
+   * refused is undone and its sender told why; the rest of the change is kept (a browser's offline
+   * work arrives as one change, and one conflict must not lose the rest). Must not write to the document.
+   */
+  check?(change: AppliedChange): readonly Refusal[];
+  /** A kept change (a connection's or the server's): the audit rows to store with it. */
+  describe?(change: AppliedChange): readonly AuditedChange[];
+}
+
+/** Where a room's board comes from and goes to; the sync server adapts board storage to it. */
+export interface RoomPersistence {
+  load(boardId: string): Promise<{ state: Uint8Array | null; clients: ReadonlyMap<number, string> }>;
+  /** Keeps a change; durability (and a refusal by the database) is the persistence's to track. */
+  store(boardId: string, change: BoardChange): void;
+  /** Stores document client id bindings now: resolves once they are durable. */
+  bind(boardId: string, bindings: readonly ClientBinding[]): Promise<void>;
+  /** Stores everything pending for the board and folds its log. */
+  unload(boardId: string): Promise<void>;
+}
+
+export interface RoomLimits {
+  /** Structs one update may hold; a larger one closes the connection (`CloseCode.UpdateTooLarge`). */
+  maxUpdateEntries: number;
+  /** A change that would take the board's document past this is refused. */
+  maxBoardBytes: number;
+  /** Presence entries one connection may hold (a browser has one per tab it relays). */
+  maxPresencePerConnection: number;
+  /** Longest presence state, as JSON. */
+  maxPresenceBytes: number;
+  /** Refused changes a connection may send in a minute before it is closed. */
+  maxRefusalsPerMinute: number;
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  maxUpdateEntries: 20_000,
+  maxBoardBytes: 32 * 1024 * 1024,
+  maxPresencePerConnection: 16,
+  maxPresenceBytes: 4096,
+  maxRefusalsPerMinute: 30,
+};
+
+/** A frame the protocol does not allow: the connection that sent it is closed with `code`. */
+export class ProtocolViolation extends Error {
+  override readonly name: string = 'ProtocolViolation';
+  constructor(
+    readonly code: CloseCodeValue,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown for a frame that is not a well-formed y-websocket message. */
+export class MalformedMessageError extends ProtocolViolation {
+  override readonly name = 'MalformedMessageError';
+  constructor(message: string) {
+    super(CloseCode.MalformedMessage, message);
+  }
+}
+
+export interface RoomLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
