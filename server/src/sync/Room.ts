@@ -22,6 +22,7 @@ import {
   type RoomLog,
   type RoomPersistence,
 } from './roomContract.ts';
+import { RoomPresence } from './presence.ts';
 import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
 import { STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
@@ -105,9 +106,8 @@ function insertedAnything(transaction: Y.Transaction): boolean {
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  readonly #connections = new Map<RoomConnection, Set<number>>();
-  /** Which connection each awareness client id belongs to: no one may speak for another's presence. */
-  readonly #presenceOwners = new Map<number, RoomConnection>();
+  readonly #connections = new Set<RoomConnection>();
+  readonly #presence: RoomPresence;
   readonly #refusedAt = new Map<RoomConnection, number[]>();
   readonly #kept = new WeakMap<Y.Transaction, AppliedChange>();
   readonly #refused = new WeakSet<Y.Transaction>();
@@ -130,6 +130,7 @@ export class Room {
   ) {
     // The server is not a participant; it has no awareness state of its own.
     this.awareness.setLocalState(null);
+    this.#presence = new RoomPresence(limits, () => this.#clients);
   }
 
   get connectionCount(): number {
@@ -159,7 +160,8 @@ export class Room {
   /** Starts a connection's session: sync step 1 and everyone's current awareness. */
   join(connection: RoomConnection): void {
     if (!this.#loaded) throw new Error(`board ${this.boardId} is not loaded yet`);
-    this.#connections.set(connection, new Set());
+    this.#connections.add(connection);
+    this.#presence.join(connection);
     connection.send(
       encodeMessage((encoder) => {
         encoding.writeVarUint(encoder, MessageType.Sync);
@@ -173,13 +175,11 @@ export class Room {
   }
 
   leave(connection: RoomConnection): void {
-    const clientIds = this.#connections.get(connection);
-    if (!clientIds) return;
-    this.#connections.delete(connection);
+    if (!this.#connections.delete(connection)) return;
     this.#refusedAt.delete(connection);
-    for (const id of clientIds) this.#presenceOwners.delete(id);
-    if (clientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], connection.origin);
+    const clientIds = this.#presence.leave(connection);
+    if (clientIds.length > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, clientIds, connection.origin);
     }
   }
 
@@ -249,7 +249,7 @@ export class Room {
       case MessageType.Awareness: {
         const update = decoding.readVarUint8Array(decoder);
         this.#expectEnd(decoder);
-        const { own, claims } = this.#ownPresence(connection, update);
+        const { own, claims } = this.#presence.admit(connection, update);
         const share = () => {
           if (own && this.#connections.has(connection))
             awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
@@ -463,9 +463,7 @@ export class Room {
   ): void {
     const origin = change.origin;
     const connection =
-      origin.source === 'connection'
-        ? [...this.#connections.keys()].find((c) => c.origin === origin)
-        : undefined;
+      origin.source === 'connection' ? [...this.#connections].find((c) => c.origin === origin) : undefined;
     this.log.warn(
       {
         boardId: this.boardId,
@@ -544,7 +542,7 @@ export class Room {
         return;
       }
       const message = this.#updateMessage(update);
-      for (const connection of this.#connections.keys()) {
+      for (const connection of this.#connections) {
         if (connection.origin !== origin) connection.send(message);
       }
       const change = this.#kept.get(transaction);
@@ -564,7 +562,7 @@ export class Room {
     forgetRefusedEntries(this.doc, undoing.undone, undoing.before, undoing.neighbours);
     const both = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(undoing.before));
     const message = this.#updateMessage(both);
-    for (const connection of this.#connections.keys()) {
+    for (const connection of this.#connections) {
       if (connection !== undoing.connection) connection.send(message);
     }
     if (undoing.connection) {
@@ -605,64 +603,6 @@ export class Room {
     });
   }
 
-  /**
-   * The part of an awareness update a connection may make: entries for its own client ids (or new
-   * ones nobody else has), with `user` set to the connection's signed-in user. `null` when nothing
-   * is left. Too many entries, or one too large, break the limits.
-   */
-  #ownPresence(
-    connection: RoomConnection,
-    update: Uint8Array,
-  ): { own: Uint8Array | null; claims: ClientBinding[] } {
-    const claims: ClientBinding[] = [];
-    const decoder = decoding.createDecoder(update);
-    const count = decoding.readVarUint(decoder);
-    const held = this.#connections.get(connection) ?? new Set<number>();
-    const limit = this.limits.maxPresencePerConnection;
-    if (count > limit) {
-      throw new ProtocolViolation(CloseCode.PresenceLimit, `${count} presence entries in one message`);
-    }
-    const entries: { clientId: number; clock: number; state: string }[] = [];
-    let added = 0;
-    for (let i = 0; i < count; i++) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const raw = decoding.readVarString(decoder);
-      if (raw.length > this.limits.maxPresenceBytes) {
-        throw new ProtocolViolation(CloseCode.PresenceLimit, `a presence entry of ${raw.length} characters`);
-      }
-      const owner = this.#presenceOwners.get(clientId);
-      if (owner && owner !== connection) continue;
-      const state: unknown = JSON.parse(raw);
-      if (state === null) {
-        entries.push({ clientId, clock, state: raw });
-        continue;
-      }
-      if (typeof state !== 'object' || Array.isArray(state)) continue; // not a presence state
-      if (connection.user) {
-        const claim = this.#clients.claim(clientId, connection.user.id);
-        if (!claim) continue;
-        if (claim.binding) claims.push(claim.binding);
-      }
-      if (!held.has(clientId) && held.size + ++added > limit) {
-        throw new ProtocolViolation(CloseCode.PresenceLimit, `more than ${limit} presence entries`);
-      }
-      const bound = connection.user ? { ...state, user: connection.user } : state;
-      entries.push({ clientId, clock, state: JSON.stringify(bound) });
-    }
-    this.#expectEnd(decoder);
-    if (entries.length === 0) return { own: null, claims };
-    const own = encodeMessage((encoder) => {
-      encoding.writeVarUint(encoder, entries.length);
-      for (const entry of entries) {
-        encoding.writeVarUint(encoder, entry.clientId);
-        encoding.writeVarUint(encoder, entry.clock);
-        encoding.writeVarString(encoder, entry.state);
-      }
-    });
-    return { own, claims };
-  }
-
   #expectEnd(decoder: decoding.Decoder): void {
     if (decoding.hasContent(decoder)) throw new MalformedMessageError('unexpected bytes after the message');
   }
@@ -683,23 +623,14 @@ export class Room {
   ): void => {
     try {
       if (isTransactionOrigin(origin) && origin.source === 'connection') {
-        for (const [connection, clientIds] of this.#connections) {
-          if (connection.origin !== origin) continue;
-          for (const id of added) {
-            clientIds.add(id);
-            this.#presenceOwners.set(id, connection);
-          }
-          for (const id of removed) {
-            clientIds.delete(id);
-            this.#presenceOwners.delete(id);
-          }
-        }
+        const connection = [...this.#connections].find((c) => c.origin === origin);
+        if (connection) this.#presence.applied(connection, added, removed);
       }
       const changed = [...added, ...updated, ...removed];
       if (changed.length === 0) return;
       // Sent to everyone, the sender included: y-websocket clients count it as a sign of life.
       const message = this.#awarenessMessage(changed);
-      for (const connection of this.#connections.keys()) connection.send(message);
+      for (const connection of this.#connections) connection.send(message);
     } catch (err) {
       this.log.error({ err, boardId: this.boardId }, 'sharing presence failed');
     }
