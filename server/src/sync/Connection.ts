@@ -42,6 +42,10 @@ export class Connection implements RoomConnection {
   /** True while the room takes in a frame that must finish before the next (a binding being stored). */
   #waiting = false;
   #closed = false;
+  /** The server closed it (a refused frame, access gone, shutting down): what is waiting is dropped. */
+  #discard = false;
+  /** Left the room (after the frames received before the close were taken in). */
+  #left = false;
 
   readonly readOnly: boolean;
   readonly user: ConnectionUser | null;
@@ -110,6 +114,7 @@ export class Connection implements RoomConnection {
 
   close(code: number, reason: string): void {
     if (this.#closed) return;
+    this.#discard = true;
     try {
       this.socket.close(code, closeReason(reason));
     } catch {
@@ -137,7 +142,9 @@ export class Connection implements RoomConnection {
 
   /** Hands waiting frames to the room, one after another, pausing while one is being taken in. */
   #drain(): void {
-    while (this.#room && !this.#waiting && !this.#closed && this.#backlog.length > 0) {
+    // Frames received before the browser closed the socket are still taken in (an edit made just
+    // before a tab is closed), unless the server closed it.
+    while (this.#room && !this.#waiting && !this.#discard && this.#backlog.length > 0) {
       const message = this.#backlog.shift()!;
       this.#backlogBytes -= message.byteLength;
       const taken = this.#deliver(message);
@@ -151,9 +158,11 @@ export class Connection implements RoomConnection {
         (error: unknown) => {
           this.#waiting = false;
           this.#refused(error);
+          this.#finishIfDone();
         },
       );
     }
+    this.#finishIfDone();
   }
 
   /** Hands one frame to the room. Never throws: a frame the room refuses closes this connection only. */
@@ -168,6 +177,8 @@ export class Connection implements RoomConnection {
 
   /** Closes this connection for a frame the room refused (or could not handle). */
   #refused(error: unknown): void {
+    this.#discard = true;
+    this.#backlog = [];
     if (error instanceof ProtocolViolation) {
       this.log.warn(
         {
@@ -192,6 +203,15 @@ export class Connection implements RoomConnection {
   #handleClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#discard) this.#backlog = [];
+    this.#finishIfDone();
+  }
+
+  /** Once closed and nothing received is still to be taken in: leaves the room. */
+  #finishIfDone(): void {
+    if (!this.#closed || this.#left) return;
+    if (this.#room && !this.#discard && (this.#waiting || this.#backlog.length > 0)) return;
+    this.#left = true;
     this.#backlog = [];
     this.#room?.leave(this);
     this.onClose(this);

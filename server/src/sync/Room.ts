@@ -297,7 +297,7 @@ export class Room {
     // Nothing under a new client id is shared before its binding is stored: after a crash, whatever
     // anyone hands back under it is then known to be its owner's.
     return this.#bindDurably(admitted.claims).then(() => {
-      if (this.#connections.has(connection) && this.#loaded) this.#integrate(connection, update);
+      if (this.#connections.has(connection)) this.#integrate(connection, update);
     });
   }
 

@@ -45,6 +45,27 @@ async function syncServerOn(storage: MemoryBoardStorage): Promise<string> {
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 }
 
+describe('an edit made just before a tab is closed', () => {
+  it('is kept, though the tab closed while its client id was still being stored', async () => {
+    const storage = new MemoryBoardStorage();
+    const setup = new Y.Doc();
+    new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
+    storage.updates.set('board', [Y.encodeStateAsUpdate(setup)]);
+    const url = await syncServerOn(storage);
+    let stored!: () => void;
+    storage.bindDelay = new Promise((resolve) => (stored = resolve));
+    const writer = connectClient(url, 'board?as=priya');
+    await writer.synced();
+    writer.board.addAction(anAction('Agreed, then the laptop was shut'), by());
+    writer.destroy();
+    // By the time another browser has synced, the server has seen the first one go.
+    const reader = connectClient(url, 'board?as=grace');
+    await reader.synced();
+    stored();
+    await expect.poll(() => actionTitles(reader)).toEqual(['Agreed, then the laptop was shut']);
+  });
+});
+
 describe('writing under another member’s Yjs client id', () => {
   it('is refused, so her edits made offline reach everyone when she reconnects, across a restart', async () => {
     const db = await testDb();

@@ -12,6 +12,8 @@ export class MemoryBoardStorage implements BoardStorage {
   readonly audit: AuditedChange[] = [];
   readonly clients = new Map<string, Map<number, string>>();
   loadDelay: Promise<void> = Promise.resolve();
+  /** Held while a test wants storing client id bindings to be slow. */
+  bindDelay: Promise<void> = Promise.resolve();
 
   async load(boardId: string): Promise<Uint8Array | null> {
     await this.loadDelay;
@@ -24,6 +26,7 @@ export class MemoryBoardStorage implements BoardStorage {
   }
 
   async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void> {
+    await this.bindDelay;
     await this.append(boardId, { update: new Uint8Array([0, 0]), clients: bindings });
   }
 
