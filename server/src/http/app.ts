@@ -17,6 +17,7 @@ import { registerHistoryRoutes } from './historyRoutes.ts';
 import { createClientAddress, trustFunction, type TrustProxy } from './clientAddress.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
+import { isTransientDatabaseError } from '../db/errors.ts';
 import { registerInputGuard } from './params.ts';
 
 declare module 'fastify' {
@@ -25,6 +26,10 @@ declare module 'fastify' {
     readonly clientAddress: string;
   }
 }
+
+/** What a request is told while the database cannot be reached. */
+export const DATABASE_UNAVAILABLE =
+  'The server cannot reach its database at the moment. Nothing you have done is lost: try again in a minute.';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -66,6 +71,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    if (!error.statusCode && isTransientDatabaseError(error)) {
+      // The database is down or slow: say so, and when to try again, rather than "something went wrong".
+      request.log.warn({ err: error }, 'request failed: the database could not be reached');
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send({ error: DATABASE_UNAVAILABLE } satisfies ApiError);
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const body: ApiError = { error: status >= 500 ? 'Something went wrong on the server' : error.message };
