@@ -42,3 +42,9 @@ export const SOCKET_IO_PATH = '/socket.io';
 
 /** The `connect_error` message when the socket.io handshake has no valid session. */
 export const SOCKET_UNAUTHORISED = 'unauthorised';
+
+/**
+ * The `connect_error` message when the handshake's session could not be checked just now (the
+ * database did not answer): not a refusal, the browser connects again a little later.
+ */
+export const SOCKET_UNAVAILABLE = 'unavailable';

@@ -5,6 +5,7 @@ import type { BoardSummary } from '../../../shared/api.ts';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
+  SOCKET_UNAVAILABLE,
   type BoardJoinResult,
   type BoardStorageState,
   type ClientToServerEvents,
@@ -15,7 +16,10 @@ import { useSessionStore } from './session.ts';
 type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Listener<T extends unknown[] = []> = (...args: T) => void;
 
-/** How long to wait before connecting again after the server refused the handshake yet the session is fine. */
+/**
+ * How long to wait before connecting again after the server refused the handshake yet the session
+ * is fine, or could not check it just now.
+ */
 const RETRY_AFTER_REFUSAL_MS = 5_000;
 const JOIN_TIMEOUT_MS = 10_000;
 /** How long to wait before joining a board's room again when the server could not check access. */
@@ -42,6 +46,8 @@ export const useRealtimeStore = defineStore('realtime', () => {
   const boardCreatedListeners = new Set<Listener<[BoardSummary]>>();
   const boardStorageListeners = new Set<Listener<[string, BoardStorageState]>>();
   const rooms = new Map<string, Listener<[BoardJoinResult]>>();
+  /** Board rooms this socket is in now: their events reach this browser. */
+  const joined = ref(new Set<string>());
 
   async function join(current: AppSocket, boardId: string): Promise<void> {
     let result: BoardJoinResult;
@@ -60,10 +66,11 @@ export const useRealtimeStore = defineStore('realtime', () => {
       }, JOIN_RETRY_MS);
       return;
     }
+    if (result.ok && rooms.get(boardId) === onResult) joined.value = new Set(joined.value).add(boardId);
     onResult?.(result);
   }
 
-  async function refused(): Promise<void> {
+  async function connectLater(): Promise<void> {
     await session.check();
     if (session.state !== 'signed-in' || !socket) return;
     const current = socket;
@@ -81,11 +88,13 @@ export const useRealtimeStore = defineStore('realtime', () => {
     });
     current.on('disconnect', () => {
       connected.value = false;
+      joined.value = new Set();
     });
     current.on('connect_error', (error) => {
       connectErrorListeners.forEach((listener) => listener());
-      // socket.io does not retry a handshake the server refused; find out why before trying again.
-      if (error.message === SOCKET_UNAUTHORISED) void refused();
+      // socket.io does not retry a handshake the server refused, nor one it could not check (its
+      // database did not answer); find out whether the session still holds before trying again.
+      if (error.message === SOCKET_UNAUTHORISED || error.message === SOCKET_UNAVAILABLE) void connectLater();
     });
     current.on('session:ended', (reason) => session.end(reason));
     current.on('access:changed', () => {
@@ -103,6 +112,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     socket?.disconnect();
     socket = null;
     connected.value = false;
+    joined.value = new Set();
   }
 
   /** Joins a board's room now (when connected) and after every reconnect; returns a function to leave. */
@@ -112,6 +122,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
     return () => {
       if (rooms.get(boardId) !== onResult) return;
       rooms.delete(boardId);
+      const left = new Set(joined.value);
+      left.delete(boardId);
+      joined.value = left;
       if (socket?.connected) socket.emit('board:leave', boardId);
     };
   }
@@ -121,6 +134,8 @@ export const useRealtimeStore = defineStore('realtime', () => {
     start,
     stop,
     joinBoard,
+    /** Whether this browser is in the board's room now, so that its events reach it. */
+    hasJoined: (boardId: string) => joined.value.has(boardId),
     onConnect: (listener: Listener) => subscribe(connectListeners, listener),
     onConnectError: (listener: Listener) => subscribe(connectErrorListeners, listener),
     onAccessChanged: (listener: Listener) => subscribe(accessListeners, listener),

@@ -4,6 +4,7 @@ import type { BoardSummary } from '../../../shared/api.ts';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
+  SOCKET_UNAVAILABLE,
   type BoardJoinResult,
   type BoardStorageState,
   type ClientToServerEvents,
@@ -32,6 +33,10 @@ type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 
 const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const userRoom = (userId: string) => `user:${userId}`;
+const HANDSHAKE_UNAVAILABLE = {
+  status: 503,
+  message: 'Could not check your session just now; the connection is tried again shortly',
+} as const;
 const boardRoom = (boardId: string) => `board:${boardId}`;
 
 export interface AppEventsOptions {
@@ -71,7 +76,12 @@ export class AppEvents {
         .then(
           (refusal) =>
             next(refusal ? Object.assign(new Error(SOCKET_UNAUTHORISED), { data: refusal }) : undefined),
-          (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+          (err: unknown) => {
+            // The session could not be checked (the database did not answer): not a refusal, and
+            // nothing of the failure itself reaches the browser, which connects again later.
+            this.options.log.warn({ err }, 'a socket.io handshake could not be checked');
+            next(Object.assign(new Error(SOCKET_UNAVAILABLE), { data: HANDSHAKE_UNAVAILABLE }));
+          },
         )
         .catch((err: unknown) => this.options.log.error({ err }, 'answering a socket.io handshake failed'));
     });
