@@ -44,6 +44,7 @@ if (!databaseUrl) {
         const page = new BoardPage(grace.page);
         await page.heading(board.name).waitFor();
         await page.waitUntilLive();
+        await page.waitUntilToldOfStorage();
         const notice = grace.page.getByTestId('storage-notice');
         await expect.poll(textOf(notice)).toBe('');
 

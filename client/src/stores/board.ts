@@ -97,6 +97,8 @@ export const useBoardStore = defineStore('board', () => {
   const storage = ref<BoardStorageState>('stored');
   /** Shown for a short while after storage caught up again. */
   const storedAgain = ref(false);
+  /** Whether this browser is told how storing the board's changes stands (its room is joined). */
+  const storageWatched = computed(() => boardId.value !== null && realtime.hasJoined(boardId.value));
   let storedAgainTimer: ReturnType<typeof setTimeout> | undefined;
   let sync: BoardSync | null = null;
   let leaveRoom: (() => void) | null = null;
@@ -441,6 +443,7 @@ export const useBoardStore = defineStore('board', () => {
     canRedo,
     storage,
     storedAgain,
+    storageWatched,
     isPending,
     editorsOf,
     load,

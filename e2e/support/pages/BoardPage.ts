@@ -53,6 +53,16 @@ export class BoardPage {
     await this.page.getByTestId('connection-state').getByText('Live', { exact: true }).waitFor();
   }
 
+  /**
+   * Waits until the browser is in the board's room for app events, so that it is told when storing
+   * the board's changes falls behind (joining needs the database, as opening the board does).
+   */
+  async waitUntilToldOfStorage(): Promise<void> {
+    await this.page
+      .locator('[data-testid="storage-notice"][data-watched="true"]')
+      .waitFor({ state: 'attached' });
+  }
+
   /** Someone else on the board, by name (their avatar also shows their organisation). */
   peer(name: string): Locator {
     return this.page.getByTestId('peer').filter({ has: this.page.getByText(name, { exact: true }) });
