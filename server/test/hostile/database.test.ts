@@ -7,10 +7,12 @@ import type { HealthResponse } from '../../../shared/api.ts';
 import type { Actor } from '../../../shared/board/record.ts';
 import { openDatabase } from '../../src/db/connect.ts';
 import { createLogger } from '../../src/log.ts';
+import { DATABASE_UNAVAILABLE } from '../../src/http/app.ts';
 import { DEMO_BOARD_ID } from '../../src/seed.ts';
 import { startServer, type HuddleServer } from '../../src/server.ts';
 import { PostgresBoardStorage } from '../../src/storage/postgresBoardStorage.ts';
-import { joinBoardEvents } from '../support/appSocket.ts';
+import { SOCKET_UNAVAILABLE } from '../../../shared/events.ts';
+import { handshake, joinBoardEvents, openAppSocket } from '../support/appSocket.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { newBoard } from '../support/boards.ts';
 import { connectClient, docContent, type TestClient } from '../support/clients.ts';
@@ -216,6 +218,10 @@ if (!databaseUrl) {
         ok: false,
         status: 503,
       });
+      // Nor can a new socket's session: the browser is told to connect again later, not refused, and
+      // nothing of the database's failure reaches it.
+      const during = openAppSocket(server.url, { cookie: members[0]!.cookie });
+      expect(await handshake(during)).toBe(SOCKET_UNAVAILABLE);
       let round = 0;
       let lastAge = 0;
       while (Date.now() - cutAt < LONG_CUT_MS) {
@@ -237,6 +243,7 @@ if (!databaseUrl) {
       expect(watcher.storage).toEqual(['delayed']);
       proxy.set('pass');
       await expectEverythingStored(boardId, members);
+      expect(await handshake(openAppSocket(server.url, { cookie: members[0]!.cookie }))).toBe('connected');
       await expect.poll(() => watcher.storage).toEqual(['delayed', 'stored']);
 
       for (let cut = 1; cut <= SHORT_CUTS; cut++) {
@@ -292,7 +299,9 @@ if (!databaseUrl) {
         headers: { cookie: members[0]!.cookie },
         signal: AbortSignal.timeout(20_000),
       });
-      expect(rest.status).toBeGreaterThanOrEqual(500);
+      // ...and says so in words, with when to try again.
+      expect([rest.status, rest.headers.get('retry-after')]).toEqual([503, '5']);
+      expect(((await rest.json()) as { error: string }).error).toBe(DATABASE_UNAVAILABLE);
       // Health says why, within its probe's timeout (and its cache of a second).
       await expect
         .poll(async () => (await health(server.url)).body, { timeout: 5_000 })
