@@ -65,7 +65,7 @@ export interface BenchDatabase {
  * otherwise a fresh temporary folder for embedded PGlite.
  */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const db = await createTestDatabase({ prefix: 'huddle_bench' });
+  const db = await createTestDatabase({ prefix: 'huddle_bench', start: 'empty' });
   if (db.kind === 'pglite') {
     return {
       kind: db.kind,

@@ -21,9 +21,9 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** The server's database, and HOST left unset (the spawn helper sets it otherwise). */
+/** An empty database (so the server's first start is one), and HOST left unset (the spawn helper sets it otherwise). */
 async function unsetHost() {
-  const db = await testDb();
+  const db = await testDb('empty');
   return { DATABASE_URL: db.databaseUrl, DATA_DIR: db.dataDir ?? undefined, HOST: undefined };
 }
 

@@ -2,12 +2,15 @@ import { expect, onTestFinished } from 'vitest';
 import type { ActionInput } from '../../../shared/board/action.ts';
 import type { Actor } from '../../../shared/board/record.ts';
 import { connectClient, type TestClient } from './clients.ts';
-import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
+import { createTestDatabase, type TestDatabase, type TestDatabaseStart } from './testDatabase.ts';
 import { DEMO, signIn, signedIn } from './auth.ts';
 
-/** A fresh database (Postgres when DATABASE_URL is set, PGlite otherwise), dropped after the test. */
-export async function testDb(): Promise<TestDatabase> {
-  const db = await createTestDatabase();
+/**
+ * A fresh database (Postgres when DATABASE_URL is set, PGlite otherwise), dropped after the test:
+ * as a first start leaves it (the demo Place seeded), or `empty` for a first start itself.
+ */
+export async function testDb(start: TestDatabaseStart = 'seeded'): Promise<TestDatabase> {
+  const db = await createTestDatabase({ start });
   onTestFinished(() => db.drop());
   return db;
 }
