@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDatabaseProxy, type TcpProxy } from '../server/test/support/tcpProxy.ts';
 import { signedInActor } from './support/actors.ts';
 import { accessibilityProblems } from './support/axe.ts';
-import { launchChromium } from './support/browser.ts';
 import { demo } from './support/demoUsers.ts';
 import { startHuddleServer, type HuddleServer } from './support/huddleServer.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
@@ -29,7 +28,7 @@ if (!databaseUrl) {
         databaseUrl: (url) => proxy.url(url),
         env: { STORAGE_WARN_AFTER_MS: '1000', DATABASE_CONNECT_TIMEOUT_MS: '1000' },
       });
-      browser = await launchChromium();
+      browser = await chromium.connect(inject('e2e').browserEndpoint);
     });
     afterAll(async () => {
       await browser?.close();

@@ -13,7 +13,7 @@ import { BoardPage, type BoardView } from './support/pages/BoardPage.ts';
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 
 describe('records an old or hostile client wrote wrongly', () => {
-  const scenario = useScenario();
+  const scenario = useScenario({ ownServer: true });
 
   it('are listed as needing attention with what is wrong, and every view still works', async () => {
     const board = await scenario.server.createBoard(unique('E2E needs attention'));

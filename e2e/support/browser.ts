@@ -1,7 +1,8 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/** Debian's Chromium, headless, with nothing reaching out to the network by itself. */
+export function chromiumOptions(): LaunchOptions {
+  return {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -14,7 +15,11 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-  });
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch(chromiumOptions());
 }
 
 /** One person: a fresh browser profile (own cookies, so own session) with one page. */

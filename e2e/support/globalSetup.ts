@@ -1,6 +1,34 @@
+import { chromium } from 'playwright-core';
+import type { TestProject } from 'vitest/node';
+import { prepareTestTemplates } from '../../server/test/support/testDatabase.ts';
+import { chromiumOptions } from './browser.ts';
 import { buildClient } from './buildClient.ts';
+import { startHuddleServer } from './huddleServer.ts';
 
-/** Builds the client once per run, so the browser tests always drive the current code. */
-export default async function setup(): Promise<void> {
-  await buildClient();
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The Huddle server and Chromium every browser-test file shares (`useScenario`). */
+    e2e: { url: string; databaseKind: 'postgres' | 'pglite'; browserEndpoint: string };
+  }
+}
+
+/**
+ * Once per run: builds the client, so the browser tests always drive the current code; makes the
+ * seeded database templates; starts one server and one Chromium that the test files share (each
+ * test makes its own boards, and each person gets a fresh browser profile).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const [removeTemplates] = await Promise.all([prepareTestTemplates(), buildClient()]);
+  const server = await startHuddleServer();
+  const browser = await chromium.launchServer(chromiumOptions());
+  project.provide('e2e', {
+    url: server.url,
+    databaseKind: server.database.kind,
+    browserEndpoint: browser.wsEndpoint(),
+  });
+  return async () => {
+    await browser.close();
+    await server.stop();
+    await removeTemplates();
+  };
 }

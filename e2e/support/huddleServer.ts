@@ -11,9 +11,10 @@ import { DEMO_PASSWORD, FRAILTY_TEAM, demo } from './demoUsers.ts';
 
 export { repoRoot };
 
-export interface HuddleServer {
+/** What the browser tests ask of a running Huddle, wherever it runs. */
+export interface HuddleSite {
   url: string;
-  database: TestDatabase;
+  database: Pick<TestDatabase, 'kind'>;
   /** Signs in over REST and returns the `Cookie` header value of the new session. */
   signIn(email: string, password?: string): Promise<string>;
   /**
@@ -23,6 +24,11 @@ export interface HuddleServer {
   createBoard(name: string, options?: Partial<Omit<CreateBoardRequest, 'name'>>): Promise<BoardSummary>;
   /** Calls the REST API as the demo admin (JSON body, same-site `Origin`), as the admin pages would. */
   asAdmin(method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+/** A Huddle server process of the caller's own, on a database of its own. */
+export interface HuddleServer extends HuddleSite {
+  database: TestDatabase;
   /**
    * Stops the server, runs `work` on its database while nothing else has it open (to store what an
    * older server would have stored), and starts it again on the same database, at a new address.
@@ -31,6 +37,50 @@ export interface HuddleServer {
   whileStopped(work: (database: TestDatabase) => Promise<void>): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL) and drops its database. */
   stop(): Promise<void>;
+}
+
+/** The REST calls the tests make on the Huddle at `url()` (which changes when a server restarts). */
+export function huddleSite(url: () => string, database: Pick<TestDatabase, 'kind'>): HuddleSite {
+  let adminCookie: { url: string; cookie: Promise<string> } | null = null;
+
+  async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
+    const response = await fetch(`${url()}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: url() },
+      body: JSON.stringify({ email, password }),
+    });
+    if (response.status !== 200) throw new Error(`signing in as ${email} answered ${response.status}`);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('huddle_session='));
+    if (!cookie) throw new Error(`signing in as ${email} set no session cookie`);
+    return cookie.split(';')[0]!;
+  }
+
+  async function asAdmin(method: string, path: string, body?: unknown): Promise<Response> {
+    // A restarted server is at a new address, with a new session needed.
+    if (adminCookie?.url !== url()) adminCookie = { url: url(), cookie: signIn(demo.asha.email) };
+    return fetch(`${url()}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Origin: url(), Cookie: await adminCookie.cookie },
+      body: body === undefined ? (method === 'GET' ? undefined : '{}') : JSON.stringify(body),
+    });
+  }
+
+  return {
+    get url() {
+      return url();
+    },
+    database,
+    signIn,
+    asAdmin,
+    async createBoard(name, options = {}) {
+      const request: CreateBoardRequest = { teamIds: [FRAILTY_TEAM.id], ...options, name };
+      const response = await asAdmin('POST', '/api/boards', request);
+      if (response.status !== 201) {
+        throw new Error(`creating a board answered ${response.status}: ${await response.text()}`);
+      }
+      return (await response.json()) as BoardSummary;
+    },
+  };
 }
 
 export interface HuddleServerOptions {
@@ -65,55 +115,17 @@ export async function startHuddleServer(options: HuddleServerOptions = {}): Prom
     await database.drop();
     throw error;
   }
-  let url = server.url;
-  let adminCookie: Promise<string> | null = null;
-
-  async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
-    const response = await fetch(`${url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: url },
-      body: JSON.stringify({ email, password }),
-    });
-    if (response.status !== 200) throw new Error(`signing in as ${email} answered ${response.status}`);
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('huddle_session='));
-    if (!cookie) throw new Error(`signing in as ${email} set no session cookie`);
-    return cookie.split(';')[0]!;
-  }
-
-  async function asAdmin(method: string, path: string, body?: unknown): Promise<Response> {
-    adminCookie ??= signIn(demo.asha.email);
-    return fetch(`${url}${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', Origin: url, Cookie: await adminCookie },
-      body: body === undefined ? (method === 'GET' ? undefined : '{}') : JSON.stringify(body),
-    });
-  }
-
-  return {
-    get url() {
-      return url;
-    },
+  const site = huddleSite(() => server.url, database);
+  return Object.assign(site, {
     database,
-    signIn,
-    asAdmin,
-    async whileStopped(work) {
+    async whileStopped(work: (database: TestDatabase) => Promise<void>) {
       await server.stop('SIGTERM');
       await work(database);
       server = await launch();
-      url = server.url;
-      adminCookie = null;
-    },
-    async createBoard(name, options = {}) {
-      const request: CreateBoardRequest = { teamIds: [FRAILTY_TEAM.id], ...options, name };
-      const response = await asAdmin('POST', '/api/boards', request);
-      if (response.status !== 201) {
-        throw new Error(`creating a board answered ${response.status}: ${await response.text()}`);
-      }
-      return (await response.json()) as BoardSummary;
     },
     async stop() {
       await server.stop('SIGTERM');
       await database.drop();
     },
-  };
+  });
 }

@@ -1,13 +1,13 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { signedInActor } from './actors.ts';
-import { launchChromium, newActor, type Actor } from './browser.ts';
+import { newActor, type Actor } from './browser.ts';
 import type { DemoUser } from './demoUsers.ts';
-import { startHuddleServer, type HuddleServer } from './huddleServer.ts';
+import { huddleSite, startHuddleServer, type HuddleServer, type HuddleSite } from './huddleServer.ts';
 
-export interface Scenario {
-  /** The server process the describe block shares (started before its first test). */
-  readonly server: HuddleServer;
+export interface Scenario<S extends HuddleSite = HuddleSite> {
+  /** The server the describe block's tests use (ready before its first test). */
+  readonly server: S;
   /** A demo user in their own browser profile, signed in through the sign-in page at `startPath`. */
   signedIn(user: DemoUser, startPath?: string): Promise<Actor>;
   /** Someone in a fresh browser profile, not signed in. */
@@ -15,14 +15,19 @@ export interface Scenario {
 }
 
 /**
- * One real server and one Chromium for a describe block, and actors (each its own browser profile)
- * that are closed after every test. Call it at the top of the describe block.
+ * A server and Chromium for a describe block, and actors (each its own browser profile) that are
+ * closed after every test. Call it at the top of the describe block. The server and Chromium are
+ * the run's, shared with every other test file (each test makes its own boards and names), unless
+ * `ownServer` asks for a server process of the block's own (to stop and start it, say).
  */
-export function useScenario(): Scenario {
-  let server: HuddleServer | undefined;
+export function useScenario(): Scenario;
+export function useScenario(options: { ownServer: true }): Scenario<HuddleServer>;
+export function useScenario(options: { ownServer?: boolean } = {}): Scenario<HuddleSite> {
+  let server: HuddleSite | undefined;
+  let own: HuddleServer | undefined;
   let browser: Browser | undefined;
   const actors: Actor[] = [];
-  const started = (): { server: HuddleServer; browser: Browser } => {
+  const started = (): { server: HuddleSite; browser: Browser } => {
     if (!server || !browser) throw new Error('the scenario has not started: use it inside a test');
     return { server, browser };
   };
@@ -32,15 +37,18 @@ export function useScenario(): Scenario {
   };
 
   beforeAll(async () => {
-    server = await startHuddleServer();
-    browser = await launchChromium();
+    const shared = inject('e2e');
+    if (options.ownServer) server = own = await startHuddleServer();
+    else server = huddleSite(() => shared.url, { kind: shared.databaseKind });
+    browser = await chromium.connect(shared.browserEndpoint);
   });
   afterEach(async () => {
     await Promise.all(actors.splice(0).map((actor) => actor.close()));
   });
   afterAll(async () => {
+    // Closes this file's connection to the shared Chromium, which carries on for the next file.
     await browser?.close();
-    await server?.stop();
+    await own?.stop();
   });
 
   return {
