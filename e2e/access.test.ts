@@ -169,6 +169,16 @@ describe('who can open and change a board', () => {
     expect(await board.heading(FRAILTY_BOARD.name).count()).toBe(0);
   });
 
+  it('asks someone who follows a link to a board to sign in, and brings them back to the board', async () => {
+    const visitor = await scenario.visitor(demo.grace.name);
+    await visitor.page.goto(BoardPage.path(FRAILTY_BOARD.id));
+    await new SignInPage(visitor.page).signInAs(demo.grace);
+    const board = new BoardPage(visitor.page);
+    await board.heading(FRAILTY_BOARD.name).waitFor();
+    await board.waitUntilLive();
+    expect(new URL(visitor.page.url()).pathname).toBe(BoardPage.path(FRAILTY_BOARD.id));
+  });
+
   it('shows the reason a sign-in was refused', async () => {
     const visitor = await scenario.visitor('visitor');
     const signIn = new SignInPage(visitor.page);
