@@ -29,7 +29,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../e2e/support/browser.ts';
 import { buildClient } from '../e2e/support/buildClient.ts';
 import { DEMO } from '../server/test/support/auth.ts';
-import { todayIsoDate } from '../shared/board/record.ts';
+import { todayIsoDate } from '#shared/board/record';
 import {
   remoteEdits,
   signedInActor,

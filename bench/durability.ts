@@ -32,8 +32,8 @@ import { parseArgs } from 'node:util';
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { BoardDocument, Collection } from '../shared/board/boardDoc.ts';
-import { SBAR_PARTS } from '../shared/board/person.ts';
+import { BoardDocument, Collection } from '#shared/board/boardDoc';
+import { SBAR_PARTS } from '#shared/board/person';
 import { runBounded, Cleanup } from './support/cleanup.ts';
 import {
   connectClient,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Organisation } from '../shared/api.ts';
-import type { TeamDetail, TemporaryPasswordResponse } from '../shared/admin.ts';
+import type { Organisation } from '#shared/api';
+import type { TeamDetail, TemporaryPasswordResponse } from '#shared/admin';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo } from './support/demoUsers.ts';
 import { useScenario } from './support/scenario.ts';
 import { ActionsPage } from './support/pages/ActionsPage.ts';

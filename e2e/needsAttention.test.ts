@@ -5,7 +5,7 @@ import { loadConfig } from '../server/src/config.ts';
 import { openDatabase } from '../server/src/db/connect.ts';
 import { createLogger } from '../server/src/log.ts';
 import { PostgresBoardStorage } from '../server/src/storage/postgresBoardStorage.ts';
-import { Collection } from '../shared/board/boardDoc.ts';
+import { Collection } from '#shared/board/boardDoc';
 import { demo } from './support/demoUsers.ts';
 import { textOf, useScenario } from './support/scenario.ts';
 import { BoardPage, type BoardView } from './support/pages/BoardPage.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { PersonInput } from '../shared/board/person.ts';
+import type { PersonInput } from '#shared/board/person';
 import { connectClient } from '../server/test/support/clients.ts';
 import { demo, type DemoUser } from './support/demoUsers.ts';
 import { accessibilityProblems, screenshot } from './support/axe.ts';

@@ -12,6 +12,7 @@ const sources = [
   'client',
   'server/src',
   'shared',
+  'package.json',
   'package-lock.json',
   'vite.config.ts',
   'tsconfig.build.json',

@@ -1,12 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
-import { ACTION_STATUSES, type ActionStatus } from '../../shared/board/action.ts';
-import { BoardDocument } from '../../shared/board/boardDoc.ts';
-import { GOAL_STATUSES } from '../../shared/board/goal.ts';
-import { stagesFromTemplate } from '../../shared/board/pathway.ts';
-import type { RiskLevel } from '../../shared/board/person.ts';
-import { todayIsoDate } from '../../shared/board/record.ts';
+import { ACTION_STATUSES, type ActionStatus } from '#shared/board/action';
+import { BoardDocument } from '#shared/board/boardDoc';
+import { GOAL_STATUSES } from '#shared/board/goal';
+import { stagesFromTemplate } from '#shared/board/pathway';
+import type { RiskLevel } from '#shared/board/person';
+import { todayIsoDate } from '#shared/board/record';
 import { DEMO_USERS, testNhsNumber } from '../../server/src/seed.ts';
 import { BENCH_MEMBERS, type BenchMember } from './members.ts';
 

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { Collection, BoardDocument } from '../../shared/board/boardDoc.ts';
+import { Collection, BoardDocument } from '#shared/board/boardDoc';
 import { loadConfig } from '../../server/src/config.ts';
 import { openDatabase } from '../../server/src/db/connect.ts';
 import { createLogger } from '../../server/src/log.ts';

@@ -1,9 +1,9 @@
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { BoardDocument, Collection } from '../../shared/board/boardDoc.ts';
-import { SBAR_PARTS, SHARED_TEXT_MAX } from '../../shared/board/person.ts';
-import { todayIsoDate } from '../../shared/board/record.ts';
+import { BoardDocument, Collection } from '#shared/board/boardDoc';
+import { SBAR_PARTS, SHARED_TEXT_MAX } from '#shared/board/person';
+import { todayIsoDate } from '#shared/board/record';
 import { ACTION_TITLES } from './boardGenerate.ts';
 import { connectClient, watchRefusals, type Endpoint } from './clients.ts';
 import type { BenchMember } from './members.ts';

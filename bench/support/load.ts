@@ -2,8 +2,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { BoardDocument, Collection } from '../../shared/board/boardDoc.ts';
-import { todayIsoDate } from '../../shared/board/record.ts';
+import { BoardDocument, Collection } from '#shared/board/boardDoc';
+import { todayIsoDate } from '#shared/board/record';
 import { connectClient, waitUntil, watchRefusals, whenSynced } from './clients.ts';
 import { BENCH_MEMBERS, type BenchMember } from './members.ts';
 

@@ -1,4 +1,4 @@
-import type { Actor } from '../../shared/board/record.ts';
+import type { Actor } from '#shared/board/record';
 import { DEMO_USERS } from '../../server/src/seed.ts';
 
 /** The demo team that owns the bench boards (the seed creates it); its members can edit them. */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SOCKET_IO_PATH } from '../../shared/events.ts';
+import { SOCKET_IO_PATH } from '#shared/events';
 import { AccessEvents } from './access/accessEvents.ts';
 import { AccessPolicy, isRefusal } from './access/AccessPolicy.ts';
 import type { Principal } from './access/principal.ts';

@@ -5,11 +5,11 @@ import type {
   TeamDetail,
   TeamSummary,
   TemporaryPasswordResponse,
-} from '../../shared/admin.ts';
-import type { ApiError, BoardSummary, Organisation } from '../../shared/api.ts';
-import { AUDIT_CSV_COLUMNS } from '../../shared/audit.ts';
-import type { CurrentUser } from '../../shared/auth.ts';
-import { CloseCode } from '../../shared/closeCodes.ts';
+} from '#shared/admin';
+import type { ApiError, BoardSummary, Organisation } from '#shared/api';
+import { AUDIT_CSV_COLUMNS } from '#shared/audit';
+import type { CurrentUser } from '#shared/auth';
+import { CloseCode } from '#shared/closeCodes';
 import type { NewAuditEvent } from '../src/db/schema.ts';
 import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';
 import { DEMO, api, signIn, signedIn } from './support/auth.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { AuditEntry } from '../../shared/audit.ts';
+import type { AuditEntry } from '#shared/audit';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, signedIn } from './support/auth.ts';
 import { anAction, by, testDb } from './support/boards.ts';

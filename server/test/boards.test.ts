@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError, BoardSummary } from '../../shared/api.ts';
-import { PATHWAY_TEMPLATES } from '../../shared/board/pathway.ts';
-import { CloseCode } from '../../shared/closeCodes.ts';
-import type { BoardMember } from '../../shared/admin.ts';
-import type { AuditEntry } from '../../shared/audit.ts';
+import type { ApiError, BoardSummary } from '#shared/api';
+import { PATHWAY_TEMPLATES } from '#shared/board/pathway';
+import { CloseCode } from '#shared/closeCodes';
+import type { BoardMember } from '#shared/admin';
+import type { AuditEntry } from '#shared/audit';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, api, signedIn } from './support/auth.ts';
 import { testDb } from './support/boards.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError, BoardSummary, Organisation } from '../../shared/api.ts';
-import type { AdminUser, TeamDetail, TemporaryPasswordResponse } from '../../shared/admin.ts';
-import type { AuditEntry } from '../../shared/audit.ts';
+import type { ApiError, BoardSummary, Organisation } from '#shared/api';
+import type { AdminUser, TeamDetail, TemporaryPasswordResponse } from '#shared/admin';
+import type { AuditEntry } from '#shared/audit';
 import { DEMO, signedIn } from './support/auth.ts';
 import { GRACE, anAction, by, testDb } from './support/boards.ts';
 import { connectClient } from './support/clients.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, test } from 'vitest';
-import type { CurrentUser } from '../../shared/auth.ts';
+import type { CurrentUser } from '#shared/auth';
 import {
   OIDC_CALLBACK_PATH,
   OIDC_START_PATH,

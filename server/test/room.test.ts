@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as Y from 'yjs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { BoardDocument } from '../../shared/board/boardDoc.ts';
+import { BoardDocument } from '#shared/board/boardDoc';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { SyncServer, type ConnectionGrant } from '../src/sync/SyncServer.ts';

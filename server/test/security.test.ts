@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { ApiError } from '../../shared/api.ts';
-import { CloseCode } from '../../shared/closeCodes.ts';
-import { SOCKET_UNAUTHORISED } from '../../shared/events.ts';
+import type { ApiError } from '#shared/api';
+import { CloseCode } from '#shared/closeCodes';
+import { SOCKET_UNAUTHORISED } from '#shared/events';
 import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import type { HuddleServer } from '../src/server.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError } from '../../shared/api.ts';
-import type { AuthOptions, CurrentUser } from '../../shared/auth.ts';
+import type { ApiError } from '#shared/api';
+import type { AuthOptions, CurrentUser } from '#shared/auth';
 import { AccessEvents } from '../src/access/accessEvents.ts';
 import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { SessionStore } from '../src/auth/sessions.ts';

@@ -1,6 +1,6 @@
 import * as prng from 'lib0/prng';
 import { describe, expect, it } from 'vitest';
-import { ACTION_STATUSES } from '../../shared/board/action.ts';
+import { ACTION_STATUSES } from '#shared/board/action';
 import { connectClient, docContent, type TestClient } from './support/clients.ts';
 import { anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';

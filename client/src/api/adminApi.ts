@@ -10,8 +10,8 @@ import type {
   TemporaryPasswordResponse,
   UpdateBoardRequest,
   UpdateUserRequest,
-} from '../../../shared/admin.ts';
-import type { ApiError, BoardSummary, Organisation } from '../../../shared/api.ts';
+} from '#shared/admin';
+import type { ApiError, BoardSummary, Organisation } from '#shared/api';
 import { ApiRequestError, jsonBody, requestJson } from './http.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuthOptions, ChangePasswordRequest, CurrentUser, SignInRequest } from '../../../shared/auth.ts';
+import type { AuthOptions, ChangePasswordRequest, CurrentUser, SignInRequest } from '#shared/auth';
 import { jsonBody, requestJson } from './http.ts';
 
 export function getAuthOptions(): Promise<AuthOptions> {

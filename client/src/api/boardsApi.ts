@@ -1,6 +1,6 @@
-import type { BoardSummary, Organisation } from '../../../shared/api.ts';
-import type { BoardMember, CreateBoardRequest, TeamSummary } from '../../../shared/admin.ts';
-import type { AuditEntry, RecordHistoryQuery } from '../../../shared/audit.ts';
+import type { BoardSummary, Organisation } from '#shared/api';
+import type { BoardMember, CreateBoardRequest, TeamSummary } from '#shared/admin';
+import type { AuditEntry, RecordHistoryQuery } from '#shared/audit';
 import { jsonBody, requestJson } from './http.ts';
 
 const boardPath = (id: string): string => `/api/boards/${encodeURIComponent(id)}`;

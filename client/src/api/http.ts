@@ -1,4 +1,4 @@
-import type { ApiError } from '../../../shared/api.ts';
+import type { ApiError } from '#shared/api';
 
 /** A failed request: the server's message (or a network problem) and the HTTP status, 0 when none. */
 export class ApiRequestError extends Error {

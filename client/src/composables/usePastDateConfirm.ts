@@ -1,5 +1,5 @@
 import { computed, ref, type ComputedRef } from 'vue';
-import { todayIsoDate } from '../../../shared/board/record.ts';
+import { todayIsoDate } from '#shared/board/record';
 import { isPastDateToConfirm } from '../lib/dates.ts';
 
 /**

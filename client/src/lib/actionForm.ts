@@ -1,4 +1,4 @@
-import type { BoardMember } from '../../../shared/admin.ts';
+import type { BoardMember } from '#shared/admin';
 import {
   ACTION_STATUSES,
   ACTION_TITLE_MAX,
@@ -6,7 +6,7 @@ import {
   type Action,
   type ActionInput,
   type ActionStatus,
-} from '../../../shared/board/action.ts';
+} from '#shared/board/action';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
 import { lengthErrors, type TextLimit } from './textLimits.ts';
 

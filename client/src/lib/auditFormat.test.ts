@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../../shared/audit.ts';
+import type { AuditEntry } from '#shared/audit';
 import { coalesceTyping, TYPING_PAUSE_MS } from './auditFormat.ts';
 
 const grace = { id: 'u-grace', name: 'Grace Okafor' };

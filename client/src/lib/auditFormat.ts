@@ -1,9 +1,9 @@
-import type { AuditEntry, AuditValue } from '../../../shared/audit.ts';
-import { ACTION_STATUS_LABELS, type ActionStatus } from '../../../shared/board/action.ts';
-import { TEXT_FIELDS, type CollectionName } from '../../../shared/board/boardDoc.ts';
-import { GOAL_STATUS_LABELS, type GoalStatus } from '../../../shared/board/goal.ts';
-import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '../../../shared/board/person.ts';
-import { formatNhsNumber } from '../../../shared/nhsNumber.ts';
+import type { AuditEntry, AuditValue } from '#shared/audit';
+import { ACTION_STATUS_LABELS, type ActionStatus } from '#shared/board/action';
+import { TEXT_FIELDS, type CollectionName } from '#shared/board/boardDoc';
+import { GOAL_STATUS_LABELS, type GoalStatus } from '#shared/board/goal';
+import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '#shared/board/person';
+import { formatNhsNumber } from '#shared/nhsNumber';
 import { formatIsoDate } from './dates.ts';
 
 export const EMPTY_VALUE = '(empty)';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../shared/board/action.ts';
+import type { Action } from '#shared/board/action';
 import {
   actionsQueryFrom,
   filterActions,

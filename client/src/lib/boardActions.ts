@@ -1,5 +1,5 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
-import { ACTION_STATUSES, isOverdue, type Action, type ActionStatus } from '../../../shared/board/action.ts';
+import { ACTION_STATUSES, isOverdue, type Action, type ActionStatus } from '#shared/board/action';
 import { byDueDate, compareNames } from './boardIndex.ts';
 
 /** How the Actions view splits the board into swimlanes. */

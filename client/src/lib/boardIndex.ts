@@ -1,5 +1,5 @@
-import { isOpenAction, isOverdue, type Action } from '../../../shared/board/action.ts';
-import { riskRank, type Person } from '../../../shared/board/person.ts';
+import { isOpenAction, isOverdue, type Action } from '#shared/board/action';
+import { riskRank, type Person } from '#shared/board/person';
 
 /** Records grouped by a key (a person, a goal, an organisation), each group in the records' order. */
 export function groupBy<T, K>(records: readonly T[], keyOf: (record: T) => K): Map<K, T[]> {

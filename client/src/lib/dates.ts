@@ -1,4 +1,4 @@
-import { daysBetween, isCalendarDate } from '../../../shared/board/record.ts';
+import { daysBetween, isCalendarDate } from '#shared/board/record';
 
 /** One formatter for every date on screen: making one costs more than formatting thousands. */
 const LONG_DATE = new Intl.DateTimeFormat('en-GB', {

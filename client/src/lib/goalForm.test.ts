@@ -6,7 +6,7 @@ import {
   validateGoalForm,
   type GoalFormValues,
 } from './goalForm.ts';
-import type { Goal } from '../../../shared/board/goal.ts';
+import type { Goal } from '#shared/board/goal';
 
 const today = '2026-03-10';
 const form = (values: Partial<GoalFormValues>): GoalFormValues => ({

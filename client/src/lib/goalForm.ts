@@ -1,5 +1,5 @@
-import { GOAL_STATEMENT_MAX, goalInputSchema, type Goal } from '../../../shared/board/goal.ts';
-import { isCalendarDate, todayIsoDate } from '../../../shared/board/record.ts';
+import { GOAL_STATEMENT_MAX, goalInputSchema, type Goal } from '#shared/board/goal';
+import { isCalendarDate, todayIsoDate } from '#shared/board/record';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
 import { lengthErrors, type TextLimit } from './textLimits.ts';
 

@@ -1,12 +1,12 @@
-import type { BoardMember } from '../../../shared/admin.ts';
+import type { BoardMember } from '#shared/admin';
 import {
   PERSON_NAME_MAX,
   REASON_MAX,
   personInputSchema,
   type Person,
   type PersonDetails,
-} from '../../../shared/board/person.ts';
-import { todayIsoDate } from '../../../shared/board/record.ts';
+} from '#shared/board/person';
+import { todayIsoDate } from '#shared/board/record';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
 import { lengthErrors, type TextLimit } from './textLimits.ts';
 

@@ -1,6 +1,6 @@
 import type { RouteLocationNormalized, RouteLocationRaw } from 'vue-router';
-import type { CurrentUser } from '../../../shared/auth.ts';
-import { RETURN_TO_PARAM } from '../../../shared/auth.ts';
+import type { CurrentUser } from '#shared/auth';
+import { RETURN_TO_PARAM } from '#shared/auth';
 import { queryValue, safeReturnTo } from './returnTo.ts';
 
 export const SIGN_IN_ROUTE = 'sign-in';

@@ -1,4 +1,4 @@
-import type { SessionEndReason } from '../../../shared/events.ts';
+import type { SessionEndReason } from '#shared/events';
 
 /** What the sign-in page says when the server ended the session. */
 export const SESSION_END_MESSAGES: Record<SessionEndReason, string> = {

@@ -4,7 +4,7 @@ import {
   stageInputSchema,
   type PathwayStage,
   type StageInput,
-} from '../../../shared/board/pathway.ts';
+} from '#shared/board/pathway';
 import { fieldErrors, type FieldErrors } from './formErrors.ts';
 import { lengthErrors, type TextLimit } from './textLimits.ts';
 

@@ -1,23 +1,23 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import type { BoardSummary } from '../../../shared/api.ts';
-import type { BoardMember } from '../../../shared/admin.ts';
-import type { AuditEntry } from '../../../shared/audit.ts';
-import type { Action, ActionInput, ActionPatch, ActionStatus } from '../../../shared/board/action.ts';
-import type { CollectionName } from '../../../shared/board/boardDoc.ts';
+import type { BoardSummary } from '#shared/api';
+import type { BoardMember } from '#shared/admin';
+import type { AuditEntry } from '#shared/audit';
+import type { Action, ActionInput, ActionPatch, ActionStatus } from '#shared/board/action';
+import type { CollectionName } from '#shared/board/boardDoc';
 import {
   progressByGoal as goalProgressByGoal,
   type Goal,
   type GoalInput,
   type GoalPatch,
-} from '../../../shared/board/goal.ts';
+} from '#shared/board/goal';
 import { byDueDate, groupBy } from '../lib/boardIndex.ts';
-import type { PathwayStage, PathwayStageRecord, StageInput } from '../../../shared/board/pathway.ts';
-import type { Person, PersonDetails, PersonInput } from '../../../shared/board/person.ts';
-import { validRecords, type Actor, type RecordRead } from '../../../shared/board/record.ts';
-import { CloseCode } from '../../../shared/closeCodes.ts';
-import type { BoardJoinResult, BoardStorageState } from '../../../shared/events.ts';
-import type { SyncRefusal } from '../../../shared/syncProtocol.ts';
+import type { PathwayStage, PathwayStageRecord, StageInput } from '#shared/board/pathway';
+import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
+import { validRecords, type Actor, type RecordRead } from '#shared/board/record';
+import { CloseCode } from '#shared/closeCodes';
+import type { BoardJoinResult, BoardStorageState } from '#shared/events';
+import type { SyncRefusal } from '#shared/syncProtocol';
 import { getBoard, getBoardMembers, getRecordHistory } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import {

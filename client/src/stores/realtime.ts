@@ -1,7 +1,7 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import { io, type Socket } from 'socket.io-client';
-import type { BoardSummary } from '../../../shared/api.ts';
+import type { BoardSummary } from '#shared/api';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
@@ -10,7 +10,7 @@ import {
   type BoardStorageState,
   type ClientToServerEvents,
   type ServerToClientEvents,
-} from '../../../shared/events.ts';
+} from '#shared/events';
 import { useSessionStore } from './session.ts';
 
 type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

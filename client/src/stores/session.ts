@@ -1,8 +1,8 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { ChangePasswordRequest, CurrentUser, SignInRequest } from '../../../shared/auth.ts';
-import type { SessionEndReason } from '../../../shared/events.ts';
-import type { PresenceUser } from '../../../shared/presence.ts';
+import type { ChangePasswordRequest, CurrentUser, SignInRequest } from '#shared/auth';
+import type { SessionEndReason } from '#shared/events';
+import type { PresenceUser } from '#shared/presence';
 import * as authApi from '../api/authApi.ts';
 import { ApiRequestError, setUnauthorisedListener } from '../api/http.ts';
 import { SESSION_END_MESSAGES } from '../lib/sessionMessages.ts';

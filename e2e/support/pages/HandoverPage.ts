@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { todayIsoDate } from '../../../shared/board/record.ts';
+import { todayIsoDate } from '#shared/board/record';
 import { BoardPage } from './BoardPage.ts';
 
 export interface QuickAction {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { BoardSummary } from '../../../shared/api.ts';
-import type { BoardAccess, TeamRole } from '../../../shared/auth.ts';
+import type { BoardSummary } from '#shared/api';
+import type { BoardAccess, TeamRole } from '#shared/auth';
 import type { Database } from '../db/schema.ts';
 import type { Principal } from './principal.ts';
 

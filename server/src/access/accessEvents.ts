@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { SessionEndReason } from '../../../shared/events.ts';
+import type { SessionEndReason } from '#shared/events';
 
 interface AccessEventMap {
   /** These sessions are over: close every socket that belongs to them. */

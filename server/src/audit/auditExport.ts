@@ -1,8 +1,8 @@
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditExportQuery } from '../../../shared/admin.ts';
-import { AUDIT_CSV_COLUMNS } from '../../../shared/audit.ts';
+import type { AuditExportQuery } from '#shared/admin';
+import { AUDIT_CSV_COLUMNS } from '#shared/audit';
 import type { AuditEventsTable, Database } from '../db/schema.ts';
 
 type CsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];

@@ -1,4 +1,4 @@
-import type { AuditValue } from '../../../shared/audit.ts';
+import type { AuditValue } from '#shared/audit';
 import type { AppliedChange, AuditedChange, RecordFields } from '../sync/boardChange.ts';
 import type { RoomHook } from '../sync/roomContract.ts';
 

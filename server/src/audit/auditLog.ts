@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditEntry } from '../../../shared/audit.ts';
+import type { AuditEntry } from '#shared/audit';
 import type { AuditEventsTable, Database, NewAuditEvent } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
 

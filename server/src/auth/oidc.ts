@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import * as client from 'openid-client';
-import { RETURN_TO_PARAM, SIGN_IN_ERROR_PARAM, email as emailSchema } from '../../../shared/auth.ts';
-import { NAME_MAX } from '../../../shared/admin.ts';
+import { RETURN_TO_PARAM, SIGN_IN_ERROR_PARAM, email as emailSchema } from '#shared/auth';
+import { NAME_MAX } from '#shared/admin';
 import type { RouteDeps } from '../http/deps.ts';
 import type { OidcLoginsTable, UserRow } from '../db/schema.ts';
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AccessEvents } from '../access/accessEvents.ts';
-import type { SessionEndReason } from '../../../shared/events.ts';
+import type { SessionEndReason } from '#shared/events';
 
 export interface SessionConfig {
   /** A session unused for this long has ended. */

@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import type { z } from 'zod';
-import type { createBoardRequest, UpdateBoardRequest } from '../../../shared/admin.ts';
-import type { BoardSummary } from '../../../shared/api.ts';
-import type { BoardAccess } from '../../../shared/auth.ts';
-import { BoardDocument } from '../../../shared/board/boardDoc.ts';
-import { stagesFromTemplate, type PathwayTemplateId } from '../../../shared/board/pathway.ts';
+import type { createBoardRequest, UpdateBoardRequest } from '#shared/admin';
+import type { BoardSummary } from '#shared/api';
+import type { BoardAccess } from '#shared/auth';
+import { BoardDocument } from '#shared/board/boardDoc';
+import { stagesFromTemplate, type PathwayTemplateId } from '#shared/board/pathway';
 import type { AccessEvents } from '../access/accessEvents.ts';
 import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
@@ -15,7 +15,7 @@ import { auditRows } from '../audit/auditHook.ts';
 import { BoardRecords } from '../sync/boardRecords.ts';
 import type { Logger } from '../log.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
-import type { BoardMember } from '../../../shared/admin.ts';
+import type { BoardMember } from '#shared/admin';
 import type { BoardRecord, BoardsRepository } from './boardsRepository.ts';
 
 type NewBoard = z.output<typeof createBoardRequest>;

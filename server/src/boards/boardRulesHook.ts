@@ -1,6 +1,6 @@
-import { COLLECTIONS, quoted } from '../../../shared/board/records.ts';
-import { recordChangeProblem, type RecordAuthors } from '../../../shared/board/rules.ts';
-import type { Actor } from '../../../shared/board/record.ts';
+import { COLLECTIONS, quoted } from '#shared/board/records';
+import { recordChangeProblem, type RecordAuthors } from '#shared/board/rules';
+import type { Actor } from '#shared/board/record';
 import type { AppliedChange, TouchedRecord } from '../sync/boardChange.ts';
 import type { Refusal, RoomHook } from '../sync/roomContract.ts';
 

@@ -6,7 +6,7 @@ import {
   organisationRequest,
   teamRequest,
   updateUserRequest,
-} from '../../../shared/admin.ts';
+} from '#shared/admin';
 import { auditCsv, exportFilename } from '../audit/auditExport.ts';
 import { OrganisationsRepository } from '../organisations/organisationsRepository.ts';
 import { TeamAdmin } from '../teams/teamAdmin.ts';

@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyReply,
 } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import type { ApiError, HealthResponse } from '../../../shared/api.ts';
+import type { ApiError, HealthResponse } from '#shared/api';
 import type { Logger } from '../log.ts';
 import { registerAuthHooks } from './auth.ts';
 import { registerAuthRoutes } from './authRoutes.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changePasswordRequest, signInRequest, type AuthOptions } from '../../../shared/auth.ts';
+import { changePasswordRequest, signInRequest, type AuthOptions } from '#shared/auth';
 import { verifyPassword } from '../auth/passwords.ts';
 import { clearedSessionCookie, deviceCookie, deviceTokenFrom, sessionCookie } from '../auth/cookies.ts';
 import { DEVICE_TRUST_DAYS, TrustedDevices, newDeviceToken } from '../auth/devices.ts';

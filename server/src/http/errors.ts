@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ApiError } from '../../../shared/api.ts';
+import type { ApiError } from '#shared/api';
 import type { Refusal } from '../access/AccessPolicy.ts';
 
 /** An error answered as `ApiError` JSON with this status. Thrown from handlers and hooks. */

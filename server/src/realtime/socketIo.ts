@@ -1,6 +1,6 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { BoardSummary } from '../../../shared/api.ts';
+import type { BoardSummary } from '#shared/api';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,
@@ -10,7 +10,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SessionEndReason,
-} from '../../../shared/events.ts';
+} from '#shared/events';
 import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';

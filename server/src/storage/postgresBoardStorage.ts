@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditValue } from '../../../shared/audit.ts';
+import type { AuditValue } from '#shared/audit';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';

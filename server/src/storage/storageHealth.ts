@@ -1,5 +1,5 @@
-import type { HealthResponse } from '../../../shared/api.ts';
-import type { BoardStorageState } from '../../../shared/events.ts';
+import type { HealthResponse } from '#shared/api';
+import type { BoardStorageState } from '#shared/events';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
 import { DatabaseProbe } from '../db/probe.ts';

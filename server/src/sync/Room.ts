@@ -4,10 +4,10 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { CloseCode } from '../../../shared/closeCodes.ts';
-import { COLLECTION_NAMES } from '../../../shared/board/records.ts';
-import { MessageType, type SyncRefusal } from '../../../shared/syncProtocol.ts';
-import type { Actor } from '../../../shared/board/record.ts';
+import { CloseCode } from '#shared/closeCodes';
+import { COLLECTION_NAMES } from '#shared/board/records';
+import { MessageType, type SyncRefusal } from '#shared/syncProtocol';
+import type { Actor } from '#shared/board/record';
 import type { AppliedChange, BoardChange, ClientBinding, TouchedRecord } from './boardChange.ts';
 import { BoardRecords } from './boardRecords.ts';
 import {

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode } from '../../../shared/closeCodes.ts';
-import { YJS_PATH } from '../../../shared/syncProtocol.ts';
-import type { SessionEndReason } from '../../../shared/events.ts';
+import { CloseCode } from '#shared/closeCodes';
+import { YJS_PATH } from '#shared/syncProtocol';
+import type { SessionEndReason } from '#shared/events';
 import type { SyncConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';

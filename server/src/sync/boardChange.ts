@@ -1,6 +1,6 @@
-import type { AuditValue } from '../../../shared/audit.ts';
-import type { Actor } from '../../../shared/board/record.ts';
-import type { BoardFacts, RecordChange } from '../../../shared/board/rules.ts';
+import type { AuditValue } from '#shared/audit';
+import type { Actor } from '#shared/board/record';
+import type { BoardFacts, RecordChange } from '#shared/board/rules';
 import type { TransactionOrigin } from './origin.ts';
 
 /** One field of one board record as a change left it: a row of the audit trail. */

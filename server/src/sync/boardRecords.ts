@@ -1,10 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
 import * as Y from 'yjs';
-import type { Goal } from '../../../shared/board/goal.ts';
-import { findNhsNumberHolder, type Person } from '../../../shared/board/person.ts';
-import type { RecordRead } from '../../../shared/board/record.ts';
-import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '../../../shared/board/records.ts';
-import type { BoardFacts } from '../../../shared/board/rules.ts';
+import type { Goal } from '#shared/board/goal';
+import { findNhsNumberHolder, type Person } from '#shared/board/person';
+import type { RecordRead } from '#shared/board/record';
+import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '#shared/board/records';
+import type { BoardFacts } from '#shared/board/rules';
 import type { RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
 interface Held {

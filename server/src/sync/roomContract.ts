@@ -1,6 +1,6 @@
-import type { CollectionName } from '../../../shared/board/records.ts';
-import { CloseCode, type CloseCodeValue } from '../../../shared/closeCodes.ts';
-import type { SyncRefusal } from '../../../shared/syncProtocol.ts';
+import type { CollectionName } from '#shared/board/records';
+import { CloseCode, type CloseCodeValue } from '#shared/closeCodes';
+import type { SyncRefusal } from '#shared/syncProtocol';
 import type { AppliedChange, AuditedChange, BoardChange, ClientBinding } from './boardChange.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 

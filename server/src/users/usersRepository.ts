@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CurrentUser } from '../../../shared/auth.ts';
+import type { CurrentUser } from '#shared/auth';
 import type { Database, UserRow } from '../db/schema.ts';
 import { hashPassword } from '../auth/passwords.ts';
 

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/log.ts';
 import { SyncServer } from '../../src/sync/SyncServer.ts';
 import { MemoryBoardStorage } from '../support/memoryStorage.ts';
 import { by } from '../support/boards.ts';
-import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+import { BoardDocument } from '#shared/board/boardDoc';
 
 const USERS = {
   grace: { id: 'demo-grace-okafor', name: 'Grace Okafor', organisation: null, organisationId: null },

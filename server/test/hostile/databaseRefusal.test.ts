@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import type { HealthResponse } from '../../../shared/api.ts';
+import type { HealthResponse } from '#shared/api';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { HuddleServer } from '../../src/server.ts';

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { Collection } from '../../../shared/board/boardDoc.ts';
+import { Collection } from '#shared/board/boardDoc';
 import { DEMO, signIn } from '../support/auth.ts';
 import { GRACE, actionTitles, anAction, by, newBoard } from '../support/boards.ts';
 import { connectClient, docContent } from '../support/clients.ts';

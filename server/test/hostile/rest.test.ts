@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiError } from '../../../shared/api.ts';
+import type { ApiError } from '#shared/api';
 import { DEMO_BOARD_ID } from '../../src/seed.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { DATABASE_KINDS, useSharedServer } from '../support/sharedServer.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ApiError } from '../../../shared/api.ts';
-import type { TemporaryPasswordResponse } from '../../../shared/admin.ts';
-import type { CurrentUser } from '../../../shared/auth.ts';
-import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+import type { ApiError } from '#shared/api';
+import type { TemporaryPasswordResponse } from '#shared/admin';
+import type { CurrentUser } from '#shared/auth';
+import { YJS_PATH } from '#shared/syncProtocol';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../../src/seed.ts';
 import { createClientAddress } from '../../src/http/clientAddress.ts';

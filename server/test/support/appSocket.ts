@@ -6,7 +6,7 @@ import {
   type BoardStorageState,
   type ClientToServerEvents,
   type ServerToClientEvents,
-} from '../../../shared/events.ts';
+} from '#shared/events';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

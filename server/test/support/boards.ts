@@ -1,6 +1,6 @@
 import { expect, onTestFinished } from 'vitest';
-import type { ActionInput } from '../../../shared/board/action.ts';
-import type { Actor } from '../../../shared/board/record.ts';
+import type { ActionInput } from '#shared/board/action';
+import type { Actor } from '#shared/board/record';
 import { connectClient, type TestClient } from './clients.ts';
 import { createTestDatabase, type TestDatabase, type TestDatabaseStart } from './testDatabase.ts';
 import { DEMO, signIn, signedIn } from './auth.ts';

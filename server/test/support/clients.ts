@@ -2,9 +2,9 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
-import { BoardDocument } from '../../../shared/board/boardDoc.ts';
+import { BoardDocument } from '#shared/board/boardDoc';
 import * as authProtocol from 'y-protocols/auth';
-import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '../../../shared/syncProtocol.ts';
+import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/syncProtocol';
 
 export interface TestClient {
   doc: Y.Doc;

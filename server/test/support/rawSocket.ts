@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
-import { YJS_PATH } from '../../../shared/syncProtocol.ts';
+import { YJS_PATH } from '#shared/syncProtocol';
 
 export interface RawSocket {
   ws: WebSocket;
