@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { TemporaryPasswordResponse } from '#shared/admin';
+import type { TemporaryPasswordResponse } from '#shared/users';
 import { signedIn } from '../server/test/support/auth.ts';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo, type DemoUser } from './support/demoUsers.ts';
 import { AdminTeamPage } from './support/pages/admin/AdminTeamPage.ts';

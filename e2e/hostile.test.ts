@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Organisation } from '#shared/api';
-import type { TeamDetail, TemporaryPasswordResponse } from '#shared/admin';
+import type { Organisation } from '#shared/organisations';
+import type { TeamDetail } from '#shared/teams';
+import type { TemporaryPasswordResponse } from '#shared/users';
 import { FRAILTY_BOARD, FRAILTY_TEAM, demo } from './support/demoUsers.ts';
 import { useScenario } from './support/scenario.ts';
 import { ActionsPage } from './support/pages/ActionsPage.ts';

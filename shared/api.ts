@@ -1,4 +1,6 @@
-import type { BoardAccess } from './auth.ts';
+/*
+ * REST in general: what every error looks like, and health.
+ */
 
 /**
  * `GET /healthz`: 200 when `ok`, 503 otherwise (shutting down, the database unreachable, or
@@ -27,40 +29,3 @@ export interface ApiError {
   /** Field-level problems with the request body, when there are any. */
   issues?: { path: string; message: string }[];
 }
-
-export const ORGANISATION_KINDS = [
-  'nhs_trust',
-  'gp_practice',
-  'council_social_care',
-  'voluntary',
-  'other',
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
-
-export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
-  nhs_trust: 'NHS trust',
-  gp_practice: 'GP practice',
-  council_social_care: 'Council social care',
-  voluntary: 'Voluntary organisation',
-  other: 'Other',
-};
-
-/** `GET /api/organisations` item. */
-export interface Organisation {
-  id: string;
-  name: string;
-  kind: OrganisationKind;
-}
-
-/** `GET /api/boards` item (the boards the caller can open), `GET /api/boards/:id`, and `board:created`. */
-export interface BoardSummary {
-  id: string;
-  name: string;
-  createdAt: string;
-  /** What the caller may do on it. */
-  access: BoardAccess;
-  /** The teams that own it. */
-  teams: { id: string; name: string }[];
-}
-
-export const BOARD_NAME_MAX = 120;

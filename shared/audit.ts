@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The audit trail: one append-only row per field the server changed on a board, and one per board
  * opened. Rows are derived on the server from the applied Yjs transaction; nothing edits or deletes them.
@@ -45,3 +47,12 @@ export const AUDIT_CSV_COLUMNS = [
   'before',
   'after',
 ] as const;
+
+/** `GET /api/admin/audit.csv?from=YYYY-MM-DD&to=YYYY-MM-DD` (admin): both dates inclusive, in UTC. */
+export const auditExportQuery = z
+  .object({
+    from: z.iso.date({ error: 'Enter the first day as a date, like 2026-11-01' }),
+    to: z.iso.date({ error: 'Enter the last day as a date, like 2026-11-30' }),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: 'The last day must be on or after the first day' });
+export type AuditExportQuery = z.infer<typeof auditExportQuery>;

@@ -1,43 +1,14 @@
 import { z } from 'zod';
-import type { Organisation } from './api.ts';
+import type { GlobalRole, TeamRole } from './access.ts';
+import { email } from './fields.ts';
+import type { Organisation } from './organisations.ts';
 
-/** A user's role across the whole installation. `null`: an ordinary clinician or care worker. */
-export const GLOBAL_ROLES = ['admin', 'manager'] as const;
-export type GlobalRole = (typeof GLOBAL_ROLES)[number];
-
-export const GLOBAL_ROLE_LABELS: Record<GlobalRole, string> = {
-  admin: 'Admin',
-  manager: 'Manager',
-};
-
-/** A member's role in one team. */
-export const TEAM_ROLES = ['facilitator', 'member', 'viewer'] as const;
-export type TeamRole = (typeof TEAM_ROLES)[number];
-
-export const TEAM_ROLE_LABELS: Record<TeamRole, string> = {
-  facilitator: 'Facilitator',
-  member: 'Member',
-  viewer: 'Viewer',
-};
-
-/**
- * What a user may do on one board. `edit`: facilitators and members of an owning team.
- * `view`: viewers of an owning team, managers with an owning team in their scope, and admins.
+/*
+ * Signing in: the requests, the passwords people choose, and the signed-in user.
  */
-export type BoardAccess = 'edit' | 'view';
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
-export const EMAIL_MAX = 254;
-
-export const email = z
-  .string({ error: 'Enter an email address' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter an email address')
-  .max(EMAIL_MAX, `Keep the email address to ${EMAIL_MAX} characters or fewer`)
-  .pipe(z.email({ error: 'Enter an email address in the right format, like name@example.nhs.uk' }));
-
 /** A password someone chooses. Length is what makes a password strong; nothing else is demanded. */
 export const newPassword = z
   .string({ error: 'Enter a new password' })

@@ -1,5 +1,5 @@
-import type { BoardAccess } from './auth.ts';
-import type { BoardSummary } from './api.ts';
+import type { BoardAccess } from './access.ts';
+import type { BoardSummary } from './boards.ts';
 
 /** Why the server ended a socket's session; the browser shows the sign-in page with this reason. */
 export type SessionEndReason = 'signed-out' | 'expired' | 'deactivated' | 'password-changed';

@@ -5,8 +5,8 @@ import {
   type ServerProcess,
 } from '../../server/test/support/serverProcess.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/test/support/testDatabase.ts';
-import type { BoardSummary } from '#shared/api';
-import type { CreateBoardRequest } from '#shared/admin';
+import type { BoardSummary } from '#shared/boards';
+import type { CreateBoardRequest } from '#shared/boards';
 import { DEMO_PASSWORD, FRAILTY_TEAM, demo } from './demoUsers.ts';
 
 export { repoRoot };

@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
 import { sql, type Kysely } from 'kysely';
-import type { OrganisationKind } from '#shared/api';
+import type { OrganisationKind } from '#shared/organisations';
 import { BoardDocument } from '#shared/board/boardDoc';
 import type { ActionStatus } from '#shared/board/action';
 import type { GoalStatus } from '#shared/board/goal';
 import type { Actor } from '#shared/board/record';
 import { nhsCheckDigit } from '#shared/nhsNumber';
-import type { GlobalRole, TeamRole } from '#shared/auth';
+import type { GlobalRole, TeamRole } from '#shared/access';
 import { stagesFromTemplate } from '#shared/board/pathway';
 import type { Database } from './db/schema.ts';
 import { hashPassword } from './auth/passwords.ts';

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  AdminUser,
-  DirectoryUser,
-  TeamDetail,
-  TeamSummary,
-  TemporaryPasswordResponse,
-} from '#shared/admin';
-import type { ApiError, BoardSummary, Organisation } from '#shared/api';
+import type { AdminUser, DirectoryUser, TemporaryPasswordResponse } from '#shared/users';
+import type { TeamDetail, TeamSummary } from '#shared/teams';
+import type { ApiError } from '#shared/api';
+import type { BoardSummary } from '#shared/boards';
+import type { Organisation } from '#shared/organisations';
 import { AUDIT_CSV_COLUMNS } from '#shared/audit';
 import type { CurrentUser } from '#shared/auth';
 import { CloseCode } from '#shared/closeCodes';

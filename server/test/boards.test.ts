@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError, BoardSummary } from '#shared/api';
+import type { ApiError } from '#shared/api';
+import type { BoardSummary } from '#shared/boards';
 import { PATHWAY_TEMPLATES } from '#shared/board/pathway';
 import { CloseCode } from '#shared/closeCodes';
-import type { BoardMember } from '#shared/admin';
+import type { BoardMember } from '#shared/boards';
 import type { AuditEntry } from '#shared/audit';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, api, signedIn } from './support/auth.ts';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError, BoardSummary, Organisation } from '#shared/api';
-import type { AdminUser, TeamDetail, TemporaryPasswordResponse } from '#shared/admin';
+import type { ApiError } from '#shared/api';
+import type { BoardSummary } from '#shared/boards';
+import type { Organisation } from '#shared/organisations';
+import type { AdminUser, TemporaryPasswordResponse } from '#shared/users';
+import type { TeamDetail } from '#shared/teams';
 import type { AuditEntry } from '#shared/audit';
 import { DEMO, signedIn } from './support/auth.ts';
 import { GRACE, anAction, by, testDb } from './support/boards.ts';

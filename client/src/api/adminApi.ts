@@ -1,17 +1,17 @@
 import type {
   AdminUser,
-  AuditExportQuery,
   CreateUserRequest,
   DirectoryUser,
-  MembershipRequest,
-  OrganisationRequest,
-  TeamDetail,
-  TeamRequest,
   TemporaryPasswordResponse,
-  UpdateBoardRequest,
   UpdateUserRequest,
-} from '#shared/admin';
-import type { ApiError, BoardSummary, Organisation } from '#shared/api';
+} from '#shared/users';
+import type { AuditExportQuery } from '#shared/audit';
+import type { MembershipRequest, TeamDetail, TeamRequest } from '#shared/teams';
+import type { OrganisationRequest } from '#shared/organisations';
+import type { UpdateBoardRequest } from '#shared/boards';
+import type { ApiError } from '#shared/api';
+import type { BoardSummary } from '#shared/boards';
+import type { Organisation } from '#shared/organisations';
 import { ApiRequestError, jsonBody, requestJson } from './http.ts';
 
 /**

@@ -1,5 +1,7 @@
-import type { BoardSummary, Organisation } from '#shared/api';
-import type { BoardMember, CreateBoardRequest, TeamSummary } from '#shared/admin';
+import type { BoardSummary } from '#shared/boards';
+import type { Organisation } from '#shared/organisations';
+import type { BoardMember, CreateBoardRequest } from '#shared/boards';
+import type { TeamSummary } from '#shared/teams';
 import type { AuditEntry, RecordHistoryQuery } from '#shared/audit';
 import { jsonBody, requestJson } from './http.ts';
 

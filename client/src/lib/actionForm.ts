@@ -1,4 +1,4 @@
-import type { BoardMember } from '#shared/admin';
+import type { BoardMember } from '#shared/boards';
 import {
   ACTION_STATUSES,
   ACTION_TITLE_MAX,

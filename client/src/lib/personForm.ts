@@ -1,4 +1,4 @@
-import type { BoardMember } from '#shared/admin';
+import type { BoardMember } from '#shared/boards';
 import {
   PERSON_NAME_MAX,
   REASON_MAX,

@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import type { BoardSummary } from '#shared/api';
-import type { BoardMember } from '#shared/admin';
+import type { BoardSummary } from '#shared/boards';
+import type { BoardMember } from '#shared/boards';
 import type { AuditEntry } from '#shared/audit';
 import type { Action, ActionInput, ActionPatch, ActionStatus } from '#shared/board/action';
 import type { CollectionName } from '#shared/board/boardDoc';

@@ -1,7 +1,7 @@
 import { ref, watch } from 'vue';
 import { defineStore } from 'pinia';
-import type { BoardSummary } from '#shared/api';
-import type { CreateBoardRequest } from '#shared/admin';
+import type { BoardSummary } from '#shared/boards';
+import type { CreateBoardRequest } from '#shared/boards';
 import { createBoard, listBoards } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import { useRealtimeStore } from './realtime.ts';

@@ -1,6 +1,6 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { Organisation } from '#shared/api';
+import type { Organisation } from '#shared/organisations';
 import { listOrganisations } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import { AVATAR_COLOURS, NO_ORGANISATION_COLOUR, avatarColourFor } from '../lib/avatar.ts';

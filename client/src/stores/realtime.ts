@@ -1,7 +1,7 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import { io, type Socket } from 'socket.io-client';
-import type { BoardSummary } from '#shared/api';
+import type { BoardSummary } from '#shared/boards';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,

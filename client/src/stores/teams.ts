@@ -1,6 +1,6 @@
 import { computed, ref, watch } from 'vue';
 import { defineStore } from 'pinia';
-import type { TeamSummary } from '#shared/admin';
+import type { TeamSummary } from '#shared/teams';
 import { listTeams } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import { useSessionStore } from './session.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { BoardSummary } from '#shared/api';
-import type { BoardAccess, TeamRole } from '#shared/auth';
+import type { BoardSummary } from '#shared/boards';
+import type { BoardAccess, TeamRole } from '#shared/access';
 import type { Database } from '../db/schema.ts';
 import type { Principal } from './principal.ts';
 

@@ -1,4 +1,4 @@
-import type { GlobalRole } from '#shared/auth';
+import type { GlobalRole } from '#shared/access';
 
 /** The signed-in user behind a request or a socket, as their session found them. */
 export interface Principal {

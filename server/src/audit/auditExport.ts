@@ -1,7 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditExportQuery } from '#shared/admin';
+import type { AuditExportQuery } from '#shared/audit';
 import { AUDIT_CSV_COLUMNS } from '#shared/audit';
 import type { AuditEventsTable, Database } from '../db/schema.ts';
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import * as client from 'openid-client';
-import { RETURN_TO_PARAM, SIGN_IN_ERROR_PARAM, email as emailSchema } from '#shared/auth';
-import { NAME_MAX } from '#shared/admin';
+import { RETURN_TO_PARAM, SIGN_IN_ERROR_PARAM } from '#shared/auth';
+import { email as emailSchema } from '#shared/fields';
+import { NAME_MAX } from '#shared/fields';
 import type { RouteDeps } from '../http/deps.ts';
 import type { OidcLoginsTable, UserRow } from '../db/schema.ts';
 

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import type { z } from 'zod';
-import type { createBoardRequest, UpdateBoardRequest } from '#shared/admin';
-import type { BoardSummary } from '#shared/api';
-import type { BoardAccess } from '#shared/auth';
+import type { createBoardRequest, UpdateBoardRequest } from '#shared/boards';
+import type { BoardSummary } from '#shared/boards';
+import type { BoardAccess } from '#shared/access';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { stagesFromTemplate, type PathwayTemplateId } from '#shared/board/pathway';
 import type { AccessEvents } from '../access/accessEvents.ts';
@@ -15,7 +15,7 @@ import { auditRows } from '../audit/auditHook.ts';
 import { BoardRecords } from '../sync/boardRecords.ts';
 import type { Logger } from '../log.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
-import type { BoardMember } from '#shared/admin';
+import type { BoardMember } from '#shared/boards';
 import type { BoardRecord, BoardsRepository } from './boardsRepository.ts';
 
 type NewBoard = z.output<typeof createBoardRequest>;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv4 } from 'lib0/random';
-import type { Organisation } from '#shared/api';
-import type { BoardMember } from '#shared/admin';
+import type { Organisation } from '#shared/organisations';
+import type { BoardMember } from '#shared/boards';
 import type { Database } from '../db/schema.ts';
 import { OrganisationsRepository, organisationOf } from '../organisations/organisationsRepository.ts';
 import { strongestRole } from '../teams/teamRoles.ts';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { email as emailSchema } from '#shared/auth';
+import { email as emailSchema } from '#shared/fields';
 import { temporaryPassword } from '../auth/passwords.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { OrganisationKind } from '#shared/api';
+import type { OrganisationKind } from '#shared/organisations';
 import type { AuditEvent, AuditValue } from '#shared/audit';
-import type { GlobalRole, TeamRole } from '#shared/auth';
+import type { GlobalRole, TeamRole } from '#shared/access';
 
 /**
  * Every table, declared once. Migrations create them and queries are typed by them.

@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  auditExportQuery,
-  createUserRequest,
-  membershipRequest,
-  organisationRequest,
-  teamRequest,
-  updateUserRequest,
-} from '#shared/admin';
+import { auditExportQuery } from '#shared/audit';
+import { createUserRequest, updateUserRequest } from '#shared/users';
+import { membershipRequest, teamRequest } from '#shared/teams';
+import { organisationRequest } from '#shared/organisations';
 import { auditCsv, exportFilename } from '../audit/auditExport.ts';
 import { OrganisationsRepository } from '../organisations/organisationsRepository.ts';
 import { TeamAdmin } from '../teams/teamAdmin.ts';

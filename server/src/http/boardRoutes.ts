@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createBoardRequest, updateBoardRequest } from '#shared/admin';
+import { createBoardRequest, updateBoardRequest } from '#shared/boards';
 import { BoardAdmin } from '../boards/boardAdmin.ts';
 import { TeamsRepository } from '../teams/teamsRepository.ts';
 import { principalOf, requireAdmin } from './auth.ts';

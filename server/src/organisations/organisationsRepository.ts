@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv4 } from 'lib0/random';
-import type { Organisation, OrganisationKind } from '#shared/api';
-import type { OrganisationRequest } from '#shared/admin';
+import type { Organisation, OrganisationKind } from '#shared/organisations';
+import type { OrganisationRequest } from '#shared/organisations';
 import type { Database } from '../db/schema.ts';
 
 /** The organisation columns of a row that left-joins `organisations as o`. */

@@ -1,6 +1,6 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { BoardSummary } from '#shared/api';
+import type { BoardSummary } from '#shared/boards';
 import {
   SOCKET_IO_PATH,
   SOCKET_UNAUTHORISED,

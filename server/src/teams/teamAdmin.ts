@@ -1,5 +1,5 @@
-import type { TeamDetail, TeamSummary } from '#shared/admin';
-import type { TeamRole } from '#shared/auth';
+import type { TeamDetail, TeamSummary } from '#shared/teams';
+import type { TeamRole } from '#shared/access';
 import type { AccessEvents } from '../access/accessEvents.ts';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';

@@ -1,4 +1,4 @@
-import { TEAM_ROLES, type TeamRole } from '#shared/auth';
+import { TEAM_ROLES, type TeamRole } from '#shared/access';
 
 /** The role that lets someone do more: facilitator, then member, then viewer. */
 export function strongestRole(a: TeamRole, b: TeamRole): TeamRole {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { uuidv4 } from 'lib0/random';
-import type { TeamMember } from '#shared/admin';
-import type { TeamRole } from '#shared/auth';
+import type { TeamMember } from '#shared/teams';
+import type { TeamRole } from '#shared/access';
 import type { Database } from '../db/schema.ts';
 import { organisationOf } from '../organisations/organisationsRepository.ts';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv4 } from 'lib0/random';
-import type { AdminUser, DirectoryUser } from '#shared/admin';
-import type { GlobalRole } from '#shared/auth';
+import type { AdminUser, DirectoryUser } from '#shared/users';
+import type { GlobalRole } from '#shared/access';
 import type { Database } from '../db/schema.ts';
 import { organisationOf } from '../organisations/organisationsRepository.ts';
 

@@ -4,8 +4,8 @@ import type {
   createUserRequest,
   TemporaryPasswordResponse,
   UpdateUserRequest,
-} from '#shared/admin';
-import type { GlobalRole } from '#shared/auth';
+} from '#shared/users';
+import type { GlobalRole } from '#shared/access';
 import type { AccessEvents } from '../access/accessEvents.ts';
 import type { Principal } from '../access/principal.ts';
 import { hashPassword, temporaryPassword } from '../auth/passwords.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiError } from '#shared/api';
-import type { TemporaryPasswordResponse } from '#shared/admin';
+import type { TemporaryPasswordResponse } from '#shared/users';
 import type { CurrentUser } from '#shared/auth';
 import { YJS_PATH } from '#shared/syncProtocol';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../../src/auth/cookies.ts';

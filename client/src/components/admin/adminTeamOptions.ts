@@ -1,4 +1,4 @@
-import type { TeamSummary } from '#shared/admin';
+import type { TeamSummary } from '#shared/teams';
 import type { ChoiceOption } from '../app/AppRadios.vue';
 
 /** Teams as checkbox options, by name. */
