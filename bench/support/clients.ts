@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { MessageType, parseRefusal, type SyncRefusal } from '#shared/syncProtocol';
+import { MessageType, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 
 /** Where a client connects, and the session cookie it sends with the handshake (Huddle only). */
 export interface Endpoint {

@@ -5,7 +5,7 @@ import { BoardDocument } from '#shared/board/boardDoc';
 import type { ActionStatus } from '#shared/board/action';
 import type { GoalStatus } from '#shared/board/goal';
 import type { Actor } from '#shared/board/record';
-import { nhsCheckDigit } from '#shared/nhsNumber';
+import { nhsCheckDigit } from '#shared/board/nhsNumber';
 import type { GlobalRole, TeamRole } from '#shared/access';
 import { stagesFromTemplate } from '#shared/board/pathway';
 import type { Database } from './db/schema.ts';

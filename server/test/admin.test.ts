@@ -6,7 +6,7 @@ import type { BoardSummary } from '#shared/boards';
 import type { Organisation } from '#shared/organisations';
 import { AUDIT_CSV_COLUMNS } from '#shared/audit';
 import type { CurrentUser } from '#shared/auth';
-import { CloseCode } from '#shared/closeCodes';
+import { CloseCode } from '#shared/sync/closeCodes';
 import type { NewAuditEvent } from '../src/db/schema.ts';
 import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';
 import { DEMO, api, signIn, signedIn } from './support/auth.ts';

@@ -7,7 +7,7 @@ import type { ApiError, HealthResponse } from '#shared/api';
 import type { BoardSummary } from '#shared/boards';
 import type { Organisation } from '#shared/organisations';
 import { SOCKET_IO_PATH, type ServerToClientEvents } from '#shared/events';
-import { isValidNhsNumber } from '#shared/nhsNumber';
+import { isValidNhsNumber } from '#shared/board/nhsNumber';
 import type { CurrentUser } from '#shared/auth';
 import { PATHWAY_TEMPLATES } from '#shared/board/pathway';
 import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';

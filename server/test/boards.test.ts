@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiError } from '#shared/api';
 import type { BoardSummary } from '#shared/boards';
 import { PATHWAY_TEMPLATES } from '#shared/board/pathway';
-import { CloseCode } from '#shared/closeCodes';
+import { CloseCode } from '#shared/sync/closeCodes';
 import type { BoardMember } from '#shared/boards';
 import type { AuditEntry } from '#shared/audit';
 import { DEMO_BOARD_ID } from '../src/seed.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from '#shared/api';
-import { CloseCode } from '#shared/closeCodes';
+import { CloseCode } from '#shared/sync/closeCodes';
 import { SOCKET_UNAUTHORISED } from '#shared/events';
 import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';

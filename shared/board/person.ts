@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidNhsNumber, normaliseNhsNumber } from '../nhsNumber.ts';
+import { isValidNhsNumber, normaliseNhsNumber } from './nhsNumber.ts';
 import { calendarDate, recordId, timestamp } from './record.ts';
 
 export const RISK_LEVELS = ['red', 'amber', 'green'] as const;

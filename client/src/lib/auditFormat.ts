@@ -3,7 +3,7 @@ import { ACTION_STATUS_LABELS, type ActionStatus } from '#shared/board/action';
 import { TEXT_FIELDS, type CollectionName } from '#shared/board/boardDoc';
 import { GOAL_STATUS_LABELS, type GoalStatus } from '#shared/board/goal';
 import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '#shared/board/person';
-import { formatNhsNumber } from '#shared/nhsNumber';
+import { formatNhsNumber } from '#shared/board/nhsNumber';
 import { formatIsoDate } from './dates.ts';
 
 export const EMPTY_VALUE = '(empty)';

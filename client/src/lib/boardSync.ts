@@ -8,9 +8,9 @@ import type { Goal } from '#shared/board/goal';
 import type { PathwayStage } from '#shared/board/pathway';
 import type { Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
-import type { PresenceState, PresenceUser } from '#shared/presence';
+import type { PresenceState, PresenceUser } from '#shared/sync/presence';
 import * as authProtocol from 'y-protocols/auth';
-import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/syncProtocol';
+import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 import { avatarColourFor, safeColour } from './avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
 

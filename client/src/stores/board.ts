@@ -15,9 +15,9 @@ import { byDueDate, groupBy } from '../lib/boardIndex.ts';
 import type { PathwayStage, PathwayStageRecord, StageInput } from '#shared/board/pathway';
 import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
 import { validRecords, type Actor, type RecordRead } from '#shared/board/record';
-import { CloseCode } from '#shared/closeCodes';
+import { CloseCode } from '#shared/sync/closeCodes';
 import type { BoardJoinResult, BoardStorageState } from '#shared/events';
-import type { SyncRefusal } from '#shared/syncProtocol';
+import type { SyncRefusal } from '#shared/sync/protocol';
 import { getBoard, getBoardMembers, getRecordHistory } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import {

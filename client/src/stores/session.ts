@@ -2,7 +2,7 @@ import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { ChangePasswordRequest, CurrentUser, SignInRequest } from '#shared/auth';
 import type { SessionEndReason } from '#shared/events';
-import type { PresenceUser } from '#shared/presence';
+import type { PresenceUser } from '#shared/sync/presence';
 import * as authApi from '../api/authApi.ts';
 import { ApiRequestError, setUnauthorisedListener } from '../api/http.ts';
 import { SESSION_END_MESSAGES } from '../lib/sessionMessages.ts';

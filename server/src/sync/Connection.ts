@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CloseCode } from '#shared/closeCodes';
+import { CloseCode } from '#shared/sync/closeCodes';
 import type { Logger } from '../log.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 import type { Room } from './Room.ts';

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode } from '#shared/closeCodes';
-import { YJS_PATH } from '#shared/syncProtocol';
+import { CloseCode } from '#shared/sync/closeCodes';
+import { YJS_PATH } from '#shared/sync/protocol';
 import type { SessionEndReason } from '#shared/events';
 import type { SyncConfig } from '../config.ts';
 import type { Logger } from '../log.ts';

@@ -1,6 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { CloseCode } from '#shared/closeCodes';
+import { CloseCode } from '#shared/sync/closeCodes';
 import type { ClientBinding } from './boardChange.ts';
 import type { DocumentClients } from './documentClients.ts';
 import {

@@ -1,6 +1,6 @@
 import type { CollectionName } from '#shared/board/records';
-import { CloseCode, type CloseCodeValue } from '#shared/closeCodes';
-import type { SyncRefusal } from '#shared/syncProtocol';
+import { CloseCode, type CloseCodeValue } from '#shared/sync/closeCodes';
+import type { SyncRefusal } from '#shared/sync/protocol';
 import type { AppliedChange, AuditedChange, BoardChange, ClientBinding } from './boardChange.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 

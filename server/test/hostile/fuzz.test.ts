@@ -4,7 +4,7 @@ import * as prng from 'lib0/prng';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '#shared/board/record';
 import { Collection } from '#shared/board/boardDoc';
-import { MessageType } from '#shared/syncProtocol';
+import { MessageType } from '#shared/sync/protocol';
 import { DEFAULT_ROOM_LIMITS } from '../../src/sync/roomContract.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { newBoard, testDb } from '../support/boards.ts';

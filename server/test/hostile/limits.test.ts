@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import { CloseCode } from '#shared/closeCodes';
-import { MessageType } from '#shared/syncProtocol';
+import { CloseCode } from '#shared/sync/closeCodes';
+import { MessageType } from '#shared/sync/protocol';
 import { DEFAULT_ROOM_LIMITS } from '../../src/sync/roomContract.ts';
 import { DEMO, signIn } from '../support/auth.ts';
 import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from '../support/boards.ts';

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import type { ApiError } from '#shared/api';
 import type { TemporaryPasswordResponse } from '#shared/users';
 import type { CurrentUser } from '#shared/auth';
-import { YJS_PATH } from '#shared/syncProtocol';
+import { YJS_PATH } from '#shared/sync/protocol';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../../src/auth/cookies.ts';
 import { DEMO_BOARD_ID } from '../../src/seed.ts';
 import { createClientAddress } from '../../src/http/clientAddress.ts';

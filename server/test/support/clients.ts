@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
 import * as authProtocol from 'y-protocols/auth';
-import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/syncProtocol';
+import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 
 export interface TestClient {
   doc: Y.Doc;

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
-import { YJS_PATH } from '#shared/syncProtocol';
+import { YJS_PATH } from '#shared/sync/protocol';
 
 export interface RawSocket {
   ws: WebSocket;
