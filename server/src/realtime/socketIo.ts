@@ -124,10 +124,11 @@ export class AppEvents {
    * out, rooms of boards they can no longer open are left, and each is told to fetch its access again.
    */
   async recheck(userIds?: readonly string[]): Promise<void> {
-    const wanted = userIds && new Set(userIds);
-    for (const socket of await this.io.fetchSockets()) {
+    if (userIds?.length === 0) return;
+    // Each user's sockets are in their own room: only theirs are fetched when users are named.
+    const sockets = await (userIds ? this.io.in(userIds.map(userRoom)) : this.io).fetchSockets();
+    for (const socket of sockets) {
       const { principal } = socket.data;
-      if (wanted && !wanted.has(principal.userId)) continue;
       const current = await this.options.sessions.resolveById(principal.sessionId, { touch: false });
       if (!current) {
         socket.emit('session:ended', 'expired');
@@ -140,7 +141,7 @@ export class AppEvents {
         const access = await this.options.policy.boardAccess(current, room.slice('board:'.length));
         if (isRefusal(access)) socket.leave(room);
       }
-      if (wanted) socket.emit('access:changed');
+      if (userIds) socket.emit('access:changed');
     }
   }
 
