@@ -32,6 +32,7 @@ import { forgetLocalBoard } from '../lib/localBoards.ts';
 import { useOrganisationsStore } from './organisations.ts';
 import { useRealtimeStore } from './realtime.ts';
 import { useSessionStore } from './session.ts';
+import { errorMessage } from '../lib/errorMessage.ts';
 
 export type { ConnectionState, EditingRef, Peer };
 
@@ -194,7 +195,7 @@ export const useBoardStore = defineStore('board', () => {
     if (error instanceof ApiRequestError && error.status === 401) return;
     const lost = boardId.value;
     closeDocument();
-    loadError.value = error instanceof Error ? error.message : 'The board could not be loaded';
+    loadError.value = errorMessage(error, 'The board could not be loaded');
     if (error instanceof ApiRequestError && (error.status === 403 || error.status === 404)) {
       loadState.value = error.status === 403 ? 'no-access' : 'not-found';
       // What this browser kept of a board the person may no longer see goes too.
