@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadOidcConfig, type OidcConfig } from './auth/oidc.ts';
+import { loadOidcConfig, type OidcConfig } from './auth/oidc/config.ts';
 import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';

@@ -10,7 +10,7 @@ import { auditHook } from './audit/auditHook.ts';
 import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
 import { demoSignInsArePublic } from './auth/demoSignIns.ts';
-import { registerOidcRoutes } from './auth/oidc.ts';
+import { registerOidcRoutes } from './auth/oidc/routes.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { SignInThrottle } from './auth/throttle.ts';
 import { BoardsRepository } from './boards/boardsRepository.ts';

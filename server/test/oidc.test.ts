@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import type { CurrentUser } from '#shared/auth';
+import { OidcMessages } from '../src/auth/oidc/accounts.ts';
 import {
   OIDC_CALLBACK_PATH,
   OIDC_START_PATH,
-  OidcMessages,
   loadOidcConfig,
-  safeReturnTo,
   type OidcConfig,
-} from '../src/auth/oidc.ts';
+} from '../src/auth/oidc/config.ts';
+import { safeReturnTo } from '../src/auth/oidc/routes.ts';
 import { api, DEMO } from './support/auth.ts';
 import { testDb } from './support/boards.ts';
 import { freePort, SignOnBrowser, startOidcProvider, type AccountClaims } from './support/oidcProvider.ts';

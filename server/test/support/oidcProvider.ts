@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, onTestFinished } from 'vitest';
 import Provider from 'oidc-provider';
-import { OIDC_CALLBACK_PATH, OIDC_START_PATH, type OidcConfig } from '../../src/auth/oidc.ts';
+import { OIDC_CALLBACK_PATH, OIDC_START_PATH, type OidcConfig } from '../../src/auth/oidc/config.ts';
 import { SESSION_COOKIE } from '../../src/auth/cookies.ts';
 
 /** What the provider says about one of its accounts. */

@@ -7,7 +7,7 @@ import {
   type SyncConfig,
 } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import type { OidcConfig } from '../../src/auth/oidc.ts';
+import type { OidcConfig } from '../../src/auth/oidc/config.ts';
 import type { ThrottleConfig } from '../../src/auth/throttle.ts';
 import type { TrustProxy } from '../../src/http/clientAddress.ts';
 import { startServer, type HuddleServer } from '../../src/server.ts';

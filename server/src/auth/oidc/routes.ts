@@ -1,119 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import * as client from 'openid-client';
 import { RETURN_TO_PARAM, SIGN_IN_ERROR_PARAM } from '#shared/auth';
-import { email as emailSchema } from '#shared/fields';
-import { NAME_MAX } from '#shared/fields';
-import type { RouteDeps } from '../http/deps.ts';
-import type { OidcLoginsTable, UserRow } from '../db/schema.ts';
+import type { OidcLoginsTable } from '../../db/schema.ts';
+import type { RouteDeps } from '../../http/deps.ts';
+import {
+  accountFor,
+  identityFrom,
+  OidcMessages,
+  SignOnRefused,
+  text,
+  type Claims,
+  type OidcIdentity,
+} from './accounts.ts';
+import { OIDC_CALLBACK_PATH, OIDC_START_PATH, type OidcConfig } from './config.ts';
 
-/** Single sign-on through an OpenID Connect provider, configured from the environment. */
-export interface OidcConfig {
-  /** The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  /** Where the provider sends people back: `<public URL>/api/auth/oidc/callback`. */
-  redirectUri: string;
-  /** The button reads `Sign in with <label>`. */
-  label: string;
-  /** Create a Huddle account on first sign-in for an email address no account has; else refuse it. */
-  provision: boolean;
-}
+/*
+ * Single sign-on's routes: off to the provider with state, PKCE and a nonce, and back to a session.
+ */
 
-export const OIDC_START_PATH = '/api/auth/oidc/start';
-export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
 export const OIDC_SCOPE = 'openid email profile';
 /** A sign-on that takes longer than this between leaving Huddle and coming back is refused. */
 export const OIDC_LOGIN_TTL_MS = 10 * 60_000;
 /** How long a request to the provider (discovery, token, userinfo) may take before Huddle gives up. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
-
-const DEFAULT_LABEL = 'NHS single sign-on';
-const REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
-const OPTIONAL = ['OIDC_REDIRECT_URI', 'OIDC_LABEL', 'OIDC_PROVISION'] as const;
-
-/** What people read on the sign-in page when single sign-on does not sign them in. */
-export const OidcMessages = {
-  notFinished: 'Single sign-on did not finish. Try again.',
-  expired: 'Single sign-on took too long to finish. Try again.',
-  unavailable:
-    'Single sign-on is not working at the moment. Try again in a few minutes, or sign in with your email address and password.',
-  noEmail:
-    'Your single sign-on account did not give Huddle an email address, so Huddle cannot tell who you are. Ask an admin.',
-  emailNotVerified:
-    'Your single sign-on service has not confirmed your email address, so Huddle cannot use it. Ask an admin.',
-  deactivated: 'Your account has been switched off. Ask an admin.',
-  noAccount: (email: string) => `There is no Huddle account for ${email}. Ask an admin to add you.`,
-} as const;
-
-/** An http issuer is accepted only on this machine (development and tests); elsewhere it must be https. */
-function isLoopback(url: URL): boolean {
-  return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-}
-
-function httpUrl(name: string, raw: string, options: { httpsUnlessLoopback: boolean }): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`${name} must be an address like https://sso.example.nhs.uk, got "${raw}"`);
-  }
-  const https = url.protocol === 'https:';
-  const http = url.protocol === 'http:';
-  if (!https && !(http && (!options.httpsUnlessLoopback || isLoopback(url)))) {
-    throw new Error(
-      options.httpsUnlessLoopback
-        ? `${name} must be an https address (http only for localhost), got "${raw}"`
-        : `${name} must be an http or https address, got "${raw}"`,
-    );
-  }
-  return url;
-}
-
-function booleanFromEnv(name: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === '') return fallback;
-  const value = raw.trim().toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
-
-/**
- * Reads OIDC_* variables; null when single sign-on is not configured. Setting some of them but not
- * all that are needed is a startup error that names the missing ones.
- */
-export function loadOidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
-  const value = (name: string) => env[name]?.trim() || undefined;
-  if ([...REQUIRED, ...OPTIONAL].every((name) => value(name) === undefined)) return null;
-
-  const publicUrl = value('PUBLIC_URL');
-  const missing: string[] = REQUIRED.filter((name) => value(name) === undefined);
-  if (!value('OIDC_REDIRECT_URI') && !publicUrl) missing.push('OIDC_REDIRECT_URI (or PUBLIC_URL)');
-  if (missing.length > 0) {
-    throw new Error(
-      `Single sign-on is only partly configured: set ${missing.join(', ')} as well, or unset every OIDC_ variable`,
-    );
-  }
-
-  const issuer = httpUrl('OIDC_ISSUER', value('OIDC_ISSUER')!, { httpsUnlessLoopback: true });
-  const redirectUri = value('OIDC_REDIRECT_URI')
-    ? httpUrl('OIDC_REDIRECT_URI', value('OIDC_REDIRECT_URI')!, { httpsUnlessLoopback: false })
-    : new URL(OIDC_CALLBACK_PATH, httpUrl('PUBLIC_URL', publicUrl!, { httpsUnlessLoopback: false }));
-  if (redirectUri.search || redirectUri.hash) {
-    throw new Error(`OIDC_REDIRECT_URI must not have a query or fragment, got "${redirectUri.href}"`);
-  }
-
-  return {
-    issuer: issuer.href,
-    clientId: value('OIDC_CLIENT_ID')!,
-    clientSecret: value('OIDC_CLIENT_SECRET')!,
-    redirectUri: redirectUri.href,
-    label: value('OIDC_LABEL') ?? DEFAULT_LABEL,
-    provision: booleanFromEnv('OIDC_PROVISION', value('OIDC_PROVISION'), true),
-  };
-}
 
 /**
  * Where to go after signing in: only a path on this site. It must start with one `/` (not `//` or
@@ -152,93 +62,6 @@ export function lazyDiscovery(config: OidcConfig): () => Promise<client.Configur
       });
     return discovered;
   };
-}
-
-/** A sign-on that ends on the sign-in page with a message for the person, and a reason in the log. */
-class SignOnRefused extends Error {
-  constructor(
-    readonly userMessage: string,
-    readonly reason: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(reason);
-  }
-}
-
-/** Who the provider says signed in. */
-export interface OidcIdentity {
-  subject: string;
-  email: string;
-  name: string;
-}
-
-type Claims = Record<string, unknown>;
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-
-function displayName(claims: Claims, email: string): string {
-  const given = text(claims.given_name);
-  const family = text(claims.family_name);
-  const name =
-    text(claims.name) ?? (given || family ? [given, family].filter(Boolean).join(' ') : email.split('@')[0]!);
-  return name.slice(0, NAME_MAX);
-}
-
-/** The email (verified unless the provider does not say) and name from ID token or userinfo claims. */
-export function identityFrom(subject: string, claims: Claims): OidcIdentity {
-  const parsed = emailSchema.safeParse(claims.email);
-  if (!parsed.success) {
-    throw new SignOnRefused(OidcMessages.noEmail, 'no usable email claim', { subject, email: claims.email });
-  }
-  if (claims.email_verified === false || claims.email_verified === 'false') {
-    throw new SignOnRefused(OidcMessages.emailNotVerified, 'email not verified', {
-      subject,
-      email: parsed.data,
-    });
-  }
-  return { subject, email: parsed.data, name: displayName(claims, parsed.data) };
-}
-
-/**
- * The Huddle account for someone the provider has signed in: matched by email; created (no
- * organisation, role or teams) when unknown and provisioning is on; otherwise refused.
- */
-export async function accountFor(
-  deps: Pick<RouteDeps, 'db' | 'users'>,
-  identity: OidcIdentity,
-  provision: boolean,
-): Promise<{ user: UserRow; created: boolean }> {
-  const existing = await deps.users.findByEmail(identity.email);
-  if (existing) {
-    if (!existing.active) {
-      throw new SignOnRefused(OidcMessages.deactivated, 'account deactivated', { userId: existing.id });
-    }
-    return { user: existing, created: false };
-  }
-  if (!provision) {
-    throw new SignOnRefused(OidcMessages.noAccount(identity.email), 'no account and provisioning is off', {
-      email: identity.email,
-    });
-  }
-  const inserted = await deps.db
-    .insertInto('users')
-    .values({
-      id: randomUUID(),
-      name: identity.name,
-      email: identity.email,
-      profession: 'Not set',
-      organisation_id: null,
-      role: null,
-      password_hash: null,
-      must_change_password: false,
-    })
-    // Two first sign-ins at once: the second uses the account the first created.
-    .onConflict((oc) => oc.column('email').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { user: inserted, created: true };
-  return accountFor(deps, identity, false);
 }
 
 function signInPage(message: string, returnTo: string): string {
