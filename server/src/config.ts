@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { loadOidcConfig, type OidcConfig } from './auth/oidc/config.ts';
+import { z } from 'zod';
+import { oidcFrom, oidcVariables, type OidcConfig } from './auth/oidc/config.ts';
 import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/roomContract.ts';
+import { httpOrigin, optionalRaw, parsedBy, readEnv, trueOrFalse, wholeNumber } from './env.ts';
 
 export interface Config {
   port: number;
@@ -83,93 +85,95 @@ export interface StorageConfig {
   warnAfterMs: number;
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a whole number of 0 or more, got "${raw}"`);
-  }
-  return value;
-}
+const MINUTE = 60_000;
 
-function urlFromEnv(env: NodeJS.ProcessEnv, name: string): string | null {
-  const raw = env[name];
-  if (!raw) return null;
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-    return url.origin;
-  } catch {
-    throw new Error(
-      `${name} must be an http or https address, like https://huddle.example.nhs.uk, got "${raw}"`,
-    );
-  }
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const minute = 60_000;
-  return {
-    port: intFromEnv(env, 'PORT', 3000),
-    host: env.HOST || null,
-    databaseUrl: env.DATABASE_URL || undefined,
+/**
+ * Every setting the server takes from its environment, in one schema: each variable with its
+ * default, and a message naming it and what it takes when it holds something else.
+ */
+export const envSchema = z
+  .object({
+    PORT: wholeNumber(3000),
+    HOST: optionalRaw,
+    DATABASE_URL: optionalRaw,
+    DATA_DIR: optionalRaw,
+    LOG_LEVEL: optionalRaw,
+    CLIENT_DIR: optionalRaw,
+    SEED: trueOrFalse(true),
+    PUBLIC_URL: httpOrigin,
+    TRUST_PROXY: parsedBy(parseTrustProxy),
+    SESSION_IDLE_MINUTES: wholeNumber(60),
+    SESSION_MAX_HOURS: wholeNumber(12),
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: wholeNumber(5),
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: wholeNumber(50),
+    SIGN_IN_LOCK_MINUTES: wholeNumber(15),
+    ACCESS_CHECK_INTERVAL_MS: wholeNumber(60_000),
+    DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(DEFAULT_DATABASE_CONFIG.connectTimeoutMs),
+    DATABASE_QUERY_TIMEOUT_MS: wholeNumber(DEFAULT_DATABASE_CONFIG.queryTimeoutMs),
+    DATABASE_IDLE_IN_TRANSACTION_MS: wholeNumber(DEFAULT_DATABASE_CONFIG.idleInTransactionTimeoutMs),
+    DATABASE_KEEPALIVE_MS: wholeNumber(DEFAULT_DATABASE_CONFIG.keepAliveMs),
+    SYNC_MAX_MESSAGE_BYTES: wholeNumber(8 * 1024 * 1024),
+    SYNC_IDLE_UNLOAD_MS: wholeNumber(60_000),
+    SYNC_PING_INTERVAL_MS: wholeNumber(30_000),
+    SYNC_MAX_UPDATE_ENTRIES: wholeNumber(DEFAULT_ROOM_LIMITS.maxUpdateEntries),
+    SYNC_MAX_BOARD_BYTES: wholeNumber(DEFAULT_ROOM_LIMITS.maxBoardBytes),
+    SYNC_MAX_PRESENCE_PER_CONNECTION: wholeNumber(DEFAULT_ROOM_LIMITS.maxPresencePerConnection),
+    SYNC_MAX_PRESENCE_BYTES: wholeNumber(DEFAULT_ROOM_LIMITS.maxPresenceBytes),
+    SYNC_MAX_REFUSALS_PER_MINUTE: wholeNumber(DEFAULT_ROOM_LIMITS.maxRefusalsPerMinute),
+    MAX_CONNECTIONS_PER_USER: wholeNumber(30),
+    MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(1000),
+    STORAGE_FLUSH_INTERVAL_MS: wholeNumber(40),
+    STORAGE_COMPACT_THRESHOLD: wholeNumber(500),
+    STORAGE_WARN_AFTER_MS: wholeNumber(5_000),
+    ...oidcVariables,
+  })
+  .transform((env, ctx): Config => ({
+    port: env.PORT,
+    host: env.HOST ?? null,
+    databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(env.CLIENT_DIR ?? './dist/client'),
-    seed: env.SEED !== 'false',
-    publicUrl: urlFromEnv(env, 'PUBLIC_URL'),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    session: {
-      idleMs: intFromEnv(env, 'SESSION_IDLE_MINUTES', 60) * minute,
-      maxAgeMs: intFromEnv(env, 'SESSION_MAX_HOURS', 12) * 60 * minute,
-    },
+    seed: env.SEED,
+    publicUrl: env.PUBLIC_URL,
+    trustProxy: env.TRUST_PROXY,
+    session: { idleMs: env.SESSION_IDLE_MINUTES * MINUTE, maxAgeMs: env.SESSION_MAX_HOURS * 60 * MINUTE },
     throttle: {
-      maxPerAccount: intFromEnv(env, 'SIGN_IN_MAX_FAILURES_PER_ACCOUNT', 5),
-      maxPerAddress: intFromEnv(env, 'SIGN_IN_MAX_FAILURES_PER_ADDRESS', 50),
-      windowMs: intFromEnv(env, 'SIGN_IN_LOCK_MINUTES', 15) * minute,
+      maxPerAccount: env.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+      windowMs: env.SIGN_IN_LOCK_MINUTES * MINUTE,
     },
-    accessCheckIntervalMs: intFromEnv(env, 'ACCESS_CHECK_INTERVAL_MS', minute),
-    oidc: loadOidcConfig(env),
+    accessCheckIntervalMs: env.ACCESS_CHECK_INTERVAL_MS,
+    oidc: oidcFrom(env, ctx),
     database: {
-      connectTimeoutMs: intFromEnv(
-        env,
-        'DATABASE_CONNECT_TIMEOUT_MS',
-        DEFAULT_DATABASE_CONFIG.connectTimeoutMs,
-      ),
-      queryTimeoutMs: intFromEnv(env, 'DATABASE_QUERY_TIMEOUT_MS', DEFAULT_DATABASE_CONFIG.queryTimeoutMs),
-      idleInTransactionTimeoutMs: intFromEnv(
-        env,
-        'DATABASE_IDLE_IN_TRANSACTION_MS',
-        DEFAULT_DATABASE_CONFIG.idleInTransactionTimeoutMs,
-      ),
-      keepAliveMs: intFromEnv(env, 'DATABASE_KEEPALIVE_MS', DEFAULT_DATABASE_CONFIG.keepAliveMs),
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_MS,
+      keepAliveMs: env.DATABASE_KEEPALIVE_MS,
     },
     sync: {
-      maxMessageBytes: intFromEnv(env, 'SYNC_MAX_MESSAGE_BYTES', 8 * 1024 * 1024),
-      idleUnloadMs: intFromEnv(env, 'SYNC_IDLE_UNLOAD_MS', 60_000),
-      pingIntervalMs: intFromEnv(env, 'SYNC_PING_INTERVAL_MS', 30_000),
+      maxMessageBytes: env.SYNC_MAX_MESSAGE_BYTES,
+      idleUnloadMs: env.SYNC_IDLE_UNLOAD_MS,
+      pingIntervalMs: env.SYNC_PING_INTERVAL_MS,
       limits: {
-        maxUpdateEntries: intFromEnv(env, 'SYNC_MAX_UPDATE_ENTRIES', DEFAULT_ROOM_LIMITS.maxUpdateEntries),
-        maxBoardBytes: intFromEnv(env, 'SYNC_MAX_BOARD_BYTES', DEFAULT_ROOM_LIMITS.maxBoardBytes),
-        maxPresencePerConnection: intFromEnv(
-          env,
-          'SYNC_MAX_PRESENCE_PER_CONNECTION',
-          DEFAULT_ROOM_LIMITS.maxPresencePerConnection,
-        ),
-        maxPresenceBytes: intFromEnv(env, 'SYNC_MAX_PRESENCE_BYTES', DEFAULT_ROOM_LIMITS.maxPresenceBytes),
-        maxRefusalsPerMinute: intFromEnv(
-          env,
-          'SYNC_MAX_REFUSALS_PER_MINUTE',
-          DEFAULT_ROOM_LIMITS.maxRefusalsPerMinute,
-        ),
+        maxUpdateEntries: env.SYNC_MAX_UPDATE_ENTRIES,
+        maxBoardBytes: env.SYNC_MAX_BOARD_BYTES,
+        maxPresencePerConnection: env.SYNC_MAX_PRESENCE_PER_CONNECTION,
+        maxPresenceBytes: env.SYNC_MAX_PRESENCE_BYTES,
+        maxRefusalsPerMinute: env.SYNC_MAX_REFUSALS_PER_MINUTE,
       },
-      maxConnectionsPerUser: intFromEnv(env, 'MAX_CONNECTIONS_PER_USER', 30),
-      maxConnectionsPerAddress: intFromEnv(env, 'MAX_CONNECTIONS_PER_ADDRESS', 1000),
+      maxConnectionsPerUser: env.MAX_CONNECTIONS_PER_USER,
+      maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS,
     },
     storage: {
-      flushIntervalMs: intFromEnv(env, 'STORAGE_FLUSH_INTERVAL_MS', 40),
-      compactThreshold: intFromEnv(env, 'STORAGE_COMPACT_THRESHOLD', 500),
-      warnAfterMs: intFromEnv(env, 'STORAGE_WARN_AFTER_MS', 5_000),
+      flushIntervalMs: env.STORAGE_FLUSH_INTERVAL_MS,
+      compactThreshold: env.STORAGE_COMPACT_THRESHOLD,
+      warnAfterMs: env.STORAGE_WARN_AFTER_MS,
     },
-  };
+  }));
+
+
+/** The server's settings from `env` (the process's own by default); throws naming every variable it cannot read. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return readEnv(envSchema, env);
 }

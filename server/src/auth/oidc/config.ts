@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { httpOrigin, optionalText, readEnv, refuse, trueOrFalse } from '../../env.ts';
+
 /** Single sign-on through an OpenID Connect provider, configured from the environment. */
 export interface OidcConfig {
   /** The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
@@ -43,45 +46,57 @@ function httpUrl(name: string, raw: string, options: { httpsUnlessLoopback: bool
   return url;
 }
 
-function booleanFromEnv(name: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === '') return fallback;
-  const value = raw.trim().toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
+/** The OIDC_* variables (and PUBLIC_URL, for the default redirect), as read, before they are checked together. */
+export const oidcVariables = {
+  OIDC_ISSUER: optionalText,
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_REDIRECT_URI: optionalText,
+  OIDC_LABEL: optionalText,
+  OIDC_PROVISION: optionalText,
+};
+type OidcVariables = { [K in keyof typeof oidcVariables]: string | undefined } & {
+  PUBLIC_URL: string | null;
+};
 
 /**
- * Reads OIDC_* variables; null when single sign-on is not configured. Setting some of them but not
- * all that are needed is a startup error that names the missing ones.
+ * Single sign-on from the OIDC_* variables; null when none is set. Setting some of them but not all
+ * that are needed is refused, naming the missing ones.
  */
-export function loadOidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
-  const value = (name: string) => env[name]?.trim() || undefined;
-  if ([...REQUIRED, ...OPTIONAL].every((name) => value(name) === undefined)) return null;
-
-  const publicUrl = value('PUBLIC_URL');
-  const missing: string[] = REQUIRED.filter((name) => value(name) === undefined);
-  if (!value('OIDC_REDIRECT_URI') && !publicUrl) missing.push('OIDC_REDIRECT_URI (or PUBLIC_URL)');
+export function oidcFrom(env: OidcVariables, ctx: z.RefinementCtx): OidcConfig | null {
+  if ([...REQUIRED, ...OPTIONAL].every((name) => env[name] === undefined)) return null;
+  const missing: string[] = REQUIRED.filter((name) => env[name] === undefined);
+  if (!env.OIDC_REDIRECT_URI && !env.PUBLIC_URL) missing.push('OIDC_REDIRECT_URI (or PUBLIC_URL)');
   if (missing.length > 0) {
-    throw new Error(
+    return refuse(
+      ctx,
       `Single sign-on is only partly configured: set ${missing.join(', ')} as well, or unset every OIDC_ variable`,
     );
   }
-
-  const issuer = httpUrl('OIDC_ISSUER', value('OIDC_ISSUER')!, { httpsUnlessLoopback: true });
-  const redirectUri = value('OIDC_REDIRECT_URI')
-    ? httpUrl('OIDC_REDIRECT_URI', value('OIDC_REDIRECT_URI')!, { httpsUnlessLoopback: false })
-    : new URL(OIDC_CALLBACK_PATH, httpUrl('PUBLIC_URL', publicUrl!, { httpsUnlessLoopback: false }));
-  if (redirectUri.search || redirectUri.hash) {
-    throw new Error(`OIDC_REDIRECT_URI must not have a query or fragment, got "${redirectUri.href}"`);
+  const provision = trueOrFalse(true).safeParse(env.OIDC_PROVISION);
+  if (!provision.success) return refuse(ctx, `OIDC_PROVISION ${provision.error.issues[0]!.message}`);
+  try {
+    const issuer = httpUrl('OIDC_ISSUER', env.OIDC_ISSUER!, { httpsUnlessLoopback: true });
+    const redirectUri = env.OIDC_REDIRECT_URI
+      ? httpUrl('OIDC_REDIRECT_URI', env.OIDC_REDIRECT_URI, { httpsUnlessLoopback: false })
+      : new URL(OIDC_CALLBACK_PATH, env.PUBLIC_URL!);
+    if (redirectUri.search || redirectUri.hash) {
+      return refuse(ctx, `OIDC_REDIRECT_URI must not have a query or fragment, got "${redirectUri.href}"`);
+    }
+    return {
+      issuer: issuer.href,
+      clientId: env.OIDC_CLIENT_ID!,
+      clientSecret: env.OIDC_CLIENT_SECRET!,
+      redirectUri: redirectUri.href,
+      label: env.OIDC_LABEL ?? DEFAULT_LABEL,
+      provision: provision.data,
+    };
+  } catch (error) {
+    return refuse(ctx, error instanceof Error ? error.message : String(error));
   }
+}
 
-  return {
-    issuer: issuer.href,
-    clientId: value('OIDC_CLIENT_ID')!,
-    clientSecret: value('OIDC_CLIENT_SECRET')!,
-    redirectUri: redirectUri.href,
-    label: value('OIDC_LABEL') ?? DEFAULT_LABEL,
-    provision: booleanFromEnv('OIDC_PROVISION', value('OIDC_PROVISION'), true),
-  };
+/** Single sign-on as the environment configures it (the server reads it with the rest of its settings). */
+export function loadOidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
+  return readEnv(z.object({ PUBLIC_URL: httpOrigin, ...oidcVariables }).transform(oidcFrom), env);
 }
