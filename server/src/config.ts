@@ -172,7 +172,6 @@ export const envSchema = z
     },
   }));
 
-
 /** The server's settings from `env` (the process's own by default); throws naming every variable it cannot read. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return readEnv(envSchema, env);

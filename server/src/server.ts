@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SOCKET_IO_PATH } from '#shared/events';
 import { AccessEvents } from './access/accessEvents.ts';
-import { AccessPolicy, isRefusal } from './access/AccessPolicy.ts';
+import { AccessPolicy } from './access/AccessPolicy.ts';
+import { isRefusal, REFUSAL_STATUS } from './refusal.ts';
 import type { Principal } from './access/principal.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { auditHook } from './audit/auditHook.ts';
@@ -17,7 +18,7 @@ import { BoardsRepository } from './boards/boardsRepository.ts';
 import type { Config } from './config.ts';
 import { openDatabase, untilDatabaseAnswers, type DatabaseHandle } from './db/connect.ts';
 import { createHttpApp } from './http/app.ts';
-import { isSameSite } from './http/auth.ts';
+import { isSameSite } from './access/sameSite.ts';
 import { createClientAddress } from './http/clientAddress.ts';
 import type { RouteDeps } from './http/deps.ts';
 import { chooseHost, type Listening } from './http/listenAddress.ts';
@@ -91,7 +92,7 @@ export async function startServer(
     boardId: string,
   ): Promise<ConnectionGrant | UpgradeRefusal> {
     const access = await policy.boardAccess(principal, boardId);
-    if (isRefusal(access)) return access;
+    if (isRefusal(access)) return { status: REFUSAL_STATUS[access.refused], message: access.message };
     const user = principal!;
     return {
       user: {

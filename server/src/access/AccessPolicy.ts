@@ -2,26 +2,14 @@ import type { Kysely } from 'kysely';
 import type { BoardSummary } from '#shared/boards';
 import type { BoardAccess, TeamRole } from '#shared/access';
 import type { Database } from '../db/schema.ts';
+import { isRefusal, refuse, type Refusal } from '../refusal.ts';
 import type { Principal } from './principal.ts';
 
-/** A refusal, answered as this HTTP status with this message on every channel. */
-export interface Refusal {
-  status: 401 | 403 | 404;
-  message: string;
-}
-
-export const NOT_SIGNED_IN: Refusal = { status: 401, message: 'Sign in to continue' };
-export const MUST_CHANGE_PASSWORD: Refusal = {
-  status: 403,
-  message: 'Change your temporary password before you go on',
-};
-export const NO_BOARD_ACCESS: Refusal = { status: 403, message: 'You do not have access to this board' };
-export const NO_SUCH_BOARD: Refusal = { status: 404, message: 'There is no board with that id' };
-export const ADMINS_ONLY: Refusal = { status: 403, message: 'Only admins can do this' };
-
-export function isRefusal(value: unknown): value is Refusal {
-  return typeof value === 'object' && value !== null && 'status' in value && 'message' in value;
-}
+export const NOT_SIGNED_IN = refuse('sign-in', 'Sign in to continue');
+export const MUST_CHANGE_PASSWORD = refuse('forbidden', 'Change your temporary password before you go on');
+export const NO_BOARD_ACCESS = refuse('forbidden', 'You do not have access to this board');
+export const NO_SUCH_BOARD = refuse('not-found', 'There is no board with that id');
+export const ADMINS_ONLY = refuse('forbidden', 'Only admins can do this');
 
 /**
  * Who may do what: the one place the rules live. REST handlers, the socket.io handshake and the

@@ -6,9 +6,9 @@ import type { BoardAccess } from '#shared/access';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { stagesFromTemplate, type PathwayTemplateId } from '#shared/board/pathway';
 import type { AccessEvents } from '../access/accessEvents.ts';
-import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
+import { NO_SUCH_BOARD, type AccessPolicy } from '../access/AccessPolicy.ts';
+import { isRefusal, refuse, type Refusal } from '../refusal.ts';
 import type { Principal } from '../access/principal.ts';
-import { HttpError } from '../http/errors.ts';
 import type { AuditedChange, BoardChange, BoardStorage } from '../storage/BoardStorage.ts';
 import type { TransactionOrigin } from '../sync/origin.ts';
 import { auditRows } from '../audit/auditHook.ts';
@@ -38,16 +38,18 @@ export interface BoardAdminDeps {
 export class BoardAdmin {
   constructor(private readonly deps: BoardAdminDeps) {}
 
-  /** The board with the caller's access; 401, 403 or 404 as the policy decides. */
-  async summary(principal: Principal, boardId: string): Promise<BoardSummary> {
-    const access = await this.#access(principal, boardId);
+  /** The board with the caller's access, or the policy's refusal. */
+  async summary(principal: Principal, boardId: string): Promise<BoardSummary | Refusal> {
+    const access = await this.deps.policy.boardAccess(principal, boardId);
+    if (isRefusal(access)) return access;
     const board = await this.deps.boards.get(boardId);
-    if (!board) throw new HttpError(404, 'There is no board with that id');
+    if (!board) return NO_SUCH_BOARD;
     return withAccess(board, access);
   }
 
-  async members(principal: Principal, boardId: string): Promise<BoardMember[]> {
-    await this.#access(principal, boardId);
+  async members(principal: Principal, boardId: string): Promise<BoardMember[] | Refusal> {
+    const access = await this.deps.policy.boardAccess(principal, boardId);
+    if (isRefusal(access)) return access;
     return this.deps.boards.members(boardId);
   }
 
@@ -55,12 +57,13 @@ export class BoardAdmin {
    * Admins create boards for any teams, facilitators for teams they facilitate. The board's first
    * document state, its pathway stages, is durable before anyone hears about the board.
    */
-  async create(principal: Principal, request: NewBoard): Promise<BoardSummary> {
+  async create(principal: Principal, request: NewBoard): Promise<BoardSummary | Refusal> {
     const teamIds = [...new Set(request.teamIds)];
-    await this.#checkTeams(teamIds);
+    const missing = await this.#missingTeams(teamIds);
+    if (missing) return missing;
     for (const teamId of teamIds) {
       if (!(await this.deps.policy.canManageTeam(principal, teamId)))
-        throw new HttpError(403, 'You can only create boards for teams you facilitate');
+        return refuse('forbidden', 'You can only create boards for teams you facilitate');
     }
     const board = await this.deps.boards.create({ name: request.name, teamIds });
     try {
@@ -84,27 +87,25 @@ export class BoardAdmin {
   }
 
   /** Renames a board and/or replaces its owning teams (admins only; the route checks). */
-  async update(principal: Principal, boardId: string, request: UpdateBoardRequest): Promise<BoardSummary> {
+  async update(
+    principal: Principal,
+    boardId: string,
+    request: UpdateBoardRequest,
+  ): Promise<BoardSummary | Refusal> {
     const teamIds = request.teamIds && [...new Set(request.teamIds)];
-    if (teamIds) await this.#checkTeams(teamIds);
+    const missing = teamIds && (await this.#missingTeams(teamIds));
+    if (missing) return missing;
     const result = await this.deps.boards.update(boardId, { name: request.name, teamIds });
-    if (!result) throw new HttpError(404, 'There is no board with that id');
+    if (!result) return NO_SUCH_BOARD;
     if (result.teamsChanged) this.deps.events.emit('board-changed', boardId);
     return this.summary(principal, boardId);
   }
 
-  async #access(principal: Principal, boardId: string): Promise<BoardAccess> {
-    const access = await this.deps.policy.boardAccess(principal, boardId);
-    if (isRefusal(access)) throw HttpError.from(access);
-    return access;
-  }
-
-  async #checkTeams(teamIds: readonly string[]): Promise<void> {
+  async #missingTeams(teamIds: readonly string[]): Promise<Refusal | null> {
     const missing = await this.deps.teams.missing(teamIds);
-    if (missing.length > 0) {
-      const message = `There is no team with the id ${missing.join(', ')}`;
-      throw new HttpError(400, message, [{ path: 'teamIds', message }]);
-    }
+    return missing.length > 0
+      ? refuse('invalid', `There is no team with the id ${missing.join(', ')}`, 'teamIds')
+      : null;
   }
 }
 

@@ -10,9 +10,9 @@ import { TeamsRepository } from '../teams/teamsRepository.ts';
 import { AdminUsersRepository } from '../users/adminUsersRepository.ts';
 import { UserAdmin } from '../users/userAdmin.ts';
 import { principalOf, requireAdmin } from './auth.ts';
-import { unlessTaken } from './conflicts.ts';
+import { unlessTaken } from '../refusal.ts';
 import type { RouteDeps } from './deps.ts';
-import { HttpError, parseWith } from './errors.ts';
+import { answer, HttpError, parseWith } from './errors.ts';
 import { organisationParams, parseParams, teamMemberParams, teamParams, userParams } from './params.ts';
 
 const DUPLICATE_ORGANISATION = 'There is already an organisation with that name';
@@ -41,17 +41,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     const body = parseWith(organisationRequest, request.body);
     return reply
       .status(201)
-      .send(await unlessTaken(() => organisations.create(body), 'name', DUPLICATE_ORGANISATION));
+      .send(answer(await unlessTaken(() => organisations.create(body), 'name', DUPLICATE_ORGANISATION)));
   });
 
   app.patch('/api/organisations/:id', async (request) => {
     requireAdmin(request);
     const { id } = parseParams(organisationParams, request.params);
     const body = parseWith(organisationRequest, request.body);
-    const organisation = await unlessTaken(
-      () => organisations.update(id, body),
-      'name',
-      DUPLICATE_ORGANISATION,
+    const organisation = answer(
+      await unlessTaken(() => organisations.update(id, body), 'name', DUPLICATE_ORGANISATION),
     );
     if (!organisation) throw new HttpError(404, 'There is no organisation with that id');
     return organisation;
@@ -73,24 +71,24 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
 
   app.get('/api/users/:id', async (request) => {
     requireAdmin(request);
-    return users.get(parseParams(userParams, request.params).id);
+    return answer(await users.get(parseParams(userParams, request.params).id));
   });
 
   app.post('/api/users', async (request, reply) => {
     requireAdmin(request);
     const body = parseWith(createUserRequest, request.body);
-    return reply.status(201).send(await users.create(body));
+    return reply.status(201).send(answer(await users.create(body)));
   });
 
   app.patch('/api/users/:id', async (request) => {
     const admin = requireAdmin(request);
     const { id } = parseParams(userParams, request.params);
-    return users.update(admin, id, parseWith(updateUserRequest, request.body));
+    return answer(await users.update(admin, id, parseWith(updateUserRequest, request.body)));
   });
 
   app.post('/api/users/:id/reset-password', async (request) => {
     requireAdmin(request);
-    return users.resetPassword(parseParams(userParams, request.params).id);
+    return answer(await users.resetPassword(parseParams(userParams, request.params).id));
   });
 
   // Teams and their membership.
@@ -99,29 +97,29 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
   app.post('/api/teams', async (request, reply) => {
     const admin = requireAdmin(request);
     const { name } = parseWith(teamRequest, request.body);
-    return reply.status(201).send(await teams.create(admin, name));
+    return reply.status(201).send(answer(await teams.create(admin, name)));
   });
 
   app.get('/api/teams/:id', async (request) =>
-    teams.detail(principalOf(request), parseParams(teamParams, request.params).id),
+    answer(await teams.detail(principalOf(request), parseParams(teamParams, request.params).id)),
   );
 
   app.patch('/api/teams/:id', async (request) => {
     const admin = requireAdmin(request);
     const { id } = parseParams(teamParams, request.params);
     const { name } = parseWith(teamRequest, request.body);
-    return teams.rename(admin, id, name);
+    return answer(await teams.rename(admin, id, name));
   });
 
   app.put('/api/teams/:id/members/:userId', async (request) => {
     const { id, userId } = parseParams(teamMemberParams, request.params);
     const { role } = parseWith(membershipRequest, request.body);
-    return teams.setMember(principalOf(request), id, userId, role);
+    return answer(await teams.setMember(principalOf(request), id, userId, role));
   });
 
   app.delete('/api/teams/:id/members/:userId', async (request) => {
     const { id, userId } = parseParams(teamMemberParams, request.params);
-    return teams.removeMember(principalOf(request), id, userId);
+    return answer(await teams.removeMember(principalOf(request), id, userId));
   });
 
   // The audit trail as a spreadsheet, for information governance.

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
-import { isRefusal } from '../access/AccessPolicy.ts';
+import { isRefusal } from '../refusal.ts';
 import type { Principal } from '../access/principal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';
 import type { SessionStore } from '../auth/sessions.ts';
+import { isSameSite } from '../access/sameSite.ts';
 import { HttpError } from './errors.ts';
 
 declare module 'fastify' {
@@ -22,27 +22,6 @@ declare module 'fastify' {
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * Whether a request comes from this site. Browsers send `Origin` on cross-origin requests and on
- * WebSocket handshakes, and `Sec-Fetch-Site` on every request; non-browser clients send neither.
- */
-export function isSameSite(headers: IncomingHttpHeaders, allowedOrigins: readonly string[]): boolean {
-  const fetchSite = headers['sec-fetch-site'];
-  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
-  const origin = headers.origin;
-  if (origin === undefined) return true;
-  // Behind a proxy that rewrites Host, the public origin comes from PUBLIC_URL (allowedOrigins).
-  const host = headers.host;
-  if (host !== undefined) {
-    try {
-      if (new URL(origin).host === host) return true;
-    } catch {
-      return false;
-    }
-  }
-  return allowedOrigins.includes(origin);
-}
 
 export interface AuthHookOptions {
   sessions: SessionStore;

@@ -4,7 +4,7 @@ import { BoardAdmin } from '../boards/boardAdmin.ts';
 import { TeamsRepository } from '../teams/teamsRepository.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
-import { parseWith } from './errors.ts';
+import { answer, parseWith } from './errors.ts';
 import { boardParams, parseParams } from './params.ts';
 
 /** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
@@ -22,21 +22,21 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
   app.get('/api/boards', async (request) => deps.policy.boards(principalOf(request)));
 
   app.get('/api/boards/:id', async (request) =>
-    boards.summary(principalOf(request), parseParams(boardParams, request.params).id),
+    answer(await boards.summary(principalOf(request), parseParams(boardParams, request.params).id)),
   );
 
   app.post('/api/boards', async (request, reply) => {
     const body = parseWith(createBoardRequest, request.body);
-    return reply.status(201).send(await boards.create(principalOf(request), body));
+    return reply.status(201).send(answer(await boards.create(principalOf(request), body)));
   });
 
   app.patch('/api/boards/:id', async (request) => {
     const principal = requireAdmin(request);
     const { id } = parseParams(boardParams, request.params);
-    return boards.update(principal, id, parseWith(updateBoardRequest, request.body));
+    return answer(await boards.update(principal, id, parseWith(updateBoardRequest, request.body)));
   });
 
   app.get('/api/boards/:id/members', async (request) =>
-    boards.members(principalOf(request), parseParams(boardParams, request.params).id),
+    answer(await boards.members(principalOf(request), parseParams(boardParams, request.params).id)),
   );
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ApiError } from '#shared/api';
-import type { Refusal } from '../access/AccessPolicy.ts';
+import { isRefusal, REFUSAL_STATUS, type Refusal } from '../refusal.ts';
 
 /** An error answered as `ApiError` JSON with this status. Thrown from handlers and hooks. */
 export class HttpError extends Error {
@@ -13,9 +13,20 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 
+  /** A domain's refusal as the HTTP status its kind is answered with. */
   static from(refusal: Refusal): HttpError {
-    return new HttpError(refusal.status, refusal.message);
+    return new HttpError(
+      REFUSAL_STATUS[refusal.refused],
+      refusal.message,
+      refusal.issues && [...refusal.issues],
+    );
   }
+}
+
+/** A domain's answer for a route to send, or its refusal thrown as the HTTP error it maps to. */
+export function answer<T>(result: T | Refusal): T {
+  if (isRefusal(result)) throw HttpError.from(result);
+  return result;
 }
 
 /** Deeper than any request Huddle takes (its bodies are two levels deep at most). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isRefusal } from '../access/AccessPolicy.ts';
+import { isRefusal } from '../refusal.ts';
 import { principalOf } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError, parseWith } from './errors.ts';

@@ -11,11 +11,12 @@ import {
   type ServerToClientEvents,
   type SessionEndReason,
 } from '#shared/events';
-import { isRefusal, type AccessPolicy } from '../access/AccessPolicy.ts';
+import type { AccessPolicy } from '../access/AccessPolicy.ts';
+import { isRefusal, REFUSAL_STATUS } from '../refusal.ts';
 import type { Principal } from '../access/principal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';
 import type { SessionStore } from '../auth/sessions.ts';
-import { isSameSite } from '../http/auth.ts';
+import { isSameSite } from '../access/sameSite.ts';
 import type { Logger } from '../log.ts';
 import { ConnectionLimits, type ConnectionLimitConfig } from '../limits/connectionLimits.ts';
 
@@ -162,7 +163,7 @@ export class AppEvents {
     const token = sessionTokenFrom(socket.request.headers.cookie);
     const principal = token ? await this.options.sessions.resolve(token) : null;
     const ready = this.options.policy.ready(principal);
-    if (isRefusal(ready)) return ready;
+    if (isRefusal(ready)) return { status: REFUSAL_STATUS[ready.refused], message: ready.message };
     const limited = this.#limits.check(this.#addressOf(socket), ready.userId);
     if (limited) return limited;
     socket.data.principal = ready;
@@ -210,7 +211,7 @@ export class AppEvents {
     socket.data.principal = principal;
     const access = await this.options.policy.boardAccess(principal, boardId);
     if (isRefusal(access)) {
-      return { ok: false, status: access.status === 404 ? 404 : 403, error: access.message };
+      return { ok: false, status: access.refused === 'not-found' ? 404 : 403, error: access.message };
     }
     await socket.join(boardRoom(boardId));
     return { ok: true, access, storage: this.options.storageState?.(boardId) ?? 'stored' };

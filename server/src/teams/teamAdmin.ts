@@ -3,17 +3,18 @@ import type { TeamRole } from '#shared/access';
 import type { AccessEvents } from '../access/accessEvents.ts';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
-import { unlessTaken } from '../http/conflicts.ts';
-import { HttpError } from '../http/errors.ts';
+import { isRefusal, refuse, unlessTaken, type Refusal } from '../refusal.ts';
 import type { UsersRepository } from '../users/usersRepository.ts';
 import type { MembershipChange, TeamRecord, TeamsRepository } from './teamsRepository.ts';
 
-export const NO_SUCH_TEAM = 'There is no team with that id';
-export const NO_SUCH_USER = 'There is no user with that id';
-const NOT_A_MEMBER = 'You are not a member of this team';
-const CANNOT_MANAGE = "Only admins and this team's facilitators can change who is in it";
+const NO_SUCH_TEAM = refuse('not-found', 'There is no team with that id');
+const NO_SUCH_USER = refuse('not-found', 'There is no user with that id');
+const NOT_A_MEMBER = refuse('forbidden', 'You are not a member of this team');
+const CANNOT_MANAGE = refuse('forbidden', "Only admins and this team's facilitators can change who is in it");
 const DUPLICATE_NAME = 'There is already a team with that name';
-const LAST_FACILITATOR = 'A team needs a facilitator: make someone else facilitator first';
+const LAST_FACILITATOR = refuse('invalid', 'A team needs a facilitator: make someone else facilitator first');
+const DEACTIVATED = refuse('invalid', 'This account is deactivated: an admin can switch it back on first');
+const NOT_IN_TEAM = refuse('not-found', 'That person is not a member of this team');
 
 /**
  * Teams and their membership. Admins manage every team; a facilitator manages their own, but cannot
@@ -34,10 +35,10 @@ export class TeamAdmin {
   }
 
   /** Admins and members see a team's detail. */
-  async detail(principal: Principal, teamId: string): Promise<TeamDetail> {
+  async detail(principal: Principal, teamId: string): Promise<TeamDetail | Refusal> {
     const record = await this.teams.get(teamId, principal.userId);
-    if (!record) throw new HttpError(404, NO_SUCH_TEAM);
-    if (!this.policy.isAdmin(principal) && record.myRole === null) throw new HttpError(403, NOT_A_MEMBER);
+    if (!record) return NO_SUCH_TEAM;
+    if (!this.policy.isAdmin(principal) && record.myRole === null) return NOT_A_MEMBER;
     return this.#detail(principal, record);
   }
 
@@ -52,52 +53,67 @@ export class TeamAdmin {
     return { ...summary, members, boards };
   }
 
-  async create(principal: Principal, name: string): Promise<TeamDetail> {
+  async create(principal: Principal, name: string): Promise<TeamDetail | Refusal> {
     const id = await unlessTaken(() => this.teams.create(name), 'name', DUPLICATE_NAME);
+    if (isRefusal(id)) return id;
     return this.detail(principal, id);
   }
 
-  async rename(principal: Principal, teamId: string, name: string): Promise<TeamDetail> {
+  async rename(principal: Principal, teamId: string, name: string): Promise<TeamDetail | Refusal> {
     const found = await unlessTaken(() => this.teams.rename(teamId, name), 'name', DUPLICATE_NAME);
-    if (!found) throw new HttpError(404, NO_SUCH_TEAM);
+    if (isRefusal(found)) return found;
+    if (!found) return NO_SUCH_TEAM;
     return this.detail(principal, teamId);
   }
 
   /** Adds someone to the team, or changes their role in it. */
-  async setMember(principal: Principal, teamId: string, userId: string, role: TeamRole): Promise<TeamDetail> {
+  async setMember(
+    principal: Principal,
+    teamId: string,
+    userId: string,
+    role: TeamRole,
+  ): Promise<TeamDetail | Refusal> {
     const keepAFacilitator = await this.#mayManage(principal, teamId);
+    if (isRefusal(keepAFacilitator)) return keepAFacilitator;
     const user = await this.users.findById(userId);
-    if (!user) throw new HttpError(404, NO_SUCH_USER);
-    if (!user.active && (await this.teams.roleOf(teamId, userId)) === null)
-      throw new HttpError(400, 'This account is deactivated: an admin can switch it back on first');
-    this.#apply(await this.teams.setMembership(teamId, userId, role, { keepAFacilitator }), userId);
+    if (!user) return NO_SUCH_USER;
+    if (!user.active && (await this.teams.roleOf(teamId, userId)) === null) return DEACTIVATED;
+    const applied = this.#apply(
+      await this.teams.setMembership(teamId, userId, role, { keepAFacilitator }),
+      userId,
+    );
+    if (applied) return applied;
     return this.detail(principal, teamId);
   }
 
-  async removeMember(principal: Principal, teamId: string, userId: string): Promise<TeamDetail> {
+  async removeMember(principal: Principal, teamId: string, userId: string): Promise<TeamDetail | Refusal> {
     const keepAFacilitator = await this.#mayManage(principal, teamId);
+    if (isRefusal(keepAFacilitator)) return keepAFacilitator;
     const change = await this.teams.removeMembership(teamId, userId, { keepAFacilitator });
-    if (change === 'not-member') throw new HttpError(404, 'That person is not a member of this team');
-    this.#apply(change, userId);
+    if (change === 'not-member') return NOT_IN_TEAM;
+    const applied = this.#apply(change, userId);
+    if (applied) return applied;
     // A facilitator may have just removed themselves: they still get the team as they left it.
     const record = await this.teams.get(teamId, principal.userId);
-    if (!record) throw new HttpError(404, NO_SUCH_TEAM);
+    if (!record) return NO_SUCH_TEAM;
     return this.#detail(principal, record);
   }
 
   /**
-   * Refuses callers who cannot manage the team. Returns whether the last-facilitator rule applies
-   * to them (it does to facilitators, not to admins).
+   * Whether the last-facilitator rule applies to the caller (it does to facilitators, not to
+   * admins), or why they cannot manage the team.
    */
-  async #mayManage(principal: Principal, teamId: string): Promise<boolean> {
-    if (!(await this.teams.exists(teamId))) throw new HttpError(404, NO_SUCH_TEAM);
-    if (!(await this.policy.canManageTeam(principal, teamId))) throw new HttpError(403, CANNOT_MANAGE);
+  async #mayManage(principal: Principal, teamId: string): Promise<boolean | Refusal> {
+    if (!(await this.teams.exists(teamId))) return NO_SUCH_TEAM;
+    if (!(await this.policy.canManageTeam(principal, teamId))) return CANNOT_MANAGE;
     return !this.policy.isAdmin(principal);
   }
 
-  #apply(change: MembershipChange, userId: string): void {
-    if (change === 'last-facilitator') throw new HttpError(400, LAST_FACILITATOR);
+  /** Tells the open channels about a change; a refusal when it would leave the team without a facilitator. */
+  #apply(change: MembershipChange, userId: string): Refusal | null {
+    if (change === 'last-facilitator') return LAST_FACILITATOR;
     if (change === 'changed') this.events.emit('users-changed', [userId]);
+    return null;
   }
 
   async #summary(principal: Principal, record: TeamRecord): Promise<TeamSummary> {

@@ -11,14 +11,13 @@ import type { Principal } from '../access/principal.ts';
 import { hashPassword, temporaryPassword } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { SignInThrottle } from '../auth/throttle.ts';
-import { unlessTaken } from '../http/conflicts.ts';
-import { HttpError } from '../http/errors.ts';
+import { isRefusal, refuse, unlessTaken, type Refusal } from '../refusal.ts';
 import type { OrganisationsRepository } from '../organisations/organisationsRepository.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
 import type { AdminUsersRepository } from './adminUsersRepository.ts';
 import type { UsersRepository } from './usersRepository.ts';
 
-export const NO_SUCH_USER = 'There is no user with that id';
+export const NO_SUCH_USER = refuse('not-found', 'There is no user with that id');
 const DUPLICATE_EMAIL = 'Someone already uses that email address';
 
 type NewUser = z.output<typeof createUserRequest>;
@@ -41,14 +40,13 @@ export interface UserAdminDeps {
 export class UserAdmin {
   constructor(private readonly deps: UserAdminDeps) {}
 
-  async get(id: string): Promise<AdminUser> {
-    const user = await this.deps.accounts.get(id);
-    if (!user) throw new HttpError(404, NO_SUCH_USER);
-    return user;
+  async get(id: string): Promise<AdminUser | Refusal> {
+    return (await this.deps.accounts.get(id)) ?? NO_SUCH_USER;
   }
 
-  async create(request: NewUser): Promise<TemporaryPasswordResponse> {
-    await this.#checkReferences(request.organisationId, request.role, request.managedTeamIds);
+  async create(request: NewUser): Promise<TemporaryPasswordResponse | Refusal> {
+    const wrong = await this.#checkReferences(request.organisationId, request.role, request.managedTeamIds);
+    if (wrong) return wrong;
     const password = temporaryPassword();
     const { managedTeamIds, ...fields } = request;
     const id = await unlessTaken(
@@ -60,21 +58,31 @@ export class UserAdmin {
       'email',
       DUPLICATE_EMAIL,
     );
-    return { user: await this.get(id), temporaryPassword: password };
+    if (isRefusal(id)) return id;
+    return this.#withPassword(id, password);
   }
 
-  async update(actor: Principal, id: string, patch: UpdateUserRequest): Promise<AdminUser> {
+  async update(actor: Principal, id: string, patch: UpdateUserRequest): Promise<AdminUser | Refusal> {
     const before = await this.get(id);
-    if (actor.userId === id) refuseSelfLockout(patch);
+    if (isRefusal(before)) return before;
+    const lockout = actor.userId === id ? selfLockout(patch) : null;
+    if (lockout) return lockout;
     const role = patch.role === undefined ? before.role : patch.role;
     // Only managers oversee teams: a new role other than manager clears the teams they managed.
     const managedTeamIds =
       role === 'manager' ? patch.managedTeamIds : before.managedTeamIds.length ? [] : undefined;
-    await this.#checkReferences(patch.organisationId ?? null, role, patch.managedTeamIds ?? []);
+    const wrong = await this.#checkReferences(patch.organisationId ?? null, role, patch.managedTeamIds ?? []);
+    if (wrong) return wrong;
     const { name, email, profession, organisationId, active } = patch;
     const changes = { name, email, profession, organisationId, role: patch.role, active };
-    await unlessTaken(() => this.deps.accounts.update(id, changes, managedTeamIds), 'email', DUPLICATE_EMAIL);
+    const updated = await unlessTaken(
+      () => this.deps.accounts.update(id, changes, managedTeamIds),
+      'email',
+      DUPLICATE_EMAIL,
+    );
+    if (isRefusal(updated)) return updated;
     const after = await this.get(id);
+    if (isRefusal(after)) return after;
 
     if (before.active && !after.active) await this.deps.sessions.endForUser(id, 'deactivated');
     if (before.role !== after.role || !sameSet(before.managedTeamIds, after.managedTeamIds))
@@ -83,39 +91,44 @@ export class UserAdmin {
   }
 
   /** A new temporary password: ends the user's sessions and lifts any hold on signing in. */
-  async resetPassword(id: string): Promise<TemporaryPasswordResponse> {
+  async resetPassword(id: string): Promise<TemporaryPasswordResponse | Refusal> {
     const user = await this.get(id);
+    if (isRefusal(user)) return user;
     const password = temporaryPassword();
     await this.deps.users.setPassword(id, password, { temporary: true });
     await this.deps.sessions.endForUser(id, 'password-changed');
     await this.deps.throttle.clearAccount(user.email);
-    return { user: await this.get(id), temporaryPassword: password };
+    return this.#withPassword(id, password);
   }
 
+  async #withPassword(id: string, temporaryPassword: string): Promise<TemporaryPasswordResponse | Refusal> {
+    const user = await this.get(id);
+    return isRefusal(user) ? user : { user, temporaryPassword };
+  }
+
+  /** Why the organisation or managed teams named cannot be used, if they cannot. */
   async #checkReferences(
     organisationId: string | null,
     role: GlobalRole | null,
     managedTeamIds: readonly string[],
-  ): Promise<void> {
+  ): Promise<Refusal | null> {
     if (organisationId !== null && (await this.deps.organisations.missing([organisationId])).length > 0)
-      throw invalid('organisationId', 'There is no organisation with that id');
-    if (managedTeamIds.length === 0) return;
+      return refuse('invalid', 'There is no organisation with that id', 'organisationId');
+    if (managedTeamIds.length === 0) return null;
     if (role !== 'manager')
-      throw invalid('managedTeamIds', 'Only managers oversee teams: make them a manager first');
+      return refuse('invalid', 'Only managers oversee teams: make them a manager first', 'managedTeamIds');
     if ((await this.deps.teams.missing(managedTeamIds)).length > 0)
-      throw invalid('managedTeamIds', 'There is no team with that id');
+      return refuse('invalid', 'There is no team with that id', 'managedTeamIds');
+    return null;
   }
 }
 
 /** An admin cannot switch off their own account or give up their own admin role. */
-function refuseSelfLockout(patch: UpdateUserRequest): void {
-  if (patch.active === false) throw invalid('active', 'You cannot deactivate your own account');
+function selfLockout(patch: UpdateUserRequest): Refusal | null {
+  if (patch.active === false) return refuse('invalid', 'You cannot deactivate your own account', 'active');
   if (patch.role !== undefined && patch.role !== 'admin')
-    throw invalid('role', 'You cannot remove your own admin role: ask another admin');
-}
-
-function invalid(path: string, message: string): HttpError {
-  return new HttpError(400, message, [{ path, message }]);
+    return refuse('invalid', 'You cannot remove your own admin role: ask another admin', 'role');
+  return null;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
