@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { email as emailSchema, NAME_MAX } from '#shared/fields';
 import type { UserRow } from '../../db/schema.ts';
-import type { RouteDeps } from '../../http/deps.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { UsersRepository } from '../../users/usersRepository.ts';
 
 /** What people read on the sign-in page when single sign-on does not sign them in. */
 export const OidcMessages = {
@@ -69,7 +71,7 @@ export function identityFrom(subject: string, claims: Claims): OidcIdentity {
  * organisation, role or teams) when unknown and provisioning is on; otherwise refused.
  */
 export async function accountFor(
-  deps: Pick<RouteDeps, 'db' | 'users'>,
+  deps: { db: Kysely<Database>; users: UsersRepository },
   identity: OidcIdentity,
   provision: boolean,
 ): Promise<{ user: UserRow; created: boolean }> {
