@@ -36,7 +36,7 @@ function storedBoard(storage: MemoryBoardStorage, boardId: string, title: string
   const board = new BoardDocument(doc);
   board.addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
   board.addAction(anAction(title), by('Seed'));
-  storage.updates.set(boardId, [Y.encodeStateAsUpdate(doc)]);
+  storage.createBoard(boardId, Y.encodeStateAsUpdate(doc));
 }
 
 describe('sync room', () => {

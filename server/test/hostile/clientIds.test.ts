@@ -50,7 +50,7 @@ describe('an edit made just before a tab is closed', () => {
     const storage = new MemoryBoardStorage();
     const setup = new Y.Doc();
     new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
-    storage.updates.set('board', [Y.encodeStateAsUpdate(setup)]);
+    storage.createBoard('board', Y.encodeStateAsUpdate(setup));
     const url = await syncServerOn(storage);
     let stored!: () => void;
     storage.bindDelay = new Promise((resolve) => (stored = resolve));
@@ -136,7 +136,7 @@ describe('writing under another member’s Yjs client id', () => {
     const storage = new MemoryBoardStorage();
     const setup = new Y.Doc();
     new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
-    storage.updates.set('board', [Y.encodeStateAsUpdate(setup)]);
+    storage.createBoard('board', Y.encodeStateAsUpdate(setup));
     const first = await syncServerOn(storage);
     const grace = connectClient(first, 'board?as=grace');
     const priya = connectClient(first, 'board?as=priya');
@@ -151,8 +151,8 @@ describe('writing under another member’s Yjs client id', () => {
 
     // A crash loses both changes; the ids stay bound (stored before anything under them was shared).
     const lost = new MemoryBoardStorage();
-    lost.updates.set('board', [Y.encodeStateAsUpdate(setup)]);
-    lost.clients.set('board', new Map(storage.clients.get('board')));
+    lost.createBoard('board', Y.encodeStateAsUpdate(setup));
+    lost.boards.clients.set('board', new Map(storage.boards.clients.get('board')));
     grace.provider.disconnect();
     priya.provider.disconnect();
     const second = await syncServerOn(lost);

@@ -1,3 +1,5 @@
 import { boardStorageContract } from './storageContract.ts';
+import { postgresBoardStorageSuite, postgresStorageUnderTest } from './postgresStorageSuite.ts';
 
-boardStorageContract('pglite');
+boardStorageContract('Postgres storage on PGlite', () => postgresStorageUnderTest('pglite'));
+postgresBoardStorageSuite('pglite');

@@ -6,23 +6,38 @@ import type {
   ClientBinding,
 } from '../../src/storage/BoardStorage.ts';
 
-/** Board storage in memory, with an optional delay on load, for testing rooms on their own. */
-export class MemoryBoardStorage implements BoardStorage {
+/** What in-memory storages share, as storages on one database share its tables. */
+export class MemoryBoards {
   readonly updates = new Map<string, Uint8Array[]>();
   readonly audit: AuditedChange[] = [];
   readonly clients = new Map<string, Map<number, string>>();
+}
+
+/**
+ * Board storage in memory, for testing rooms on their own; it keeps the storage contract
+ * (`test/storage/storageContract.ts`) as the database's does. Optional delays on load and on
+ * storing client bindings.
+ */
+export class MemoryBoardStorage implements BoardStorage {
   loadDelay: Promise<void> = Promise.resolve();
   /** Held while a test wants storing client id bindings to be slow. */
   bindDelay: Promise<void> = Promise.resolve();
 
+  constructor(readonly boards = new MemoryBoards()) {}
+
+  /** Adds a board (as creating it in the database would), holding `state` if given. */
+  createBoard(boardId: string, state?: Uint8Array): void {
+    this.boards.updates.set(boardId, state ? [state] : []);
+  }
+
   async load(boardId: string): Promise<Uint8Array | null> {
     await this.loadDelay;
-    const updates = this.updates.get(boardId);
+    const updates = this.boards.updates.get(boardId);
     return updates?.length ? Y.mergeUpdates(updates) : null;
   }
 
   async loadClients(boardId: string): Promise<Map<number, string>> {
-    return new Map(this.clients.get(boardId));
+    return new Map(this.boards.clients.get(boardId));
   }
 
   async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void> {
@@ -31,12 +46,12 @@ export class MemoryBoardStorage implements BoardStorage {
   }
 
   async append(boardId: string, change: BoardChange): Promise<void> {
-    this.audit.push(...(change.audit ?? []));
-    const list = this.updates.get(boardId) ?? [];
+    const list = this.boards.updates.get(boardId);
+    if (!list) throw new Error(`there is no board ${boardId}`);
+    this.boards.audit.push(...(change.audit ?? []));
     list.push(change.update);
-    this.updates.set(boardId, list);
-    let clients = this.clients.get(boardId);
-    if (!clients) this.clients.set(boardId, (clients = new Map()));
+    let clients = this.boards.clients.get(boardId);
+    if (!clients) this.boards.clients.set(boardId, (clients = new Map()));
     for (const { clientId, userId } of change.clients ?? []) {
       if (!clients.has(clientId)) clients.set(clientId, userId);
     }
@@ -44,7 +59,7 @@ export class MemoryBoardStorage implements BoardStorage {
 
   async compact(boardId: string): Promise<void> {
     const merged = await this.load(boardId);
-    this.updates.set(boardId, merged ? [merged] : []);
+    if (this.boards.updates.has(boardId)) this.boards.updates.set(boardId, merged ? [merged] : []);
   }
 
   async flush(): Promise<void> {}
