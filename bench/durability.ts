@@ -439,10 +439,7 @@ async function runTarget(
       personIds.forEach((id, k) =>
         editor.board.addPerson(
           { name: `Person ${k + 1} on bench board ${editor.boardIndex + 1}` },
-          editor.member.actor,
-          {
-            id,
-          },
+          { by: editor.member.actor, id },
         ),
       );
     }

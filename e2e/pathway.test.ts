@@ -57,13 +57,19 @@ describe('the pathway', () => {
     );
     client.doc.transact(() => {
       for (const { stage, days, archived, ...input } of people) {
-        const person = client.board.addPerson(input, { id: demo.grace.id, name: demo.grace.name });
+        const person = client.board.addPerson(input, { by: { id: demo.grace.id, name: demo.grace.name } });
         if (stage !== undefined) {
           const stageId = stageIds.get(stage);
           if (!stageId) throw new Error(`no stage called ${stage}`);
-          client.board.movePersonToStage(person.id, stageId, daysAgo(days ?? 0));
+          client.board.movePersonToStage(person.id, stageId, {
+            by: { id: demo.grace.id, name: demo.grace.name },
+            now: daysAgo(days ?? 0),
+          });
         }
-        if (archived) client.board.archivePerson(person.id, archived);
+        if (archived)
+          client.board.archivePerson(person.id, archived, {
+            by: { id: demo.grace.id, name: demo.grace.name },
+          });
       }
     });
   }

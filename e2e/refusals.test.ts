@@ -19,8 +19,10 @@ describe('a change the server does not keep', () => {
     });
     await seeder.synced();
     const identified = seeder.board.readPathwayStages().find((s) => s.ok && s.value.name === 'Identified')!;
-    const person = seeder.board.addPerson({ name }, { id: demo.grace.id, name: demo.grace.name });
-    seeder.board.movePersonToStage(person.id, identified.id);
+    const person = seeder.board.addPerson({ name }, { by: { id: demo.grace.id, name: demo.grace.name } });
+    seeder.board.movePersonToStage(person.id, identified.id, {
+      by: { id: demo.grace.id, name: demo.grace.name },
+    });
     const grace = new PathwayPage((await scenario.signedIn(demo.grace, PathwayPage.path(board.id))).page);
     const tom = new PathwayPage((await scenario.signedIn(demo.tom, PathwayPage.path(board.id))).page);
     await Promise.all([grace.board.waitUntilLive(), tom.board.waitUntilLive()]);

@@ -355,7 +355,9 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
   const daysAgo = (days: number) => new Date(today.getTime() - days * 86_400_000);
 
   // The facilitator sets up the pathway.
-  const stageIds = owners[0]!.board.addPathwayStages(stagesFromTemplate('frailty')).map((s) => s.id);
+  const stageIds = owners[0]!.board
+    .addPathwayStages(stagesFromTemplate('frailty'), { by: owners[0]!.member.actor })
+    .map((s) => s.id);
 
   nextPhase('people');
   const names = uniqueNames(gen, size.people);
@@ -387,8 +389,8 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
         keyWorkerName: keyWorker.member.name,
         organisationIds: [...organisations],
       },
-      keyWorker.member.actor,
       {
+        by: keyWorker.member.actor,
         id,
         now: daysAgo(stageDays + prng.int32(gen, 1, 30)),
         text: {
@@ -402,7 +404,10 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
     );
     // Most people are somewhere on the pathway; a few are not on it yet.
     if (prng.real53(gen) < 0.92) {
-      keyWorker.board.movePersonToStage(id, prng.oneOf(gen, stageIds), daysAgo(stageDays));
+      keyWorker.board.movePersonToStage(id, prng.oneOf(gen, stageIds), {
+        by: keyWorker.member.actor,
+        now: daysAgo(stageDays),
+      });
       peopleOnPathway++;
     }
     personIds.push(id);
@@ -427,8 +432,8 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
         targetDate: daysFrom(today, prng.int32(gen, -14, 120)),
         leadOrganisationId: prng.oneOf(gen, personOrganisations[p]!),
       },
-      author.member.actor,
       {
+        by: author.member.actor,
         id,
         notes: prng.real53(gen) < 0.3 ? prng.oneOf(gen, GOAL_NOTES) : '',
         now: daysAgo(prng.int32(gen, 1, 90)),
@@ -472,12 +477,10 @@ export function generateBoard(size: BoardSize, today = new Date()): GeneratedBoa
         personId: personIds[p]!,
         goalId: goals.length > 0 && prng.real53(gen) < 0.7 ? prng.oneOf(gen, goals) : null,
       },
-      by.member.actor,
-      id,
-      daysAgo(prng.int32(gen, 1, 30)),
+      { by: by.member.actor, id: id, now: daysAgo(prng.int32(gen, 1, 30)) },
     );
     if (status !== 'proposed' && status !== 'accepted')
-      owner.board.updateAction(id, { status }, owner.member.actor, today);
+      owner.board.updateAction(id, { status }, { by: owner.member.actor, now: today });
     actionsByStatus[status]++;
     if (status !== 'done' && status !== 'cancelled' && dueDate < todayIso) overdueActions++;
     actionsPerPerson.set(p, (actionsPerPerson.get(p) ?? 0) + 1);

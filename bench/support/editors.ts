@@ -182,8 +182,7 @@ export function makeEdit(
         dueDate: daysAhead(prng.int32(gen, 1, 90)),
         personId: pick(gen, personIds),
       },
-      editor.member.actor,
-      recordId,
+      { by: editor.member.actor, id: recordId },
     );
   } else if (kind === 'title') {
     const action = pick(gen, actions);
@@ -191,14 +190,14 @@ export function makeEdit(
     editor.board.updateAction(
       action.id,
       { title: `${pick(gen, ACTION_TITLES)} (${name})` },
-      editor.member.actor,
+      { by: editor.member.actor },
     );
   } else if (kind === 'dueDate') {
     const action = pick(gen, actions);
     recordId = action.id;
     let dueDate = daysAhead(prng.int32(gen, 1, 90));
     if (dueDate === action.dueDate) dueDate = daysAhead(91);
-    editor.board.updateAction(action.id, { dueDate }, editor.member.actor);
+    editor.board.updateAction(action.id, { dueDate }, { by: editor.member.actor });
   }
   const clock = Y.getState(editor.doc.store, editor.doc.clientID);
   if (clock === before) return null;

@@ -186,9 +186,10 @@ async function setUpBoards(clients: Client[], boardSize: Int32Array, log: (messa
   const dueDate = todayIsoDate(new Date(today.getTime() + 14 * 86_400_000));
   for (const client of clients) {
     if (client.slot !== 0) continue;
-    client.board.addPerson({ name: `Person on bench board ${client.boardIndex + 1}` }, client.member.actor, {
-      id: PERSON_ID,
-    });
+    client.board.addPerson(
+      { name: `Person on bench board ${client.boardIndex + 1}` },
+      { by: client.member.actor, id: PERSON_ID },
+    );
   }
   const people = clients.map((c) => c.doc.getMap(Collection.people));
   if (!(await waitUntil(() => people.every((p) => p.has(PERSON_ID)), SETUP_TIMEOUT_MS)))
@@ -206,8 +207,7 @@ async function setUpBoards(clients: Client[], boardSize: Int32Array, log: (messa
         dueDate,
         personId: PERSON_ID,
       },
-      client.member.actor,
-      client.actionId,
+      { by: client.member.actor, id: client.actionId },
     );
   }
   const complete = (c: Client): boolean => c.actions.size === boardSize[c.boardIndex];
@@ -374,7 +374,7 @@ export async function runLoad(
         client.board.updateAction(
           client.actionId,
           { title: titleOf(client.slot, seq, lastWriteAt) },
-          client.member.actor,
+          { by: client.member.actor },
         );
         const remotes = boardSize[client.boardIndex]! - 1;
         expected += remotes;

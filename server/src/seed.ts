@@ -338,13 +338,16 @@ const DEMO_ACTIONS: {
   },
 ];
 
+/** Who wrote the demo boards, as their history says. */
+const DEMO_AUTHOR: Actor = { id: null, name: 'Huddle demo' };
+
 /** Builds the demo board's document: people, what matters to them, their goals and the actions agreed. */
 export function buildDemoBoard(today = new Date()): Uint8Array {
   const doc = new Y.Doc();
   const board = new BoardDocument(doc, SERVER_ORIGIN);
-  const stageIds = board.addPathwayStages(stagesFromTemplate('frailty')).map((s) => s.id);
+  const demo: Actor = DEMO_AUTHOR;
+  const stageIds = board.addPathwayStages(stagesFromTemplate('frailty'), { by: demo }).map((s) => s.id);
   const staff = new Map(DEMO_USERS.map((u) => [u.id, u]));
-  const demo: Actor = { id: null, name: 'Huddle demo' };
   const daysAgo = (days: number) => new Date(today.getTime() - days * 86_400_000);
   const goalIds: string[][] = [];
   DEMO_PEOPLE.forEach((p, i) => {
@@ -362,8 +365,8 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
         keyWorkerName: keyWorker.name,
         organisationIds: p.organisationIds,
       },
-      demo,
       {
+        by: demo,
         id,
         now: daysAgo(p.stage[1] + 7),
         text: {
@@ -375,7 +378,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
         },
       },
     );
-    board.movePersonToStage(id, stageIds[p.stage[0]]!, daysAgo(p.stage[1]));
+    board.movePersonToStage(id, stageIds[p.stage[0]]!, { by: demo, now: daysAgo(p.stage[1]) });
     goalIds.push(
       p.goals.map(
         (g, j) =>
@@ -387,8 +390,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
               leadOrganisationId: g.leadOrganisationId,
               targetDate: daysFromToday(g.due, today),
             },
-            demo,
-            { id: `goal-${i + 1}-${j + 1}`, notes: g.notes ?? '', now: daysAgo(p.stage[1]) },
+            { by: demo, id: `goal-${i + 1}-${j + 1}`, notes: g.notes ?? '', now: daysAgo(p.stage[1]) },
           ).id,
       ),
     );
@@ -406,13 +408,11 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
         personId: `person-${a.person + 1}`,
         goalId: a.goal === undefined ? null : goalIds[a.person]![a.goal]!,
       },
-      demo,
-      id,
-      today,
+      { by: demo, id: id, now: today },
     );
     // The owner took it on at the meeting.
     if (a.status !== 'proposed')
-      board.updateAction(id, { status: a.status }, { id: owner.id, name: owner.name }, today);
+      board.updateAction(id, { status: a.status }, { by: { id: owner.id, name: owner.name }, now: today });
   });
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
@@ -422,7 +422,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
 /** A board with the frailty pathway and nothing else yet. */
 function pathwayOnlyBoard(): Uint8Array {
   const doc = new Y.Doc();
-  new BoardDocument(doc, SERVER_ORIGIN).addPathwayStages(stagesFromTemplate('frailty'));
+  new BoardDocument(doc, SERVER_ORIGIN).addPathwayStages(stagesFromTemplate('frailty'), { by: DEMO_AUTHOR });
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return state;

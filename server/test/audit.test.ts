@@ -21,12 +21,15 @@ describe('audit trail', () => {
     expect(before?.ok).toBe(true);
     const oldTitle = before!.ok ? before!.value.title : '';
 
-    client.board.updateAction('action-1', { title: 'Home visit on Tuesday to fit a pendant alarm' }, by());
-    client.board.updateAction('action-1', { status: 'in_progress' }, by());
-    const added = client.board.addAction(
-      anAction('Ask the pharmacist about the blister pack'),
-      by('Grace Okafor', 'demo-grace-okafor'),
+    client.board.updateAction(
+      'action-1',
+      { title: 'Home visit on Tuesday to fit a pendant alarm' },
+      { by: by() },
     );
+    client.board.updateAction('action-1', { status: 'in_progress' }, { by: by() });
+    const added = client.board.addAction(anAction('Ask the pharmacist about the blister pack'), {
+      by: by('Grace Okafor', 'demo-grace-okafor'),
+    });
 
     // A viewer can read the trail too; it is newest first.
     const viewer = await signedIn(server.url, DEMO.viewer);
@@ -117,7 +120,7 @@ describe('audit trail', () => {
     const viewer = await signedIn(server.url, DEMO.viewer);
     const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: viewer.cookie });
     await client.synced();
-    client.board.updateAction('action-2', { title: 'Changed by a viewer' }, by());
+    client.board.updateAction('action-2', { title: 'Changed by a viewer' }, { by: by() });
     const member = connectClient(server.url, DEMO_BOARD_ID, {
       cookie: (await signedIn(server.url, DEMO.member)).cookie,
     });
@@ -147,7 +150,7 @@ describe('audit trail', () => {
     const grace = await signedIn(server.url, DEMO.member);
     const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: grace.cookie });
     await client.synced();
-    client.board.updateAction('action-3', { title: 'Respite care booked' }, by());
+    client.board.updateAction('action-3', { title: 'Respite care booked' }, { by: by() });
     await expect.poll(async () => (await grace.get<AuditEntry[]>(history('action-3'))).body.length).toBe(1);
 
     const { db } = server.database;

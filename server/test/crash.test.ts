@@ -14,7 +14,7 @@ describe('server process killed with SIGKILL', () => {
     const nurse = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([nurse.synced(), watcher.synced()]);
-    nurse.board.addAction(anAction('Made just before the crash'), by('Nurse'));
+    nurse.board.addAction(anAction('Made just before the crash'), { by: by('Nurse') });
     await expect.poll(() => actionTitles(watcher)).toEqual(['Made just before the crash']);
     watcher.destroy();
 
@@ -49,7 +49,7 @@ describe('server process killed with SIGKILL', () => {
     // Priya agrees an action for Grace, and it is stored.
     const action = priya.board.addAction(
       { ...anAction('Book the respite stay'), ownerId: GRACE.id!, ownerName: GRACE.name },
-      by(),
+      { by: by() },
     );
     await expect.poll(() => actionTitles(grace)).toEqual(['Book the respite stay']);
     expect(await first.stop('SIGTERM')).toBe(0);
@@ -61,21 +61,21 @@ describe('server process killed with SIGKILL', () => {
     await Promise.all([priya.synced(), grace.synced()]);
 
     // Priya renames it; Grace takes it on and renames it again; none of that is stored yet.
-    priya.board.updateAction(action.id, { title: 'Book the respite stay at Beech House' }, by());
+    priya.board.updateAction(action.id, { title: 'Book the respite stay at Beech House' }, { by: by() });
     await expect.poll(() => actionTitles(grace)).toEqual(['Book the respite stay at Beech House']);
     grace.board.updateAction(
       action.id,
       { status: 'accepted', title: 'Book Beech House for Thursday' },
-      GRACE,
+      { by: GRACE },
     );
     await expect.poll(() => actionTitles(priya)).toEqual(['Book Beech House for Thursday']);
     // Grace adds one of her own, and Priya renames it: Grace's browser no longer holds the first title.
     const commode = grace.board.addAction(
       { ...anAction('Order a commode'), ownerId: GRACE.id!, ownerName: GRACE.name },
-      GRACE,
+      { by: GRACE },
     );
     await expect.poll(() => actionTitles(priya)).toContain('Order a commode');
-    priya.board.updateAction(commode.id, { title: 'Order a commode and a raised toilet seat' }, by());
+    priya.board.updateAction(commode.id, { title: 'Order a commode and a raised toilet seat' }, { by: by() });
     await expect.poll(() => actionTitles(grace)).toContain('Order a commode and a raised toilet seat');
     expect(await second.stop('SIGKILL')).toBe('SIGKILL');
 

@@ -85,11 +85,11 @@ describe('hostile text', () => {
     const grace = await signedIn(server.url, DEMO.member);
     const client = connectClient(server.url, 'riverside-frailty-mdt', { cookie: grace.cookie });
     await client.synced();
-    const added = HOSTILE.map((text) => client.board.addAction(anAction(text), by(text, GRACE.id)));
+    const added = HOSTILE.map((text) => client.board.addAction(anAction(text), { by: by(text, GRACE.id) }));
     // NUL and a lone surrogate: a JSON column refuses them; the board must still be stored.
-    const odd = client.board.addAction(anAction('Before'), GRACE);
-    client.board.updateAction(odd.id, { title: 'Null \u0000 and half \ud83d a symbol' }, GRACE);
-    client.board.addAction(anAction('Written after the odd text'), GRACE);
+    const odd = client.board.addAction(anAction('Before'), { by: GRACE });
+    client.board.updateAction(odd.id, { title: 'Null \u0000 and half \ud83d a symbol' }, { by: GRACE });
+    client.board.addAction(anAction('Written after the odd text'), { by: GRACE });
 
     const reader = connectClient(server.url, 'riverside-frailty-mdt', {
       cookie: (await signedIn(server.url, DEMO.otherMember)).cookie,

@@ -34,8 +34,8 @@ async function startSyncOnly(
 function storedBoard(storage: MemoryBoardStorage, boardId: string, title: string): void {
   const doc = new Y.Doc();
   const board = new BoardDocument(doc);
-  board.addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
-  board.addAction(anAction(title), by('Seed'));
+  board.addPerson({ name: 'Margaret Ellis' }, { by: by('Seed'), id: 'person-1' });
+  board.addAction(anAction(title), { by: by('Seed') });
   storage.createBoard(boardId, Y.encodeStateAsUpdate(doc));
 }
 
@@ -80,8 +80,8 @@ describe('sync room', () => {
       );
     await expect.poll(names).toContain('Manager Mo');
 
-    viewer.board.addAction(anAction('Viewer tried to add this'), by('Viewer'));
-    member.board.addAction(anAction('Member added this'), by('Member'));
+    viewer.board.addAction(anAction('Viewer tried to add this'), { by: by('Viewer') });
+    member.board.addAction(anAction('Member added this'), { by: by('Member') });
     await expect.poll(() => actionTitles(viewer)).toContain('Member added this');
     expect(actionTitles(member)).toEqual(['Agreed at handover', 'Member added this']);
     const stored = new Y.Doc();

@@ -145,8 +145,8 @@ describe('access control on every channel', () => {
         recordType: 'actions',
         recordId: 'action-1',
       });
-      client.board.addAction(anAction(`Written by ${email}`), by('Viewer'));
-      client.board.updateAction('action-1', { title: 'Changed by a viewer' }, by());
+      client.board.addAction(anAction(`Written by ${email}`), { by: by('Viewer') });
+      client.board.updateAction('action-1', { title: 'Changed by a viewer' }, { by: by() });
       // Presence arrives, under the viewer's own name, however the client described itself.
       await expect
         .poll(() =>
@@ -158,7 +158,7 @@ describe('access control on every channel', () => {
       client.destroy();
     }
     // A member's edit made after the viewers' still arrives; theirs never did.
-    member.board.addAction(anAction('Agreed by the member'), GRACE);
+    member.board.addAction(anAction('Agreed by the member'), { by: GRACE });
     const fresh = connectClient(server.url, DEMO_BOARD_ID, {
       cookie: await signIn(server.url, DEMO.otherMember),
     });
@@ -228,7 +228,7 @@ describe('access control on every channel', () => {
     await lucyDoc.synced();
     await expect.poll(() => lucyDoc.provider.wsconnected).toBe(true);
     const before = await storedState(server, DEMO_BOARD_ID);
-    lucyDoc.board.addAction(anAction('Written after becoming a viewer'), by('Lucy'));
+    lucyDoc.board.addAction(anAction('Written after becoming a viewer'), { by: by('Lucy') });
     const check = connectClient(server.url, DEMO_BOARD_ID, { cookie: await signIn(server.url, DEMO.member) });
     await check.synced();
     expect(actionTitles(check)).not.toContain('Written after becoming a viewer');

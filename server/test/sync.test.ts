@@ -29,9 +29,9 @@ describe('Yjs sync server', () => {
     const gp = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await Promise.all([nurse.synced(), gp.synced()]);
 
-    const added = nurse.board.addAction(anAction('Book a falls assessment'), by('Nurse'));
+    const added = nurse.board.addAction(anAction('Book a falls assessment'), { by: by('Nurse') });
     await expect.poll(() => actionTitles(gp)).toEqual(['Book a falls assessment']);
-    gp.board.completeAction(added.id, by());
+    gp.board.completeAction(added.id, { by: by() });
     await expect
       .poll(() => nurse.board.readActions()[0])
       .toMatchObject({ ok: true, value: { status: 'done' } });
@@ -54,8 +54,8 @@ describe('Yjs sync server', () => {
     const writer = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([writer.synced(), watcher.synced()]);
-    writer.board.addAction(anAction('Refer to dietitian'), by('Nurse'));
-    writer.board.addAction(anAction('Order a perching stool'), by('OT'));
+    writer.board.addAction(anAction('Refer to dietitian'), { by: by('Nurse') });
+    writer.board.addAction(anAction('Order a perching stool'), { by: by('OT') });
     const expected = docContent(writer.doc);
     // Once another client has both edits, the server has applied them.
     await expect.poll(() => docContent(watcher.doc)).toEqual(expected);
@@ -77,7 +77,7 @@ describe('Yjs sync server', () => {
     const writer = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     const watcher = connectClient(first.url, boardId, { cookie: await memberCookie(first.url) });
     await Promise.all([writer.synced(), watcher.synced()]);
-    writer.board.addAction(anAction('Written on shutdown'), by('Nurse'));
+    writer.board.addAction(anAction('Written on shutdown'), { by: by('Nurse') });
     await expect.poll(() => actionTitles(watcher)).toEqual(['Written on shutdown']);
     // The client goes away first, so only the server can have kept the edit.
     writer.destroy();
@@ -95,7 +95,7 @@ describe('Yjs sync server', () => {
     const boardId = await newBoard(server.url);
     const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await writer.synced();
-    writer.board.addAction(anAction('Survives unloading'), by('Nurse'));
+    writer.board.addAction(anAction('Survives unloading'), { by: by('Nurse') });
     await expect.poll(() => server.sync.loadedBoards).toContain(boardId);
     writer.destroy();
     await expect.poll(() => server.sync.loadedBoards).not.toContain(boardId);
@@ -138,7 +138,7 @@ describe('Yjs sync server', () => {
     text.ws.send('hello');
     expect((await text.closed).code).toBe(CloseCode.MalformedMessage);
 
-    good.board.addAction(anAction('Still syncing'), by('Nurse'));
+    good.board.addAction(anAction('Still syncing'), { by: by('Nurse') });
     await expect.poll(() => actionTitles(other)).toEqual(['Still syncing']);
     expect(good.provider.wsconnected && other.provider.wsconnected).toBe(true);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
@@ -155,7 +155,7 @@ describe('Yjs sync server', () => {
     big.ws.send(new Uint8Array(100 * 1024));
     expect((await big.closed).code).toBe(CloseCode.MessageTooBig);
 
-    good.board.addAction(anAction('Unaffected'), by('Nurse'));
+    good.board.addAction(anAction('Unaffected'), { by: by('Nurse') });
     await expect.poll(() => actionTitles(other)).toEqual(['Unaffected']);
   });
 
@@ -203,7 +203,7 @@ describe('Yjs sync server', () => {
         await admin.end();
       }
 
-      writer.board.addAction(anAction('Agreed after the database restarted'), by('Nurse'));
+      writer.board.addAction(anAction('Agreed after the database restarted'), { by: by('Nurse') });
       await expect
         .poll(async () => {
           await server.sync.flush();

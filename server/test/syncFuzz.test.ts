@@ -21,19 +21,19 @@ function randomStep(gen: prng.PRNG, client: TestClient, step: number): void {
     if (client.provider.shouldConnect) client.provider.disconnect();
     else client.provider.connect();
   } else if (roll < 40 || actions.length === 0) {
-    client.board.addAction(anAction(`Action ${step}`), by(`client ${client.doc.clientID}`));
+    client.board.addAction(anAction(`Action ${step}`), { by: by(`client ${client.doc.clientID}`) });
   } else {
     const target = prng.oneOf(gen, actions);
     const field = prng.int32(gen, 0, 2);
     if (field === 0)
-      client.board.updateAction(target.id, { title: `${target.title} (edited at ${step})` }, by());
+      client.board.updateAction(target.id, { title: `${target.title} (edited at ${step})` }, { by: by() });
     else if (field === 1)
-      client.board.updateAction(target.id, { status: prng.oneOf(gen, [...ACTION_STATUSES]) }, by());
+      client.board.updateAction(target.id, { status: prng.oneOf(gen, [...ACTION_STATUSES]) }, { by: by() });
     else
       client.board.updateAction(
         target.id,
         { dueDate: `2026-12-${String(prng.int32(gen, 1, 28)).padStart(2, '0')}` },
-        by(),
+        { by: by() },
       );
   }
 }

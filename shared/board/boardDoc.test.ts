@@ -22,8 +22,8 @@ function sync(a: Y.Doc, b: Y.Doc): void {
 function boardWithPerson(): { doc: Y.Doc; board: BoardDocument; personId: string } {
   const doc = new Y.Doc();
   const board = new BoardDocument(doc, LOCAL);
-  board.addPathwayStages(stagesFromTemplate('frailty'));
-  const { id } = board.addPerson(aPerson, priya, { text: { whatMatters: 'My cat, Biscuit' } });
+  board.addPathwayStages(stagesFromTemplate('frailty'), { by: priya });
+  const { id } = board.addPerson(aPerson, { by: priya, text: { whatMatters: 'My cat, Biscuit' } });
   return { doc, board, personId: id };
 }
 
@@ -66,9 +66,9 @@ describe('BoardDocument round trips', () => {
     const { doc, board, personId } = boardWithPerson();
     const goal = board.addGoal(
       { personId, statement: 'I want to feel safe getting up in the night', targetDate: '2027-01-10' },
-      tom,
+      { by: tom },
     );
-    const action = board.addAction({ ...anActionFor(personId), goalId: goal.id }, tom);
+    const action = board.addAction({ ...anActionFor(personId), goalId: goal.id }, { by: tom });
     const copy = new BoardDocument(copyOf(doc));
     expect(copy.readGoals()).toEqual([{ id: goal.id, ok: true, value: goal }]);
     expect(goal).toMatchObject({ status: 'not_started', notes: '', createdById: 'user-tom' });
@@ -80,8 +80,8 @@ describe('BoardDocument round trips', () => {
     const { doc, board } = boardWithPerson();
     const stages = () => board.readPathwayStages().flatMap((s) => (s.ok ? [s.value.name] : []));
     const review = board.readPathwayStages().find((s) => s.ok && s.value.name === 'Review')!;
-    board.moveStage(review.id, 0);
-    board.addStage({ name: 'Hospital at home', limit: 5 });
+    board.moveStage(review.id, 0, { by: priya });
+    board.addStage({ name: 'Hospital at home', limit: 5 }, { by: priya });
     const expected = [
       'Review',
       'Identified',
@@ -102,37 +102,41 @@ describe('BoardDocument writes', () => {
   it('moves a person along the pathway and restarts the days in stage', () => {
     const { board, personId } = boardWithPerson();
     const [first, second] = board.readPathwayStages();
-    board.movePersonToStage(personId, first!.id, new Date('2026-11-01T09:00:00Z'));
-    board.movePersonToStage(personId, second!.id, new Date('2026-11-10T09:00:00Z'));
+    board.movePersonToStage(personId, first!.id, { by: priya, now: new Date('2026-11-01T09:00:00Z') });
+    board.movePersonToStage(personId, second!.id, { by: priya, now: new Date('2026-11-10T09:00:00Z') });
     const person = board.readPeople()[0]!;
     expect(person.ok && [person.value.stageId, person.value.stageEnteredAt]).toEqual([
       second!.id,
       '2026-11-10T09:00:00.000Z',
     ]);
-    expect(() => board.movePersonToStage(personId, 'no-such-stage')).toThrow(/No pathway stage/);
+    expect(() => board.movePersonToStage(personId, 'no-such-stage', { by: priya })).toThrow(
+      /No pathway stage/,
+    );
   });
 
   it('refuses to remove a stage someone is at, and removes an empty one', () => {
     const { board, personId } = boardWithPerson();
     const [first, second] = board.readPathwayStages();
-    board.movePersonToStage(personId, first!.id);
-    expect(() => board.removeStage(first!.id)).toThrow(
+    board.movePersonToStage(personId, first!.id, { by: priya });
+    expect(() => board.removeStage(first!.id, { by: priya })).toThrow(
       '1 person is at this stage: move them to another stage first',
     );
-    board.removeStage(second!.id);
+    board.removeStage(second!.id, { by: priya });
     expect(board.readPathwayStages().map((s) => s.id)).not.toContain(second!.id);
   });
 
   it('archives a person with a reason and restores them; nothing is deleted', () => {
     const { board, personId } = boardWithPerson();
-    expect(() => board.archivePerson(personId, '  ')).toThrow(/Say why the person is being archived/);
-    board.archivePerson(personId, 'Moved out of area', new Date('2026-11-22T10:00:00Z'));
+    expect(() => board.archivePerson(personId, '  ', { by: priya })).toThrow(
+      /Say why the person is being archived/,
+    );
+    board.archivePerson(personId, 'Moved out of area', { by: priya, now: new Date('2026-11-22T10:00:00Z') });
     let person = board.readPeople()[0]!;
     expect(person.ok && [person.value.archived, person.value.archivedReason]).toEqual([
       true,
       'Moved out of area',
     ]);
-    board.restorePerson(personId);
+    board.restorePerson(personId, { by: priya });
     person = board.readPeople()[0]!;
     expect(
       person.ok && [person.value.archived, person.value.archivedReason, person.value.whatMatters],
@@ -142,14 +146,16 @@ describe('BoardDocument writes', () => {
   it('refuses invalid changes with a readable message and leaves the board unchanged', () => {
     const { doc, board, personId } = boardWithPerson();
     const before = Y.encodeStateAsUpdate(doc);
-    expect(() => board.updatePerson(personId, { nhsNumber: '1234567890' })).toThrow(/valid NHS number/);
-    expect(() => board.updatePerson(personId, { frailtyScore: 12 })).toThrow(/1 to 9/);
-    expect(() => board.addGoal({ personId, statement: ' ' }, priya)).toThrow(/own words/);
-    expect(() => board.addGoal({ personId: 'nobody', statement: 'x' }, priya)).toThrow(/No person/);
-    expect(() => board.addAction({ ...anActionFor(personId), dueDate: 'next week' }, priya)).toThrow(
+    expect(() => board.updatePerson(personId, { nhsNumber: '1234567890' }, { by: priya })).toThrow(
+      /valid NHS number/,
+    );
+    expect(() => board.updatePerson(personId, { frailtyScore: 12 }, { by: priya })).toThrow(/1 to 9/);
+    expect(() => board.addGoal({ personId, statement: ' ' }, { by: priya })).toThrow(/own words/);
+    expect(() => board.addGoal({ personId: 'nobody', statement: 'x' }, { by: priya })).toThrow(/No person/);
+    expect(() => board.addAction({ ...anActionFor(personId), dueDate: 'next week' }, { by: priya })).toThrow(
       /due date as YYYY-MM-DD/,
     );
-    expect(() => board.updateAction('missing', { title: 'x' }, priya)).toThrow(/No action/);
+    expect(() => board.updateAction('missing', { title: 'x' }, { by: priya })).toThrow(/No action/);
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
   });
 
@@ -164,7 +170,9 @@ describe('BoardDocument writes', () => {
       return null;
     };
     const before = Y.encodeStateAsUpdate(doc);
-    const added = refusal(() => board.addPerson({ name: 'Margaret Ellis', nhsNumber: '9434765919' }, tom));
+    const added = refusal(() =>
+      board.addPerson({ name: 'Margaret Ellis', nhsNumber: '9434765919' }, { by: tom }),
+    );
     expect(added).toBeInstanceOf(NhsNumberTakenError);
     expect(added).toMatchObject({
       personId,
@@ -175,33 +183,38 @@ describe('BoardDocument writes', () => {
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 
     // Changing someone else's number to hers is refused too; an archived person still holds theirs.
-    const harold = board.addPerson({ name: 'Harold Bennett', nhsNumber: '999 000 0018' }, priya);
-    expect(refusal(() => board.updatePerson(harold.id, { nhsNumber: '943-476-5919' }))).toMatchObject({
+    const harold = board.addPerson({ name: 'Harold Bennett', nhsNumber: '999 000 0018' }, { by: priya });
+    expect(
+      refusal(() => board.updatePerson(harold.id, { nhsNumber: '943-476-5919' }, { by: priya })),
+    ).toMatchObject({
       personId,
       personName: 'Margaret Ellis',
     });
-    board.archivePerson(harold.id, 'Moved out of area');
-    expect(refusal(() => board.addPerson({ name: 'H Bennett', nhsNumber: '9990000018' }, tom))).toMatchObject(
-      {
-        personId: harold.id,
-        archived: true,
-        message: 'Harold Bennett already has this NHS number on this board (archived)',
-      },
-    );
+    board.archivePerson(harold.id, 'Moved out of area', { by: priya });
+    expect(
+      refusal(() => board.addPerson({ name: 'H Bennett', nhsNumber: '9990000018' }, { by: tom })),
+    ).toMatchObject({
+      personId: harold.id,
+      archived: true,
+      message: 'Harold Bennett already has this NHS number on this board (archived)',
+    });
 
     // Their own number is theirs to keep while other details change; no number is no clash.
-    expect(board.updatePerson(personId, { nhsNumber: '943 476 5919', frailtyScore: 7 }).frailtyScore).toBe(7);
-    expect(board.addPerson({ name: 'Stanley Hughes' }, tom).nhsNumber).toBeNull();
+    expect(
+      board.updatePerson(personId, { nhsNumber: '943 476 5919', frailtyScore: 7 }, { by: priya })
+        .frailtyScore,
+    ).toBe(7);
+    expect(board.addPerson({ name: 'Stanley Hughes' }, { by: tom }).nhsNumber).toBeNull();
   });
 
   it('keeps both people’s changes when they edit different fields of one record at once', () => {
     const { doc: a, board, personId } = boardWithPerson();
-    const { id } = board.addAction(anActionFor(personId), priya);
+    const { id } = board.addAction(anActionFor(personId), { by: priya });
     const b = copyOf(a);
-    board.updateAction(id, { dueDate: '2026-12-05' }, priya);
-    new BoardDocument(b).updateAction(id, { status: 'in_progress' }, priya);
-    new BoardDocument(b).updatePerson(personId, { frailtyScore: 7 });
-    board.updatePerson(personId, { risk: 'amber', riskReason: 'Falls reviewed' });
+    board.updateAction(id, { dueDate: '2026-12-05' }, { by: priya });
+    new BoardDocument(b).updateAction(id, { status: 'in_progress' }, { by: priya });
+    new BoardDocument(b).updatePerson(personId, { frailtyScore: 7 }, { by: priya });
+    board.updatePerson(personId, { risk: 'amber', riskReason: 'Falls reviewed' }, { by: priya });
     sync(a, b);
     for (const doc of [a, b]) {
       const read = new BoardDocument(doc);
@@ -250,7 +263,7 @@ describe('undo and redo', () => {
     typeInto(mine, personId, 'whatMatters', 'My cat, Biscuit'.length, ' and my garden');
     typeInto(theirs, personId, 'whatMatters', 0, 'Family: ');
     undo.stopCapturing(); // as when more than half a second passes
-    mine.updatePerson(personId, { frailtyScore: 5 });
+    mine.updatePerson(personId, { frailtyScore: 5 }, { by: priya });
     sync(a, b);
     undo.undo(); // the frailty score
     undo.undo(); // the typing
@@ -287,7 +300,7 @@ describe('reading records', () => {
 
   it('re-reads only the records that changed, keeping the others as they were', () => {
     const { board, personId } = boardWithPerson();
-    const other = board.addPerson({ name: 'Harold Bennett' }, priya);
+    const other = board.addPerson({ name: 'Harold Bennett' }, { by: priya });
     const unsubscribe = board.onChange(() => {});
     const first = board.readPeople();
     typeInto(board, personId, 'sbarSituation', 0, 'Better today');
@@ -306,7 +319,7 @@ describe('reading records', () => {
       seen.push(recordsTouched(transaction, board.roots())),
     );
     typeInto(board, personId, 'sbarSituation', 0, 'x');
-    const action = board.addAction(anActionFor(personId), priya);
+    const action = board.addAction(anActionFor(personId), { by: priya });
     expect(seen).toEqual([
       [{ collection: 'people', id: personId }],
       [{ collection: 'actions', id: action.id }],

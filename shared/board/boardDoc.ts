@@ -36,7 +36,7 @@ import {
   type PersonInput,
   type PersonTextField,
 } from './person.ts';
-import { problemsOf, type Actor, type RecordRead } from './record.ts';
+import { problemsOf, type RecordRead, type WriteContext } from './record.ts';
 import { Collection, TEXT_FIELDS, readBoardRecord, type CollectionName } from './records.ts';
 
 export { Collection, TEXT_FIELDS, type CollectionName } from './records.ts';
@@ -226,11 +226,17 @@ export class BoardDocument {
    */
   addPerson(
     input: PersonInput,
-    by: Actor,
-    options: { id?: string; text?: Partial<Record<PersonTextField, string>>; now?: Date } = {},
+    {
+      by,
+      now: at = new Date(),
+      ...options
+    }: WriteContext & {
+      id?: string;
+      text?: Partial<Record<PersonTextField, string>>;
+    },
   ): Person {
     const id = options.id ?? uuidv4();
-    const now = (options.now ?? new Date()).toISOString();
+    const now = at.toISOString();
     const details = personInputSchema.safeParse(input);
     if (!details.success) failWith(details.error);
     this.#refuseTakenNhsNumber(details.data.nhsNumber, null);
@@ -253,7 +259,7 @@ export class BoardDocument {
    * number that someone else on the board already has is refused (`NhsNumberTakenError`); keeping
    * the one they have is not, so two people who shared a number before this check can still be edited.
    */
-  updatePerson(id: string, patch: Partial<PersonDetails>): Person {
+  updatePerson(id: string, patch: Partial<PersonDetails>, _context: WriteContext): Person {
     const record = this.#people.record(id, 'person');
     const merged = { ...toPlain(record), ...patch };
     const details = personInputSchema.safeParse(merged);
@@ -267,7 +273,7 @@ export class BoardDocument {
   }
 
   /** Moves a person to a pathway stage (or off the pathway, with null); the day they entered it restarts. */
-  movePersonToStage(id: string, stageId: string | null, now = new Date()): void {
+  movePersonToStage(id: string, stageId: string | null, { now = new Date() }: WriteContext): void {
     const record = this.#people.record(id, 'person');
     if (stageId !== null) this.#stages.record(stageId, 'pathway stage');
     if ((record.get('stageId') ?? null) === stageId) return;
@@ -281,7 +287,7 @@ export class BoardDocument {
   }
 
   /** Archives a person with a reason. Nothing about them is deleted; they can be restored. */
-  archivePerson(id: string, reason: string, now = new Date()): void {
+  archivePerson(id: string, reason: string, { now = new Date() }: WriteContext): void {
     const record = this.#people.record(id, 'person');
     const checked = archiveReasonSchema.safeParse(reason);
     if (!checked.success) failWith(checked.error);
@@ -295,7 +301,7 @@ export class BoardDocument {
     this.#transact(() => this.#write(this.#people, record, person));
   }
 
-  restorePerson(id: string): void {
+  restorePerson(id: string, _context: WriteContext): void {
     const record = this.#people.record(id, 'person');
     const person = this.#check(this.#people, {
       ...toPlain(record),
@@ -309,7 +315,10 @@ export class BoardDocument {
 
   // Goals
 
-  addGoal(input: GoalInput, by: Actor, options: { id?: string; notes?: string; now?: Date } = {}): Goal {
+  addGoal(
+    input: GoalInput,
+    { by, now = new Date(), ...options }: WriteContext & { id?: string; notes?: string },
+  ): Goal {
     const id = options.id ?? uuidv4();
     const fields = goalInputSchema.safeParse(input);
     if (!fields.success) failWith(fields.error);
@@ -318,7 +327,7 @@ export class BoardDocument {
       ...fields.data,
       id,
       notes: options.notes ?? '',
-      createdAt: (options.now ?? new Date()).toISOString(),
+      createdAt: now.toISOString(),
       createdBy: by.name,
       createdById: by.id,
     });
@@ -326,7 +335,7 @@ export class BoardDocument {
     return goal;
   }
 
-  updateGoal(id: string, patch: GoalPatch): Goal {
+  updateGoal(id: string, patch: GoalPatch, _context: WriteContext): Goal {
     const record = this.#goals.record(id, 'goal');
     const checkedPatch = goalPatchSchema.safeParse(patch);
     if (!checkedPatch.success) failWith(checkedPatch.error);
@@ -337,7 +346,10 @@ export class BoardDocument {
 
   // Actions
 
-  addAction(input: ActionInput, by: Actor, id: string = uuidv4(), now = new Date()): Action {
+  addAction(
+    input: ActionInput,
+    { by, now = new Date(), id = uuidv4() }: WriteContext & { id?: string },
+  ): Action {
     const action = newAction(id, input, by, now);
     this.#transact(() => this.#write(this.#actions, this.#newRecord(this.#actions, id), action));
     return action;
@@ -347,7 +359,7 @@ export class BoardDocument {
    * Changes the given fields of an action as `by` (see `applyActionPatch`: completion stamps, who may
    * accept, reassignment). Throws when the action does not exist or the change is not allowed.
    */
-  updateAction(id: string, patch: ActionPatch, by: Actor, now = new Date()): Action {
+  updateAction(id: string, patch: ActionPatch, { by, now = new Date() }: WriteContext): Action {
     const record = this.#actions.record(id, 'action');
     const current = actionSchema.safeParse({ ...toPlain(record), id });
     if (!current.success) failWith(current.error);
@@ -356,14 +368,17 @@ export class BoardDocument {
     return next;
   }
 
-  completeAction(id: string, by: Actor): Action {
-    return this.updateAction(id, { status: 'done' }, by);
+  completeAction(id: string, context: WriteContext): Action {
+    return this.updateAction(id, { status: 'done' }, context);
   }
 
   // Pathway
 
   /** Adds pathway stages (a new board's template) in one transaction. Throws when a stage is invalid. */
-  addPathwayStages(stages: readonly PathwayStage[]): { id: string; stage: PathwayStage }[] {
+  addPathwayStages(
+    stages: readonly PathwayStage[],
+    _context: WriteContext,
+  ): { id: string; stage: PathwayStage }[] {
     const added = stages.map((stage) => ({ id: uuidv4(), stage: pathwayStageSchema.parse(stage) }));
     this.#transact(() => {
       for (const { id, stage } of added) this.#write(this.#stages, this.#newRecord(this.#stages, id), stage);
@@ -372,7 +387,7 @@ export class BoardDocument {
   }
 
   /** Adds a stage at the end of the pathway. */
-  addStage(input: StageInput, id: string = uuidv4()): PathwayStage {
+  addStage(input: StageInput, { id = uuidv4() }: WriteContext & { id?: string }): PathwayStage {
     const fields = stageInputSchema.safeParse(input);
     if (!fields.success) failWith(fields.error);
     const orders = this.#validStages().map((s) => s.order);
@@ -384,7 +399,7 @@ export class BoardDocument {
     return stage;
   }
 
-  updateStage(id: string, input: StageInput): PathwayStage {
+  updateStage(id: string, input: StageInput, _context: WriteContext): PathwayStage {
     const record = this.#stages.record(id, 'pathway stage');
     const fields = stageInputSchema.safeParse(input);
     if (!fields.success) failWith(fields.error);
@@ -394,7 +409,7 @@ export class BoardDocument {
   }
 
   /** Moves a stage to `index` among the valid stages; only the moved stage's `order` changes. */
-  moveStage(id: string, index: number): void {
+  moveStage(id: string, index: number, _context: WriteContext): void {
     const record = this.#stages.record(id, 'pathway stage');
     const others = this.#validStages().filter((s) => s.id !== id);
     const at = Math.max(0, Math.min(index, others.length));
@@ -413,7 +428,7 @@ export class BoardDocument {
   }
 
   /** Removes a stage nobody is at. Stages are configuration, not clinical content. */
-  removeStage(id: string): void {
+  removeStage(id: string, _context: WriteContext): void {
     this.#stages.record(id, 'pathway stage');
     const at = this.readPeople().filter((p) => p.ok && !p.value.archived && p.value.stageId === id).length;
     const problem = stageRemovalProblem(at);

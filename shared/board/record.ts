@@ -32,6 +32,16 @@ export interface Actor {
   name: string;
 }
 
+/**
+ * Who makes a change and when: every write to a board takes it, in the same place, so that whoever
+ * writes is named and tests set the clock. Records that keep who or when (created, completed,
+ * archived, entered a stage) take it from here; `now` is the present when left out.
+ */
+export interface WriteContext {
+  by: Actor;
+  now?: Date;
+}
+
 /** `YYYY-MM-DD`, a calendar date with no time zone. */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -14,7 +14,7 @@ import {
 import { byDueDate, groupBy } from '../lib/boardIndex.ts';
 import type { PathwayStage, PathwayStageRecord, StageInput } from '#shared/board/pathway';
 import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
-import { validRecords, type Actor, type RecordRead } from '#shared/board/record';
+import { validRecords, type Actor, type RecordRead, type WriteContext } from '#shared/board/record';
 import { CloseCode } from '#shared/sync/closeCodes';
 import type { BoardJoinResult, BoardStorageState } from '#shared/events';
 import type { SyncRefusal } from '#shared/sync/protocol';
@@ -344,37 +344,39 @@ export const useBoardStore = defineStore('board', () => {
    * Makes one change to the board as the signed-in user: its own undo step, never merged with typing
    * just before or after it. Throws an Error with a message to show when the change is refused.
    */
-  function write<T>(change: (board: BoardSync['board']) => T): T {
+  function write<T>(change: (board: BoardSync['board'], context: WriteContext) => T): T {
     if (readOnly.value) throw new Error('You can view this board but not change it');
     if (!sync || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
     if (!actor.value.id) throw new Error('Sign in to change the board');
     sync.endUndoStep();
-    const result = change(sync.board);
+    const result = change(sync.board, { by: actor.value, now: new Date() });
     sync.endUndoStep();
     return result;
   }
 
-  const addPerson = (input: PersonInput): Person => write((b) => b.addPerson(input, actor.value));
+  const addPerson = (input: PersonInput): Person => write((b, as) => b.addPerson(input, as));
   const updatePerson = (id: string, patch: Partial<PersonDetails>): Person =>
-    write((b) => b.updatePerson(id, patch));
+    write((b, as) => b.updatePerson(id, patch, as));
   const movePersonToStage = (id: string, stageId: string | null): void =>
-    write((b) => b.movePersonToStage(id, stageId));
-  const archivePerson = (id: string, reason: string): void => write((b) => b.archivePerson(id, reason));
-  const restorePerson = (id: string): void => write((b) => b.restorePerson(id));
+    write((b, as) => b.movePersonToStage(id, stageId, as));
+  const archivePerson = (id: string, reason: string): void =>
+    write((b, as) => b.archivePerson(id, reason, as));
+  const restorePerson = (id: string): void => write((b, as) => b.restorePerson(id, as));
 
-  const addGoal = (input: GoalInput): Goal => write((b) => b.addGoal(input, actor.value));
-  const updateGoal = (id: string, patch: GoalPatch): Goal => write((b) => b.updateGoal(id, patch));
+  const addGoal = (input: GoalInput): Goal => write((b, as) => b.addGoal(input, as));
+  const updateGoal = (id: string, patch: GoalPatch): Goal => write((b, as) => b.updateGoal(id, patch, as));
 
-  const addAction = (input: ActionInput): Action => write((b) => b.addAction(input, actor.value));
+  const addAction = (input: ActionInput): Action => write((b, as) => b.addAction(input, as));
   const updateAction = (id: string, patch: ActionPatch): Action =>
-    write((b) => b.updateAction(id, patch, actor.value));
+    write((b, as) => b.updateAction(id, patch, as));
   const moveAction = (id: string, status: ActionStatus): Action => updateAction(id, { status });
-  const completeAction = (id: string): Action => write((b) => b.completeAction(id, actor.value));
+  const completeAction = (id: string): Action => write((b, as) => b.completeAction(id, as));
 
-  const addStage = (input: StageInput): PathwayStage => write((b) => b.addStage(input));
-  const updateStage = (id: string, input: StageInput): PathwayStage => write((b) => b.updateStage(id, input));
-  const moveStage = (id: string, index: number): void => write((b) => b.moveStage(id, index));
-  const removeStage = (id: string): void => write((b) => b.removeStage(id));
+  const addStage = (input: StageInput): PathwayStage => write((b, as) => b.addStage(input, as));
+  const updateStage = (id: string, input: StageInput): PathwayStage =>
+    write((b, as) => b.updateStage(id, input, as));
+  const moveStage = (id: string, index: number): void => write((b, as) => b.moveStage(id, index, as));
+  const removeStage = (id: string): void => write((b, as) => b.removeStage(id, as));
 
   /** Undoes this person's own last change on the board (never someone else's). */
   function undo(): void {

@@ -147,7 +147,9 @@ export function firstState(
       }),
     );
   });
-  new BoardDocument(doc, origin).addPathwayStages(stagesFromTemplate(template));
+  new BoardDocument(doc, origin).addPathwayStages(stagesFromTemplate(template), {
+    by: { id: creator.userId, name: creator.name },
+  });
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return { update, audit };

@@ -49,14 +49,14 @@ describe('an edit made just before a tab is closed', () => {
   it('is kept, though the tab closed while its client id was still being stored', async () => {
     const storage = new MemoryBoardStorage();
     const setup = new Y.Doc();
-    new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
+    new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, { by: by('Seed'), id: 'person-1' });
     storage.createBoard('board', Y.encodeStateAsUpdate(setup));
     const url = await syncServerOn(storage);
     let stored!: () => void;
     storage.bindDelay = new Promise((resolve) => (stored = resolve));
     const writer = connectClient(url, 'board?as=priya');
     await writer.synced();
-    writer.board.addAction(anAction('Agreed, then the laptop was shut'), by());
+    writer.board.addAction(anAction('Agreed, then the laptop was shut'), { by: by() });
     writer.destroy();
     // By the time another browser has synced, the server has seen the first one go.
     const reader = connectClient(url, 'board?as=grace');
@@ -73,7 +73,7 @@ describe('writing under another member’s Yjs client id', () => {
     const boardId = await newBoard(first.url, 'Client ids');
     const grace = connectClient(first.url, boardId, { cookie: await signIn(first.url, DEMO.member) });
     await grace.synced();
-    grace.board.addAction(anAction('Written while online', 'person-1'), GRACE);
+    grace.board.addAction(anAction('Written while online', 'person-1'), { by: GRACE });
     const graceId = grace.doc.clientID;
     const watcher = connectClient(first.url, boardId, { cookie: await signIn(first.url, DEMO.otherMember) });
     await expect.poll(() => actionTitles(watcher)).toContain('Written while online');
@@ -82,7 +82,7 @@ describe('writing under another member’s Yjs client id', () => {
     // Grace goes offline and works on; the server restarts meanwhile.
     grace.provider.disconnect();
     for (const title of ['Offline one', 'Offline two', 'Offline three'])
-      grace.board.addAction(anAction(title), GRACE);
+      grace.board.addAction(anAction(title), { by: GRACE });
     await first.close();
     const second = await startTestServer({ db });
 
@@ -135,7 +135,7 @@ describe('writing under another member’s Yjs client id', () => {
   it('keeps a record handed back without a field a colleague changed, until her own browser brings it', async () => {
     const storage = new MemoryBoardStorage();
     const setup = new Y.Doc();
-    new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, by('Seed'), { id: 'person-1' });
+    new BoardDocument(setup).addPerson({ name: 'Margaret Ellis' }, { by: by('Seed'), id: 'person-1' });
     storage.createBoard('board', Y.encodeStateAsUpdate(setup));
     const first = await syncServerOn(storage);
     const grace = connectClient(first, 'board?as=grace');
@@ -143,10 +143,10 @@ describe('writing under another member’s Yjs client id', () => {
     await Promise.all([grace.synced(), priya.synced()]);
     const action = grace.board.addAction(
       { ...anAction('Order a commode'), ownerId: GRACE.id!, ownerName: GRACE.name },
-      GRACE,
+      { by: GRACE },
     );
     await expect.poll(() => actionTitles(priya)).toEqual(['Order a commode']);
-    priya.board.updateAction(action.id, { title: 'Order a commode and a raised toilet seat' }, by());
+    priya.board.updateAction(action.id, { title: 'Order a commode and a raised toilet seat' }, { by: by() });
     await expect.poll(() => actionTitles(grace)).toEqual(['Order a commode and a raised toilet seat']);
 
     // A crash loses both changes; the ids stay bound (stored before anything under them was shared).

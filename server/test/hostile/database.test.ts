@@ -149,7 +149,10 @@ if (!databaseUrl) {
         members.push({ client, cookie, actor, organisationId, actions: new Map() });
       }
       await Promise.all(members.map((m) => m.client.synced()));
-      const person = members[0]!.client.board.addPerson({ name: 'Margaret Ellis' }, members[0]!.actor);
+      const person = members[0]!.client.board.addPerson(
+        { name: 'Margaret Ellis' },
+        { by: members[0]!.actor },
+      );
       await expect.poll(() => members.every((m) => m.client.board.readPeople().length === 1)).toBe(true);
       return { boardId, members, personId: person.id };
     }
@@ -165,10 +168,10 @@ if (!databaseUrl) {
         const previous = [...member.actions.keys()].at(-1);
         if (previous && member.actions.size % 2 === 0) {
           const title = `${member.actions.get(previous)} (renamed)`;
-          board.updateAction(previous, { title }, member.actor);
+          board.updateAction(previous, { title }, { by: member.actor });
           member.actions.set(previous, title);
         } else if (previous) {
-          board.updateAction(previous, { dueDate: '2027-01-15' }, member.actor);
+          board.updateAction(previous, { dueDate: '2027-01-15' }, { by: member.actor });
         }
         const title = `${label}: ${member.actor.name}`;
         const action = board.addAction(
@@ -180,7 +183,7 @@ if (!databaseUrl) {
             dueDate: '2026-12-20',
             personId,
           },
-          member.actor,
+          { by: member.actor },
         );
         member.actions.set(action.id, title);
         board.sharedText('people', personId, 'sbarSituation')!.insert(0, `${member.actor.name} ${label}. `);

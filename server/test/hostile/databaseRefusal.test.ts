@@ -48,8 +48,8 @@ describe('a board whose changes the database refuses', () => {
     expect(refusedEvents.joined).toMatchObject({ ok: true, storage: 'stored' });
 
     const stop = await refuseRows(server.database.db, 'board_updates', `new.board_id = '${refusedBoard}'`);
-    onRefused.board.addPerson({ name: 'Albert Jones' }, GRACE);
-    onOther.board.addPerson({ name: 'Edith Clarke' }, GRACE);
+    onRefused.board.addPerson({ name: 'Albert Jones' }, { by: GRACE });
+    onOther.board.addPerson({ name: 'Edith Clarke' }, { by: GRACE });
 
     await expect.poll(() => refusedEvents.storage).toEqual(['delayed']);
     await expect.poll(() => storedPeople(server, otherBoard)).toEqual(['Edith Clarke']);
@@ -61,7 +61,7 @@ describe('a board whose changes the database refuses', () => {
     const late = await joinBoardEvents(server.url, await signIn(server.url, DEMO.otherMember), refusedBoard);
     expect(late.joined).toMatchObject({ ok: true, access: 'edit', storage: 'delayed' });
     // Other boards carry on as usual, their browsers untroubled.
-    onOther.board.addPerson({ name: 'Frank Hall' }, GRACE);
+    onOther.board.addPerson({ name: 'Frank Hall' }, { by: GRACE });
     await expect.poll(() => storedPeople(server, otherBoard)).toEqual(['Edith Clarke', 'Frank Hall']);
     expect(otherEvents.storage).toEqual([]);
     expect(await storedPeople(server, refusedBoard)).toEqual([]);

@@ -143,7 +143,7 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
         ownerId: 'demo-tom-reid',
         ownerName: 'Dr Tom Reid',
       },
-      by(),
+      { by: by() },
     );
     expect(forTom.status).toBe('proposed');
     await expect.poll(() => actionTitles(setup.grace)).toContain('Review medication with the pharmacist');
@@ -164,7 +164,7 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
       /Only Dr Tom Reid can accept this action/,
     );
     setup.grace.refusals.length = 0;
-    setup.grace.board.updateAction(forTom.id, { status: 'cancelled' }, GRACE);
+    setup.grace.board.updateAction(forTom.id, { status: 'cancelled' }, { by: GRACE });
     await expect
       .poll(() => setup.priya.board.readActions().find((r) => r.id === forTom.id))
       .toMatchObject({ ok: true, value: { status: 'cancelled' } });
@@ -189,7 +189,7 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
   it('refuses deleting a stage people are at, deleting people, and erasing the whole board', async () => {
     const setup = await boardWithTwoMembers(server());
     const stage = setup.priya.board.readPathwayStages().find((s) => s.ok)!;
-    setup.priya.board.movePersonToStage('person-1', stage.id);
+    setup.priya.board.movePersonToStage('person-1', stage.id, { by: by() });
     priyaAdds(setup.priya, 'Falls clinic referral');
     await expect.poll(() => actionTitles(setup.grace)).toContain('Falls clinic referral');
     await expect
@@ -232,7 +232,7 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
 
   it('refuses a second person with an NHS number already on the board', async () => {
     const setup = await boardWithTwoMembers(server());
-    setup.priya.board.updatePerson('person-1', { nhsNumber: '943 476 5919' });
+    setup.priya.board.updatePerson('person-1', { nhsNumber: '943 476 5919' }, { by: by() });
     await expect
       .poll(() => setup.grace.board.readPeople().find((p) => p.id === 'person-1'))
       .toMatchObject({ value: { nhsNumber: '9434765919' } });
@@ -258,7 +258,11 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
       /due date/,
     );
     // Her own later changes through Huddle's accessors are kept and reach Priya.
-    setup.grace.board.updateAction(added.id, { title: 'Order a walking frame and a perching stool' }, GRACE);
+    setup.grace.board.updateAction(
+      added.id,
+      { title: 'Order a walking frame and a perching stool' },
+      { by: GRACE },
+    );
     await expect
       .poll(() => actionTitles(setup.priya))
       .toContain('Order a walking frame and a perching stool');

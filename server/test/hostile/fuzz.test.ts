@@ -64,17 +64,21 @@ function validEdit(gen: prng.PRNG, { member, client }: Honest, step: number): st
           dueDate: `2026-12-${String(prng.int32(gen, 1, 28)).padStart(2, '0')}`,
           personId: prng.oneOf(gen, people).id,
         },
-        member.actor,
+        { by: member.actor },
       ).id;
     }
     const action = prng.oneOf(gen, actions);
     if (roll < 50)
-      board.updateAction(action.id, { title: `${action.title.slice(0, 200)} (${step})` }, member.actor);
+      board.updateAction(
+        action.id,
+        { title: `${action.title.slice(0, 200)} (${step})` },
+        { by: member.actor },
+      );
     else if (roll < 60)
       board.updateAction(
         action.id,
         { dueDate: `2027-01-${String(prng.int32(gen, 1, 28)).padStart(2, '0')}` },
-        member.actor,
+        { by: member.actor },
       );
     else if (roll < 75) {
       // Only the owner moves an action on; anyone may cancel it.
@@ -82,18 +86,18 @@ function validEdit(gen: prng.PRNG, { member, client }: Honest, step: number): st
       const status = mine
         ? prng.oneOf(gen, ['accepted', 'in_progress', 'blocked', 'done'] as const)
         : 'cancelled';
-      board.updateAction(action.id, { status }, member.actor);
+      board.updateAction(action.id, { status }, { by: member.actor });
     } else if (roll < 85) {
       const person = prng.oneOf(gen, people);
       const text = board.sharedText(Collection.people, person.id, 'sbarSituation');
       text?.insert(prng.int32(gen, 0, text.length), `${member.actor.name.split(' ')[0]} ${step}. `);
     } else if (roll < 92) {
-      return board.addPerson({ name: `Person ${step}` }, member.actor).id;
+      return board.addPerson({ name: `Person ${step}` }, { by: member.actor }).id;
     } else {
       const person = prng.oneOf(gen, people);
       return board.addGoal(
         { personId: person.id, statement: `Goal ${step} in their own words` },
-        member.actor,
+        { by: member.actor },
       ).id;
     }
   } catch {
@@ -241,7 +245,7 @@ describe('hostile sync fuzz: members’ valid edits, schema-breaking edits and m
           // The viewer's writes are never applied, whatever they are.
           viewer.board.addPerson(
             { name: `${FORBIDDEN} viewer ${step}` },
-            { id: 'demo-helen-ward', name: 'Helen Ward' },
+            { by: { id: 'demo-helen-ward', name: 'Helen Ward' } },
           );
         }
         if (prng.bool(gen)) await new Promise((resolve) => setTimeout(resolve, prng.int32(gen, 0, 3)));

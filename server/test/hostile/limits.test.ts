@@ -57,7 +57,7 @@ describe('limits on presence, connections and a board’s size', () => {
     expect(presenceCount(watcher)).toBeLessThanOrEqual(2);
     const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await writer.synced();
-    writer.board.addAction(anAction('After the presence flood'), by());
+    writer.board.addAction(anAction('After the presence flood'), { by: by() });
     await expect.poll(() => actionTitles(watcher)).toContain('After the presence flood');
   });
 

@@ -39,7 +39,7 @@ export async function newBoard(
   if (person && teamIds.includes(TEST_TEAM_ID)) {
     const client = connectClient(url, boardId, { cookie: await memberCookie(url) });
     await client.synced();
-    client.board.addPerson({ name: 'Margaret Ellis' }, by(), { id: TEST_PERSON_ID });
+    client.board.addPerson({ name: 'Margaret Ellis' }, { by: by(), id: TEST_PERSON_ID });
     // Seen by a second connection: the server has it.
     const check = connectClient(url, boardId, { cookie: await memberCookie(url) });
     await expect.poll(() => check.board.readPeople().some((p) => p.id === TEST_PERSON_ID)).toBe(true);

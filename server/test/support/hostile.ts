@@ -74,6 +74,6 @@ export function priyaAdds(client: TestClient, title: string) {
       dueDate: '2026-12-01',
       personId: 'person-1',
     },
-    by(),
+    { by: by() },
   );
 }
