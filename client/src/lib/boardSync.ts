@@ -41,21 +41,43 @@ export interface BoardRead {
   stages: RecordRead<PathwayStage>[];
 }
 
-export interface BoardSyncEvents {
-  onRead(read: BoardRead): void;
-  onConnection(state: ConnectionState): void;
-  /** The document has synced with the server (the first time, and after each reconnect). */
-  onSynced(): void;
+/** How an open board stands: reported whole, as a new object, whenever any of it changes. */
+export interface BoardSyncState {
+  /** Every record, as read and validated (incrementally: unchanged records keep their identity). */
+  read: BoardRead;
+  connection: ConnectionState;
+  /** The document has synced with the server at least once; edits wait for it. */
+  synced: boolean;
   /** The copy kept in this browser from an earlier visit has loaded (before the server's, when it is quicker). */
-  onLocalCopy(): void;
-  onPeers(peers: Peer[]): void;
+  localCopy: boolean;
+  /** Everyone else on the board, one entry a person. */
+  peers: Peer[];
+  /** Why the server closed the connection with a code that means "do not reconnect"; null until it does. */
+  closedReason: string | null;
+  /** Records changed here that have not reached the server yet (`collection/id` keys). */
+  pending: ReadonlySet<string>;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+/** A board not opened yet, or closed. */
+export const CLOSED_BOARD: BoardSyncState = Object.freeze({
+  read: { actions: [], people: [], goals: [], stages: [] },
+  connection: 'connecting',
+  synced: false,
+  localCopy: false,
+  peers: [],
+  closedReason: null,
+  pending: new Set<string>(),
+  canUndo: false,
+  canRedo: false,
+});
+
+export interface BoardSyncEvents {
+  /** The board's state, whole, whenever any of it changes. */
+  onState(state: BoardSyncState): void;
   /** A connection closed; `code` is the WebSocket close code (null when the browser closed it). */
   onClose(code: number | null, opened: boolean): void;
-  /** The server closed the connection with a code that means "do not reconnect". */
-  onClosedForGood(reason: string): void;
-  /** Records changed here that have not reached the server yet (`collection/id` keys). */
-  onPending(keys: ReadonlySet<string>): void;
-  onUndoState(state: { canUndo: boolean; canRedo: boolean }): void;
   /** The server did not keep a change made here (it broke a rule of the board), and put the board back. */
   onRefused(refusal: SyncRefusal): void;
 }
@@ -127,7 +149,7 @@ export const pendingKey = (collection: string, id: string): string => `${collect
 
 /**
  * Opens one board's Yjs document: a copy kept in the browser (IndexedDB) and the server's over
- * y-websocket, and reports what happens through `events`. Changes made while the board is not live
+ * y-websocket, and reports how it stands through `events` (one state object, and two events). Changes made while the board is not live
  * are marked pending until it has synced with the server again. The awareness `user` field is set to
  * the signed-in user, though the server overwrites it with the user it verified.
  */
@@ -149,18 +171,25 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   let attempted = false;
   let closedForGood = false;
   const pending = loadPending(user.id, boardId);
+  let state: BoardSyncState = CLOSED_BOARD;
+  const report = (change: Partial<BoardSyncState>): void => {
+    state = { ...state, ...change };
+    events.onState(state);
+  };
 
   const isLive = (): boolean => connected && provider.synced;
   const read = (): void =>
-    events.onRead({
-      actions: board.readActions(),
-      people: board.readPeople(),
-      goals: board.readGoals(),
-      stages: board.readPathwayStages(),
+    report({
+      read: {
+        actions: board.readActions(),
+        people: board.readPeople(),
+        goals: board.readGoals(),
+        stages: board.readPathwayStages(),
+      },
     });
   const reportPending = (): void => {
     savePending(user.id, boardId, pending);
-    events.onPending(new Set(pending));
+    report({ pending: new Set(pending) });
   };
   const updateConnection = (): void => {
     if (isLive()) {
@@ -169,8 +198,8 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
         pending.clear();
         reportPending();
       }
-      events.onConnection('live');
-    } else events.onConnection(attempted || closedForGood ? 'offline' : 'connecting');
+      report({ connection: 'live' });
+    } else report({ connection: attempted || closedForGood ? 'offline' : 'connecting' });
   };
   const onStatus = ({ status }: { status: string }): void => {
     connected = status === 'connected';
@@ -180,7 +209,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   const onSync = (synced: boolean): void => {
     if (synced) {
       closedForGood = false;
-      events.onSynced();
+      report({ synced: true, closedReason: null });
       read();
     }
     updateConnection();
@@ -195,7 +224,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   };
   const onClosed = ({ reason }: { code: number; reason: string }): void => {
     closedForGood = true;
-    events.onClosedForGood(reason);
+    report({ closedReason: reason || 'The server closed the connection to this board' });
     updateConnection();
   };
   const onAwareness = (): void => {
@@ -208,9 +237,9 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
       const earlier = seen.get(peer.id);
       if (!earlier || (!earlier.editing && peer.editing)) seen.set(peer.id, peer);
     });
-    events.onPeers(
-      [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId),
-    );
+    report({
+      peers: [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId),
+    });
   };
   const onTransaction = (transaction: Y.Transaction): void => {
     if (!transaction.local || isLive()) return;
@@ -220,8 +249,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     }
     if (pending.size !== before) reportPending();
   };
-  const onUndoStack = (): void =>
-    events.onUndoState({ canUndo: undoManager.canUndo(), canRedo: undoManager.canRedo() });
+  const onUndoStack = (): void => report({ canUndo: undoManager.canUndo(), canRedo: undoManager.canRedo() });
   // The browser knows before the socket does that the network has gone: go offline at once.
   const onOffline = (): void => provider.disconnect();
   const onOnline = (): void => {
@@ -259,7 +287,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
       void opened.whenSynced.then(() => {
         if (local !== opened || provider.synced || doc.store.clients.size === 0) return;
         read();
-        events.onLocalCopy();
+        report({ localCopy: true });
       });
     },
     undo: () => undoManager.undo(),

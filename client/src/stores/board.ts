@@ -21,9 +21,11 @@ import type { SyncRefusal } from '#shared/sync/protocol';
 import { getBoard, getBoardMembers, getRecordHistory } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import {
+  CLOSED_BOARD,
   openBoardSync,
   pendingKey,
   type BoardSync,
+  type BoardSyncState,
   type ConnectionState,
   type EditingRef,
   type Peer,
@@ -74,26 +76,28 @@ export const useBoardStore = defineStore('board', () => {
   const summary = ref<BoardSummary | null>(null);
   const loadState = ref<BoardLoadState>('loading');
   const loadError = ref('');
-  const actions = shallowRef<RecordRead<Action>[]>([]);
-  const people = shallowRef<RecordRead<Person>[]>([]);
-  const goals = shallowRef<RecordRead<Goal>[]>([]);
-  const stageReads = shallowRef<RecordRead<PathwayStage>[]>([]);
+  /** The open document, as lib/boardSync.ts reports it (one object, replaced whenever any of it changes). */
+  const syncState = shallowRef<BoardSyncState>(CLOSED_BOARD);
+  const actions = computed<RecordRead<Action>[]>(() => syncState.value.read.actions);
+  const people = computed<RecordRead<Person>[]>(() => syncState.value.read.people);
+  const goals = computed<RecordRead<Goal>[]>(() => syncState.value.read.goals);
+  const stageReads = computed<RecordRead<PathwayStage>[]>(() => syncState.value.read.stages);
   const members = shallowRef<BoardMember[]>([]);
   const membersError = ref('');
-  const connection = ref<ConnectionState>('connecting');
+  const connection = computed<ConnectionState>(() => syncState.value.connection);
   /** True once the document has synced with the server at least once; edits wait for it. */
-  const hasSynced = ref(false);
+  const hasSynced = computed(() => syncState.value.synced);
   /** True once the copy kept in this browser has loaded: the board can be shown while it connects. */
-  const hasLocalCopy = ref(false);
+  const hasLocalCopy = computed(() => syncState.value.localCopy);
   /** Set when the server closed the connection for good (e.g. a malformed message). */
-  const closedReason = ref('');
+  const closedReason = computed(() => syncState.value.closedReason ?? '');
   /** Changes made here that the server did not keep, newest last, until dismissed. */
   const refusedChanges = shallowRef<RefusedChange[]>([]);
-  const rawPeers = shallowRef<Peer[]>([]);
+  const rawPeers = computed<Peer[]>(() => syncState.value.peers);
   /** Records changed here that have not reached the server yet (`collection/id`). */
-  const pending = shallowRef<ReadonlySet<string>>(new Set());
-  const canUndo = ref(false);
-  const canRedo = ref(false);
+  const pending = computed<ReadonlySet<string>>(() => syncState.value.pending);
+  const canUndo = computed(() => syncState.value.canUndo);
+  const canRedo = computed(() => syncState.value.canRedo);
   /** Whether the server is storing this board's changes (`delayed`: it has fallen behind). */
   const storage = ref<BoardStorageState>('stored');
   /** Shown for a short while after storage caught up again. */
@@ -148,18 +152,7 @@ export const useBoardStore = defineStore('board', () => {
     leaveRoom = null;
     sync?.dispose();
     sync = null;
-    actions.value = [];
-    people.value = [];
-    goals.value = [];
-    stageReads.value = [];
-    rawPeers.value = [];
-    pending.value = new Set();
-    canUndo.value = false;
-    canRedo.value = false;
-    connection.value = 'connecting';
-    hasSynced.value = false;
-    hasLocalCopy.value = false;
-    closedReason.value = '';
+    syncState.value = CLOSED_BOARD;
     refusedChanges.value = [];
     refusals = 0;
     clearTimeout(storedAgainTimer);
@@ -232,37 +225,11 @@ export const useBoardStore = defineStore('board', () => {
     const presence = session.presenceUser;
     if (!presence) return;
     sync = openBoardSync(id, presence, {
-      onRead: (read) => {
-        actions.value = read.actions;
-        people.value = read.people;
-        goals.value = read.goals;
-        stageReads.value = read.stages;
-      },
-      onConnection: (state) => {
-        connection.value = state;
-        if (state === 'live') refusals = 0;
-      },
-      onSynced: () => {
-        hasSynced.value = true;
-        closedReason.value = '';
-      },
-      onLocalCopy: () => {
-        hasLocalCopy.value = true;
-      },
-      onPeers: (list) => {
-        rawPeers.value = list;
+      onState: (state) => {
+        syncState.value = state;
+        if (state.connection === 'live') refusals = 0;
       },
       onClose,
-      onClosedForGood: (reason) => {
-        closedReason.value = reason || 'The server closed the connection to this board';
-      },
-      onPending: (keys) => {
-        pending.value = keys;
-      },
-      onUndoState: (state) => {
-        canUndo.value = state.canUndo;
-        canRedo.value = state.canRedo;
-      },
       onRefused: (refusal) => {
         refusedChanges.value = [...refusedChanges.value, { ...refusal, key: ++nextRefusalKey }].slice(
           -REFUSALS_SHOWN,
