@@ -1,5 +1,5 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
-import { ApiRequestError } from '../../api/http.ts';
+import { ApiRequestError } from '../api/http.ts';
 import { failureMessage } from './useAdminForm.ts';
 
 export interface AdminLoad<T> {

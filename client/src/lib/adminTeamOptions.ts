@@ -1,5 +1,5 @@
 import type { TeamSummary } from '#shared/teams';
-import type { ChoiceOption } from '../app/AppRadios.vue';
+import type { ChoiceOption } from '../components/app/AppRadios.vue';
 
 /** Teams as checkbox options, by name. */
 export function adminTeamOptions(teams: readonly TeamSummary[]): ChoiceOption[] {
