@@ -9,23 +9,9 @@ import { PostgresBoardStorage } from '../../src/storage/postgresBoardStorage.ts'
 import type { StorageConfig } from '../../src/config.ts';
 import { refuseRows } from '../support/refuseRows.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
-import type { StorageUnderTest } from './storageContract.ts';
+import { contentOf, edit, type StorageUnderTest } from './storageContract.ts';
 
 const log = createLogger('silent');
-
-function edit(doc: Y.Doc, key: string, value: unknown): Uint8Array {
-  let update: Uint8Array | null = null;
-  const capture = (u: Uint8Array) => (update = u);
-  doc.once('update', capture);
-  doc.getMap('notes').set(key, value);
-  return update!;
-}
-
-function contentOf(state: Uint8Array | null): Record<string, unknown> {
-  const doc = new Y.Doc();
-  if (state) Y.applyUpdate(doc, state);
-  return doc.getMap('notes').toJSON();
-}
 
 async function logRows(db: Kysely<Database>, boardId: string): Promise<number> {
   const row = await db

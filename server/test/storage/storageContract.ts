@@ -17,7 +17,8 @@ export interface StorageUnderTest {
   close(): Promise<void>;
 }
 
-function edit(doc: Y.Doc, key: string, value: unknown): Uint8Array {
+/** The update that sets `key` in a test document's `notes` map. */
+export function edit(doc: Y.Doc, key: string, value: unknown): Uint8Array {
   let update: Uint8Array | null = null;
   const capture = (u: Uint8Array) => (update = u);
   doc.once('update', capture);
@@ -25,7 +26,8 @@ function edit(doc: Y.Doc, key: string, value: unknown): Uint8Array {
   return update!;
 }
 
-function contentOf(state: Uint8Array | null): Record<string, unknown> {
+/** The `notes` map of a stored state. */
+export function contentOf(state: Uint8Array | null): Record<string, unknown> {
   const doc = new Y.Doc();
   if (state) Y.applyUpdate(doc, state);
   return doc.getMap('notes').toJSON();
