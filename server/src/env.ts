@@ -13,7 +13,7 @@ const raw = z.string().optional();
  * Refuses a value in a transform: the message says what the variable takes (`readEnv` puts its name
  * in front, unless the message starts with it).
  */
-export function refuse(ctx: z.RefinementCtx, message: string): never {
+export function refuseValue(ctx: z.RefinementCtx, message: string): never {
   ctx.addIssue({ code: 'custom', message });
   return z.NEVER;
 }
@@ -24,7 +24,7 @@ export const wholeNumber = (fallback: number) =>
     if (value === undefined || value === '') return fallback;
     const number = Number(value);
     if (Number.isInteger(number) && number >= 0) return number;
-    return refuse(ctx, `must be a whole number of 0 or more, got "${value}"`);
+    return refuseValue(ctx, `must be a whole number of 0 or more, got "${value}"`);
   });
 
 /** `true` or `false` (any case); `fallback` when unset. */
@@ -33,7 +33,7 @@ export const trueOrFalse = (fallback: boolean) =>
     if (value === undefined || value === '') return fallback;
     const word = value.trim().toLowerCase();
     if (word === 'true' || word === 'false') return word === 'true';
-    return refuse(ctx, `must be true or false, got "${value}"`);
+    return refuseValue(ctx, `must be true or false, got "${value}"`);
   });
 
 /** Text, trimmed; undefined when unset or blank. */
@@ -51,7 +51,10 @@ export const httpOrigin = raw.transform((value, ctx) => {
   } catch {
     // refused below
   }
-  return refuse(ctx, `must be an http or https address, like https://huddle.example.nhs.uk, got "${value}"`);
+  return refuseValue(
+    ctx,
+    `must be an http or https address, like https://huddle.example.nhs.uk, got "${value}"`,
+  );
 });
 
 /** A value read by `parse`, which throws an error saying what the variable takes. */
@@ -60,7 +63,7 @@ export const parsedBy = <T>(parse: (value: string | undefined) => T) =>
     try {
       return parse(value);
     } catch (error) {
-      return refuse(ctx, error instanceof Error ? error.message : String(error));
+      return refuseValue(ctx, error instanceof Error ? error.message : String(error));
     }
   });
 

@@ -31,7 +31,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
   const session = useSessionStore();
   const realtime = useRealtimeStore();
   // The document store asks this one what the user may do; it is reached lazily, once both exist.
-  const document = () => useBoardStore();
+  const boardDocument = () => useBoardStore();
 
   const boardId = ref<string | null>(null);
   const summary = ref<BoardSummary | null>(null);
@@ -56,7 +56,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
   function closeDocument(): void {
     leaveRoom?.();
     leaveRoom = null;
-    document().closeDocument();
+    boardDocument().closeDocument();
     refusals = 0;
     clearTimeout(storedAgainTimer);
     storage.value = 'stored';
@@ -106,7 +106,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
     if (code === CloseCode.SessionEnded) {
       void session.check().then(() => {
         // The server ended this connection's session but the session is still valid: try again.
-        if (session.state === 'signed-in') document().reconnect();
+        if (session.state === 'signed-in') boardDocument().reconnect();
       });
     } else if (code === CloseCode.AccessRevoked) {
       fail(new ApiRequestError('You do not have access to this board', 403));
@@ -122,7 +122,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
   }
 
   function openDocument(id: string): void {
-    document().openDocument(id, {
+    boardDocument().openDocument(id, {
       onClose,
       onLive: () => {
         refusals = 0;
@@ -165,7 +165,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
       if (boardId.value !== id) return;
       summary.value = found;
       loadState.value = 'ready';
-      document().keepLocally(found.createdAt);
+      boardDocument().keepLocally(found.createdAt);
     } catch (error) {
       if (boardId.value === id) fail(error);
     }
@@ -190,7 +190,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
   }
 
   realtime.onBoardStorage((id, state) => {
-    if (id === boardId.value && document().isOpen()) onStorage(state);
+    if (id === boardId.value && boardDocument().isOpen()) onStorage(state);
   });
 
   // Access can change either way: a board shown as "no access" opens once the user joins its team.

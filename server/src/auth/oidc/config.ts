@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpOrigin, optionalText, readEnv, refuse, trueOrFalse } from '../../env.ts';
+import { httpOrigin, optionalText, readEnv, refuseValue, trueOrFalse } from '../../env.ts';
 
 /** Single sign-on through an OpenID Connect provider, configured from the environment. */
 export interface OidcConfig {
@@ -68,20 +68,23 @@ export function oidcFrom(env: OidcVariables, ctx: z.RefinementCtx): OidcConfig |
   const missing: string[] = REQUIRED.filter((name) => env[name] === undefined);
   if (!env.OIDC_REDIRECT_URI && !env.PUBLIC_URL) missing.push('OIDC_REDIRECT_URI (or PUBLIC_URL)');
   if (missing.length > 0) {
-    return refuse(
+    return refuseValue(
       ctx,
       `Single sign-on is only partly configured: set ${missing.join(', ')} as well, or unset every OIDC_ variable`,
     );
   }
   const provision = trueOrFalse(true).safeParse(env.OIDC_PROVISION);
-  if (!provision.success) return refuse(ctx, `OIDC_PROVISION ${provision.error.issues[0]!.message}`);
+  if (!provision.success) return refuseValue(ctx, `OIDC_PROVISION ${provision.error.issues[0]!.message}`);
   try {
     const issuer = httpUrl('OIDC_ISSUER', env.OIDC_ISSUER!, { httpsUnlessLoopback: true });
     const redirectUri = env.OIDC_REDIRECT_URI
       ? httpUrl('OIDC_REDIRECT_URI', env.OIDC_REDIRECT_URI, { httpsUnlessLoopback: false })
       : new URL(OIDC_CALLBACK_PATH, env.PUBLIC_URL!);
     if (redirectUri.search || redirectUri.hash) {
-      return refuse(ctx, `OIDC_REDIRECT_URI must not have a query or fragment, got "${redirectUri.href}"`);
+      return refuseValue(
+        ctx,
+        `OIDC_REDIRECT_URI must not have a query or fragment, got "${redirectUri.href}"`,
+      );
     }
     return {
       issuer: issuer.href,
@@ -92,7 +95,7 @@ export function oidcFrom(env: OidcVariables, ctx: z.RefinementCtx): OidcConfig |
       provision: provision.data,
     };
   } catch (error) {
-    return refuse(ctx, error instanceof Error ? error.message : String(error));
+    return refuseValue(ctx, error instanceof Error ? error.message : String(error));
   }
 }
 
