@@ -1,6 +1,6 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { ApiRequestError } from '../api/http.ts';
-import { failureMessage } from './useAdminForm.ts';
+import { failureMessage } from './useForm.ts';
 
 export interface AdminLoad<T> {
   data: ShallowRef<T | null>;

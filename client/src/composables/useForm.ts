@@ -6,11 +6,11 @@ import type { ErrorItem } from '../components/app/AppErrorSummary.vue';
 type Issue = Parameters<typeof fieldErrors>[0][number];
 
 /**
- * The error state of one admin form: a message per field (from the shared zod validator before
+ * The error state of one form: a message per field (from the shared zod validator before
  * sending, or from the server's `issues` after), messages that belong to no field, and the error
  * summary linking each message to its field.
  */
-export function useAdminForm<F extends string>(fields: readonly F[], prefix: string) {
+export function useForm<F extends string>(fields: readonly F[], prefix: string) {
   const idPrefix = `${prefix}-${useId()}`;
   const errors = ref<FieldErrors<F>>({});
   const saving = ref(false);
