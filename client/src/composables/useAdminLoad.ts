@@ -1,6 +1,6 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { ApiRequestError } from '../api/http.ts';
-import { failureMessage } from './useForm.ts';
+import { errorMessage } from '../lib/errorMessage.ts';
 
 export interface AdminLoad<T> {
   data: ShallowRef<T | null>;
@@ -34,7 +34,7 @@ export function useAdminLoad<T>(loader: () => Promise<T>, fallback: string): Adm
       status.value = 0;
     } catch (failure) {
       if (run !== latest) return;
-      error.value = failureMessage(failure, fallback);
+      error.value = errorMessage(failure, fallback);
       status.value = failure instanceof ApiRequestError ? failure.status : 0;
     } finally {
       if (run === latest) loading.value = false;
