@@ -112,12 +112,15 @@ describe('the handover, worked on together', () => {
     const mine = grace.sharedText(name, 'What matters to me');
     const theirs = tom.sharedText(name, 'What matters to me');
 
+    // Each person's words arrive as one input, so each is one undo step however slow the machine: typed
+    // key by key, a pause of over half a second (a busy CI machine) would split them into two.
+    // Typing key by key into one field together is the test above.
     await mine.focus();
-    await grace.page.keyboard.type('My allotment.', { delay: 10 });
+    await grace.page.keyboard.insertText('My allotment.');
     await expect.poll(() => theirs.inputValue()).toBe('My allotment.');
     await theirs.focus();
     await tom.page.keyboard.press('End');
-    await tom.page.keyboard.type(' Seeing friends there.', { delay: 10 });
+    await tom.page.keyboard.insertText(' Seeing friends there.');
     await expect.poll(() => mine.inputValue()).toBe('My allotment. Seeing friends there.');
 
     // Ctrl+Z in the shared field undoes Grace's typing, and leaves Tom's.
