@@ -24,17 +24,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
     prepareServerBundle(),
     buildClient(),
   ]);
-  const server = await startHuddleServer();
-  const browser = await chromium.launchServer(chromiumOptions());
-  project.provide('e2e', {
-    url: server.url,
-    databaseKind: server.database.kind,
-    browserEndpoint: browser.wsEndpoint(),
-  });
-  return async () => {
-    await browser.close();
-    await server.stop();
+  const removeBuilt = async () => {
     await removeBundle();
     await removeTemplates();
   };
+  let server: Awaited<ReturnType<typeof startHuddleServer>> | undefined;
+  try {
+    server = await startHuddleServer();
+    // Chromium missing or failing to start must not leave the server running after the run.
+    const browser = await chromium.launchServer(chromiumOptions());
+    project.provide('e2e', {
+      url: server.url,
+      databaseKind: server.database.kind,
+      browserEndpoint: browser.wsEndpoint(),
+    });
+    const started = server;
+    return async () => {
+      await browser.close();
+      await started.stop();
+      await removeBuilt();
+    };
+  } catch (error) {
+    await server?.stop();
+    await removeBuilt();
+    throw error;
+  }
 }
