@@ -31,7 +31,6 @@ export function useForm<F extends string>(fields: readonly F[], ids: string | ((
     ...general.value,
     ...errorSummary(errors.value, fields, fieldId),
   ]);
-  const hasErrors = computed(() => summary.value.length > 0);
 
   function clear(): void {
     errors.value = {};
@@ -113,7 +112,6 @@ export function useForm<F extends string>(fields: readonly F[], ids: string | ((
     errors,
     general,
     summary,
-    hasErrors,
     saving,
     fieldId,
     optionId,
@@ -126,5 +124,3 @@ export function useForm<F extends string>(fields: readonly F[], ids: string | ((
     attempt,
   };
 }
-
-export type Form<F extends string> = ReturnType<typeof useForm<F>>;
