@@ -11,6 +11,7 @@ const SLOW_FILES = [
   'server/test/hostile/database.test.ts',
   'server/test/hostile/listen.test.ts',
   'server/test/storage/pgliteStorage.test.ts',
+  'server/test/storage/postgresStorage.test.ts',
 ];
 
 /**

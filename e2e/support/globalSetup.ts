@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     server = await startHuddleServer();
     // Chromium missing or failing to start must not leave the server running after the run.
-    const browser = await chromium.launchServer(chromiumOptions());
+    const browser = await chromium.launchServer(chromiumOptions('headless-shell'));
     project.provide('e2e', {
       url: server.url,
       databaseKind: server.database.kind,
