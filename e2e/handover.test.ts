@@ -67,6 +67,28 @@ describe('the handover, worked on together', () => {
     await expect.poll(() => editors.count()).toBe(0);
   });
 
+  it('fits the screen: a person opened for the handover, with the quick entry of an action, never scrolls the page sideways', async () => {
+    const { pages } = await openBoard(demo.grace);
+    const [grace] = pages as [HandoverPage];
+    const name = unique('Margaret Ellis');
+    await grace.addPerson({ name });
+    const panel = await grace.expand(name);
+    // The owner list names each member with their profession and organisation: its longest option
+    // is what once widened the panel past the page.
+    const owner = panel
+      .getByRole('region', { name: `Add an action for ${name}` })
+      .getByLabel('Owner', { exact: true });
+    await expect.poll(() => owner.locator('option').count()).toBeGreaterThan(2);
+    const sideways = () =>
+      grace.page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+    for (const width of [1280, 1024, 400]) {
+      await grace.page.setViewportSize({ width, height: 900 });
+      await expect.poll(sideways, { message: `at ${width}px wide` }).toBe(0);
+    }
+  });
+
   it('merges two people typing in the same SBAR field character by character', async () => {
     const { pages } = await openBoard(demo.grace, demo.tom);
     const [grace, tom] = pages as [HandoverPage, HandoverPage];
