@@ -1,26 +1,10 @@
 import type { AuditValue } from '#shared/audit';
 import type { AppliedChange, AuditedChange, RecordFields } from '../sync/boardChange.ts';
 import type { RoomHook } from '../sync/roomContract.ts';
+import { jsonValue } from '../sync/documentValue.ts';
 
 /** Longest value kept in the trail for one field; a longer one is cut, with a note of its length. */
 const MAX_VALUE_CHARS = 20_000;
-/** Deeper values (only an old or hostile client writes them) are noted, not copied. */
-const MAX_DEPTH = 16;
-
-/** A document value as JSON can hold it: never throws (BigInt, binary, deep nesting). */
-function auditValue(value: unknown, depth = 0): AuditValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Uint8Array) return `(binary, ${value.byteLength} bytes)`;
-  if (depth >= MAX_DEPTH) return '(nested too deeply to keep)';
-  if (Array.isArray(value)) return value.map((item) => auditValue(item, depth + 1));
-  if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, auditValue(item, depth + 1)]));
-  }
-  return String(value);
-}
 
 /** The value as the trail keeps it: a longer one is cut, with a note of its length. */
 function capped(value: AuditValue, json: string): AuditValue {
@@ -40,8 +24,8 @@ export function auditRows(change: AppliedChange): AuditedChange[] {
     const before: RecordFields = record.beforeFields ?? {};
     const after: RecordFields = record.afterFields ?? {};
     for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      const was = auditValue(before[field]);
-      const now = auditValue(after[field]);
+      const was = jsonValue(before[field]);
+      const now = jsonValue(after[field]);
       const wasJson = JSON.stringify(was);
       const nowJson = JSON.stringify(now);
       if (wasJson === nowJson) continue;
