@@ -22,6 +22,11 @@ export interface Database {
   trusted_devices: TrustedDevicesTable;
   oidc_logins: OidcLoginsTable;
   audit_events: AuditEventsTable;
+  board_projections: BoardProjectionsTable;
+  projected_actions: ProjectedActionsTable;
+  projected_people: ProjectedPeopleTable;
+  projected_goals: ProjectedGoalsTable;
+  projected_stages: ProjectedStagesTable;
 }
 
 export interface OrganisationsTable {
@@ -158,6 +163,60 @@ export interface AuditEventsTable {
   field: string | null;
   before: ColumnType<AuditValue, string | null, never>;
   after: ColumnType<AuditValue, string | null, never>;
+}
+
+/** When each board's projection was last written whole, and how many records it holds. */
+export interface BoardProjectionsTable {
+  board_id: string;
+  projected_at: Date;
+  records: number;
+}
+
+/** A projected record's fields beyond its columns (JSON, shared text left out), written as JSON text. */
+type RecordJson = ColumnType<Record<string, unknown>, string, string>;
+/** Why a record fails validation (it needs attention); null for a valid record. */
+type ProblemsJson = ColumnType<string[] | null, string | null, string | null>;
+
+/** One row per record of a board's document (see migration 0005): derived, never edited. */
+interface ProjectedRecordColumns {
+  board_id: string;
+  id: string;
+  record: RecordJson;
+  problems: ProblemsJson;
+}
+
+export interface ProjectedActionsTable extends ProjectedRecordColumns {
+  status: string | null;
+  owner_id: string | null;
+  owner_organisation_id: string | null;
+  person_id: string | null;
+  goal_id: string | null;
+  due_date: string | null;
+  created_by_id: string | null;
+  created_at: Date | null;
+  completed_at: Date | null;
+}
+
+export interface ProjectedPeopleTable extends ProjectedRecordColumns {
+  name: string | null;
+  risk: string | null;
+  frailty_score: number | null;
+  key_worker_id: string | null;
+  stage_id: string | null;
+  stage_entered_at: Date | null;
+  archived: boolean | null;
+}
+
+export interface ProjectedGoalsTable extends ProjectedRecordColumns {
+  person_id: string | null;
+  status: string | null;
+  target_date: string | null;
+  lead_organisation_id: string | null;
+}
+
+export interface ProjectedStagesTable extends ProjectedRecordColumns {
+  name: string | null;
+  position: number | null;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_boards.ts';
 import * as m0002 from './0002_access.ts';
 import * as m0003 from './0003_board_clients.ts';
 import * as m0004 from './0004_trusted_devices.ts';
+import * as m0005 from './0005_projection.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_access': m0002,
   '0003_board_clients': m0003,
   '0004_trusted_devices': m0004,
+  '0005_projection': m0005,
 };

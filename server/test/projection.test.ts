@@ -1,0 +1,199 @@
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BoardDocument } from '#shared/board/boardDoc';
+import { aPerson, anActionFor, priya, tom } from '#shared/board/testing';
+import { stagesFromTemplate } from '#shared/board/pathway';
+import { openDatabase, type DatabaseHandle } from '../src/db/connect.ts';
+import { createLogger } from '../src/log.ts';
+import { projectDocument, type ProjectedRecord } from '../src/projection/boardProjection.ts';
+import { rebuildProjections, type RebuildProgress } from '../src/projection/rebuildProjections.ts';
+import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { PostgresBoardStorage } from '../src/storage/postgresBoardStorage.ts';
+import { createTestDatabase, type TestDatabase } from './support/testDatabase.ts';
+
+const quiet = createLogger('silent');
+const STORAGE = { flushIntervalMs: 5, compactThreshold: 1_000, warnAfterMs: 5_000 };
+
+/** A board with one of everything, and two records an old or hostile client left broken. */
+function boardWithEverything() {
+  const doc = new Y.Doc();
+  const board = new BoardDocument(doc);
+  const at = new Date('2026-12-04T09:00:00Z');
+  const [stage] = board.addPathwayStages(stagesFromTemplate('frailty'), { by: priya, now: at });
+  const person = board.addPerson(aPerson, { by: priya, now: at, text: { sbarSituation: 'Fell at home' } });
+  board.movePersonToStage(person.id, stage!.id, { by: priya, now: at });
+  const goal = board.addGoal(
+    { personId: person.id, statement: 'I want to get back to my allotment', status: 'in_progress' },
+    { by: priya, now: at },
+  );
+  const action = board.addAction({ ...anActionFor(person.id, tom), goalId: goal.id }, { by: priya, now: at });
+  doc.transact(() => {
+    const broken = new Y.Map<unknown>();
+    broken.set('title', 'Call the GP');
+    broken.set('status', 'maybe');
+    doc.getMap('actions').set('broken-action', broken);
+    doc.getMap('people').set('not-a-record', 'just text');
+  });
+  return { doc, person, goal, action, stage: stage! };
+}
+
+const rowOf = (records: ProjectedRecord[], id: string) => records.find((r) => r.row.id === id)!.row;
+
+describe('the projection of a board document', () => {
+  it('gives every record a row of its collection, with the columns queries across boards need', () => {
+    const { doc, person, goal, action, stage } = boardWithEverything();
+    const records = projectDocument('board-1', doc);
+    expect(records).toHaveLength(doc.getMap('pathwayStages').size + 1 + 1 + 2 + 1);
+    expect(rowOf(records, action.id)).toMatchObject({
+      board_id: 'board-1',
+      status: 'proposed',
+      owner_id: tom.id,
+      owner_organisation_id: 'riverside-community',
+      person_id: person.id,
+      goal_id: goal.id,
+      due_date: '2026-12-01',
+      created_by_id: priya.id,
+      created_at: new Date('2026-12-04T09:00:00Z'),
+      completed_at: null,
+      problems: null,
+    });
+    expect(JSON.parse(rowOf(records, action.id).record)).toMatchObject({ title: action.title });
+    expect(rowOf(records, person.id)).toMatchObject({
+      name: 'Margaret Ellis',
+      risk: 'red',
+      frailty_score: 6,
+      key_worker_id: priya.id,
+      stage_id: stage.id,
+      stage_entered_at: new Date('2026-12-04T09:00:00Z'),
+      archived: false,
+      problems: null,
+    });
+    expect(rowOf(records, goal.id)).toMatchObject({
+      person_id: person.id,
+      status: 'in_progress',
+      problems: null,
+    });
+    expect(rowOf(records, stage.id)).toMatchObject({ name: stage.stage.name, position: stage.stage.order });
+  });
+
+  it('leaves shared text out of the rows: SBAR notes and what matters stay in the document', () => {
+    const { doc, person } = boardWithEverything();
+    const record = JSON.parse(rowOf(projectDocument('board-1', doc), person.id).record) as Record<
+      string,
+      unknown
+    >;
+    expect(record).toMatchObject({ name: 'Margaret Ellis', nhsNumber: '9434765919' });
+    expect(
+      Object.keys(record).filter((field) => field.startsWith('sbar') || field === 'whatMatters'),
+    ).toEqual([]);
+  });
+
+  it('projects a record that fails validation with its problems, never leaving it out', () => {
+    const { doc } = boardWithEverything();
+    const records = projectDocument('board-1', doc);
+    const broken = rowOf(records, 'broken-action');
+    expect(broken).toMatchObject({ status: 'maybe', owner_id: null });
+    expect(JSON.parse(broken.problems!)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^status: /)]),
+    );
+    const notARecord = rowOf(records, 'not-a-record');
+    expect(JSON.parse(notARecord.problems!)).toEqual(['The record is not a map of fields']);
+    expect(JSON.parse(notARecord.record)).toEqual({ value: 'just text' });
+  });
+});
+
+const KINDS = ['pglite', ...(process.env.DATABASE_URL ? (['postgres'] as const) : [])] as const;
+
+describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
+  let db: TestDatabase;
+  let handle: DatabaseHandle;
+  afterEach(async () => {
+    await handle?.close();
+    await db?.drop();
+  });
+
+  /** The board's rows in the database, as `projectDocument` gives them. */
+  async function storedRows(boardId: string) {
+    const tables = ['projected_actions', 'projected_people', 'projected_goals', 'projected_stages'] as const;
+    const rows: Record<string, unknown>[] = [];
+    for (const table of tables) {
+      const found = await handle.db.selectFrom(table).selectAll().where('board_id', '=', boardId).execute();
+      rows.push(...found.map((row) => ({ ...row })));
+    }
+    return rows.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  }
+
+  /** A fresh read of the board's stored document, projected, as the database gives the rows back. */
+  async function freshRows(boardId: string) {
+    const doc = new Y.Doc();
+    const state = await new PostgresBoardStorage(handle.db, STORAGE, quiet).load(boardId);
+    if (state) Y.applyUpdate(doc, state);
+    return projectDocument(boardId, doc)
+      .map(({ row }) => ({
+        ...row,
+        record: JSON.parse(row.record),
+        problems: row.problems && JSON.parse(row.problems),
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  it('makes each board’s rows equal a fresh read of its document, again after the document changes, with progress', async () => {
+    db = await createTestDatabase({ kind });
+    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    const progress: RebuildProgress[] = [];
+    const first = await rebuildProjections(handle.db, STORAGE, quiet, (p) => progress.push(p));
+    const boards = await handle.db.selectFrom('boards').select('id').execute();
+    expect(first.boards).toBe(boards.length);
+    expect(progress.map((p) => [p.done, p.total])).toEqual(boards.map((_, i) => [i + 1, boards.length]));
+    for (const { id } of boards) expect(await storedRows(id)).toEqual(await freshRows(id));
+    const demo = await storedRows(DEMO_BOARD_ID);
+    expect(demo.length).toBeGreaterThan(0);
+
+    // The document changes under the projection: a record goes, another breaks.
+    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const [gone] = [...doc.getMap('actions').keys()];
+    doc.transact(() => {
+      doc.getMap('actions').delete(gone!);
+      doc.getMap('goals').set('hand-written', 'not a goal');
+    });
+    for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
+    await storage.flush();
+
+    const again = await rebuildProjections(handle.db, STORAGE, quiet);
+    expect(again.needingAttention).toBe(first.needingAttention + 1);
+    const rows = await storedRows(DEMO_BOARD_ID);
+    expect(rows).toEqual(await freshRows(DEMO_BOARD_ID));
+    expect(rows.map((row) => row.id)).not.toContain(gone);
+    expect(rows.find((row) => row.id === 'hand-written')).toMatchObject({
+      problems: ['The record is not a map of fields'],
+    });
+    const marks = await handle.db.selectFrom('board_projections').selectAll().execute();
+    expect(marks.map((m) => m.board_id).sort()).toEqual(boards.map((b) => b.id).sort());
+    expect(marks.find((m) => m.board_id === DEMO_BOARD_ID)!.records).toBe(rows.length);
+  });
+  it('reports a board it cannot rebuild, leaves that board’s rows as they were, and rebuilds the others', async () => {
+    db = await createTestDatabase({ kind });
+    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    await rebuildProjections(handle.db, STORAGE, quiet);
+    const before = await storedRows(DEMO_BOARD_ID);
+    // A stored update that is not Yjs (a fault of the disk or of an old server): the board cannot be read.
+    await handle.db
+      .insertInto('board_updates')
+      .values({ board_id: DEMO_BOARD_ID, update: new Uint8Array([1, 2, 3, 4, 5, 200, 7]) })
+      .execute();
+    const progress: RebuildProgress[] = [];
+    const result = await rebuildProjections(handle.db, STORAGE, quiet, (p) => progress.push(p));
+    expect(result.failed.map((b) => b.id)).toEqual([DEMO_BOARD_ID]);
+    expect(progress.filter((p) => !p.outcome.ok).map((p) => p.board.id)).toEqual([DEMO_BOARD_ID]);
+    expect(progress).toHaveLength(result.boards);
+    expect(await storedRows(DEMO_BOARD_ID)).toEqual(before);
+    const others = (await handle.db.selectFrom('boards').select('id').execute()).filter(
+      (b) => b.id !== DEMO_BOARD_ID,
+    );
+    for (const { id } of others) expect(await storedRows(id)).toEqual(await freshRows(id));
+  });
+});
