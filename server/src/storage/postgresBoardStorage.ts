@@ -1,11 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditValue } from '#shared/audit';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
+import { storable, storableText } from '../db/storable.ts';
 import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './BoardStorage.ts';
 
 /**
@@ -79,29 +79,6 @@ const AUDIT_CHUNK = 2_000;
 const CLIENTS_CHUNK = 10_000;
 /** Longest text kept in an audit row's name columns (record type, record id, field). */
 const AUDIT_NAME_MAX = 200;
-/** Deeper than this, a value in an audit row is not kept (Postgres refuses very deep JSON). */
-const AUDIT_VALUE_MAX_DEPTH = 32;
-const TOO_DEEP = '(nested too deeply to keep in the audit trail)';
-
-/**
- * Text as Postgres can hold it: it refuses NUL, and jsonb refuses unpaired surrogates, both of
- * which a client can put in a Yjs string.
- */
-function storableText(value: string): string {
-  return value.toWellFormed().replaceAll('\0', '\uFFFD');
-}
-
-function storable(value: unknown, depth = 0): AuditValue {
-  if (typeof value === 'string') return storableText(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'object') return null;
-  if (depth >= AUDIT_VALUE_MAX_DEPTH) return TOO_DEEP;
-  if (Array.isArray(value)) return value.map((item: unknown) => storable(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]));
-}
-
 function storableName(value: string | null): string | null {
   return value === null ? null : storableText(value).slice(0, AUDIT_NAME_MAX);
 }

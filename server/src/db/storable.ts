@@ -1,0 +1,25 @@
+import type { AuditValue } from '#shared/audit';
+
+/** Deeper than this, a value is not kept (Postgres refuses very deep JSON). */
+const MAX_DEPTH = 32;
+const TOO_DEEP = '(nested too deeply to keep in the database)';
+
+/**
+ * Text as Postgres can hold it: it refuses NUL, and jsonb refuses unpaired surrogates, both of
+ * which a client can put in a Yjs string.
+ */
+export function storableText(value: string): string {
+  return value.toWellFormed().replaceAll('\0', '\uFFFD');
+}
+
+/** A JSON value as Postgres can hold it in jsonb: its text storable, its depth bounded. */
+export function storable(value: unknown, depth = 0): AuditValue {
+  if (typeof value === 'string') return storableText(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return null;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item: unknown) => storable(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]));
+}
