@@ -196,4 +196,38 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     );
     for (const { id } of others) expect(await storedRows(id)).toEqual(await freshRows(id));
   });
+  it('stores a record whose text Postgres cannot hold as it is (NUL, half a symbol), and the rest of the board with it', async () => {
+    db = await createTestDatabase({ kind });
+    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    doc.transact(() => {
+      const hostile = new Y.Map<unknown>();
+      hostile.set('title', 'Call\u0000 the GP \ud800');
+      hostile.set('status', 'proposed\u0000');
+      hostile.set('nested', { deeper: ['\udfff'] });
+      doc.getMap('actions').set('hostile-text', hostile);
+    });
+    for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
+    await storage.flush();
+
+    const result = await rebuildProjections(handle.db, STORAGE, quiet);
+    expect(result.failed).toEqual([]);
+    const rows = await storedRows(DEMO_BOARD_ID);
+    expect(rows.length).toBe(
+      doc.getMap('actions').size +
+        doc.getMap('people').size +
+        doc.getMap('goals').size +
+        doc.getMap('pathwayStages').size,
+    );
+    const hostile = rows.find((row) => row.id === 'hostile-text')!;
+    expect(hostile).toMatchObject({
+      status: 'proposed\ufffd',
+      record: { title: 'Call\ufffd the GP \ufffd', nested: { deeper: ['\ufffd'] } },
+    });
+    expect(hostile.problems).not.toBeNull();
+  });
 });

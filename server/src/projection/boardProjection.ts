@@ -8,6 +8,7 @@ import type {
   ProjectedPeopleTable,
   ProjectedStagesTable,
 } from '../db/schema.ts';
+import { storable, storableText } from '../db/storable.ts';
 import { jsonValue } from '../sync/documentValue.ts';
 
 /*
@@ -34,8 +35,11 @@ const TABLES = {
 /** Rows per insert: well inside Postgres's 65,535 parameters for the widest table (13 columns). */
 const INSERT_CHUNK = 1_000;
 
-/** A field as its column keeps it: a value of the column's type, or null (an invalid record's field may be anything). */
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+/**
+ * A field as its column keeps it: a value of the column's type, or null (an invalid record's field
+ * may be anything), text as Postgres can hold it (a client can put NUL or half a symbol in a string).
+ */
+const text = (value: unknown): string | null => (typeof value === 'string' ? storableText(value) : null);
 const integer = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const finite = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -65,9 +69,9 @@ export function projectRecord(
   );
   const common = {
     board_id: boardId,
-    id,
-    record: JSON.stringify(jsonValue(kept)),
-    problems: read.ok ? null : JSON.stringify(read.problems),
+    id: storableText(id),
+    record: JSON.stringify(storable(jsonValue(kept))),
+    problems: read.ok ? null : JSON.stringify(storable(read.problems)),
   };
   const f = fields;
   switch (collection) {
