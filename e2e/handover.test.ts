@@ -85,7 +85,7 @@ describe('the handover, worked on together', () => {
       );
     for (const width of [1280, 1024, 400]) {
       await grace.page.setViewportSize({ width, height: 900 });
-      await expect.poll(sideways, { message: `at ${width}px wide` }).toBe(0);
+      await expect.poll(sideways, { message: `at ${width}px wide`, timeout: 10_000 }).toBe(0);
     }
   });
 
