@@ -20,6 +20,30 @@ describe('a board shared by two clinicians', () => {
     expect(health.db).toBe(scenario.server.database.kind);
   });
 
+  it('fits every view of a full board to the screen: the page never scrolls sideways, columns scroll in their own area', async () => {
+    const grace = (await actor(demo.grace, BoardPage.path(FRAILTY_BOARD.id))).page;
+    const sideways = () =>
+      grace.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    // Each view of the demo board, and something on it that only shows once the board is read.
+    const views = [
+      { path: '', content: grace.getByTestId('handover-person') },
+      { path: '/actions', content: grace.getByTestId('action-card') },
+      { path: '/pathway', content: grace.getByTestId('pathway-card') },
+      { path: '/goals', content: grace.getByTestId('goals-person') },
+    ];
+    for (const { path: view, content } of views) {
+      await grace.goto(`${BoardPage.path(FRAILTY_BOARD.id)}${view}`);
+      await content.first().waitFor();
+      for (const width of [1280, 1024, 400]) {
+        await grace.setViewportSize({ width, height: 900 });
+        await expect
+          .poll(sideways, { message: `${view || 'handover'} at ${width}px wide`, timeout: 10_000 })
+          .toBe(0);
+      }
+      await grace.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('shows each the other, and an action one proposes and the other accepts and completes reaches both live and survives a reload', async () => {
     const board = await scenario.server.createBoard(unique('E2E frailty MDT'));
     const boardPath = BoardPage.path(board.id);
