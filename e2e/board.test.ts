@@ -22,8 +22,8 @@ describe('a board shared by two clinicians', () => {
 
   it('fits every view of a full board to the screen: the page never scrolls sideways, columns scroll in their own area', async () => {
     const grace = (await actor(demo.grace, BoardPage.path(FRAILTY_BOARD.id))).page;
-    const sideways = () =>
-      grace.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const board = new BoardPage(grace);
+    const sideways = () => board.sidewaysScroll();
     // Each view of the demo board, and something on it that only shows once the board is read.
     const views = [
       { path: '', content: grace.getByTestId('handover-person') },

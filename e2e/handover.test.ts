@@ -79,10 +79,7 @@ describe('the handover, worked on together', () => {
       .getByRole('region', { name: `Add an action for ${name}` })
       .getByLabel('Owner', { exact: true });
     await expect.poll(() => owner.locator('option').count()).toBeGreaterThan(2);
-    const sideways = () =>
-      grace.page.evaluate<number>(
-        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-      );
+    const sideways = () => grace.sidewaysScroll();
     for (const width of [1280, 1024, 400]) {
       await grace.page.setViewportSize({ width, height: 900 });
       await expect.poll(sideways, { message: `at ${width}px wide`, timeout: 10_000 }).toBe(0);

@@ -22,6 +22,13 @@ export class BoardPage {
     await this.heading(boardName).waitFor();
   }
 
+  /** How far the page scrolls sideways: 0 when it fits the screen. */
+  sidewaysScroll(): Promise<number> {
+    return this.page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+  }
+
   static path(boardId: string): string {
     return `/boards/${encodeURIComponent(boardId)}`;
   }
