@@ -12,6 +12,9 @@ import type { Database } from './db/schema.ts';
 import { hashPassword } from './auth/passwords.ts';
 import type { Logger } from './log.ts';
 import { SERVER_ORIGIN } from './sync/origin.ts';
+import { ProjectionBatch } from './projection/projectionBatch.ts';
+import { wholeProjection } from './projection/boardProjection.ts';
+import { writeProjections } from './projection/projectionTables.ts';
 
 /** The demo Place: fictional organisations, people and staff. No real people, no real NHS numbers. */
 export const DEMO_PLACE = 'Riverside Place Alliance';
@@ -428,6 +431,16 @@ function pathwayOnlyBoard(): Uint8Array {
   return state;
 }
 
+/** A seeded board's whole projection, to write with it. */
+function projectionOf(state: Uint8Array): ProjectionBatch {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const batch = new ProjectionBatch();
+  batch.add(wholeProjection(doc));
+  doc.destroy();
+  return batch;
+}
+
 /**
  * On first start with an empty database, creates the demo Place. Safe when several servers start
  * at once against one database: the check and the inserts run under one advisory lock.
@@ -452,13 +465,19 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
         { id: DEMO_DISCHARGE_BOARD_ID, name: DEMO_DISCHARGE_BOARD_NAME },
       ])
       .execute();
+    const states = new Map([
+      [DEMO_BOARD_ID, buildDemoBoard()],
+      [DEMO_DISCHARGE_BOARD_ID, pathwayOnlyBoard()],
+    ]);
     await trx
       .insertInto('board_snapshots')
-      .values([
-        { board_id: DEMO_BOARD_ID, state: buildDemoBoard() },
-        { board_id: DEMO_DISCHARGE_BOARD_ID, state: pathwayOnlyBoard() },
-      ])
+      .values([...states].map(([board_id, state]) => ({ board_id, state })))
       .execute();
+    await writeProjections(
+      trx,
+      new Map([...states].map(([id, state]) => [id, projectionOf(state)])),
+      new Date(),
+    );
     await trx.insertInto('teams').values(TEAMS).execute();
     await trx
       .insertInto('board_teams')

@@ -9,6 +9,9 @@ import type { Principal } from './access/principal.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { auditHook } from './audit/auditHook.ts';
 import { boardRulesHook } from './boards/boardRulesHook.ts';
+import { projectionHook } from './projection/projectionHook.ts';
+import { projectionIsCurrent } from './projection/projectionTables.ts';
+import { rebuildProjections } from './projection/rebuildProjections.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
 import { demoSignInsArePublic } from './auth/demoSignIns.ts';
 import { registerOidcRoutes } from './auth/oidc/routes.ts';
@@ -140,7 +143,14 @@ export async function startServer(
       onUnload: (boardId) => storage.forget(boardId),
     },
     log,
-    { roomHooks: [boardRulesHook, auditHook], addressOf: clientAddress },
+    {
+      roomHooks: [
+        boardRulesHook,
+        auditHook,
+        projectionHook({ isCurrent: (boardId) => projectionIsCurrent(db, boardId) }, log),
+      ],
+      addressOf: clientAddress,
+    },
   );
 
   let appEvents: AppEvents | null = null;
@@ -235,6 +245,18 @@ export async function startServer(
   const demoSignInsPublic = await demoSignInsArePublic(db);
   const listening: Listening = { ...chooseHost(config.host, demoSignInsPublic), demoSignInsPublic };
   await app.listen({ port: config.port, host: listening.host });
+
+  // Boards whose projection is behind (never projected, or by an older version) are projected now,
+  // in the background, so that views across boards see them before anyone opens them.
+  const catchingUp = rebuildProjections(db, log, undefined, { onlyBehind: true, stopped: () => closing })
+    .then((result) => {
+      if (result.boards > 0)
+        log.info(
+          { boards: result.boards, records: result.records, failed: result.failed.length },
+          'projected the boards whose projection was behind',
+        );
+    })
+    .catch((err: unknown) => log.error({ err }, 'catching up the boards’ projections failed'));
   const port = (app.server.address() as AddressInfo).port;
 
   let closed: Promise<void> | undefined;
@@ -249,6 +271,7 @@ export async function startServer(
       await app.close();
       await storage.flush();
       storage.close();
+      await catchingUp;
       await database.close();
       log.info('shut down cleanly');
     })();

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openDatabase } from '../src/db/connect.ts';
+import { createLogger } from '../src/log.ts';
 import { DEMO, signIn } from './support/auth.ts';
-import { connectClient } from './support/clients.ts';
+import { connectClient, docContent } from './support/clients.ts';
+import { freshProjection, storedDocument, storedProjection } from './support/projection.ts';
 import { GRACE, actionTitles, anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { spawnServer } from './support/server.ts';
 
@@ -115,4 +118,80 @@ describe('server process killed with SIGKILL', () => {
       value: { title: 'Order a commode and a raised toilet seat', createdById: GRACE.id },
     });
   }, 120_000);
+
+  it('after SIGKILL cycles mid-edit, every board’s projection equals a fresh read of its stored document', async () => {
+    const db = await testDb();
+    const env = { DATABASE_URL: db.databaseUrl, DATA_DIR: db.dataDir ?? undefined };
+    // A group-commit window long enough that each kill finds some edits unwritten.
+    const slow = { ...env, STORAGE_FLUSH_INTERVAL_MS: '400' };
+    let server = await spawnServer(slow);
+    const port = String(server.port);
+    const boardId = await newBoard(server.url);
+    const priya = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    const grace = connectClient(server.url, boardId, { cookie: await signIn(server.url, DEMO.member) });
+    await Promise.all([priya.synced(), grace.synced()]);
+
+    const made: string[] = [];
+    for (let cycle = 0; cycle < 3; cycle++) {
+      // Priya proposes actions to Grace; Grace accepts or completes the ones she has; some of it is
+      // stored before the kill, some is not.
+      for (let i = 0; i < 5; i++) {
+        const action = priya.board.addAction(
+          { ...anAction(`Cycle ${cycle}, action ${i}`), ownerId: GRACE.id!, ownerName: GRACE.name },
+          { by: by() },
+        );
+        made.push(action.id);
+        for (const read of grace.board.readActions()) {
+          if (!read.ok || read.value.status === 'done') continue;
+          const next = read.value.status === 'proposed' ? 'accepted' : 'done';
+          grace.board.updateAction(read.id, { status: next }, { by: GRACE });
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      expect(await server.stop('SIGKILL')).toBe('SIGKILL');
+      server = await spawnServer({ ...slow, PORT: port });
+      // Both browsers reconnect by themselves and hand back what the kill lost.
+      const watcher = connectClient(server.url, boardId, {
+        cookie: await signIn(server.url, DEMO.facilitator),
+      });
+      await watcher.synced();
+      await expect.poll(() => watcher.board.readActions().length, { timeout: 15_000 }).toBe(made.length);
+      watcher.destroy();
+    }
+    // Everything the browsers hold reaches the server, and is stored on a clean stop.
+    const content = () => JSON.stringify(docContent(priya.doc));
+    await expect
+      .poll(() => JSON.stringify(docContent(grace.doc)) === content(), { timeout: 15_000 })
+      .toBe(true);
+    const last = connectClient(server.url, boardId, { cookie: await signIn(server.url, DEMO.facilitator) });
+    await last.synced();
+    await expect
+      .poll(() => JSON.stringify(docContent(last.doc)) === content(), { timeout: 15_000 })
+      .toBe(true);
+    priya.destroy();
+    grace.destroy();
+    last.destroy();
+    expect(await server.stop('SIGTERM')).toBe(0);
+
+    const direct = await openDatabase({
+      databaseUrl: db.databaseUrl,
+      dataDir: db.dataDir,
+      log: createLogger('silent'),
+    });
+    onTestFinished(() => direct.close());
+    const boards = await direct.db.selectFrom('boards').select('id').execute();
+    for (const { id } of boards) {
+      expect(await storedProjection(direct.db, id), id).toEqual(
+        freshProjection(id, await storedDocument(direct.db, id)),
+      );
+    }
+    const actions = await direct.db
+      .selectFrom('projected_actions')
+      .select(['id', 'status'])
+      .where('board_id', '=', boardId)
+      .execute();
+    expect(actions.map((a) => a.id).sort()).toEqual([...made].sort());
+    expect(actions.some((a) => a.status === 'done')).toBe(true);
+  }, 150_000);
 });

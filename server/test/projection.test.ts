@@ -5,11 +5,13 @@ import { aPerson, anActionFor, priya, tom } from '#shared/board/testing';
 import { stagesFromTemplate } from '#shared/board/pathway';
 import { openDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { createLogger } from '../src/log.ts';
-import { projectDocument, type ProjectedRecord } from '../src/projection/boardProjection.ts';
+import { projectDocument } from '../src/projection/boardProjection.ts';
+import { projectionRow } from '../src/projection/projectionTables.ts';
 import { rebuildProjections, type RebuildProgress } from '../src/projection/rebuildProjections.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { PostgresBoardStorage } from '../src/storage/postgresBoardStorage.ts';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.ts';
+import { freshProjection, storedDocument, storedProjection } from './support/projection.ts';
 
 const quiet = createLogger('silent');
 const STORAGE = { flushIntervalMs: 5, compactThreshold: 1_000, warnAfterMs: 5_000 };
@@ -37,14 +39,18 @@ function boardWithEverything() {
   return { doc, person, goal, action, stage: stage! };
 }
 
-const rowOf = (records: ProjectedRecord[], id: string) => records.find((r) => r.row.id === id)!.row;
+/** The row `id`'s record of `doc` gets. */
+const rowOf = (doc: Y.Doc, id: string) =>
+  projectionRow(
+    'board-1',
+    projectDocument(doc).find((record) => record.id === id)!,
+  );
 
 describe('the projection of a board document', () => {
   it('gives every record a row of its collection, with the columns queries across boards need', () => {
     const { doc, person, goal, action, stage } = boardWithEverything();
-    const records = projectDocument('board-1', doc);
-    expect(records).toHaveLength(doc.getMap('pathwayStages').size + 1 + 1 + 2 + 1);
-    expect(rowOf(records, action.id)).toMatchObject({
+    expect(projectDocument(doc)).toHaveLength(doc.getMap('pathwayStages').size + 1 + 1 + 2 + 1);
+    expect(rowOf(doc, action.id)).toMatchObject({
       board_id: 'board-1',
       status: 'proposed',
       owner_id: tom.id,
@@ -57,8 +63,8 @@ describe('the projection of a board document', () => {
       completed_at: null,
       problems: null,
     });
-    expect(JSON.parse(rowOf(records, action.id).record)).toMatchObject({ title: action.title });
-    expect(rowOf(records, person.id)).toMatchObject({
+    expect(JSON.parse(rowOf(doc, action.id).record)).toMatchObject({ title: action.title });
+    expect(rowOf(doc, person.id)).toMatchObject({
       name: 'Margaret Ellis',
       risk: 'red',
       frailty_score: 6,
@@ -68,20 +74,17 @@ describe('the projection of a board document', () => {
       archived: false,
       problems: null,
     });
-    expect(rowOf(records, goal.id)).toMatchObject({
+    expect(rowOf(doc, goal.id)).toMatchObject({
       person_id: person.id,
       status: 'in_progress',
       problems: null,
     });
-    expect(rowOf(records, stage.id)).toMatchObject({ name: stage.stage.name, position: stage.stage.order });
+    expect(rowOf(doc, stage.id)).toMatchObject({ name: stage.stage.name, position: stage.stage.order });
   });
 
   it('leaves shared text out of the rows: SBAR notes and what matters stay in the document', () => {
     const { doc, person } = boardWithEverything();
-    const record = JSON.parse(rowOf(projectDocument('board-1', doc), person.id).record) as Record<
-      string,
-      unknown
-    >;
+    const record = JSON.parse(rowOf(doc, person.id).record) as Record<string, unknown>;
     expect(record).toMatchObject({ name: 'Margaret Ellis', nhsNumber: '9434765919' });
     expect(
       Object.keys(record).filter((field) => field.startsWith('sbar') || field === 'whatMatters'),
@@ -90,13 +93,12 @@ describe('the projection of a board document', () => {
 
   it('projects a record that fails validation with its problems, never leaving it out', () => {
     const { doc } = boardWithEverything();
-    const records = projectDocument('board-1', doc);
-    const broken = rowOf(records, 'broken-action');
+    const broken = rowOf(doc, 'broken-action');
     expect(broken).toMatchObject({ status: 'maybe', owner_id: null });
     expect(JSON.parse(broken.problems!)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^status: /)]),
     );
-    const notARecord = rowOf(records, 'not-a-record');
+    const notARecord = rowOf(doc, 'not-a-record');
     expect(JSON.parse(notARecord.problems!)).toEqual(['The record is not a map of fields']);
     expect(JSON.parse(notARecord.record)).toEqual({ value: 'just text' });
   });
@@ -112,36 +114,16 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     await db?.drop();
   });
 
-  /** The board's rows in the database, as `projectDocument` gives them. */
-  async function storedRows(boardId: string) {
-    const tables = ['projected_actions', 'projected_people', 'projected_goals', 'projected_stages'] as const;
-    const rows: Record<string, unknown>[] = [];
-    for (const table of tables) {
-      const found = await handle.db.selectFrom(table).selectAll().where('board_id', '=', boardId).execute();
-      rows.push(...found.map((row) => ({ ...row })));
-    }
-    return rows.sort((a, b) => String(a.id).localeCompare(String(b.id)));
-  }
-
+  const storedRows = (boardId: string) => storedProjection(handle.db, boardId);
   /** A fresh read of the board's stored document, projected, as the database gives the rows back. */
-  async function freshRows(boardId: string) {
-    const doc = new Y.Doc();
-    const state = await new PostgresBoardStorage(handle.db, STORAGE, quiet).load(boardId);
-    if (state) Y.applyUpdate(doc, state);
-    return projectDocument(boardId, doc)
-      .map(({ row }) => ({
-        ...row,
-        record: JSON.parse(row.record),
-        problems: row.problems && JSON.parse(row.problems),
-      }))
-      .sort((a, b) => a.id.localeCompare(b.id));
-  }
+  const freshRows = async (boardId: string) =>
+    freshProjection(boardId, await storedDocument(handle.db, boardId));
 
   it('makes each board’s rows equal a fresh read of its document, again after the document changes, with progress', async () => {
     db = await createTestDatabase({ kind });
     handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
     const progress: RebuildProgress[] = [];
-    const first = await rebuildProjections(handle.db, STORAGE, quiet, (p) => progress.push(p));
+    const first = await rebuildProjections(handle.db, quiet, (p) => progress.push(p));
     const boards = await handle.db.selectFrom('boards').select('id').execute();
     expect(first.boards).toBe(boards.length);
     expect(progress.map((p) => [p.done, p.total])).toEqual(boards.map((_, i) => [i + 1, boards.length]));
@@ -163,7 +145,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
     await storage.flush();
 
-    const again = await rebuildProjections(handle.db, STORAGE, quiet);
+    const again = await rebuildProjections(handle.db, quiet);
     expect(again.needingAttention).toBe(first.needingAttention + 1);
     const rows = await storedRows(DEMO_BOARD_ID);
     expect(rows).toEqual(await freshRows(DEMO_BOARD_ID));
@@ -178,7 +160,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
   it('reports a board it cannot rebuild, leaves that board’s rows as they were, and rebuilds the others', async () => {
     db = await createTestDatabase({ kind });
     handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
-    await rebuildProjections(handle.db, STORAGE, quiet);
+    await rebuildProjections(handle.db, quiet);
     const before = await storedRows(DEMO_BOARD_ID);
     // A stored update that is not Yjs (a fault of the disk or of an old server): the board cannot be read.
     await handle.db
@@ -186,7 +168,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
       .values({ board_id: DEMO_BOARD_ID, update: new Uint8Array([1, 2, 3, 4, 5, 200, 7]) })
       .execute();
     const progress: RebuildProgress[] = [];
-    const result = await rebuildProjections(handle.db, STORAGE, quiet, (p) => progress.push(p));
+    const result = await rebuildProjections(handle.db, quiet, (p) => progress.push(p));
     expect(result.failed.map((b) => b.id)).toEqual([DEMO_BOARD_ID]);
     expect(progress.filter((p) => !p.outcome.ok).map((p) => p.board.id)).toEqual([DEMO_BOARD_ID]);
     expect(progress).toHaveLength(result.boards);
@@ -214,7 +196,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
     await storage.flush();
 
-    const result = await rebuildProjections(handle.db, STORAGE, quiet);
+    const result = await rebuildProjections(handle.db, quiet);
     expect(result.failed).toEqual([]);
     const rows = await storedRows(DEMO_BOARD_ID);
     expect(rows.length).toBe(

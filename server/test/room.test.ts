@@ -7,7 +7,12 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { SyncServer, type ConnectionGrant } from '../src/sync/SyncServer.ts';
 import { connectClient } from './support/clients.ts';
-import { MemoryBoardStorage } from './support/memoryStorage.ts';
+import { MemoryBoardStorage, byRecord } from './support/memoryStorage.ts';
+import { projectDocument } from '../src/projection/boardProjection.ts';
+import { projectionHook } from '../src/projection/projectionHook.ts';
+import { Room } from '../src/sync/Room.ts';
+import { DEFAULT_ROOM_LIMITS } from '../src/sync/roomContract.ts';
+import { roomPersistence } from '../src/sync/roomPersistence.ts';
 import { actionTitles, anAction, by } from './support/boards.ts';
 
 /** The sync endpoint alone, over in-memory storage, with a chosen grant per connection. */
@@ -89,5 +94,56 @@ describe('sync room', () => {
     expect(new BoardDocument(stored).readActions().map((r) => r.ok && r.value.title)).not.toContain(
       'Viewer tried to add this',
     );
+  });
+});
+
+describe('a room’s hooks on loading a board', () => {
+  /** A stored board whose projection has never been written. */
+  function boardBehind(storage: MemoryBoardStorage, boardId: string): Y.Doc {
+    storedBoard(storage, boardId, 'Falls review');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, storage.boards.updates.get(boardId)![0]!);
+    return doc;
+  }
+
+  it('projects a board whose projection is behind as it loads, and one that is current not again', async () => {
+    const storage = new MemoryBoardStorage();
+    const doc = boardBehind(storage, 'board-behind');
+    const room = new Room('board-behind', roomPersistence(storage), [
+      projectionHook(storage.boards, createLogger('silent')),
+    ]);
+    await room.load();
+    expect(storage.boards.projected('board-behind')).toEqual(projectDocument(doc).sort(byRecord));
+    expect(storage.boards.projections.get('board-behind')!.current).toBe(true);
+    await room.unload();
+
+    // Current now: loading again stores nothing more.
+    const appended = storage.boards.updates.get('board-behind')!.length;
+    const again = new Room('board-behind', roomPersistence(storage), [
+      projectionHook(storage.boards, createLogger('silent')),
+    ]);
+    await again.load();
+    expect(storage.boards.updates.get('board-behind')!.length).toBe(appended);
+    await again.unload();
+  });
+
+  it('opens the board regardless when a hook fails on loading it, and logs why', async () => {
+    const storage = new MemoryBoardStorage();
+    boardBehind(storage, 'board-1');
+    const errors: string[] = [];
+    const failing = {
+      name: 'failing',
+      loaded: async () => {
+        throw new Error('the projection state could not be read');
+      },
+    };
+    const room = new Room('board-1', roomPersistence(storage), [failing], DEFAULT_ROOM_LIMITS, {
+      warn: () => undefined,
+      error: (_details, message) => void errors.push(message),
+    });
+    await room.load();
+    expect(room.loaded).toBe(true);
+    expect(errors).toEqual(['a room hook failed on loading a board']);
+    await room.unload();
   });
 });

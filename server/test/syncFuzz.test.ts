@@ -7,12 +7,16 @@ import { GOAL_STATUSES } from '#shared/board/goal';
 import type { WriteContext } from '#shared/board/record';
 import { auditHook } from '../src/audit/auditHook.ts';
 import { boardRulesHook } from '../src/boards/boardRulesHook.ts';
+import { projectDocument } from '../src/projection/boardProjection.ts';
+import { projectionHook } from '../src/projection/projectionHook.ts';
 import type { ConnectionUser } from '../src/sync/origin.ts';
 import { Room } from '../src/sync/Room.ts';
+import { DEFAULT_ROOM_LIMITS } from '../src/sync/roomContract.ts';
 import { roomPersistence } from '../src/sync/roomPersistence.ts';
 import { anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { connectClient, docContent, type TestClient } from './support/clients.ts';
-import { MemoryBoardStorage } from './support/memoryStorage.ts';
+import { MemoryBoardStorage, byRecord } from './support/memoryStorage.ts';
+import { freshProjection, storedDocument, storedProjection } from './support/projection.ts';
 import { InProcessBrowser } from './support/roomPair.ts';
 import { startTestServer } from './support/server.ts';
 
@@ -127,7 +131,16 @@ async function fuzz(seed: number): Promise<Outcome> {
   const gen = prng.create(seed);
   const storage = new MemoryBoardStorage();
   storage.createBoard(BOARD, startingBoard());
-  const room = new Room(BOARD, roomPersistence(storage), [boardRulesHook, auditHook]);
+  // Errors the room or its hooks log (a hook that failed, a change not stored): none is expected.
+  const errors: string[] = [];
+  const log = { warn: () => undefined, error: (_: object, message: string) => void errors.push(message) };
+  const room = new Room(
+    BOARD,
+    roomPersistence(storage),
+    [boardRulesHook, auditHook, projectionHook(storage.boards, log)],
+    DEFAULT_ROOM_LIMITS,
+    log,
+  );
   room.doc.clientID = 2;
   await room.load();
   const browsers = MEMBERS.map((member, i) => new InProcessBrowser(room, member, 100 + i));
@@ -176,6 +189,9 @@ async function fuzz(seed: number): Promise<Outcome> {
   const stored = new Y.Doc();
   Y.applyUpdate(stored, (await storage.load(BOARD))!);
   expect(JSON.stringify(docContent(stored))).toBe(content);
+  // The projection, kept change by change from the first load, is what a fresh read gives.
+  expect(storage.boards.projected(BOARD)).toEqual(projectDocument(stored).sort(byRecord));
+  expect(errors).toEqual([]);
   return { content, refusals: browsers.reduce((n, b) => n + b.refusals.length, 0), refusedLocally };
 }
 
@@ -233,5 +249,10 @@ describe('sync over real sockets: many clients, random edits and disconnects', (
     const stored = new Y.Doc();
     Y.applyUpdate(stored, (await server.storage.load(boardId))!);
     expect(JSON.stringify(docContent(stored))).toBe(reference());
+    // The board's projection in the database, written with each change, equals a fresh read.
+    const db = server.database.db;
+    expect(await storedProjection(db, boardId)).toEqual(
+      freshProjection(boardId, await storedDocument(db, boardId)),
+    );
   }, 90_000);
 });

@@ -44,4 +44,7 @@ export function auditRows(change: AppliedChange): AuditedChange[] {
 }
 
 /** Every kept change to a board enters the audit trail, stored in the same transaction as its update. */
-export const auditHook: RoomHook = { name: 'audit trail', describe: auditRows };
+export const auditHook: RoomHook = {
+  name: 'audit trail',
+  describe: (change) => ({ audit: auditRows(change) }),
+};

@@ -12,6 +12,7 @@ import type { Principal } from '../access/principal.ts';
 import type { AuditedChange, BoardChange, BoardStorage } from '../storage/BoardStorage.ts';
 import type { TransactionOrigin } from '../sync/origin.ts';
 import { auditRows } from '../audit/auditHook.ts';
+import { wholeProjection } from '../projection/boardProjection.ts';
 import { BoardRecords } from '../sync/boardRecords.ts';
 import type { Logger } from '../log.ts';
 import type { TeamsRepository } from '../teams/teamsRepository.ts';
@@ -113,7 +114,7 @@ function withAccess(board: BoardRecord, access: BoardAccess): BoardSummary {
   return { id: board.id, name: board.name, createdAt: board.createdAt, access, teams: board.teams };
 }
 
-/** A new board's document: the template's pathway stages, written by the server. */
+/** A new board's document (the template's pathway stages, written by the server), its trail and projection. */
 export function firstState(
   boardId: string,
   template: PathwayTemplateId,
@@ -151,6 +152,7 @@ export function firstState(
     by: { id: creator.userId, name: creator.name },
   });
   const update = Y.encodeStateAsUpdate(doc);
+  const projection = wholeProjection(doc);
   doc.destroy();
-  return { update, audit };
+  return { update, audit, projection };
 }

@@ -35,20 +35,15 @@ async function main(): Promise<number> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   try {
     const started = performance.now();
-    const result = await rebuildProjections(
-      database.db,
-      config.storage,
-      log,
-      ({ done, total, board, outcome }) => {
-        const step = `[${done}/${total}] ${board.name}`;
-        if (!outcome.ok) complain(`${step}: not rebuilt (${outcome.error}); its projection is as it was`);
-        else
-          say(
-            `${step}: ${count(outcome.records, 'record')}` +
-              (outcome.needingAttention ? `, ${outcome.needingAttention} needing attention` : ''),
-          );
-      },
-    );
+    const result = await rebuildProjections(database.db, log, ({ done, total, board, outcome }) => {
+      const step = `[${done}/${total}] ${board.name}`;
+      if (!outcome.ok) complain(`${step}: not rebuilt (${outcome.error}); its projection is as it was`);
+      else
+        say(
+          `${step}: ${count(outcome.records, 'record')}` +
+            (outcome.needingAttention ? `, ${outcome.needingAttention} needing attention` : ''),
+        );
+    });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (result.boards === 0) say('There are no boards to project.');
     else

@@ -27,6 +27,7 @@ export interface Database {
   projected_people: ProjectedPeopleTable;
   projected_goals: ProjectedGoalsTable;
   projected_stages: ProjectedStagesTable;
+  record_transitions: RecordTransitionsTable;
 }
 
 export interface OrganisationsTable {
@@ -165,11 +166,28 @@ export interface AuditEventsTable {
   after: ColumnType<AuditValue, string | null, never>;
 }
 
-/** When each board's projection was last written whole, and how many records it holds. */
+/** When each board's projection was last written whole, by which version, and how many records it held. */
 export interface BoardProjectionsTable {
   board_id: string;
   projected_at: Date;
   records: number;
+  /** The projection code's version then (`PROJECTION_VERSION`); 0 when the board must be projected again. */
+  version: ColumnType<number, number | undefined, number>;
+}
+
+/** When something happened to a record (see migration 0006): appended, never edited. */
+export interface RecordTransitionsTable {
+  id: Generated<string>;
+  board_id: string;
+  collection: string;
+  record_id: string;
+  kind: string;
+  from_value: string | null;
+  to_value: string | null;
+  at: Date;
+  user_id: string | null;
+  /** 'change' when seen as it happened; 'document' when read off the document's timestamps. */
+  source: string;
 }
 
 /** A projected record's fields beyond its columns (JSON, shared text left out), written as JSON text. */
@@ -221,3 +239,4 @@ export interface ProjectedStagesTable extends ProjectedRecordColumns {
 
 export type UserRow = Selectable<UsersTable>;
 export type NewAuditEvent = Insertable<AuditEventsTable>;
+export type NewRecordTransition = Insertable<RecordTransitionsTable>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditValue } from '#shared/audit';
 
 /** Deeper than this, a value is not kept (Postgres refuses very deep JSON). */
@@ -22,4 +23,18 @@ export function storable(value: unknown, depth = 0): AuditValue {
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item: unknown) => storable(item, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]));
+}
+
+/** Longest key kept as it is; an index entry must fit in a fraction of a Postgres page. */
+const MAX_KEY_CHARS = 256;
+
+/**
+ * An id as a key column can hold it: storable text, and a longer id (only a hostile client makes
+ * one) cut short with a hash of the whole, so two long ids stay two keys.
+ */
+export function storableKey(id: string): string {
+  const text = storableText(id);
+  if (text.length <= MAX_KEY_CHARS) return text;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return `${text.slice(0, MAX_KEY_CHARS - 20)}...#${hash}`;
 }

@@ -1,172 +1,123 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
 import type * as Y from 'yjs';
+import type { RecordRead } from '#shared/board/record';
 import { COLLECTION_NAMES, COLLECTIONS, readBoardRecord, type CollectionName } from '#shared/board/records';
-import type {
-  Database,
-  ProjectedActionsTable,
-  ProjectedGoalsTable,
-  ProjectedPeopleTable,
-  ProjectedStagesTable,
-} from '../db/schema.ts';
-import { storable, storableText } from '../db/storable.ts';
+import type { AuditValue } from '#shared/audit';
+import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { jsonValue } from '../sync/documentValue.ts';
 
 /*
- * The relational projection of a board's document: one row per record, in a table per collection,
- * for the queries that look across boards. The document stays the source of truth: a projection is
- * always what a fresh read of the document gives, and a record that fails validation is projected
- * with its problems (it needs attention), never left out.
+ * The relational projection of a board's document: one row per record, for the queries that look
+ * across boards, and the history of what happened to records. The document stays the source of
+ * truth: a record's projection is always what a fresh read of the document gives, and a record that
+ * fails validation is projected with its problems (it needs attention), never left out.
  */
 
-/** One record as its collection's table keeps it. */
-export type ProjectedRecord =
-  | { collection: 'actions'; row: Insertable<ProjectedActionsTable> }
-  | { collection: 'people'; row: Insertable<ProjectedPeopleTable> }
-  | { collection: 'goals'; row: Insertable<ProjectedGoalsTable> }
-  | { collection: 'pathwayStages'; row: Insertable<ProjectedStagesTable> };
-
-const TABLES = {
-  actions: 'projected_actions',
-  people: 'projected_people',
-  goals: 'projected_goals',
-  pathwayStages: 'projected_stages',
-} as const satisfies Record<CollectionName, keyof Database>;
-
-/** Rows per insert: well inside Postgres's 65,535 parameters for the widest table (13 columns). */
-const INSERT_CHUNK = 1_000;
-
-/**
- * A field as its column keeps it: a value of the column's type, or null (an invalid record's field
- * may be anything), text as Postgres can hold it (a client can put NUL or half a symbol in a string).
- */
-const text = (value: unknown): string | null => (typeof value === 'string' ? storableText(value) : null);
-const integer = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
-const finite = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? value : null;
-const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-const instant = (value: unknown): Date | null => {
-  if (typeof value !== 'string') return null;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? null : at;
-};
-
-/**
- * One record of `collection` as its table keeps it, from the document's value under `id` (a
- * `Y.Map` of fields, or whatever an old or hostile client left there).
- */
-export function projectRecord(
-  boardId: string,
+/** One record as the projection keeps it, from the room's (or a fresh) read of it. */
+export function projectRead(
   collection: CollectionName,
   id: string,
-  value: unknown,
+  read: RecordRead<unknown>,
 ): ProjectedRecord {
-  const read = readBoardRecord<Record<string, unknown>>(collection, id, value);
-  const fields: Record<string, unknown> = read.ok ? read.value : read.raw;
-  const kept = Object.fromEntries(
-    Object.entries(fields).filter(
-      ([field]) => field !== 'id' && !COLLECTIONS[collection].textFields.includes(field),
-    ),
-  );
-  const common = {
-    board_id: boardId,
-    id: storableText(id),
-    record: JSON.stringify(storable(jsonValue(kept))),
-    problems: read.ok ? null : JSON.stringify(storable(read.problems)),
-  };
-  const f = fields;
-  switch (collection) {
-    case 'actions':
-      return {
-        collection,
-        row: {
-          ...common,
-          status: text(f.status),
-          owner_id: text(f.ownerId),
-          owner_organisation_id: text(f.ownerOrganisationId),
-          person_id: text(f.personId),
-          goal_id: text(f.goalId),
-          due_date: text(f.dueDate),
-          created_by_id: text(f.createdById),
-          created_at: instant(f.createdAt),
-          completed_at: instant(f.completedAt),
-        },
-      };
-    case 'people':
-      return {
-        collection,
-        row: {
-          ...common,
-          name: text(f.name),
-          risk: text(f.risk),
-          frailty_score: integer(f.frailtyScore),
-          key_worker_id: text(f.keyWorkerId),
-          stage_id: text(f.stageId),
-          stage_entered_at: instant(f.stageEnteredAt),
-          archived: flag(f.archived),
-        },
-      };
-    case 'goals':
-      return {
-        collection,
-        row: {
-          ...common,
-          person_id: text(f.personId),
-          status: text(f.status),
-          target_date: text(f.targetDate),
-          lead_organisation_id: text(f.leadOrganisationId),
-        },
-      };
-    case 'pathwayStages':
-      return { collection, row: { ...common, name: text(f.name), position: finite(f.order) } };
+  const all = (read.ok ? read.value : read.raw) as Record<string, unknown>;
+  const textFields = COLLECTIONS[collection].textFields;
+  const fields: Record<string, AuditValue> = {};
+  for (const [field, value] of Object.entries(all)) {
+    if (field !== 'id' && !textFields.includes(field)) fields[field] = jsonValue(value);
   }
+  return { collection, id, fields, problems: read.ok ? null : read.problems };
+}
+
+/** One record of `collection`, from the document's value under `id` (a `Y.Map`, or whatever a client left). */
+export function projectRecord(collection: CollectionName, id: string, value: unknown): ProjectedRecord {
+  return projectRead(collection, id, readBoardRecord(collection, id, value));
 }
 
 /** Every record of the board's document, projected. */
-export function projectDocument(boardId: string, doc: Y.Doc): ProjectedRecord[] {
+export function projectDocument(doc: Y.Doc): ProjectedRecord[] {
   const records: ProjectedRecord[] = [];
   for (const collection of COLLECTION_NAMES) {
-    doc
-      .getMap(collection)
-      .forEach((value, id) => records.push(projectRecord(boardId, collection, id, value)));
+    doc.getMap(collection).forEach((value, id) => records.push(projectRecord(collection, id, value)));
   }
   return records;
 }
 
 /**
- * Replaces the board's whole projection with `records`, in one transaction: afterwards its tables
- * hold exactly these rows for the board, and `board_projections` says when.
+ * The board's whole projection from its document: every record, and the history its timestamps
+ * tell (when each action was made and completed, when each person entered their stage), for a board
+ * projected for the first time or again. History already kept is not repeated.
  */
-export async function replaceBoardProjection(
-  db: Kysely<Database>,
-  boardId: string,
-  records: readonly ProjectedRecord[],
-  now = new Date(),
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const collection of COLLECTION_NAMES) {
-      const table = TABLES[collection];
-      await trx.deleteFrom(table).where('board_id', '=', boardId).execute();
-      const rows = records.filter((r) => r.collection === collection).map((r) => r.row);
-      await insertRows(trx, table, rows);
-    }
-    await trx
-      .insertInto('board_projections')
-      .values({ board_id: boardId, projected_at: now, records: records.length })
-      .onConflict((oc) => oc.column('board_id').doUpdateSet({ projected_at: now, records: records.length }))
-      .execute();
-  });
+export function wholeProjection(doc: Y.Doc): ProjectionChange {
+  const records = projectDocument(doc);
+  return { whole: true, records, removed: [], transitions: records.flatMap(documentTransitions) };
 }
 
-async function insertRows(
-  trx: Transaction<Database>,
-  table: (typeof TABLES)[CollectionName],
-  rows: readonly ProjectedRecord['row'][],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    // Each table's rows are of its own type; the union is narrowed by `collection` above.
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + INSERT_CHUNK) as never)
-      .execute();
+const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const instantOf = (value: unknown): Date | null => {
+  if (typeof value !== 'string') return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : at;
+};
+
+/** What a record's own timestamps say happened to it. */
+function documentTransitions(record: ProjectedRecord): RecordTransition[] {
+  const f = record.fields;
+  const base = { collection: record.collection, recordId: record.id, source: 'document' as const };
+  const transitions: RecordTransition[] = [];
+  if (record.collection === 'actions') {
+    const created = instantOf(f.createdAt);
+    if (created)
+      transitions.push({
+        ...base,
+        kind: 'created',
+        from: null,
+        // The status it was made with is not kept in the document.
+        to: null,
+        at: created,
+        userId: textOf(f.createdById),
+      });
+    const completed = instantOf(f.completedAt);
+    if (completed && f.status === 'done')
+      transitions.push({ ...base, kind: 'status', from: null, to: 'done', at: completed, userId: null });
+  } else if (record.collection === 'people') {
+    const entered = instantOf(f.stageEnteredAt);
+    const stage = textOf(f.stageId);
+    if (entered && stage)
+      transitions.push({ ...base, kind: 'stage', from: null, to: stage, at: entered, userId: null });
   }
+  return transitions;
+}
+
+/** The fields whose changes a collection's history keeps, and the kind each is. */
+const TRACKED: Partial<Record<CollectionName, Record<string, RecordTransition['kind']>>> = {
+  actions: { status: 'status', ownerId: 'owner' },
+  people: { stageId: 'stage' },
+  goals: { status: 'status' },
+};
+
+/**
+ * What one change did to one record that its history keeps: made (with its status or stage) or
+ * removed; an action's status or owner changed; a person moved to another stage; a goal's status
+ * changed.
+ */
+export function changeTransitions(
+  before: ProjectedRecord | undefined,
+  after: ProjectedRecord | undefined,
+  at: Date,
+  userId: string | null,
+): RecordTransition[] {
+  const record = after ?? before;
+  if (!record) return [];
+  const tracked = TRACKED[record.collection];
+  if (!tracked) return [];
+  const base = { collection: record.collection, recordId: record.id, at, userId, source: 'change' as const };
+  const first = Object.keys(tracked)[0]!;
+  if (!before) return [{ ...base, kind: 'created', from: null, to: textOf(after!.fields[first]) }];
+  if (!after) return [{ ...base, kind: 'removed', from: textOf(before.fields[first]), to: null }];
+  const transitions: RecordTransition[] = [];
+  for (const [field, kind] of Object.entries(tracked)) {
+    const from = textOf(before.fields[field]);
+    const to = textOf(after.fields[field]);
+    if (from !== to) transitions.push({ ...base, kind, from, to });
+  }
+  return transitions;
 }

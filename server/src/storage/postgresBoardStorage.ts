@@ -6,6 +6,9 @@ import type { Database, NewAuditEvent } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import { storable, storableText } from '../db/storable.ts';
+import { ProjectionBatch } from '../projection/projectionBatch.ts';
+import { markProjectionBehind, writeProjections } from '../projection/projectionTables.ts';
+import { isEmptyUpdate } from '../sync/boardChange.ts';
 import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './BoardStorage.ts';
 
 /**
@@ -16,6 +19,8 @@ interface PendingBoard {
   updates: Uint8Array[];
   audit: NewAuditEvent[];
   clients: ClientBinding[];
+  /** What the updates do to the board's projection, as the last of them leaves each record. */
+  projection: ProjectionBatch;
   /** Appends gathered here (several updates may have been merged into one). */
   count: number;
   /** When the oldest of them arrived (ms since the epoch). */
@@ -53,7 +58,17 @@ function pendingBoard(now: number): PendingBoard {
   });
   // A refusal is logged here; callers that do not wait for durability must not see it as unhandled.
   written.catch(() => undefined);
-  return { updates: [], audit: [], clients: [], count: 0, since: now, written, resolve, reject };
+  return {
+    updates: [],
+    audit: [],
+    clients: [],
+    projection: new ProjectionBatch(),
+    count: 0,
+    since: now,
+    written,
+    resolve,
+    reject,
+  };
 }
 
 /** Adds `later` (appended after `earlier`) to `earlier`, in order; `later`'s callers wait for `earlier`. */
@@ -61,6 +76,7 @@ function absorb(earlier: PendingBoard, later: PendingBoard): void {
   earlier.updates.push(...later.updates);
   earlier.audit.push(...later.audit);
   earlier.clients.push(...later.clients);
+  earlier.projection.absorb(later.projection);
   earlier.count += later.count;
   earlier.since = Math.min(earlier.since, later.since);
   later.resolve(earlier.written);
@@ -99,14 +115,19 @@ function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
   };
 }
 
-/** The update rows for one board's pending changes (one merged row when they merge). */
+/**
+ * The update rows for one board's pending changes (one merged row when they merge; none when they
+ * change nothing in the document, a projection caught up or client ids bound).
+ */
 function updateRows(boardId: string, entry: PendingBoard): { board_id: string; update: Uint8Array }[] {
-  if (entry.updates.length === 1) return [{ board_id: boardId, update: entry.updates[0]! }];
+  const updates = entry.updates.filter((update) => !isEmptyUpdate(update));
+  if (updates.length === 0) return [];
+  if (updates.length === 1) return [{ board_id: boardId, update: updates[0]! }];
   try {
-    return [{ board_id: boardId, update: Y.mergeUpdates(entry.updates) }];
+    return [{ board_id: boardId, update: Y.mergeUpdates(updates) }];
   } catch {
     // Updates that do not merge are still stored, each as it came.
-    return entry.updates.map((update) => ({ board_id: boardId, update }));
+    return updates.map((update) => ({ board_id: boardId, update }));
   }
 }
 
@@ -120,12 +141,27 @@ class UpdateRefused extends Error {
 
 type Outcome = 'written' | 'refused' | 'unreachable';
 
+/** A board's stored document, as its snapshot and the updates logged since, in order. */
+export async function storedBoard(
+  db: Kysely<Database>,
+  boardId: string,
+): Promise<{ parts: Uint8Array[]; logRows: number }> {
+  const [snapshot, updates] = await Promise.all([
+    db.selectFrom('board_snapshots').select('state').where('board_id', '=', boardId).executeTakeFirst(),
+    db.selectFrom('board_updates').select('update').where('board_id', '=', boardId).orderBy('id').execute(),
+  ]);
+  return {
+    parts: [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update)],
+    logRows: updates.length,
+  };
+}
+
 /**
  * Board storage in the `board_updates` log and `board_snapshots`, through kysely.
  *
  * Appends are group-committed: updates that arrive within `flushIntervalMs` of each other are
- * merged per board and written, with their audit rows and client bindings, in one transaction,
- * while the next batch gathers behind it.
+ * merged per board and written, with their audit rows, client bindings and projection rows, in
+ * one transaction, while the next batch gathers behind it.
  *
  * - When the database cannot be reached (or times out), the batch stays queued and is retried with
  *   a growing pause; nothing is dropped.
@@ -133,6 +169,7 @@ type Outcome = 'written' | 'refused' | 'unreachable';
  *   so one board's refused rows never hold back another's. On its own, a board's audit rows and
  *   client bindings are written behind savepoints: rows the database still refuses are left out,
  *   logged as errors and replaced by one marker row in the trail, and the update itself is kept.
+ *   Projection rows it refuses leave the board's projection marked as behind, to be caught up.
  * - An update the database refuses itself stays in memory and is tried again on its own (up to a
  *   minute apart); the board counts as refused in `backlog()` until it is stored. Only an update
  *   for a board that no longer exists is dropped (logged, and its promise rejects).
@@ -163,26 +200,14 @@ export class PostgresBoardStorage implements BoardStorage {
   ) {}
 
   async load(boardId: string): Promise<Uint8Array | null> {
-    const [snapshot, updates] = await Promise.all([
-      this.db
-        .selectFrom('board_snapshots')
-        .select('state')
-        .where('board_id', '=', boardId)
-        .executeTakeFirst(),
-      this.db
-        .selectFrom('board_updates')
-        .select('update')
-        .where('board_id', '=', boardId)
-        .orderBy('id')
-        .execute(),
-    ]);
-    this.#logRows.set(boardId, updates.length);
+    const stored = await storedBoard(this.db, boardId);
+    this.#logRows.set(boardId, stored.logRows);
     // Changes this server holds and has not stored yet (a refused board's) belong to the board too:
     // a board unloaded meanwhile and opened again must not lose them. Yjs updates apply only once.
     const unstored = [this.#inFlightBatch?.get(boardId), this.#pending.get(boardId)].flatMap(
       (entry) => entry?.updates ?? [],
     );
-    const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update), ...unstored];
+    const parts = [...stored.parts, ...unstored];
     if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
@@ -226,6 +251,7 @@ export class PostgresBoardStorage implements BoardStorage {
     }
     for (const audited of change.audit ?? []) entry.audit.push(auditRow(boardId, audited));
     for (const binding of change.clients ?? []) entry.clients.push(binding);
+    if (change.projection) entry.projection.add(change.projection);
     entry.count += 1;
     // While the database cannot be reached, new changes wait for the next retry, not sooner.
     if (!this.#refused.has(boardId)) this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
@@ -483,12 +509,14 @@ export class PostgresBoardStorage implements BoardStorage {
     const clients = [...batch].flatMap(([boardId, entry]) =>
       entry.clients.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
     );
-    if (audit.length === 0 && clients.length === 0) {
-      await this.db.insertInto('board_updates').values(rows).execute();
+    const projections = new Map([...batch].map(([boardId, entry]) => [boardId, entry.projection]));
+    const projecting = [...projections.values()].some((projection) => !projection.empty);
+    if (audit.length === 0 && clients.length === 0 && !projecting) {
+      if (rows.length > 0) await this.db.insertInto('board_updates').values(rows).execute();
       return;
     }
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('board_updates').values(rows).execute();
+      if (rows.length > 0) await trx.insertInto('board_updates').values(rows).execute();
       for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
         await trx
           .insertInto('audit_events')
@@ -498,6 +526,7 @@ export class PostgresBoardStorage implements BoardStorage {
       for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
         await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK));
       }
+      if (projecting) await writeProjections(trx, projections, new Date(this.now()));
     });
   }
 
@@ -517,17 +546,21 @@ export class PostgresBoardStorage implements BoardStorage {
    * One board's changes in a transaction of their own, each part behind a savepoint: the update
    * first (if the database refuses it, nothing of the board is written), then its audit rows and
    * client bindings, leaving out only the rows the database refuses (found by halving), and a
-   * marker row in the trail when any were left out. A failure the transaction cannot recover from
+   * marker row in the trail when any were left out; then its projection, or, if the database
+   * refuses that, a mark that the board's projection is behind (it is projected again from the
+   * document when the board next opens). A failure the transaction cannot recover from
    * (a lost connection, a timeout) counts as the database being unreachable.
    */
   async #writeAlone(boardId: string, entry: PendingBoard): Promise<{ outcome: Outcome; error?: unknown }> {
     const refusedAudit: { row: NewAuditEvent; error: unknown }[] = [];
     const refusedClients: { row: ClientBinding; error: unknown }[] = [];
+    let projectionRefused: unknown = null;
     try {
       await this.db.transaction().execute(async (trx) => {
-        const refusal = await this.#attempt(trx, () =>
-          trx.insertInto('board_updates').values(updateRows(boardId, entry)).execute(),
-        );
+        const rows = updateRows(boardId, entry);
+        const refusal =
+          rows.length > 0 &&
+          (await this.#attempt(trx, () => trx.insertInto('board_updates').values(rows).execute()));
         if (refusal) throw new UpdateRefused(refusal);
         for (let i = 0; i < entry.audit.length; i += AUDIT_CHUNK) {
           await this.#insertKeeping(
@@ -548,6 +581,13 @@ export class PostgresBoardStorage implements BoardStorage {
               ),
             refusedClients,
           );
+        }
+        if (!entry.projection.empty) {
+          projectionRefused = await this.#attempt(trx, () =>
+            writeProjections(trx, new Map([[boardId, entry.projection]]), new Date(this.now())),
+          );
+          // The board is projected whole from its document when it next loads.
+          if (projectionRefused) await this.#attempt(trx, () => markProjectionBehind(trx, boardId));
         }
         if (refusedAudit.length > 0 || refusedClients.length > 0) {
           const marker = this.#marker(boardId, refusedAudit.length, refusedClients.length, [
@@ -570,6 +610,12 @@ export class PostgresBoardStorage implements BoardStorage {
       const cause = error instanceof UpdateRefused ? error.cause : error;
       return { outcome: await this.#updateRefused(boardId, entry, cause), error: cause };
     }
+    if (projectionRefused)
+      this.log.error(
+        { boardId, reason: reasonOf(projectionRefused) },
+        'the database refused a board change’s projection rows; the change itself is stored, and the ' +
+          'board is projected again from its document when it next opens',
+      );
     if (refusedAudit.length > 0 || refusedClients.length > 0) {
       this.log.error(
         {

@@ -8,7 +8,14 @@ import { CloseCode } from '#shared/sync/closeCodes';
 import { COLLECTION_NAMES } from '#shared/board/records';
 import { MessageType, type SyncRefusal } from '#shared/sync/protocol';
 import type { Actor } from '#shared/board/record';
-import type { AppliedChange, BoardChange, ClientBinding, TouchedRecord } from './boardChange.ts';
+import {
+  EMPTY_UPDATE,
+  type AppliedChange,
+  type BoardChange,
+  type ChangeNotes,
+  type ClientBinding,
+  type TouchedRecord,
+} from './boardChange.ts';
 import { BoardRecords } from './boardRecords.ts';
 import {
   DEFAULT_ROOM_LIMITS,
@@ -25,7 +32,7 @@ import {
 import { RoomPresence } from './presence.ts';
 import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
-import { STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
+import { SERVER_ORIGIN, STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
 import {
   dropStrayRoots,
   forgetRefusedEntries,
@@ -151,6 +158,7 @@ export class Room {
     this.#records = new BoardRecords(this.doc);
     this.#clients = new DocumentClients(clients);
     this.#clients.reserve(this.doc.clientID);
+    await this.#catchUp();
     this.doc.on('afterTransaction', this.#afterTransaction);
     this.doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
@@ -210,10 +218,7 @@ export class Room {
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
     if (this.#unbound.length > 0)
-      this.persistence.store(this.boardId, {
-        update: new Uint8Array([0, 0]),
-        clients: this.#unbound.splice(0),
-      });
+      this.persistence.store(this.boardId, { update: EMPTY_UPDATE, clients: this.#unbound.splice(0) });
     await this.persistence.unload(this.boardId);
     this.awareness.destroy();
     this.doc.destroy();
@@ -368,21 +373,17 @@ export class Room {
       }
       if (origin === STORAGE_ORIGIN) return;
       const { records: touched, strays, strayRoots } = records.touched(transaction);
-      if (!isTransactionOrigin(origin)) {
-        // Not a connection's, nor tagged by the server (a test writing to the document): kept as it is.
-        records.accept(touched);
-        return;
-      }
       const change: AppliedChange = {
         boardId: this.boardId,
-        origin,
+        // Not a connection's, nor tagged by the server (a test writing to the document): the server's.
+        origin: isTransactionOrigin(origin) ? origin : SERVER_ORIGIN,
         at: new Date(),
         records: touched,
         strays,
         facts: records.facts(touched),
         actorOf: this.#actorOf,
       };
-      if (origin.source === 'connection') {
+      if (change.origin.source === 'connection') {
         let refusals: Refusal[];
         try {
           refusals = this.#check(change, transaction);
@@ -546,8 +547,7 @@ export class Room {
         if (connection.origin !== origin) connection.send(message);
       }
       const change = this.#kept.get(transaction);
-      const audit = change ? this.hooks.flatMap((hook) => hook.describe?.(change) ?? []) : [];
-      this.#store({ update, audit });
+      this.#store({ update, ...(change && this.#notes(change)) });
     } catch (err) {
       this.log.error({ err, boardId: this.boardId }, 'sending or storing a board update failed');
     }
@@ -580,8 +580,42 @@ export class Room {
       }
     }
     const kept = undoing.kept;
-    const audit = kept ? this.hooks.flatMap((hook) => hook.describe?.(kept) ?? []) : [];
-    this.#store({ update: both, audit });
+    this.#store({ update: both, ...(kept && this.#notes(kept)) });
+  }
+
+  /** What the hooks keep beside a kept change. A hook that fails is logged; the change is stored regardless. */
+  #notes(change: AppliedChange): ChangeNotes {
+    const notes: ChangeNotes = {};
+    for (const hook of this.hooks) {
+      if (!hook.describe) continue;
+      try {
+        const described = hook.describe(change);
+        if (described.audit) notes.audit = [...(notes.audit ?? []), ...described.audit];
+        if (described.projection) notes.projection = described.projection;
+      } catch (err) {
+        this.log.error({ err, boardId: this.boardId, hook: hook.name }, 'a room hook failed on a change');
+      }
+    }
+    return notes;
+  }
+
+  /**
+   * Before anyone is served: what the hooks store to catch up with the board as loaded (a projection
+   * that is behind its document). A hook that fails is logged, and the board opens regardless.
+   */
+  async #catchUp(): Promise<void> {
+    for (const hook of this.hooks) {
+      if (!hook.loaded) continue;
+      try {
+        const notes = await hook.loaded({ boardId: this.boardId, doc: this.doc });
+        if (notes) this.persistence.store(this.boardId, { update: EMPTY_UPDATE, ...notes });
+      } catch (err) {
+        this.log.error(
+          { err, boardId: this.boardId, hook: hook.name },
+          'a room hook failed on loading a board',
+        );
+      }
+    }
   }
 
   #store(change: BoardChange): void {

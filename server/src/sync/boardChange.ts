@@ -1,5 +1,6 @@
 import type { AuditValue } from '#shared/audit';
 import type { Actor } from '#shared/board/record';
+import type { CollectionName } from '#shared/board/records';
 import type { BoardFacts, RecordChange } from '#shared/board/rules';
 import type { TransactionOrigin } from './origin.ts';
 
@@ -25,12 +26,62 @@ export interface ClientBinding {
   userId: string;
 }
 
-/** What storage keeps of one change to a board: written together, all or nothing. */
-export interface BoardChange {
-  /** The Yjs update. */
-  update: Uint8Array;
+/** One record as the projection keeps it: its fields and, when it fails validation, why. */
+export interface ProjectedRecord {
+  collection: CollectionName;
+  id: string;
+  /** Its fields as plain JSON values, without its id and its shared text. */
+  fields: Record<string, AuditValue>;
+  /** Why it fails validation (it needs attention); null for a valid record. */
+  problems: string[] | null;
+}
+
+/** What can happen to a record that its history keeps. */
+export type TransitionKind = 'created' | 'removed' | 'status' | 'owner' | 'stage';
+
+/** Something that happened to a record: when an action was accepted, a person entered a stage. */
+export interface RecordTransition {
+  collection: CollectionName;
+  recordId: string;
+  kind: TransitionKind;
+  /** The status, owner or stage before (null for none) and after. */
+  from: string | null;
+  to: string | null;
+  at: Date;
+  /** Who did it, where known. */
+  userId: string | null;
+  /** 'change' when seen as it happened; 'document' when read off the document's timestamps. */
+  source: 'change' | 'document';
+}
+
+/** What a change does to the board's projection, in order with the board's other changes. */
+export interface ProjectionChange {
+  /** True when `records` is the whole board: every record not among them is gone. */
+  whole: boolean;
+  /** Records as the change leaves them. */
+  records: readonly ProjectedRecord[];
+  /** Records the change removed. */
+  removed: readonly { collection: CollectionName; id: string }[];
+  transitions: readonly RecordTransition[];
+  /**
+   * True when the change could not be projected (a fault in the projection): the board's
+   * projection is then behind its document, and is projected whole when the board next loads.
+   */
+  behind?: boolean;
+}
+
+/** What the room's hooks keep beside a change's update. */
+export interface ChangeNotes {
   /** The audit trail's rows describing it. */
   audit?: readonly AuditedChange[];
+  /** What it does to the board's projection. */
+  projection?: ProjectionChange;
+}
+
+/** What storage keeps of one change to a board: written together, all or nothing. */
+export interface BoardChange extends ChangeNotes {
+  /** The Yjs update (`EMPTY_UPDATE` when the change is only notes, a projection caught up). */
+  update: Uint8Array;
   /** Document client ids first written under in this change, bound to their user. */
   clients?: readonly ClientBinding[];
 }
@@ -75,4 +126,11 @@ export interface AppliedChange {
    * and for content nobody is known to have written (rules about who may do what then skip it).
    */
   actorOf(clientId: number | undefined): Actor | null;
+}
+
+/** A Yjs update that changes nothing: what a change that is only notes or bindings carries. */
+export const EMPTY_UPDATE: Uint8Array = new Uint8Array([0, 0]);
+
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }

@@ -1,7 +1,8 @@
 import type { CollectionName } from '#shared/board/records';
 import { CloseCode, type CloseCodeValue } from '#shared/sync/closeCodes';
 import type { SyncRefusal } from '#shared/sync/protocol';
-import type { AppliedChange, AuditedChange, BoardChange, ClientBinding } from './boardChange.ts';
+import type * as Y from 'yjs';
+import type { AppliedChange, BoardChange, ChangeNotes, ClientBinding } from './boardChange.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 
 /*
@@ -31,9 +32,16 @@ export interface Refusal extends SyncRefusal {
   scope: RefusalScope;
 }
 
+/** A board as it has just loaded, before anyone is served. */
+export interface LoadedBoard {
+  boardId: string;
+  /** Its document: read it, never write to it. */
+  doc: Y.Doc;
+}
+
 /**
  * What happens to a change applied to a board, attached to the room and run in order (like
- * Hocuspocus's extensions): rule checks, the audit trail, and later projections.
+ * Hocuspocus's extensions): rule checks, the audit trail, the projection.
  */
 export interface RoomHook {
   readonly name: string;
@@ -43,8 +51,13 @@ export interface RoomHook {
    * work arrives as one change, and one conflict must not lose the rest). Must not write to the document.
    */
   check?(change: AppliedChange): readonly Refusal[];
-  /** A kept change (a connection's or the server's): the audit rows to store with it. */
-  describe?(change: AppliedChange): readonly AuditedChange[];
+  /** A kept change (a connection's or the server's): what to store with its update (audit rows, projection). */
+  describe?(change: AppliedChange): ChangeNotes;
+  /**
+   * The board has loaded and nobody is served yet: what to store to catch up with its document (a
+   * projection that is behind), or null. A rejection is logged and the board opens regardless.
+   */
+  loaded?(board: LoadedBoard): Promise<ChangeNotes | null>;
 }
 
 /** Where a room's board comes from and goes to; the sync server adapts board storage to it. */

@@ -5,12 +5,37 @@ import type {
   BoardStorage,
   ClientBinding,
 } from '../../src/storage/BoardStorage.ts';
+import type { ProjectedRecord, RecordTransition } from '../../src/sync/boardChange.ts';
+import type { ProjectionState } from '../../src/projection/projectionHook.ts';
+
+/** One board's projection as the database's tables would hold it. */
+export interface MemoryProjection {
+  /** Written whole at least once, and nothing has put it behind since. */
+  current: boolean;
+  records: Map<string, ProjectedRecord>;
+  transitions: RecordTransition[];
+}
 
 /** What in-memory storages share, as storages on one database share its tables. */
-export class MemoryBoards {
+export class MemoryBoards implements ProjectionState {
   readonly updates = new Map<string, Uint8Array[]>();
   readonly audit: AuditedChange[] = [];
   readonly clients = new Map<string, Map<number, string>>();
+  readonly projections = new Map<string, MemoryProjection>();
+
+  async isCurrent(boardId: string): Promise<boolean> {
+    return this.projections.get(boardId)?.current ?? false;
+  }
+
+  /** The board's projected records, sorted as a fresh projection of its document can be compared with. */
+  projected(boardId: string): ProjectedRecord[] {
+    return [...(this.projections.get(boardId)?.records.values() ?? [])].sort(byRecord);
+  }
+}
+
+/** Projected records in one order: by collection, then id. */
+export function byRecord(a: ProjectedRecord, b: ProjectedRecord): number {
+  return a.collection.localeCompare(b.collection) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /**
@@ -54,6 +79,24 @@ export class MemoryBoardStorage implements BoardStorage {
     if (!clients) this.boards.clients.set(boardId, (clients = new Map()));
     for (const { clientId, userId } of change.clients ?? []) {
       if (!clients.has(clientId)) clients.set(clientId, userId);
+    }
+    const projection = change.projection;
+    if (projection) {
+      let kept = this.boards.projections.get(boardId);
+      if (!kept)
+        this.boards.projections.set(
+          boardId,
+          (kept = { current: false, records: new Map(), transitions: [] }),
+        );
+      if (projection.whole) {
+        kept.records.clear();
+        kept.current = true;
+      }
+      if (projection.behind) kept.current = false;
+      const key = (r: { collection: string; id: string }) => `${r.collection}\u0000${r.id}`;
+      for (const removed of projection.removed) kept.records.delete(key(removed));
+      for (const record of projection.records) kept.records.set(key(record), record);
+      kept.transitions.push(...projection.transitions);
     }
   }
 

@@ -8,7 +8,7 @@ import type { Database } from '../../src/db/schema.ts';
  */
 export async function refuseRows(
   db: Kysely<Database>,
-  table: 'audit_events' | 'board_updates' | 'board_clients',
+  table: 'audit_events' | 'board_updates' | 'board_clients' | 'projected_actions',
   condition: string,
   code = '22021',
 ): Promise<() => Promise<void>> {

@@ -1,0 +1,55 @@
+import type { CollectionName } from '#shared/board/records';
+import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
+
+/**
+ * One board's projection changes gathered in order, as the last of them leaves each record: what
+ * storage writes in one go. A record changed many times between two writes is written once.
+ */
+export class ProjectionBatch {
+  /** True when the batch starts from nothing: every record of the board not in it is gone. */
+  whole = false;
+  /** Each record as the batch leaves it; null when removed. */
+  readonly records = new Map<
+    string,
+    { collection: CollectionName; id: string; record: ProjectedRecord | null }
+  >();
+  readonly transitions: RecordTransition[] = [];
+  /** True when a change since the last whole one could not be projected. */
+  behind = false;
+
+  get empty(): boolean {
+    return !this.whole && !this.behind && this.records.size === 0 && this.transitions.length === 0;
+  }
+
+  add(change: ProjectionChange): void {
+    if (change.whole) {
+      this.whole = true;
+      this.behind = false;
+      this.records.clear();
+    }
+    if (change.behind) this.behind = true;
+    for (const { collection, id } of change.removed)
+      this.records.set(key(collection, id), { collection, id, record: null });
+    for (const record of change.records)
+      this.records.set(key(record.collection, record.id), {
+        collection: record.collection,
+        id: record.id,
+        record,
+      });
+    this.transitions.push(...change.transitions);
+  }
+
+  /** Adds a later batch of the same board. */
+  absorb(later: ProjectionBatch): void {
+    if (later.whole) {
+      this.whole = true;
+      this.behind = false;
+      this.records.clear();
+    }
+    if (later.behind) this.behind = true;
+    for (const [k, entry] of later.records) this.records.set(k, entry);
+    this.transitions.push(...later.transitions);
+  }
+}
+
+const key = (collection: CollectionName, id: string): string => `${collection}\u0000${id}`;

@@ -1,0 +1,290 @@
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { COLLECTION_NAMES, type CollectionName } from '#shared/board/records';
+import type {
+  Database,
+  NewRecordTransition,
+  ProjectedActionsTable,
+  ProjectedGoalsTable,
+  ProjectedPeopleTable,
+  ProjectedStagesTable,
+} from '../db/schema.ts';
+import { storable, storableKey, storableText } from '../db/storable.ts';
+import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
+import { ProjectionBatch } from './projectionBatch.ts';
+
+/*
+ * The projection in Postgres: a table per collection (`projected_actions`, ...) with the columns the
+ * queries across boards filter and group on, `record_transitions` for the history, and
+ * `board_projections` for when each board was last projected whole, and by which version.
+ */
+
+/**
+ * The projection code's version. Raise it when a projected column is added or computed differently:
+ * every board is then projected again from its document when it is next opened (or by
+ * `npm run rebuild-projections`).
+ */
+export const PROJECTION_VERSION = 1;
+
+export const PROJECTION_TABLES = {
+  actions: 'projected_actions',
+  people: 'projected_people',
+  goals: 'projected_goals',
+  pathwayStages: 'projected_stages',
+} as const satisfies Record<CollectionName, keyof Database>;
+
+type ProjectionTable = (typeof PROJECTION_TABLES)[CollectionName];
+
+/** One record as its collection's table keeps it. */
+export type ProjectionRow =
+  | Insertable<ProjectedActionsTable>
+  | Insertable<ProjectedPeopleTable>
+  | Insertable<ProjectedGoalsTable>
+  | Insertable<ProjectedStagesTable>;
+
+/** The columns each table's upsert sets from the row it inserts (all but the key). */
+const UPDATED_COLUMNS: Record<ProjectionTable, readonly string[]> = {
+  projected_actions: [
+    'status',
+    'owner_id',
+    'owner_organisation_id',
+    'person_id',
+    'goal_id',
+    'due_date',
+    'created_by_id',
+    'created_at',
+    'completed_at',
+  ],
+  projected_people: [
+    'name',
+    'risk',
+    'frailty_score',
+    'key_worker_id',
+    'stage_id',
+    'stage_entered_at',
+    'archived',
+  ],
+  projected_goals: ['person_id', 'status', 'target_date', 'lead_organisation_id'],
+  projected_stages: ['name', 'position'],
+};
+
+/** Rows per insert: well inside Postgres's 65,535 parameters for the widest table (13 columns). */
+const INSERT_CHUNK = 1_000;
+/** Ids per delete. */
+const DELETE_CHUNK = 5_000;
+
+/*
+ * A field as its column keeps it: a value of the column's type, or null (an invalid record's field
+ * may be anything), text as Postgres can hold it (a client can put NUL or half a symbol in a string).
+ */
+const text = (value: unknown): string | null => (typeof value === 'string' ? storableText(value) : null);
+const key = (value: unknown): string | null => (typeof value === 'string' ? storableKey(value) : null);
+const integer = (value: unknown): number | null =>
+  Number.isSafeInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1 ? (value as number) : null;
+const finite = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
+/** Postgres keeps timestamps from 4713 BC to 294276 AD; a date a client made up may be outside. */
+const instant = (value: unknown): Date | null => {
+  if (typeof value !== 'string') return null;
+  const at = new Date(value);
+  const year = at.getUTCFullYear();
+  return Number.isNaN(at.getTime()) || year < -4000 || year > 200_000 ? null : at;
+};
+
+/** A projected record as its table's row. */
+export function projectionRow(boardId: string, record: ProjectedRecord): ProjectionRow {
+  const f = record.fields;
+  const common = {
+    board_id: boardId,
+    id: storableKey(record.id),
+    record: JSON.stringify(storable(f)),
+    problems: record.problems === null ? null : JSON.stringify(storable(record.problems)),
+  };
+  switch (record.collection) {
+    case 'actions':
+      return {
+        ...common,
+        status: text(f.status),
+        owner_id: key(f.ownerId),
+        owner_organisation_id: key(f.ownerOrganisationId),
+        person_id: key(f.personId),
+        goal_id: key(f.goalId),
+        due_date: text(f.dueDate),
+        created_by_id: key(f.createdById),
+        created_at: instant(f.createdAt),
+        completed_at: instant(f.completedAt),
+      };
+    case 'people':
+      return {
+        ...common,
+        name: text(f.name),
+        risk: text(f.risk),
+        frailty_score: integer(f.frailtyScore),
+        key_worker_id: key(f.keyWorkerId),
+        stage_id: key(f.stageId),
+        stage_entered_at: instant(f.stageEnteredAt),
+        archived: flag(f.archived),
+      };
+    case 'goals':
+      return {
+        ...common,
+        person_id: key(f.personId),
+        status: text(f.status),
+        target_date: text(f.targetDate),
+        lead_organisation_id: key(f.leadOrganisationId),
+      };
+    case 'pathwayStages':
+      return { ...common, name: text(f.name), position: finite(f.order) };
+  }
+}
+
+function transitionRow(boardId: string, t: RecordTransition): NewRecordTransition {
+  return {
+    board_id: boardId,
+    collection: t.collection,
+    record_id: storableKey(t.recordId),
+    kind: t.kind,
+    from_value: t.from === null ? null : storableKey(t.from),
+    to_value: t.to === null ? null : storableKey(t.to),
+    at: t.at,
+    user_id: t.userId,
+    source: t.source,
+  };
+}
+
+/**
+ * Writes boards' gathered projection changes inside `trx` (with their updates, in the group commit):
+ * a board projected whole loses its other rows and is marked current; then every record is
+ * upserted or deleted as its batch leaves it, and the history appended (nothing twice).
+ */
+export async function writeProjections(
+  trx: Transaction<Database>,
+  batches: ReadonlyMap<string, ProjectionBatch>,
+  now: Date,
+): Promise<void> {
+  const upserts = new Map<ProjectionTable, ProjectionRow[]>();
+  const deletes = new Map<ProjectionTable, Map<string, string[]>>();
+  const transitions: NewRecordTransition[] = [];
+  const wholeBoards: { boardId: string; records: number }[] = [];
+  for (const [boardId, batch] of batches) {
+    if (batch.empty) continue;
+    if (batch.whole) wholeBoards.push({ boardId, records: 0 });
+    for (const { collection, id, record } of batch.records.values()) {
+      const table = PROJECTION_TABLES[collection];
+      if (record) {
+        if (batch.whole) wholeBoards.at(-1)!.records += 1;
+        let rows = upserts.get(table);
+        if (!rows) upserts.set(table, (rows = []));
+        rows.push(projectionRow(boardId, record));
+      } else if (!batch.whole) {
+        let byBoard = deletes.get(table);
+        if (!byBoard) deletes.set(table, (byBoard = new Map()));
+        let ids = byBoard.get(boardId);
+        if (!ids) byBoard.set(boardId, (ids = []));
+        ids.push(storableKey(id));
+      }
+    }
+    for (const t of batch.transitions) transitions.push(transitionRow(boardId, t));
+  }
+  if (wholeBoards.length > 0) {
+    const boardIds = wholeBoards.map((b) => b.boardId);
+    for (const table of Object.values(PROJECTION_TABLES))
+      await trx.deleteFrom(table).where('board_id', 'in', boardIds).execute();
+  }
+  for (const [table, byBoard] of deletes) {
+    for (const [boardId, ids] of byBoard) {
+      for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+        await trx
+          .deleteFrom(table)
+          .where('board_id', '=', boardId)
+          .where('id', 'in', ids.slice(i, i + DELETE_CHUNK))
+          .execute();
+      }
+    }
+  }
+  for (const [table, rows] of upserts) {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await trx
+        .insertInto(table)
+        // Each table's rows are of its own type; they were sorted by table above.
+        .values(rows.slice(i, i + INSERT_CHUNK) as never)
+        .onConflict((oc) =>
+          oc
+            .columns(['board_id', 'id'])
+            .doUpdateSet(
+              Object.fromEntries(
+                ['record', 'problems', ...UPDATED_COLUMNS[table]].map((column) => [
+                  column,
+                  sql.ref(`excluded.${column}`),
+                ]),
+              ) as never,
+            ),
+        )
+        .execute();
+    }
+  }
+  for (let i = 0; i < transitions.length; i += INSERT_CHUNK) {
+    await trx
+      .insertInto('record_transitions')
+      .values(transitions.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  for (const { boardId, records } of wholeBoards) {
+    await trx
+      .insertInto('board_projections')
+      .values({ board_id: boardId, projected_at: now, records, version: PROJECTION_VERSION })
+      .onConflict((oc) =>
+        oc.column('board_id').doUpdateSet({ projected_at: now, records, version: PROJECTION_VERSION }),
+      )
+      .execute();
+  }
+  for (const [boardId, batch] of batches) if (batch.behind) await markProjectionBehind(trx, boardId);
+}
+
+/**
+ * Marks a board's projection as behind (its rows could not all be written): it is projected again
+ * from its document when the board is next opened.
+ */
+export async function markProjectionBehind(trx: Transaction<Database>, boardId: string): Promise<void> {
+  await trx.updateTable('board_projections').set({ version: 0 }).where('board_id', '=', boardId).execute();
+}
+
+/** True when the board's projection was written whole by this version and nothing has put it behind. */
+export async function projectionIsCurrent(db: Kysely<Database>, boardId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('board_projections')
+    .select('version')
+    .where('board_id', '=', boardId)
+    .executeTakeFirst();
+  return row?.version === PROJECTION_VERSION;
+}
+
+/** Replaces the board's whole projection with `change` (a whole one), in one transaction. */
+export async function replaceBoardProjection(
+  db: Kysely<Database>,
+  boardId: string,
+  change: ProjectionChange,
+  now = new Date(),
+): Promise<void> {
+  const batch = new ProjectionBatch();
+  batch.add(change);
+  await db.transaction().execute((trx) => writeProjections(trx, new Map([[boardId, batch]]), now));
+}
+
+/** The board's projected rows, table by table in id order: what a test compares with a fresh read. */
+export async function readBoardProjection(
+  db: Kysely<Database>,
+  boardId: string,
+): Promise<Record<CollectionName, Record<string, unknown>[]>> {
+  const result = {} as Record<CollectionName, Record<string, unknown>[]>;
+  for (const collection of COLLECTION_NAMES) {
+    result[collection] = await db
+      .selectFrom(PROJECTION_TABLES[collection])
+      .selectAll()
+      .where('board_id', '=', boardId)
+      .orderBy('id')
+      .execute();
+  }
+  return result;
+}
