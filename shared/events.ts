@@ -19,6 +19,8 @@ export interface ServerToClientEvents {
   'access:changed': () => void;
   /** The session behind this socket has ended; the socket is disconnected right after. */
   'session:ended': (reason: SessionEndReason) => void;
+  /** Actions the user owns or proposed changed on some board (stored): My work and counts look again. */
+  'work:changed': () => void;
   /** Sent to a board's room when storing its changes falls behind, and when that clears. */
   'board:storage': (boardId: string, state: BoardStorageState) => void;
 }

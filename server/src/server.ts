@@ -12,6 +12,7 @@ import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { projectionHook } from './projection/projectionHook.ts';
 import { projectionIsCurrent } from './projection/projectionTables.ts';
 import { rebuildProjections } from './projection/rebuildProjections.ts';
+import { usersWhoseWorkChanged } from './work/workChanges.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
 import { demoSignInsArePublic } from './auth/demoSignIns.ts';
 import { registerOidcRoutes } from './auth/oidc/routes.ts';
@@ -196,6 +197,9 @@ export async function startServer(
     (boardId, state) => realtime.tellStorage(boardId, state),
     log,
   );
+
+  // My work looks again once changes to someone's actions are stored.
+  storage.onProjected((_boardId, projection) => realtime.tellWorkChanged(usersWhoseWorkChanged(projection)));
 
   // Access changes reach open connections at once: a removed member's sockets close.
   const logFailure = (what: string) => (err: unknown) => log.error({ err }, what);

@@ -1,3 +1,5 @@
+import { initialsOf } from '#shared/work';
+
 /** NHS palette colours dark enough for white initials (contrast 4.5:1 or more). */
 export const AVATAR_COLOURS = [
   '#005eb8',
@@ -21,15 +23,7 @@ export function avatarColourFor(id: string): string {
 }
 
 /** "Dr Amira Shah" -> "AS"; "priya" -> "P". Titles such as Dr are skipped. */
-export function initials(name: string): string {
-  const words = name
-    .trim()
-    .split(/\s+/)
-    .filter((w) => w && !/^(dr|mr|mrs|ms|miss|mx|prof)\.?$/i.test(w));
-  const first = words[0]?.[0] ?? '?';
-  const last = words.length > 1 ? (words[words.length - 1]?.[0] ?? '') : '';
-  return (first + last).toUpperCase();
-}
+export const initials = initialsOf;
 
 /** Accepts only a colour from the palette, so a peer cannot inject arbitrary CSS. */
 export function safeColour(colour: unknown): string {

@@ -14,6 +14,7 @@ import { registerAuthRoutes } from './authRoutes.ts';
 import { registerAdminRoutes } from './adminRoutes.ts';
 import { registerBoardRoutes } from './boardRoutes.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
+import { registerWorkRoutes } from './workRoutes.ts';
 import { createClientAddress, trustFunction, type TrustProxy } from './clientAddress.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
@@ -106,6 +107,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   options.registerOidc?.(app);
   registerBoardRoutes(app, options.deps);
   registerHistoryRoutes(app, options.deps);
+  registerWorkRoutes(app, options.deps);
   registerAdminRoutes(app, options.deps);
 
   app.all('/api/*', { config: { auth: 'public' } }, async (_request, reply) =>

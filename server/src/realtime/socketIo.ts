@@ -106,6 +106,11 @@ export class AppEvents {
   }
 
   /** Tells everyone with the board open how storing its changes stands. */
+  /** Tells these users' open pages that actions they own or proposed have changed. */
+  tellWorkChanged(userIds: Iterable<string>): void {
+    for (const userId of userIds) this.io.to(userRoom(userId)).emit('work:changed');
+  }
+
   tellStorage(boardId: string, state: BoardStorageState): void {
     this.io.to(boardRoom(boardId)).emit('board:storage', boardId, state);
   }

@@ -191,6 +191,7 @@ export class PostgresBoardStorage implements BoardStorage {
   /** Rows in each loaded board's log, to trigger compaction past the threshold. */
   #logRows = new Map<string, number>();
   #compacting = new Map<string, Promise<void>>();
+  readonly #projected: ((boardId: string, projection: ProjectionBatch) => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -297,6 +298,14 @@ export class PostgresBoardStorage implements BoardStorage {
     const work = this.#compactNow(boardId).finally(() => this.#compacting.delete(boardId));
     this.#compacting.set(boardId, work);
     return work;
+  }
+
+  /**
+   * Calls `listener` with each board's projection changes once they are stored (views across boards
+   * read them from then on: My work is told to look again).
+   */
+  onProjected(listener: (boardId: string, projection: ProjectionBatch) => void): void {
+    this.#projected.push(listener);
   }
 
   /** Stops tracking a board that is no longer loaded. */
@@ -802,6 +811,15 @@ export class PostgresBoardStorage implements BoardStorage {
     batch.delete(boardId);
     this.#inFlightBatch?.delete(boardId);
     entry.resolve();
+    if (!entry.projection.empty) {
+      for (const listener of this.#projected) {
+        try {
+          listener(boardId, entry.projection);
+        } catch (err) {
+          this.log.error({ err, boardId }, 'a listener to stored projections failed');
+        }
+      }
+    }
     const refused = this.#refused.get(boardId);
     if (refused) {
       this.#refused.delete(boardId);
