@@ -12,6 +12,7 @@ import ChangePasswordView from './views/ChangePasswordView.vue';
 import NoAccessView from './views/NoAccessView.vue';
 import NotFoundView from './views/NotFoundView.vue';
 import SignInView from './views/SignInView.vue';
+import WorkView from './views/WorkView.vue';
 import { adminRoutes } from './adminRoutes.ts';
 import {
   CHANGE_PASSWORD_ROUTE,
@@ -26,6 +27,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/', name: 'boards', component: BoardsView, meta: { title: 'Boards' } },
+    { path: '/my-work', name: 'my-work', component: WorkView, meta: { title: 'My work' } },
     {
       path: '/boards/:id',
       component: BoardView,

@@ -45,6 +45,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
   const accessListeners = new Set<Listener>();
   const boardCreatedListeners = new Set<Listener<[BoardSummary]>>();
   const boardStorageListeners = new Set<Listener<[string, BoardStorageState]>>();
+  const workListeners = new Set<Listener>();
   const rooms = new Map<string, Listener<[BoardJoinResult]>>();
   /** Board rooms this socket is in now: their events reach this browser. */
   const joined = ref(new Set<string>());
@@ -102,6 +103,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
       accessListeners.forEach((listener) => listener());
     });
     current.on('board:created', (board) => boardCreatedListeners.forEach((listener) => listener(board)));
+    current.on('work:changed', () => workListeners.forEach((listener) => listener()));
     current.on('board:storage', (boardId, state) =>
       boardStorageListeners.forEach((listener) => listener(boardId, state)),
     );
@@ -140,6 +142,8 @@ export const useRealtimeStore = defineStore('realtime', () => {
     onConnectError: (listener: Listener) => subscribe(connectErrorListeners, listener),
     onAccessChanged: (listener: Listener) => subscribe(accessListeners, listener),
     onBoardCreated: (listener: Listener<[BoardSummary]>) => subscribe(boardCreatedListeners, listener),
+    /** Actions the user owns or proposed changed somewhere: My work looks again. */
+    onWorkChanged: (listener: Listener) => subscribe(workListeners, listener),
     /** How storing a board's changes stands, whenever it changes (for the rooms joined). */
     onBoardStorage: (listener: Listener<[string, BoardStorageState]>) =>
       subscribe(boardStorageListeners, listener),

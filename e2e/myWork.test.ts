@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { seriousAccessibilityProblems } from './support/axe.ts';
+import { demo, type DemoUser } from './support/demoUsers.ts';
+import { useScenario } from './support/scenario.ts';
+import { ActionsPage } from './support/pages/ActionsPage.ts';
+import { BoardPage } from './support/pages/BoardPage.ts';
+import { WorkPage } from './support/pages/WorkPage.ts';
+
+const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
+const DISCHARGE_TEAM = 'riverside-discharge-team';
+
+describe('My work', () => {
+  const scenario = useScenario();
+
+  async function onBoard(user: DemoUser, boardId: string) {
+    const actions = new ActionsPage((await scenario.signedIn(user, BoardPage.path(boardId))).page);
+    await actions.waitUntilLive();
+    return actions;
+  }
+
+  it('brings an action proposed to the GP into his list live; he opens it on its board and accepts it; the matron sees it leave her proposals', async () => {
+    const board = await scenario.server.createBoard(unique('E2E my work'));
+    const grace = await onBoard(demo.grace, board.id);
+    const person = unique('Ada Lovell');
+    await grace.addPerson({ name: person });
+    await grace.openFromNav();
+
+    const tomActor = await scenario.signedIn(demo.tom, WorkPage.path);
+    const tom = new WorkPage(tomActor.page);
+    await tom.page
+      .getByTestId('work-summary')
+      .or(tom.page.getByRole('heading', { name: 'My work' }))
+      .first()
+      .waitFor();
+
+    // Grace proposes an action to Tom; it appears in his list without a reload.
+    const title = unique('Medication review');
+    await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
+    await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
+    expect(await tom.item(title).innerText()).toContain(board.name);
+    expect(await tom.item(title).innerText()).toContain('Proposed by Grace Okafor');
+
+    // Grace's own My work lists it as proposed, not yet accepted.
+    const graceWork = new WorkPage((await scenario.signedIn(demo.grace, WorkPage.path)).page);
+    await expect.poll(() => graceWork.proposed().getByRole('link').allTextContents()).toContain(title);
+
+    // Tom opens it: the board's Actions view, his Accept button focused. He accepts.
+    await tom.open(title);
+    const actions = new ActionsPage(tom.page);
+    await actions.waitUntilLive();
+    const accept = actions.card(title).getByRole('button', { name: `Accept ${title}` });
+    await expect.poll(() => accept.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await tom.page.keyboard.press('Enter');
+    await expect.poll(() => actions.statusOf(title)).toBe('accepted');
+
+    // Back in My work it is due later, no longer waiting; Grace's proposals no longer hold it.
+    await tom.page.goto(`${scenario.server.url}${WorkPage.path}`);
+    await expect.poll(() => tom.titlesIn('later')).toContain(title);
+    expect(await tom.titlesIn('to-accept').catch(() => [])).not.toContain(title);
+    await expect
+      .poll(() => graceWork.proposed().getByRole('link').allTextContents(), { timeout: 15_000 })
+      .not.toContain(title);
+  });
+
+  it('shows a physiotherapist on two teams the actions of both boards in one list, filtered by board in the address, with no serious accessibility problems', async () => {
+    const frailty = await scenario.server.createBoard(unique('E2E frailty'));
+    const discharge = await scenario.server.createBoard(unique('E2E discharge'), {
+      teamIds: [DISCHARGE_TEAM],
+    });
+    const titles = { frailty: unique('Falls review'), discharge: unique('Home exercise plan') };
+    for (const [user, board, title] of [
+      [demo.grace, frailty, titles.frailty],
+      [demo.nina, discharge, titles.discharge],
+    ] as const) {
+      const actions = await onBoard(user, board.id);
+      const person = unique('Arthur Brown');
+      await actions.addPerson({ name: person });
+      await actions.openFromNav();
+      await actions.addActionCard({ title, ownerId: demo.dan.id, dueDate: '2020-01-01', person });
+    }
+
+    const dan = new WorkPage((await scenario.signedIn(demo.dan, WorkPage.path)).page);
+    await expect
+      .poll(() => dan.titlesIn('to-accept'), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining([titles.frailty, titles.discharge]));
+    expect(await dan.boardsOf([titles.frailty, titles.discharge])).toEqual([frailty.name, discharge.name]);
+
+    await dan.choose('Board', discharge.name);
+    await expect.poll(() => dan.titlesIn('to-accept')).toEqual([titles.discharge]);
+    expect(new URL(dan.page.url()).searchParams.get('board')).toBe(discharge.id);
+    await dan.page.reload();
+    await expect.poll(() => dan.titlesIn('to-accept')).toEqual([titles.discharge]);
+    expect(await seriousAccessibilityProblems(dan.page)).toEqual([]);
+
+    // The home page puts what needs him first, and counts his actions on each board.
+    await dan.page.goto(scenario.server.url);
+    await dan.page.getByTestId('work-summary-counts').waitFor();
+    const item = dan.page.getByTestId('board-item').filter({ hasText: frailty.name });
+    await expect
+      .poll(() => item.getByTestId('board-work-count').innerText())
+      .toMatch(/1 open action of yours, 1 waiting for you to accept/);
+    expect(await seriousAccessibilityProblems(dan.page)).toEqual([]);
+  });
+});
