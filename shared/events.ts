@@ -21,6 +21,8 @@ export interface ServerToClientEvents {
   'session:ended': (reason: SessionEndReason) => void;
   /** Actions the user owns or proposed changed on some board (stored): My work and counts look again. */
   'work:changed': () => void;
+  /** The user has new notifications, or read some on another page: the bell counts again. */
+  'notifications:changed': () => void;
   /** Sent to a board's room when storing its changes falls behind, and when that clears. */
   'board:storage': (boardId: string, state: BoardStorageState) => void;
 }

@@ -5,7 +5,7 @@ import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/roomContract.ts';
-import { httpOrigin, optionalRaw, parsedBy, readEnv, trueOrFalse, wholeNumber } from './env.ts';
+import { httpOrigin, optionalRaw, parsedBy, readEnv, smtpUrl, trueOrFalse, wholeNumber } from './env.ts';
 
 export interface Config {
   port: number;
@@ -37,6 +37,18 @@ export interface Config {
   accessCheckIntervalMs: number;
   /** Single sign-on, when OIDC_* is set. */
   oidc: OidcConfig | null;
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** Where email is sent; null: emails go to the outbox table and the log only. */
+  smtpUrl: string | null;
+  /** The From of every email. */
+  from: string;
+  /** The hour (0-23, the server's time zone) from which each day's digest is sent. */
+  digestHour: number;
+  /** How often reminders, digests and the outbox are looked at. 0: never (tests run them by hand). */
+  jobsIntervalMs: number;
 }
 
 export interface SyncConfig {
@@ -125,6 +137,10 @@ export const envSchema = z
     STORAGE_FLUSH_INTERVAL_MS: wholeNumber(40),
     STORAGE_COMPACT_THRESHOLD: wholeNumber(500),
     STORAGE_WARN_AFTER_MS: wholeNumber(5_000),
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: optionalRaw,
+    DIGEST_HOUR: wholeNumber(7).refine((hour) => hour <= 23, 'DIGEST_HOUR must be an hour from 0 to 23'),
+    NOTIFICATION_JOBS_INTERVAL_MS: wholeNumber(60_000),
     ...oidcVariables,
   })
   .transform((env, ctx): Config => ({
@@ -169,6 +185,12 @@ export const envSchema = z
       flushIntervalMs: env.STORAGE_FLUSH_INTERVAL_MS,
       compactThreshold: env.STORAGE_COMPACT_THRESHOLD,
       warnAfterMs: env.STORAGE_WARN_AFTER_MS,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? 'Huddle <huddle@localhost>',
+      digestHour: env.DIGEST_HOUR,
+      jobsIntervalMs: env.NOTIFICATION_JOBS_INTERVAL_MS,
     },
   }));
 

@@ -80,3 +80,15 @@ export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv):
   });
   throw new Error(problems.join('; '));
 }
+
+/** An smtp or smtps address (`smtp://user:pass@mail.example:587`); null when unset. */
+export const smtpUrl = raw.transform((value, ctx) => {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'smtp:' || url.protocol === 'smtps:') return url.href;
+  } catch {
+    // refused below
+  }
+  return refuseValue(ctx, 'must be an smtp:// or smtps:// address');
+});

@@ -13,6 +13,9 @@ import { projectionHook } from './projection/projectionHook.ts';
 import { projectionIsCurrent } from './projection/projectionTables.ts';
 import { rebuildProjections } from './projection/rebuildProjections.ts';
 import { usersWhoseWorkChanged } from './work/workChanges.ts';
+import { notificationsHook } from './notifications/notificationsHook.ts';
+import { createMailer } from './notifications/mailer.ts';
+import { NotificationJobs } from './notifications/notificationJobs.ts';
 import { sessionTokenFrom } from './auth/cookies.ts';
 import { demoSignInsArePublic } from './auth/demoSignIns.ts';
 import { registerOidcRoutes } from './auth/oidc/routes.ts';
@@ -149,6 +152,7 @@ export async function startServer(
         boardRulesHook,
         auditHook,
         projectionHook({ isCurrent: (boardId) => projectionIsCurrent(db, boardId) }, log),
+        notificationsHook,
       ],
       addressOf: clientAddress,
     },
@@ -168,6 +172,7 @@ export async function startServer(
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     sessionMaxAgeSeconds: Math.floor(config.session.maxAgeMs / 1000),
     onBoardCreated: async (boardId) => appEvents?.announceBoard(boardId),
+    onNotificationsRead: (userId) => appEvents?.tellNotified([userId]),
   };
 
   const app = await createHttpApp({
@@ -198,8 +203,11 @@ export async function startServer(
     log,
   );
 
-  // My work looks again once changes to someone's actions are stored.
-  storage.onProjected((_boardId, projection) => realtime.tellWorkChanged(usersWhoseWorkChanged(projection)));
+  // My work and the bell look again once changes to someone's actions are stored.
+  storage.onStored((_boardId, stored) => {
+    realtime.tellWorkChanged(usersWhoseWorkChanged(stored.projection));
+    realtime.tellNotified(stored.notified);
+  });
 
   // Access changes reach open connections at once: a removed member's sockets close.
   const logFailure = (what: string) => (err: unknown) => log.error({ err }, what);
@@ -263,11 +271,28 @@ export async function startServer(
     .catch((err: unknown) => log.error({ err }, 'catching up the boards’ projections failed'));
   const port = (app.server.address() as AddressInfo).port;
 
+  // Reminders, digests and the email outbox, every minute (and once now, to catch up after a stop).
+  const mailer = createMailer(config.mail.smtpUrl, config.mail.from, log);
+  const jobs = new NotificationJobs(db, mailer, log, {
+    digestHour: config.mail.digestHour,
+    siteUrl: config.publicUrl ?? `http://localhost:${port}`,
+  });
+  let jobsRunning: Promise<void> = Promise.resolve();
+  const runJobs = () => {
+    jobsRunning = jobsRunning
+      .then(() => (closing ? undefined : jobs.tick()))
+      .catch((err: unknown) => log.error({ err }, 'reminders, digests or email failed; tried again shortly'));
+  };
+  const jobsTimer = config.mail.jobsIntervalMs > 0 ? setInterval(runJobs, config.mail.jobsIntervalMs) : null;
+  jobsTimer?.unref();
+  if (jobsTimer) runJobs();
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
       clearInterval(accessTimer);
+      if (jobsTimer) clearInterval(jobsTimer);
       notices.close();
       log.info('shutting down: closing connections and writing pending updates');
       await sync.close();
@@ -276,6 +301,8 @@ export async function startServer(
       await storage.flush();
       storage.close();
       await catchingUp;
+      await jobsRunning;
+      mailer.close();
       await database.close();
       log.info('shut down cleanly');
     })();

@@ -28,6 +28,10 @@ export interface Database {
   projected_goals: ProjectedGoalsTable;
   projected_stages: ProjectedStagesTable;
   record_transitions: RecordTransitionsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  email_outbox: EmailOutboxTable;
+  scheduled_runs: ScheduledRunsTable;
 }
 
 export interface OrganisationsTable {
@@ -237,6 +241,52 @@ export interface ProjectedStagesTable extends ProjectedRecordColumns {
   position: number | null;
 }
 
+/** One thing someone is told (see migration 0007). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  board_id: string;
+  record_type: string;
+  record_id: string;
+  person_id: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  subject: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  read_at: Date | null;
+  emailed_at: Date | null;
+  dedupe_key: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  email: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  user_id: string | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  dedupe_key: string | null;
+  claimed_at: Date | null;
+  sent_at: Date | null;
+  /** 'smtp' or 'log'. */
+  delivery: string | null;
+  error: string | null;
+}
+
+export interface ScheduledRunsTable {
+  job: string;
+  period: string;
+  ran_at: ColumnType<Date, Date | undefined, never>;
+}
+
 export type UserRow = Selectable<UsersTable>;
 export type NewAuditEvent = Insertable<AuditEventsTable>;
 export type NewRecordTransition = Insertable<RecordTransitionsTable>;
+export type NewNotification = Insertable<NotificationsTable>;

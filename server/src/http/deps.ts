@@ -25,6 +25,8 @@ export interface RouteDeps {
   sessionMaxAgeSeconds: number;
   /** Tells the users who can open a new board about it. */
   onBoardCreated(boardId: string): Promise<void>;
+  /** The user read (or unread) notifications: their other pages' bells count again. */
+  onNotificationsRead(userId: string): void;
   /** Where a new board's first document state (its pathway stages) is written. */
   storage: BoardStorage;
 }

@@ -111,6 +111,11 @@ export class AppEvents {
     for (const userId of userIds) this.io.to(userRoom(userId)).emit('work:changed');
   }
 
+  /** Tells these users' open pages that they have new notifications (the bell counts again). */
+  tellNotified(userIds: Iterable<string>): void {
+    for (const userId of userIds) this.io.to(userRoom(userId)).emit('notifications:changed');
+  }
+
   tellStorage(boardId: string, state: BoardStorageState): void {
     this.io.to(boardRoom(boardId)).emit('board:storage', boardId, state);
   }

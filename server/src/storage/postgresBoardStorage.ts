@@ -2,13 +2,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
-import type { Database, NewAuditEvent } from '../db/schema.ts';
+import type { Database, NewAuditEvent, NewNotification } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
-import { storable, storableText } from '../db/storable.ts';
+import { storable, storableKey, storableText } from '../db/storable.ts';
 import { ProjectionBatch } from '../projection/projectionBatch.ts';
 import { markProjectionBehind, writeProjections } from '../projection/projectionTables.ts';
-import { isEmptyUpdate } from '../sync/boardChange.ts';
+import { isEmptyUpdate, type NotificationNote } from '../sync/boardChange.ts';
 import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './BoardStorage.ts';
 
 /**
@@ -21,6 +21,8 @@ interface PendingBoard {
   clients: ClientBinding[];
   /** What the updates do to the board's projection, as the last of them leaves each record. */
   projection: ProjectionBatch;
+  /** Whom they tell. */
+  notifications: NotificationNote[];
   /** Appends gathered here (several updates may have been merged into one). */
   count: number;
   /** When the oldest of them arrived (ms since the epoch). */
@@ -63,6 +65,7 @@ function pendingBoard(now: number): PendingBoard {
     audit: [],
     clients: [],
     projection: new ProjectionBatch(),
+    notifications: [],
     count: 0,
     since: now,
     written,
@@ -77,6 +80,7 @@ function absorb(earlier: PendingBoard, later: PendingBoard): void {
   earlier.audit.push(...later.audit);
   earlier.clients.push(...later.clients);
   earlier.projection.absorb(later.projection);
+  earlier.notifications.push(...later.notifications);
   earlier.count += later.count;
   earlier.since = Math.min(earlier.since, later.since);
   later.resolve(earlier.written);
@@ -141,6 +145,42 @@ class UpdateRefused extends Error {
 
 type Outcome = 'written' | 'refused' | 'unreachable';
 
+/** What a board's stored changes did beyond its document, for those who follow it. */
+export interface StoredNotes {
+  projection: ProjectionBatch;
+  /** Users who were sent a notification. */
+  notified: ReadonlySet<string>;
+}
+
+/** A notification row for the database. */
+function notificationRow(boardId: string, note: NotificationNote): NewNotification {
+  return {
+    user_id: note.userId,
+    kind: note.kind,
+    board_id: boardId,
+    record_type: note.recordType,
+    record_id: storableKey(note.recordId),
+    person_id: note.personId === null ? null : storableKey(note.personId),
+    actor_id: note.actor?.id ?? null,
+    actor_name: note.actor ? storableText(note.actor.name).slice(0, 200) : null,
+    subject: note.subject === null ? null : storableText(note.subject).slice(0, 500),
+  };
+}
+
+/** Inserts notifications for users who exist (a client can name anyone as an action's owner). */
+async function insertNotifications(trx: Transaction<Database>, rows: NewNotification[]): Promise<void> {
+  const named = [...new Set(rows.map((row) => row.user_id))];
+  const existing = new Set(
+    (await trx.selectFrom('users').select('id').where('id', 'in', named).execute()).map((u) => u.id),
+  );
+  const kept = rows.filter((row) => existing.has(row.user_id));
+  for (let i = 0; i < kept.length; i += AUDIT_CHUNK)
+    await trx
+      .insertInto('notifications')
+      .values(kept.slice(i, i + AUDIT_CHUNK))
+      .execute();
+}
+
 /** A board's stored document, as its snapshot and the updates logged since, in order. */
 export async function storedBoard(
   db: Kysely<Database>,
@@ -191,7 +231,7 @@ export class PostgresBoardStorage implements BoardStorage {
   /** Rows in each loaded board's log, to trigger compaction past the threshold. */
   #logRows = new Map<string, number>();
   #compacting = new Map<string, Promise<void>>();
-  readonly #projected: ((boardId: string, projection: ProjectionBatch) => void)[] = [];
+  readonly #stored: ((boardId: string, stored: StoredNotes) => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -253,6 +293,7 @@ export class PostgresBoardStorage implements BoardStorage {
     for (const audited of change.audit ?? []) entry.audit.push(auditRow(boardId, audited));
     for (const binding of change.clients ?? []) entry.clients.push(binding);
     if (change.projection) entry.projection.add(change.projection);
+    if (change.notifications) entry.notifications.push(...change.notifications);
     entry.count += 1;
     // While the database cannot be reached, new changes wait for the next retry, not sooner.
     if (!this.#refused.has(boardId)) this.#schedule(this.#retryDelayMs || this.config.flushIntervalMs);
@@ -301,11 +342,11 @@ export class PostgresBoardStorage implements BoardStorage {
   }
 
   /**
-   * Calls `listener` with each board's projection changes once they are stored (views across boards
-   * read them from then on: My work is told to look again).
+   * Calls `listener` with what each board's changes did to the projection, and whom they notified,
+   * once they are stored (views across boards read them from then on: My work and the bell look again).
    */
-  onProjected(listener: (boardId: string, projection: ProjectionBatch) => void): void {
-    this.#projected.push(listener);
+  onStored(listener: (boardId: string, stored: StoredNotes) => void): void {
+    this.#stored.push(listener);
   }
 
   /** Stops tracking a board that is no longer loaded. */
@@ -520,7 +561,10 @@ export class PostgresBoardStorage implements BoardStorage {
     );
     const projections = new Map([...batch].map(([boardId, entry]) => [boardId, entry.projection]));
     const projecting = [...projections.values()].some((projection) => !projection.empty);
-    if (audit.length === 0 && clients.length === 0 && !projecting) {
+    const notifications = [...batch].flatMap(([boardId, entry]) =>
+      entry.notifications.map((note) => notificationRow(boardId, note)),
+    );
+    if (audit.length === 0 && clients.length === 0 && !projecting && notifications.length === 0) {
       if (rows.length > 0) await this.db.insertInto('board_updates').values(rows).execute();
       return;
     }
@@ -536,6 +580,7 @@ export class PostgresBoardStorage implements BoardStorage {
         await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK));
       }
       if (projecting) await writeProjections(trx, projections, new Date(this.now()));
+      if (notifications.length > 0) await insertNotifications(trx, notifications);
     });
   }
 
@@ -564,6 +609,7 @@ export class PostgresBoardStorage implements BoardStorage {
     const refusedAudit: { row: NewAuditEvent; error: unknown }[] = [];
     const refusedClients: { row: ClientBinding; error: unknown }[] = [];
     let projectionRefused: unknown = null;
+    let notificationsRefused: unknown = null;
     try {
       await this.db.transaction().execute(async (trx) => {
         const rows = updateRows(boardId, entry);
@@ -598,6 +644,10 @@ export class PostgresBoardStorage implements BoardStorage {
           // The board is projected whole from its document when it next loads.
           if (projectionRefused) await this.#attempt(trx, () => markProjectionBehind(trx, boardId));
         }
+        if (entry.notifications.length > 0) {
+          const rows = entry.notifications.map((note) => notificationRow(boardId, note));
+          notificationsRefused = await this.#attempt(trx, () => insertNotifications(trx, rows));
+        }
         if (refusedAudit.length > 0 || refusedClients.length > 0) {
           const marker = this.#marker(boardId, refusedAudit.length, refusedClients.length, [
             ...refusedAudit,
@@ -619,6 +669,11 @@ export class PostgresBoardStorage implements BoardStorage {
       const cause = error instanceof UpdateRefused ? error.cause : error;
       return { outcome: await this.#updateRefused(boardId, entry, cause), error: cause };
     }
+    if (notificationsRefused)
+      this.log.error(
+        { boardId, notifications: entry.notifications.length, reason: reasonOf(notificationsRefused) },
+        'the database refused the notifications of a board change; the change itself is stored',
+      );
     if (projectionRefused)
       this.log.error(
         { boardId, reason: reasonOf(projectionRefused) },
@@ -811,12 +866,16 @@ export class PostgresBoardStorage implements BoardStorage {
     batch.delete(boardId);
     this.#inFlightBatch?.delete(boardId);
     entry.resolve();
-    if (!entry.projection.empty) {
-      for (const listener of this.#projected) {
+    if (!entry.projection.empty || entry.notifications.length > 0) {
+      const stored: StoredNotes = {
+        projection: entry.projection,
+        notified: new Set(entry.notifications.map((note) => note.userId)),
+      };
+      for (const listener of this.#stored) {
         try {
-          listener(boardId, entry.projection);
+          listener(boardId, stored);
         } catch (err) {
-          this.log.error({ err, boardId }, 'a listener to stored projections failed');
+          this.log.error({ err, boardId }, 'a listener to stored changes failed');
         }
       }
     }

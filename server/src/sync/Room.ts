@@ -592,6 +592,8 @@ export class Room {
         const described = hook.describe(change);
         if (described.audit) notes.audit = [...(notes.audit ?? []), ...described.audit];
         if (described.projection) notes.projection = described.projection;
+        if (described.notifications)
+          notes.notifications = [...(notes.notifications ?? []), ...described.notifications];
       } catch (err) {
         this.log.error({ err, boardId: this.boardId, hook: hook.name }, 'a room hook failed on a change');
       }

@@ -1,6 +1,7 @@
 import type { AuditValue } from '#shared/audit';
 import type { Actor } from '#shared/board/record';
 import type { CollectionName } from '#shared/board/records';
+import type { NotificationKind } from '#shared/notifications';
 import type { BoardFacts, RecordChange } from '#shared/board/rules';
 import type { TransactionOrigin } from './origin.ts';
 
@@ -70,12 +71,28 @@ export interface ProjectionChange {
   behind?: boolean;
 }
 
+/** Someone to tell about a change (an action proposed to them, their proposal accepted). */
+export interface NotificationNote {
+  userId: string;
+  kind: NotificationKind;
+  recordType: CollectionName;
+  recordId: string;
+  /** The person the record is for, if any. */
+  personId: string | null;
+  /** Who made the change. */
+  actor: { id: string; name: string } | null;
+  /** The record's title, for the app (emails leave it out). */
+  subject: string | null;
+}
+
 /** What the room's hooks keep beside a change's update. */
 export interface ChangeNotes {
   /** The audit trail's rows describing it. */
   audit?: readonly AuditedChange[];
   /** What it does to the board's projection. */
   projection?: ProjectionChange;
+  /** Whom to tell about it. */
+  notifications?: readonly NotificationNote[];
 }
 
 /** What storage keeps of one change to a board: written together, all or nothing. */

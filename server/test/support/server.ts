@@ -3,6 +3,7 @@ import {
   loadConfig,
   type Config,
   type DatabaseConfig,
+  type MailConfig,
   type StorageConfig,
   type SyncConfig,
 } from '../../src/config.ts';
@@ -28,6 +29,7 @@ export interface TestServerOptions {
   throttle?: ThrottleConfig;
   oidc?: OidcConfig;
   accessCheckIntervalMs?: number;
+  mail?: Partial<MailConfig>;
   /** The proxies in front (the test itself, sending X-Forwarded-For); none by default. */
   trustProxy?: TrustProxy;
 }
@@ -51,6 +53,8 @@ export function testConfig(options: TestServerOptions): Config {
     oidc: options.oidc ?? null,
     accessCheckIntervalMs: options.accessCheckIntervalMs ?? base.accessCheckIntervalMs,
     trustProxy: options.trustProxy ?? base.trustProxy,
+    // Reminders and digests run when a test says, on its own clock.
+    mail: { ...base.mail, jobsIntervalMs: 0, ...options.mail },
   };
 }
 

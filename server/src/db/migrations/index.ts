@@ -5,6 +5,7 @@ import * as m0003 from './0003_board_clients.ts';
 import * as m0004 from './0004_trusted_devices.ts';
 import * as m0005 from './0005_projection.ts';
 import * as m0006 from './0006_projection_history.ts';
+import * as m0007 from './0007_notifications.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_trusted_devices': m0004,
   '0005_projection': m0005,
   '0006_projection_history': m0006,
+  '0007_notifications': m0007,
 };

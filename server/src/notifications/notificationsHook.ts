@@ -1,0 +1,63 @@
+import type { RecordRead } from '#shared/board/record';
+import type { AppliedChange, NotificationNote, TouchedRecord } from '../sync/boardChange.ts';
+import type { RoomHook } from '../sync/roomContract.ts';
+
+const fieldsOf = (read: RecordRead<unknown> | undefined): Record<string, unknown> | undefined =>
+  read && ((read.ok ? read.value : read.raw) as Record<string, unknown>);
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** Whom one change to one action tells, and what: nobody is told of their own doing. */
+function actionNotes(record: TouchedRecord, actor: { id: string; name: string }): NotificationNote[] {
+  const before = fieldsOf(record.before);
+  const after = fieldsOf(record.after);
+  if (!after) return [];
+  const owner = text(after.ownerId);
+  const creator = text(after.createdById);
+  const status = text(after.status);
+  const notes: NotificationNote[] = [];
+  const tell = (userId: string | null, kind: NotificationNote['kind']) => {
+    if (userId && userId !== actor.id)
+      notes.push({
+        userId,
+        kind,
+        recordType: 'actions',
+        recordId: record.id,
+        personId: text(after.personId),
+        actor,
+        subject: text(after.title),
+      });
+  };
+  if (!before) {
+    if (status === 'proposed') tell(owner, 'action-proposed');
+    return notes;
+  }
+  const wasOwner = text(before.ownerId);
+  const wasStatus = text(before.status);
+  if (owner !== wasOwner) {
+    tell(owner, status === 'proposed' ? 'action-proposed' : 'action-reassigned-to-you');
+    tell(wasOwner, 'action-reassigned-away');
+  } else if (wasStatus === 'proposed' && status !== 'proposed' && actor.id === owner) {
+    // The owner answered a proposal: taking it on, or declining it.
+    tell(creator, status === 'cancelled' ? 'action-declined' : 'action-accepted');
+  }
+  return notes;
+}
+
+/**
+ * Tells people about changes that concern them, stored with the change: an action proposed or
+ * handed to them, handed away from them, and their proposal accepted or declined by its owner.
+ * Only what someone did is told (the server's own changes and storage tell nobody).
+ */
+export const notificationsHook: RoomHook = {
+  name: 'notifications',
+  describe(change: AppliedChange) {
+    const origin = change.origin;
+    const user = origin.source === 'storage' ? undefined : origin.user;
+    if (!user) return {};
+    const actor = { id: user.id, name: user.name };
+    const notifications = change.records
+      .filter((record) => record.collection === 'actions')
+      .flatMap((record) => actionNotes(record, actor));
+    return notifications.length > 0 ? { notifications } : {};
+  },
+};

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import type { NotificationList, UnreadCount } from '#shared/notifications';
+import { createLogger } from '../src/log.ts';
+import { createMailer } from '../src/notifications/mailer.ts';
+import { NotificationJobs } from '../src/notifications/notificationJobs.ts';
+import type { HuddleServer } from '../src/server.ts';
+import { api, DEMO, signIn } from './support/auth.ts';
+import { handshake, openAppSocket } from './support/appSocket.ts';
+import { anAction, by, GRACE, newBoard, testDb, TEST_TEAM_ID } from './support/boards.ts';
+import { connectClient, type TestClient } from './support/clients.ts';
+import { startTestServer } from './support/server.ts';
+import { startSmtpServer } from './support/smtpServer.ts';
+
+const TOM = { id: 'demo-tom-reid', name: 'Dr Tom Reid', email: DEMO.facilitator };
+const PRIYA = { id: 'demo-priya-shah', email: DEMO.otherMember };
+const quiet = createLogger('silent');
+
+async function openBoard(url: string, boardId: string, email: string): Promise<TestClient> {
+  const client = connectClient(url, boardId, { cookie: await signIn(url, email) });
+  await client.synced();
+  return client;
+}
+
+const forTom = (title: string) => ({
+  ...anAction(title),
+  ownerId: TOM.id,
+  ownerName: TOM.name,
+  ownerOrganisationId: 'elm-tree-practice',
+});
+
+async function notificationsOf(server: HuddleServer, email: string) {
+  return api<NotificationList>(server.url, 'GET', '/api/notifications', {
+    cookie: await signIn(server.url, email),
+  });
+}
+
+/** The reminders and email of `server`'s database, on a clock the test moves. */
+function jobsOn(server: HuddleServer, smtpUrl: string | null) {
+  const clock = { now: new Date(2026, 11, 5, 6, 0) };
+  const jobs = new NotificationJobs(
+    server.database.db,
+    createMailer(smtpUrl, 'Huddle <huddle@test>', quiet),
+    quiet,
+    {
+      digestHour: 7,
+      siteUrl: 'https://huddle.test',
+      now: () => clock.now,
+    },
+  );
+  return { jobs, clock };
+}
+
+describe('notifications', () => {
+  it('tell the owner of an action proposed to them, live, and the proposer when it is accepted; read and unread are each person’s own', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url, 'Frailty MDT notifications', [TEST_TEAM_ID]);
+    const socket = openAppSocket(server.url, { cookie: await signIn(server.url, TOM.email) });
+    expect(await handshake(socket)).toBe('connected');
+    let rang = 0;
+    socket.on('notifications:changed', () => rang++);
+
+    const grace = await openBoard(server.url, boardId, DEMO.member);
+    const action = grace.board.addAction(forTom('Medication review'), { by: GRACE });
+    await expect.poll(() => rang, { timeout: 10_000 }).toBeGreaterThan(0);
+    const tomsList = await notificationsOf(server, TOM.email);
+    expect(tomsList.body.unread).toBe(1);
+    expect(tomsList.body.items).toEqual([
+      expect.objectContaining({
+        kind: 'action-proposed',
+        text: 'Grace Okafor proposed an action to you',
+        subject: 'Medication review',
+        boardId,
+        boardName: 'Frailty MDT notifications',
+        recordType: 'actions',
+        recordId: action.id,
+        personInitials: 'ME',
+        read: false,
+      }),
+    ]);
+    // Grace is told nothing of her own doing.
+    expect((await notificationsOf(server, DEMO.member)).body.items).toEqual([]);
+
+    // Tom accepts: Grace is told.
+    const tom = await openBoard(server.url, boardId, TOM.email);
+    await expect.poll(() => tom.board.readActions().length).toBe(1);
+    tom.board.updateAction(action.id, { status: 'accepted' }, { by: { id: TOM.id, name: TOM.name } });
+    await expect
+      .poll(async () => (await notificationsOf(server, DEMO.member)).body.items.map((i) => i.text))
+      .toEqual(['Dr Tom Reid accepted an action you proposed']);
+
+    // Grace cannot mark Tom's read; Tom can, and his count falls to nothing.
+    const tomsId = tomsList.body.items[0]!.id;
+    const graceCookie = await signIn(server.url, DEMO.member);
+    const tomCookie = await signIn(server.url, TOM.email);
+    expect(
+      (
+        await api(server.url, 'POST', '/api/notifications/read', {
+          cookie: graceCookie,
+          body: { ids: [tomsId] },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await api<UnreadCount>(server.url, 'GET', '/api/notifications/unread', { cookie: tomCookie })).body
+        .unread,
+    ).toBe(1);
+    expect(
+      (await api(server.url, 'POST', '/api/notifications/read', { cookie: tomCookie, body: { all: true } }))
+        .status,
+    ).toBe(204);
+    expect(
+      (await api<UnreadCount>(server.url, 'GET', '/api/notifications/unread', { cookie: tomCookie })).body
+        .unread,
+    ).toBe(0);
+    // Malformed requests get a clear refusal.
+    const bad = await api(server.url, 'POST', '/api/notifications/read', {
+      cookie: tomCookie,
+      body: { ids: ['1; drop table notifications'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(
+      (
+        await api(server.url, 'PUT', '/api/notifications/preferences', {
+          cookie: tomCookie,
+          body: { email: 'hourly' },
+        })
+      ).status,
+    ).toBe(400);
+    grace.destroy();
+    tom.destroy();
+  });
+
+  it('over a controlled day, an overdue action brings its owner exactly one digest email, with initials and a link but no clinical detail, even with two servers', async () => {
+    const smtp = await startSmtpServer();
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url, 'Frailty MDT digest', [TEST_TEAM_ID]);
+    const priya = await openBoard(server.url, boardId, PRIYA.email);
+    const title = 'Ring the district nurses about the pressure sore';
+    priya.board.addAction({ ...anAction(title), dueDate: '2026-12-03' }, { by: by() });
+    await expect
+      .poll(
+        async () =>
+          (
+            await server.database.db
+              .selectFrom('projected_actions')
+              .select('id')
+              .where('board_id', '=', boardId)
+              .execute()
+          ).length,
+      )
+      .toBe(1);
+
+    const first = jobsOn(server, smtp.url);
+    const second = jobsOn(server, smtp.url);
+    const toPriya = () =>
+      smtp.received.filter((email) => email.to.includes('priya.shah@riverside-community.example'));
+    // 06:00: the overdue reminder is in the app; the digest waits for 07:00.
+    await first.jobs.tick();
+    expect((await notificationsOf(server, PRIYA.email)).body.items.map((i) => i.kind)).toContain('overdue');
+    expect(toPriya()).toEqual([]);
+    // 07:30, on both servers at once, and again later: one email.
+    first.clock.now = second.clock.now = new Date(2026, 11, 5, 7, 30);
+    await Promise.all([first.jobs.tick(), second.jobs.tick()]);
+    first.clock.now = new Date(2026, 11, 5, 16, 0);
+    await first.jobs.tick();
+    expect(toPriya()).toHaveLength(1);
+    const [digest] = toPriya();
+    expect(digest!.subject).toBe('Huddle: your daily summary');
+    expect(digest!.text).toContain('An action of yours is overdue for ME (Frailty MDT digest)');
+    expect(digest!.text).toContain(`https://huddle.test/boards/${boardId}/actions?action=`);
+    expect(digest!.text).toMatch(/You have 1 overdue action/);
+    expect(digest!.text).not.toContain('Margaret');
+    expect(digest!.text).not.toContain('pressure sore');
+    // The next morning she is told again that it is overdue, in that day's digest, but not notified twice.
+    first.clock.now = new Date(2026, 11, 6, 7, 5);
+    await first.jobs.tick();
+    expect(toPriya()).toHaveLength(2);
+    expect(toPriya()[1]!.text).not.toContain('An action of yours is overdue for');
+    expect(
+      (await notificationsOf(server, PRIYA.email)).body.items.filter((i) => i.kind === 'overdue'),
+    ).toHaveLength(1);
+    priya.destroy();
+  });
+
+  it('emails someone who asks for it soon after a notification, a few together; without SMTP_URL the email is in the outbox and the log', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url, 'Frailty MDT immediate', [TEST_TEAM_ID]);
+    const tomCookie = await signIn(server.url, TOM.email);
+    expect(
+      (
+        await api(server.url, 'PUT', '/api/notifications/preferences', {
+          cookie: tomCookie,
+          body: { email: 'immediate' },
+        })
+      ).body,
+    ).toEqual({ email: 'immediate' });
+    const grace = await openBoard(server.url, boardId, DEMO.member);
+    grace.board.addAction(forTom('Medication review'), { by: GRACE });
+    grace.board.addAction(forTom('Home visit'), { by: GRACE });
+    await expect.poll(async () => (await notificationsOf(server, TOM.email)).body.unread).toBe(2);
+
+    const { jobs, clock } = jobsOn(server, null);
+    clock.now = new Date(Date.now() + 60_000);
+    await jobs.tick();
+    const outbox = () =>
+      server.database.db.selectFrom('email_outbox').selectAll().where('to_address', '=', TOM.email).execute();
+    expect(await outbox()).toEqual([]);
+    clock.now = new Date(Date.now() + 5 * 60_000);
+    await jobs.tick();
+    const [email, ...more] = await outbox();
+    expect(more).toEqual([]);
+    // Both proposals, with the demo board's reminders for him, in one email.
+    expect(email).toMatchObject({
+      subject: expect.stringMatching(/^Huddle: \d+ new notifications$/),
+      delivery: 'log',
+    });
+    expect(email!.sent_at).toBeInstanceOf(Date);
+    expect(email!.body.match(/Grace Okafor proposed an action to you/g)).toHaveLength(2);
+    expect(email!.body).not.toContain('Medication review');
+    grace.destroy();
+  });
+});

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/*
+ * What people are told, in the app (the bell) and by email.
+ */
+
+export const NOTIFICATION_KINDS = [
+  'action-proposed',
+  'action-accepted',
+  'action-declined',
+  'action-reassigned-to-you',
+  'action-reassigned-away',
+  'due-tomorrow',
+  'overdue',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** One notification as the notification centre shows it. */
+export interface NotificationItem {
+  id: string;
+  kind: NotificationKind;
+  /** What happened, in words: "Grace Okafor proposed an action to you". */
+  text: string;
+  /** The action's title (in the app only; emails name no clinical detail). */
+  subject: string | null;
+  boardId: string;
+  boardName: string;
+  recordType: string;
+  recordId: string;
+  /** The person it is about, by initials. */
+  personInitials: string | null;
+  createdAt: string;
+  read: boolean;
+}
+
+/** `GET /api/notifications`. */
+export interface NotificationList {
+  items: NotificationItem[];
+  unread: number;
+}
+
+/** `GET /api/notifications/unread`: the bell's count. */
+export interface UnreadCount {
+  unread: number;
+}
+
+/** `POST /api/notifications/read`: these (or, with `all`, every one) marked read or unread. */
+export const markNotificationsRequest = z.union([
+  z.object({
+    ids: z
+      .array(z.string().regex(/^\d{1,18}$/, 'Name notifications by their ids'))
+      .min(1)
+      .max(500),
+    read: z.boolean().default(true),
+  }),
+  z.object({ all: z.literal(true) }),
+]);
+export type MarkNotificationsRequest = z.input<typeof markNotificationsRequest>;
+
+/** How someone wants email: a daily digest (the default), each as it happens, or none. */
+export const EMAIL_CHOICES = ['digest', 'immediate', 'off'] as const;
+export type EmailChoice = (typeof EMAIL_CHOICES)[number];
+
+export const EMAIL_CHOICE_LABELS: Record<EmailChoice, string> = {
+  digest: 'A daily digest each morning',
+  immediate: 'An email soon after each notification (a few minutes’ worth together)',
+  off: 'No email: I will look in Huddle',
+};
+
+export interface NotificationPreferences {
+  email: EmailChoice;
+}
+
+export const notificationPreferencesRequest = z.object({
+  email: z.enum(EMAIL_CHOICES, { error: 'Choose how you want email' }),
+});
+
+/** A notification's words, for the app and for email (which adds no clinical detail). */
+export function notificationText(kind: NotificationKind, actorName: string | null): string {
+  const who = actorName?.trim() || 'Someone';
+  switch (kind) {
+    case 'action-proposed':
+      return `${who} proposed an action to you`;
+    case 'action-accepted':
+      return `${who} accepted an action you proposed`;
+    case 'action-declined':
+      return `${who} declined an action you proposed`;
+    case 'action-reassigned-to-you':
+      return `${who} handed an action to you`;
+    case 'action-reassigned-away':
+      return `${who} handed an action of yours to someone else`;
+    case 'due-tomorrow':
+      return 'An action of yours is due tomorrow';
+    case 'overdue':
+      return 'An action of yours is overdue';
+  }
+}
