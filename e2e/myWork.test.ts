@@ -19,7 +19,7 @@ describe('My work', () => {
     return actions;
   }
 
-  it('brings an action proposed to the GP into his list live; he opens it on its board and accepts it; the matron sees it leave her proposals', async () => {
+  it('brings an action proposed to the GP into his list and rings his bell live; he opens it on its board and accepts it; the matron sees it leave her proposals and is notified', async () => {
     const board = await scenario.server.createBoard(unique('E2E my work'));
     const grace = await onBoard(demo.grace, board.id);
     const person = unique('Ada Lovell');
@@ -34,10 +34,18 @@ describe('My work', () => {
       .first()
       .waitFor();
 
-    // Grace proposes an action to Tom; it appears in his list without a reload.
+    // Grace proposes an action to Tom; it appears in his list, and his bell's count rises, without a reload.
+    const bellCount = (page: typeof tom.page) => async () => {
+      const count = page.getByTestId('bell-count');
+      return (await count.count()) === 0 ? 0 : Number(await count.innerText());
+    };
+    const tomsBell = bellCount(tom.page);
+    await tom.page.getByTestId('bell').waitFor();
+    const before = await tomsBell();
     const title = unique('Medication review');
     await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
     await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
+    await expect.poll(tomsBell, { timeout: 15_000 }).toBe(before + 1);
     expect(await tom.item(title).innerText()).toContain(board.name);
     expect(await tom.item(title).innerText()).toContain('Proposed by Grace Okafor');
 
@@ -61,6 +69,19 @@ describe('My work', () => {
     await expect
       .poll(() => graceWork.proposed().getByRole('link').allTextContents(), { timeout: 15_000 })
       .not.toContain(title);
+
+    // Grace is told: her bell rings; the notification centre says who accepted what, and links to it.
+    await expect.poll(bellCount(graceWork.page), { timeout: 15_000 }).toBeGreaterThan(0);
+    await graceWork.page.getByTestId('bell').click();
+    const told = graceWork.page.getByTestId('notification').filter({ hasText: title });
+    await expect
+      .poll(() => told.innerText())
+      .toContain(`Dr Tom Reid accepted an action you proposed: ${title}`);
+    expect(await told.getAttribute('data-read')).toBe('false');
+    expect(await seriousAccessibilityProblems(graceWork.page)).toEqual([]);
+    await graceWork.page.getByRole('button', { name: 'Mark all as read' }).click();
+    await expect.poll(() => told.getAttribute('data-read')).toBe('true');
+    await expect.poll(bellCount(graceWork.page)).toBe(0);
   });
 
   it('shows a physiotherapist on two teams the actions of both boards in one list, filtered by board in the address, with no serious accessibility problems', async () => {

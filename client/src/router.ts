@@ -13,6 +13,7 @@ import NoAccessView from './views/NoAccessView.vue';
 import NotFoundView from './views/NotFoundView.vue';
 import SignInView from './views/SignInView.vue';
 import WorkView from './views/WorkView.vue';
+import NotificationsView from './views/NotificationsView.vue';
 import { adminRoutes } from './adminRoutes.ts';
 import {
   CHANGE_PASSWORD_ROUTE,
@@ -28,6 +29,12 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'boards', component: BoardsView, meta: { title: 'Boards' } },
     { path: '/my-work', name: 'my-work', component: WorkView, meta: { title: 'My work' } },
+    {
+      path: '/notifications',
+      name: 'notifications',
+      component: NotificationsView,
+      meta: { title: 'Notifications' },
+    },
     {
       path: '/boards/:id',
       component: BoardView,

@@ -46,6 +46,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
   const boardCreatedListeners = new Set<Listener<[BoardSummary]>>();
   const boardStorageListeners = new Set<Listener<[string, BoardStorageState]>>();
   const workListeners = new Set<Listener>();
+  const notificationListeners = new Set<Listener>();
   const rooms = new Map<string, Listener<[BoardJoinResult]>>();
   /** Board rooms this socket is in now: their events reach this browser. */
   const joined = ref(new Set<string>());
@@ -104,6 +105,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     });
     current.on('board:created', (board) => boardCreatedListeners.forEach((listener) => listener(board)));
     current.on('work:changed', () => workListeners.forEach((listener) => listener()));
+    current.on('notifications:changed', () => notificationListeners.forEach((listener) => listener()));
     current.on('board:storage', (boardId, state) =>
       boardStorageListeners.forEach((listener) => listener(boardId, state)),
     );
@@ -144,6 +146,8 @@ export const useRealtimeStore = defineStore('realtime', () => {
     onBoardCreated: (listener: Listener<[BoardSummary]>) => subscribe(boardCreatedListeners, listener),
     /** Actions the user owns or proposed changed somewhere: My work looks again. */
     onWorkChanged: (listener: Listener) => subscribe(workListeners, listener),
+    /** The user's notifications changed (new ones, or read on another page): the bell counts again. */
+    onNotificationsChanged: (listener: Listener) => subscribe(notificationListeners, listener),
     /** How storing a board's changes stands, whenever it changes (for the rooms joined). */
     onBoardStorage: (listener: Listener<[string, BoardStorageState]>) =>
       subscribe(boardStorageListeners, listener),
