@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { initialsOf } from '#shared/work';
 import { seriousAccessibilityProblems } from './support/axe.ts';
 import { demo, type DemoUser } from './support/demoUsers.ts';
 import { useScenario } from './support/scenario.ts';
@@ -90,12 +94,12 @@ describe('My work', () => {
       teamIds: [DISCHARGE_TEAM],
     });
     const titles = { frailty: unique('Falls review'), discharge: unique('Home exercise plan') };
-    for (const [user, board, title] of [
-      [demo.grace, frailty, titles.frailty],
-      [demo.nina, discharge, titles.discharge],
+    const people = { frailty: unique('Arthur Brown'), discharge: unique('Edith Clarke') };
+    for (const [user, board, title, person] of [
+      [demo.grace, frailty, titles.frailty, people.frailty],
+      [demo.nina, discharge, titles.discharge, people.discharge],
     ] as const) {
       const actions = await onBoard(user, board.id);
-      const person = unique('Arthur Brown');
       await actions.addPerson({ name: person });
       await actions.openFromNav();
       await actions.addActionCard({ title, ownerId: demo.dan.id, dueDate: '2020-01-01', person });
@@ -113,6 +117,32 @@ describe('My work', () => {
     await dan.page.reload();
     await expect.poll(() => dan.titlesIn('to-accept')).toEqual([titles.discharge]);
     expect(await seriousAccessibilityProblems(dan.page)).toEqual([]);
+
+    // As CSV: the list as filtered, the person by initials, a title a spreadsheet would run kept as text.
+    const [download] = await Promise.all([
+      dan.page.waitForEvent('download'),
+      dan.page.getByRole('button', { name: 'Download these actions as CSV' }).click(),
+    ]);
+    const saved = path.join(mkdtempSync(path.join(tmpdir(), 'huddle-csv-')), download.suggestedFilename());
+    await download.saveAs(saved);
+    const csv = readFileSync(saved, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe(
+      "\uFEFFGroup,Action,Status,Due date,Person (initials),Board,Owner,Owner's organisation,Proposed by",
+    );
+    expect(csv).toContain(
+      `Waiting for you to accept,${titles.discharge},Proposed,2020-01-01,${initialsOf(people.discharge)},${discharge.name},Dan Morris,`,
+    );
+    expect(csv).not.toContain(titles.frailty);
+    // In print: the list, without controls, forms or link addresses.
+    await dan.page.emulateMedia({ media: 'print' });
+    expect(await dan.page.getByRole('button').filter({ visible: true }).count()).toBe(0);
+    expect(await dan.page.getByRole('combobox').filter({ visible: true }).count()).toBe(0);
+    const link = dan.page.getByRole('link', { name: titles.discharge });
+    expect(await link.isVisible()).toBe(true);
+    expect(
+      await link.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el, '::after').content),
+    ).toBe('none');
+    await dan.page.emulateMedia({ media: 'screen' });
 
     // The home page puts what needs him first, and counts his actions on each board.
     await dan.page.goto(scenario.server.url);

@@ -226,4 +226,30 @@ describe('the projection kept by the server', () => {
       .execute();
     expect(titles.map((t) => t.title).sort()).toEqual(['Refused by the database', 'Stored as usual']);
   });
+
+  it('projects what a hostile client writes (text Postgres refuses) as Postgres can hold it, refuses an id thousands of characters long, and holds back nothing else', async () => {
+    const db = await testDb();
+    const server = await startTestServer({ db });
+    const boardId = await newBoard(server.url);
+    const priya = await openBoard(server.url, boardId);
+    const longId = `action-${'x'.repeat(5_000)}`;
+    priya.board.addAction(anAction('Made with a very long id'), { by: by(), id: longId });
+    priya.board.addAction(anAction('Ring the GP\u0000 about \ud800 the bloods'), { by: by() });
+    priya.board.addAction(anAction('An ordinary action'), { by: by() });
+    await expectProjectionExact(server, boardId);
+    // The long id is refused, and she is told why; the rest of the board is projected as it stands.
+    expect(priya.refusals.map((r) => r.message)).toEqual([
+      expect.stringContaining('A new action needs an id of up to 64 letters, digits, - or _'),
+    ]);
+    const rows = await server.database.db
+      .selectFrom('projected_actions')
+      .select(['id', sql<string>`record->>'title'`.as('title')])
+      .where('board_id', '=', boardId)
+      .execute();
+    expect(rows.map((r) => r.title).sort()).toEqual([
+      'An ordinary action',
+      'Ring the GP\ufffd about \ufffd the bloods',
+    ]);
+    priya.destroy();
+  });
 });

@@ -1,5 +1,13 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
-import { ACTION_STATUSES, isOverdue, type Action, type ActionStatus } from '#shared/board/action';
+import { toCsv } from '#shared/csv';
+import { initialsOf } from '#shared/work';
+import {
+  ACTION_STATUSES,
+  ACTION_STATUS_LABELS,
+  isOverdue,
+  type Action,
+  type ActionStatus,
+} from '#shared/board/action';
 import { byDueDate, compareNames } from './boardIndex.ts';
 
 /** How the Actions view splits the board into swimlanes. */
@@ -122,4 +130,29 @@ export function intoLanes(
     columns: intoColumns(members),
   }));
   return lanes.sort((a, b) => Number(a.key === '') - Number(b.key === '') || compareNames(a.name, b.name));
+}
+
+/**
+ * A board's actions (as filtered on screen) as CSV, one row each. People are named by initials only
+ * (a file travels further than a screen).
+ */
+export function actionsCsv(
+  actions: readonly Action[],
+  names: { organisation: (id: string) => string; person: (id: string) => string | undefined },
+): string {
+  return toCsv(
+    ['Action', 'Status', 'Due date', 'Person (initials)', 'Owner', "Owner's organisation", 'Proposed by'],
+    actions.map((action) => {
+      const person = action.personId ? names.person(action.personId) : undefined;
+      return [
+        action.title,
+        ACTION_STATUS_LABELS[action.status],
+        action.dueDate,
+        person ? initialsOf(person) : '',
+        action.ownerName,
+        names.organisation(action.ownerOrganisationId),
+        action.createdBy,
+      ];
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
-import { ACTION_STATUSES, type ActionStatus } from '#shared/board/action';
+import { toCsv } from '#shared/csv';
+import { ACTION_STATUSES, ACTION_STATUS_LABELS, type ActionStatus } from '#shared/board/action';
 import {
   WORK_GROUPS,
   WORK_GROUP_LABELS,
@@ -81,4 +82,37 @@ export function workPeople(items: readonly WorkItem[]): { id: string; name: stri
   for (const item of items)
     if (item.person) people.set(item.person.id, item.person.name || item.person.initials);
   return [...people].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * My work as CSV: one row per action, grouped as on screen. People are named by initials only (a
+ * file travels further than a screen).
+ */
+export function workCsv(items: readonly WorkItem[], today: string): string {
+  return toCsv(
+    [
+      'Group',
+      'Action',
+      'Status',
+      'Due date',
+      'Person (initials)',
+      'Board',
+      'Owner',
+      "Owner's organisation",
+      'Proposed by',
+    ],
+    workSections(items, today).flatMap((section) =>
+      section.items.map((item) => [
+        section.label,
+        item.title,
+        item.status ? ACTION_STATUS_LABELS[item.status] : 'Needs attention',
+        item.dueDate,
+        item.person?.initials ?? '',
+        item.boardName,
+        item.owner.name,
+        item.owner.organisationName ?? '',
+        item.createdBy.name,
+      ]),
+    ),
+  );
 }
