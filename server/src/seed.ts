@@ -8,7 +8,7 @@ import type { Actor } from '#shared/board/record';
 import { nhsCheckDigit } from '#shared/board/nhsNumber';
 import type { GlobalRole, TeamRole } from '#shared/access';
 import { stagesFromTemplate } from '#shared/board/pathway';
-import type { Database } from './db/schema.ts';
+import type { Database, NewNotification } from './db/schema.ts';
 import { hashPassword } from './auth/passwords.ts';
 import type { Logger } from './log.ts';
 import { SERVER_ORIGIN } from './sync/origin.ts';
@@ -341,6 +341,9 @@ const DEMO_ACTIONS: {
   },
 ];
 
+/** Who proposed the demo's actions that are still waiting for their owner. */
+const DEMO_PROPOSER = 'demo-grace-okafor';
+
 /** Who wrote the demo boards, as their history says. */
 const DEMO_AUTHOR: Actor = { id: null, name: 'Huddle demo' };
 
@@ -401,6 +404,9 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
   DEMO_ACTIONS.forEach((a, i) => {
     const id = `action-${i + 1}`;
     const owner = staff.get(a.owner)!;
+    // What is still proposed was proposed by the community matron after the meeting: it waits in
+    // its owner's My work, with a notification, and in hers as not yet accepted.
+    const proposer = staff.get(DEMO_PROPOSER)!;
     board.addAction(
       {
         title: a.title,
@@ -411,7 +417,7 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
         personId: `person-${a.person + 1}`,
         goalId: a.goal === undefined ? null : goalIds[a.person]![a.goal]!,
       },
-      { by: demo, id: id, now: today },
+      { by: a.status === 'proposed' ? { id: proposer.id, name: proposer.name } : demo, id: id, now: today },
     );
     // The owner took it on at the meeting.
     if (a.status !== 'proposed')
@@ -439,6 +445,32 @@ function projectionOf(state: Uint8Array): ProjectionBatch {
   batch.add(wholeProjection(doc));
   doc.destroy();
   return batch;
+}
+
+/** The notifications the demo's open proposals would have sent their owners. */
+function demoProposals(projections: ReadonlyMap<string, ProjectionBatch>): NewNotification[] {
+  const names = new Map(DEMO_USERS.map((u) => [u.id, u.name]));
+  return [...projections].flatMap(([boardId, batch]) =>
+    [...batch.records.values()].flatMap(({ collection, record }) => {
+      const f = record?.fields;
+      if (collection !== 'actions' || !record || !f || f.status !== 'proposed') return [];
+      if (typeof f.ownerId !== 'string' || typeof f.createdById !== 'string' || f.ownerId === f.createdById)
+        return [];
+      return [
+        {
+          user_id: f.ownerId,
+          kind: 'action-proposed',
+          board_id: boardId,
+          record_type: 'actions',
+          record_id: record.id,
+          person_id: typeof f.personId === 'string' ? f.personId : null,
+          actor_id: f.createdById,
+          actor_name: names.get(f.createdById) ?? null,
+          subject: typeof f.title === 'string' ? f.title : null,
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -473,11 +505,8 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
       .insertInto('board_snapshots')
       .values([...states].map(([board_id, state]) => ({ board_id, state })))
       .execute();
-    await writeProjections(
-      trx,
-      new Map([...states].map(([id, state]) => [id, projectionOf(state)])),
-      new Date(),
-    );
+    const projections = new Map([...states].map(([id, state]) => [id, projectionOf(state)]));
+    await writeProjections(trx, projections, new Date());
     await trx.insertInto('teams').values(TEAMS).execute();
     await trx
       .insertInto('board_teams')
@@ -518,6 +547,8 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
         ),
       )
       .execute();
+    const proposals = demoProposals(projections);
+    if (proposals.length > 0) await trx.insertInto('notifications').values(proposals).execute();
     return true;
   });
   if (seeded)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationList, UnreadCount } from '#shared/notifications';
+import type { MyWork } from '#shared/work';
 import { createLogger } from '../src/log.ts';
 import { createMailer } from '../src/notifications/mailer.ts';
 import { NotificationJobs } from '../src/notifications/notificationJobs.ts';
@@ -218,5 +219,23 @@ describe('notifications', () => {
     expect(email!.body.match(/Grace Okafor proposed an action to you/g)).toHaveLength(2);
     expect(email!.body).not.toContain('Medication review');
     grace.destroy();
+  });
+
+  it('has something to show on a demo’s first start: proposals waiting in their owner’s My work and bell, and in the proposer’s list', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const lucy = 'lucy.evans@riverside-asc.example';
+    const told = await notificationsOf(server, lucy);
+    expect(told.body.items.map((i) => i.text)).toEqual([
+      'Grace Okafor proposed an action to you',
+      'Grace Okafor proposed an action to you',
+    ]);
+    const work = await api<MyWork>(server.url, 'GET', '/api/my-work', {
+      cookie: await signIn(server.url, lucy),
+    });
+    expect(work.body.items.filter((i) => i.status === 'proposed')).toHaveLength(2);
+    const grace = await api<MyWork>(server.url, 'GET', '/api/my-work', {
+      cookie: await signIn(server.url, DEMO.member),
+    });
+    expect(grace.body.proposedByMe.map((i) => i.owner.name)).toEqual(['Lucy Evans', 'Lucy Evans']);
   });
 });
