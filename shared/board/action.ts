@@ -23,6 +23,11 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
 /** Statuses after which an action needs nothing more from its owner. */
 export const CLOSED_ACTION_STATUSES: readonly ActionStatus[] = ['done', 'cancelled'];
 
+/** Statuses in which an action still needs something from its owner. */
+export const OPEN_ACTION_STATUSES: readonly ActionStatus[] = ACTION_STATUSES.filter(
+  (status) => !CLOSED_ACTION_STATUSES.includes(status),
+);
+
 export function isOpenAction(action: Pick<Action, 'status'>): boolean {
   return !CLOSED_ACTION_STATUSES.includes(action.status);
 }

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ACTION_STATUSES, CLOSED_ACTION_STATUSES } from '#shared/board/action';
+import { OPEN_ACTION_STATUSES } from '#shared/board/action';
+import { todayIsoDate } from '#shared/board/record';
 import { notificationText, type NotificationKind } from '#shared/notifications';
 import { initialsOf } from '#shared/work';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { Mailer } from './mailer.ts';
 
-const OPEN_STATUSES = ACTION_STATUSES.filter((status) => !CLOSED_ACTION_STATUSES.includes(status));
 /** Notifications for people who want them as they happen wait this long, so a few go in one email. */
 const GATHER_MS = 2 * 60_000;
 /** Emails sent per look at the outbox. */
@@ -20,13 +20,6 @@ export interface NotificationJobsOptions {
   /** The address links in emails start with. */
   siteUrl: string;
   now?: () => Date;
-}
-
-/** `YYYY-MM-DD` in the server's time zone. */
-function localDate(at: Date): string {
-  const month = String(at.getMonth() + 1).padStart(2, '0');
-  const day = String(at.getDate()).padStart(2, '0');
-  return `${at.getFullYear()}-${month}-${day}`;
 }
 
 function addDays(date: string, days: number): string {
@@ -67,7 +60,7 @@ export class NotificationJobs {
 
   async tick(): Promise<void> {
     const now = this.#now();
-    const today = localDate(now);
+    const today = todayIsoDate(now);
     await this.#once('reminders', `${today}T${String(now.getHours()).padStart(2, '0')}`, (trx) =>
       this.#reminders(trx, today),
     );
@@ -96,13 +89,13 @@ export class NotificationJobs {
 
   /** Due tomorrow and overdue, once each per action and due date, to its owner. */
   async #reminders(trx: Transaction<Database>, today: string): Promise<void> {
-    const remind = (kind: NotificationKind, due: (eb: string) => ReturnType<typeof sql>) =>
+    const remind = (kind: NotificationKind, due: (column: string) => ReturnType<typeof sql>) =>
       sql`insert into notifications
             (user_id, kind, board_id, record_type, record_id, person_id, subject, dedupe_key)
           select a.owner_id, ${kind}, a.board_id, 'actions', a.id, a.person_id, a.record->>'title',
                  ${kind} || ':' || a.board_id || ':' || a.id || ':' || a.due_date
           from projected_actions a join users u on u.id = a.owner_id and u.active
-          where ${due('a.due_date')} and a.status in (${sql.join(OPEN_STATUSES)})
+          where ${due('a.due_date')} and a.status in (${sql.join(OPEN_ACTION_STATUSES)})
           on conflict do nothing`.execute(trx);
     await remind('due-tomorrow', (column) => sql`${sql.ref(column)} = ${addDays(today, 1)}`);
     await remind('overdue', (column) => sql`${sql.ref(column)} < ${today}`);
@@ -119,7 +112,7 @@ export class NotificationJobs {
       .where('u.active', '=', true)
       .where((eb) => eb.or([eb('np.email', 'is', null), eb('np.email', '=', 'digest')]))
       .where('a.due_date', '<', today)
-      .where('a.status', 'in', OPEN_STATUSES)
+      .where('a.status', 'in', OPEN_ACTION_STATUSES)
       .groupBy('a.owner_id')
       .execute();
     const overdueOf = new Map(overdue.map((row) => [row.owner_id!, Number(row.count)]));

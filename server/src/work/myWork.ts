@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { ACTION_STATUSES, CLOSED_ACTION_STATUSES, type ActionStatus } from '#shared/board/action';
+import { ACTION_STATUSES, OPEN_ACTION_STATUSES, type ActionStatus } from '#shared/board/action';
 import { initialsOf, type MyWork, type WorkBoardCount, type WorkItem, type WorkQuery } from '#shared/work';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import type { Principal } from '../access/principal.ts';
@@ -8,8 +8,6 @@ import { refuse, type Refusal } from '../refusal.ts';
 
 /** The most actions one answer lists; an organisation's across many boards can be more. */
 export const WORK_ITEMS_MAX = 2_000;
-
-const OPEN_STATUSES = ACTION_STATUSES.filter((status) => !CLOSED_ACTION_STATUSES.includes(status));
 
 const statusOf = (value: string | null): ActionStatus | null =>
   (ACTION_STATUSES as readonly (string | null)[]).includes(value) ? (value as ActionStatus) : null;
@@ -92,7 +90,7 @@ export class MyWorkQueries {
         sql<string>`count(*) filter (where status = 'proposed')`.as('to_accept'),
       ])
       .where('owner_id', '=', principal.userId)
-      .where('status', 'in', OPEN_STATUSES)
+      .where('status', 'in', OPEN_ACTION_STATUSES)
       .where(
         'board_id',
         'in',
@@ -154,7 +152,7 @@ export class MyWorkQueries {
         // Open: any status not closed, and a record whose status cannot be read (it needs attention).
         conditions.push(
           filter.status === 'open'
-            ? eb.or([eb('a.status', 'in', OPEN_STATUSES), eb('a.status', 'is', null)])
+            ? eb.or([eb('a.status', 'in', OPEN_ACTION_STATUSES), eb('a.status', 'is', null)])
             : eb('a.status', '=', filter.status),
         );
         return eb.and(conditions);
