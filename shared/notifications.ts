@@ -44,17 +44,25 @@ export interface UnreadCount {
   unread: number;
 }
 
-/** `POST /api/notifications/read`: these (or, with `all`, every one) marked read or unread. */
-export const markNotificationsRequest = z.union([
-  z.object({
-    ids: z
-      .array(z.string().regex(/^\d{1,18}$/, 'Name notifications by their ids'))
-      .min(1)
-      .max(500),
-    read: z.boolean().default(true),
-  }),
-  z.object({ all: z.literal(true) }),
-]);
+/** `POST /api/notifications/read`: these (`ids`) marked read or unread, or (`all`) every one read. */
+export const markNotificationsRequest = z
+  .object(
+    {
+      ids: z
+        .array(z.string().regex(/^\d{1,18}$/, 'Name notifications by their ids'), {
+          error: 'Give the ids of the notifications to mark as a list',
+        })
+        .min(1, 'Name at least one notification to mark')
+        .max(500, 'Mark at most 500 notifications at once')
+        .optional(),
+      all: z.literal(true, { error: 'To mark every notification read, send all: true' }).optional(),
+      read: z.boolean({ error: 'Say read: true or read: false' }).default(true),
+    },
+    { error: 'Send which notifications to mark' },
+  )
+  .refine((body) => (body.ids === undefined) !== (body.all === undefined), {
+    message: 'Name the notifications to mark (ids), or mark them all (all: true), but not both',
+  });
 export type MarkNotificationsRequest = z.input<typeof markNotificationsRequest>;
 
 /** How someone wants email: a daily digest (the default), each as it happens, or none. */

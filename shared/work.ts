@@ -11,7 +11,12 @@ import { daysBetween } from './board/record.ts';
 export const WORK_SCOPES = ['mine', 'organisation'] as const;
 export type WorkScope = (typeof WORK_SCOPES)[number];
 
-const filterId = z.string().trim().min(1).max(128).optional();
+const filterId = z
+  .string({ error: 'Name one board or person by its id' })
+  .trim()
+  .min(1, 'Name one board or person by its id')
+  .max(128, 'Name a board or person by an id of 128 characters or fewer')
+  .optional();
 
 /** `GET /api/my-work` query: the scope and the filters My work keeps in its address. */
 export const workQuery = z.object({

@@ -125,7 +125,12 @@ describe.each(DATABASE_KINDS)('My work on %s', (kind) => {
     const bad = await myWork(DAN.email, '?status=maybe');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/Choose a status/);
-    expect((await myWork(DAN.email, `?board=${'x'.repeat(500)}`)).status).toBe(400);
+    const long = await myWork(DAN.email, `?board=${'x'.repeat(500)}`);
+    expect(long.status).toBe(400);
+    expect(JSON.stringify(long.body)).toMatch(/128 characters or fewer/);
+    expect(JSON.stringify((await myWork(DAN.email, '?scope=everyone')).body)).toMatch(
+      /Choose mine or organisation/,
+    );
     expect((await api(server().url, 'GET', '/api/my-work')).status).toBe(401);
   });
 

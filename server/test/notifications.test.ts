@@ -119,6 +119,16 @@ describe('notifications', () => {
       body: { ids: ['1; drop table notifications'] },
     });
     expect(bad.status).toBe(400);
+    for (const [body, words] of [
+      [{}, /Name the notifications to mark \(ids\), or mark them all/],
+      [{ ids: [] }, /Name at least one notification to mark/],
+      [{ ids: ['1'], all: true }, /but not both/],
+      ['all', /Send which notifications to mark/],
+    ] as const) {
+      const refused = await api(server.url, 'POST', '/api/notifications/read', { cookie: tomCookie, body });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toMatch(words);
+    }
     expect(
       (
         await api(server.url, 'PUT', '/api/notifications/preferences', {

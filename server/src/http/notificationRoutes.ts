@@ -18,8 +18,8 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: RouteDeps
   app.post('/api/notifications/read', async (request, reply) => {
     const { userId } = principalOf(request);
     const body = parseWith(markNotificationsRequest, request.body);
-    if ('all' in body) await notifications.markAll(userId);
-    else await notifications.mark(userId, body.ids, body.read);
+    if (body.all) await notifications.markAll(userId);
+    else if (body.ids) await notifications.mark(userId, body.ids, body.read);
     deps.onNotificationsRead(userId);
     return reply.status(204).send();
   });
