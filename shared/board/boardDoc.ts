@@ -11,6 +11,14 @@ import {
   type ActionPatch,
 } from './action.ts';
 import {
+  commentSchema,
+  editedComment,
+  newComment,
+  withdrawnComment,
+  type Comment,
+  type CommentInput,
+} from './comment.ts';
+import {
   goalInputSchema,
   goalPatchSchema,
   goalSchema,
@@ -170,6 +178,7 @@ export class BoardDocument {
   readonly #people: RecordCollection<Person>;
   readonly #goals: RecordCollection<Goal>;
   readonly #stages: RecordCollection<PathwayStage>;
+  readonly #comments: RecordCollection<Comment>;
   readonly #collections: RecordCollection<unknown>[];
   readonly #listeners = new Set<() => void>();
   readonly #observers: [RecordCollection<unknown>, (events: Y.YEvent<any>[]) => void][] = [];
@@ -186,11 +195,17 @@ export class BoardDocument {
       doc.getMap(Collection.pathwayStages),
       pathwayStageSchema,
     );
+    this.#comments = new RecordCollection(
+      Collection.comments,
+      doc.getMap(Collection.comments),
+      commentSchema,
+    );
     this.#collections = [
       this.#actions,
       this.#people,
       this.#goals,
       this.#stages,
+      this.#comments,
     ] as RecordCollection<unknown>[];
   }
 
@@ -216,6 +231,10 @@ export class BoardDocument {
     const stages = this.#fresh(this.#stages).read();
     const rank = (read: RecordRead<PathwayStage>) => (read.ok ? read.value.order : Number.POSITIVE_INFINITY);
     return stages.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  }
+
+  readComments(): RecordRead<Comment>[] {
+    return this.#fresh(this.#comments).read();
   }
 
   // People
@@ -370,6 +389,40 @@ export class BoardDocument {
 
   completeAction(id: string, context: WriteContext): Action {
     return this.updateAction(id, { status: 'done' }, context);
+  }
+
+  // Comments
+
+  /** Adds a comment on an action or a person, as `by`; it mentions the team members `input.mentions` names. */
+  addComment(
+    input: CommentInput,
+    { by, now = new Date(), id = uuidv4() }: WriteContext & { id?: string },
+  ): Comment {
+    const comment = newComment(id, input, by, now);
+    const subject = comment.subjectType === 'actions' ? this.#actions : this.#people;
+    subject.record(comment.subjectId, comment.subjectType === 'actions' ? 'action' : 'person');
+    this.#transact(() => this.#write(this.#comments, this.#newRecord(this.#comments, id), comment));
+    return comment;
+  }
+
+  /** Changes what a comment says, as its author; what it said before is kept with it. */
+  editComment(
+    id: string,
+    change: { body: string; mentions: readonly string[] },
+    { by, now = new Date() }: WriteContext,
+  ): Comment {
+    const record = this.#comments.record(id, 'comment');
+    const next = editedComment(this.#check(this.#comments, { ...toPlain(record), id }), change, by, now);
+    this.#transact(() => this.#write(this.#comments, record, next));
+    return next;
+  }
+
+  /** Withdraws a comment, as its author: it stays on the board, shown as withdrawn. */
+  withdrawComment(id: string, { by, now = new Date() }: WriteContext): Comment {
+    const record = this.#comments.record(id, 'comment');
+    const next = withdrawnComment(this.#check(this.#comments, { ...toPlain(record), id }), by, now);
+    this.#transact(() => this.#write(this.#comments, record, next));
+    return next;
   }
 
   // Pathway

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import { actionSchema } from './action.ts';
+import { commentSchema } from './comment.ts';
 import { GOAL_TEXT_FIELDS, goalSchema } from './goal.ts';
 import { pathwayStageSchema } from './pathway.ts';
 import { PERSON_TEXT_FIELDS, personSchema } from './person.ts';
@@ -16,6 +17,7 @@ export const Collection = {
   people: 'people',
   goals: 'goals',
   pathwayStages: 'pathwayStages',
+  comments: 'comments',
 } as const;
 export type CollectionName = (typeof Collection)[keyof typeof Collection];
 
@@ -70,6 +72,13 @@ export const COLLECTIONS: Record<CollectionName, CollectionSpec> = {
     textFields: [],
     noun: 'pathway stage',
   },
+  comments: {
+    name: 'comments',
+    schema: commentSchema,
+    fields: fieldsOf(commentSchema),
+    textFields: [],
+    noun: 'comment',
+  },
 };
 
 /** Fields held as Y.Text (typed together, merged character by character), per collection. */
@@ -78,6 +87,7 @@ export const TEXT_FIELDS: Record<CollectionName, readonly string[]> = {
   people: COLLECTIONS.people.textFields,
   goals: COLLECTIONS.goals.textFields,
   pathwayStages: COLLECTIONS.pathwayStages.textFields,
+  comments: COLLECTIONS.comments.textFields,
 };
 
 /** The id of a new record: up to 64 letters, digits, `-` and `_` (a UUID fits). */

@@ -6,6 +6,7 @@ import { anActionFor, priya, tom } from './testing.ts';
 
 const board: BoardFacts = {
   hasPerson: (id) => id === 'person-1',
+  hasAction: (id) => id === 'a1',
   goal: (id) => (id === 'goal-1' ? { personId: 'person-1' } : undefined),
   hasStage: (id) => id === 'stage-1',
   peopleAtStage: (id) => (id === 'stage-1' ? 1 : 0),

@@ -1,4 +1,5 @@
 import { actionChangeProblem, newActionProblem, type Action } from './action.ts';
+import { commentChangeProblem, newCommentProblem, type Comment } from './comment.ts';
 import { newGoalProblem, type Goal } from './goal.ts';
 import { stageRemovalProblem } from './pathway.ts';
 import { NhsNumberTakenError, type NhsNumberHolder, type Person } from './person.ts';
@@ -14,6 +15,7 @@ import { COLLECTIONS, RECORD_ID, type CollectionName } from './records.ts';
 /** What rules about other records need to know of the board, as it is after the change. */
 export interface BoardFacts {
   hasPerson(id: string): boolean;
+  hasAction(id: string): boolean;
   /** A valid goal, for checking that an action's goal is its person's. */
   goal(id: string): Pick<Goal, 'personId'> | undefined;
   hasStage(id: string): boolean;
@@ -49,6 +51,7 @@ const NEVER_DELETED: Partial<Record<CollectionName, string>> = {
   people: 'People are archived with a reason, never deleted',
   actions: 'Actions are completed or cancelled, never deleted',
   goals: 'Goals are closed with a status, never deleted',
+  comments: 'Comments are withdrawn, never deleted',
 };
 
 /** Set once, when the record is created. */
@@ -102,6 +105,10 @@ export function recordChangeProblem(
     );
     if (problem) return problem;
   }
+  if (collection === 'comments') {
+    const problem = commentChangeProblem(before.value as Comment, after.value as Comment, authors.of);
+    if (problem) return problem;
+  }
   return linksProblem(collection, id, was, now, facts);
 }
 
@@ -109,6 +116,7 @@ function newRecordProblem(collection: CollectionName, value: unknown, authors: R
   if (collection === 'actions')
     return newActionProblem(value as Action, authors.creator, authors.of('status'));
   if (collection === 'goals') return newGoalProblem(value as Goal, authors.creator);
+  if (collection === 'comments') return newCommentProblem(value as Comment, authors.creator);
   return null;
 }
 
@@ -135,6 +143,12 @@ function linksProblem(
     const goal = now as Goal;
     if (changed('personId') && !facts.hasPerson(goal.personId))
       return 'The person this goal is for is not on this board';
+  } else if (collection === 'comments') {
+    const comment = now as Comment;
+    const onAction = comment.subjectType === 'actions';
+    const exists = onAction ? facts.hasAction(comment.subjectId) : facts.hasPerson(comment.subjectId);
+    if (changed('subjectId') && !exists)
+      return `The ${onAction ? 'action' : 'person'} this comment is on is not on this board`;
   } else if (collection === 'people') {
     const person = now as Person;
     if (person.stageId !== null && changed('stageId') && !facts.hasStage(person.stageId))

@@ -56,6 +56,18 @@ const FIELD_LABELS: Record<CollectionName, Record<string, string>> = {
     createdById: 'Added by',
   },
   pathwayStages: { name: 'Stage', order: 'Position', limit: 'Limit' },
+  comments: {
+    subjectType: 'On',
+    subjectId: 'On',
+    body: 'Comment',
+    mentions: 'Mentions',
+    edits: 'Earlier versions',
+    editedAt: 'Edited',
+    withdrawnAt: 'Withdrawn',
+    createdAt: 'Written',
+    createdBy: 'Written by',
+    createdById: 'Written by',
+  },
 };
 
 const WHOLE_RECORD: Record<CollectionName, string> = {
@@ -63,6 +75,7 @@ const WHOLE_RECORD: Record<CollectionName, string> = {
   people: 'Whole record',
   goals: 'Whole goal',
   pathwayStages: 'Whole stage',
+  comments: 'Whole comment',
 };
 
 export function fieldLabel(recordType: CollectionName, field: string | null): string {

@@ -3,7 +3,9 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { TextAreaBinding } from 'y-textarea';
 import { BoardDocument, recordsTouched, type CollectionName } from '#shared/board/boardDoc';
+import { isCollectionName } from '#shared/board/records';
 import type { Action } from '#shared/board/action';
+import type { Comment } from '#shared/board/comment';
 import type { Goal } from '#shared/board/goal';
 import type { PathwayStage } from '#shared/board/pathway';
 import type { Person } from '#shared/board/person';
@@ -39,6 +41,7 @@ export interface BoardRead {
   people: RecordRead<Person>[];
   goals: RecordRead<Goal>[];
   stages: RecordRead<PathwayStage>[];
+  comments: RecordRead<Comment>[];
 }
 
 /** How an open board stands: reported whole, as a new object, whenever any of it changes. */
@@ -62,7 +65,7 @@ export interface BoardSyncState {
 
 /** A board not opened yet, or closed. */
 export const CLOSED_BOARD: BoardSyncState = Object.freeze({
-  read: { actions: [], people: [], goals: [], stages: [] },
+  read: { actions: [], people: [], goals: [], stages: [], comments: [] },
   connection: 'connecting',
   synced: false,
   localCopy: false,
@@ -109,7 +112,6 @@ export interface BoardSync {
 /** Marks this browser's own transactions. */
 const LOCAL_ORIGIN = { source: 'browser' } as const;
 const TEXT_MAX = 120;
-const COLLECTION_NAMES = new Set<string>(['actions', 'people', 'goals', 'pathwayStages']);
 
 function wsOrigin(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
@@ -122,9 +124,9 @@ function cleanText(value: unknown): string | null {
 function readEditing(value: unknown): EditingRef | null {
   if (typeof value !== 'object' || value === null) return null;
   const { recordType, recordId } = value as Record<string, unknown>;
-  if (typeof recordType !== 'string' || !COLLECTION_NAMES.has(recordType)) return null;
+  if (typeof recordType !== 'string' || !isCollectionName(recordType)) return null;
   const id = cleanText(recordId);
-  return id ? { recordType: recordType as CollectionName, recordId: id } : null;
+  return id ? { recordType, recordId: id } : null;
 }
 
 /** Reads a peer's awareness state defensively: anything malformed is left out, never shown raw. */
@@ -185,6 +187,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
         people: board.readPeople(),
         goals: board.readGoals(),
         stages: board.readPathwayStages(),
+        comments: board.readComments(),
       },
     });
   const reportPending = (): void => {

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { AuditEntry } from '#shared/audit';
 import type { Action, ActionInput, ActionPatch, ActionStatus } from '#shared/board/action';
 import type { CollectionName } from '#shared/board/boardDoc';
+import type { Comment, CommentInput, CommentSubject } from '#shared/board/comment';
 import {
   progressByGoal as goalProgressByGoal,
   type Goal,
@@ -42,6 +43,8 @@ export interface RefusedChange extends SyncRefusal {
 const REFUSALS_SHOWN = 3;
 let nextRefusalKey = 0;
 
+const commentKey = (subjectType: CommentSubject, subjectId: string): string => `${subjectType}/${subjectId}`;
+
 function byId<T extends { id: string }>(records: readonly T[]): Map<string, T> {
   return new Map(records.map((record) => [record.id, record]));
 }
@@ -76,6 +79,7 @@ export const useBoardStore = defineStore('board', () => {
   const people = computed<RecordRead<Person>[]>(() => syncState.value.read.people);
   const goals = computed<RecordRead<Goal>[]>(() => syncState.value.read.goals);
   const stageReads = computed<RecordRead<PathwayStage>[]>(() => syncState.value.read.stages);
+  const comments = computed<RecordRead<Comment>[]>(() => syncState.value.read.comments);
   const connection = computed<ConnectionState>(() => syncState.value.connection);
   /** True once the document has synced with the server at least once; edits wait for it. */
   const hasSynced = computed(() => syncState.value.synced);
@@ -109,6 +113,24 @@ export const useBoardStore = defineStore('board', () => {
   /** Each person's goals and actions (soonest due first), for views that list them by person. */
   const goalsByPerson = computed(() => groupBy(validGoals.value, (g) => g.personId));
   const actionsByPerson = computed(() => groupBy([...validActions.value].sort(byDueDate), (a) => a.personId));
+  const validComments = computed(() => validRecords(comments.value));
+  /** Each action's and person's comments, oldest first, keyed `actions/<id>` or `people/<id>`. */
+  const commentsBySubject = computed(() =>
+    groupBy(
+      [...validComments.value].sort(
+        (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+      ),
+      (c) => commentKey(c.subjectType, c.subjectId),
+    ),
+  );
+  /** The comments on one action or person, oldest first (withdrawn ones too: they say so). */
+  function commentsOn(subjectType: CommentSubject, subjectId: string): Comment[] {
+    return commentsBySubject.value.get(commentKey(subjectType, subjectId)) ?? [];
+  }
+  /** How many comments one action or person has that are not withdrawn: what its card shows. */
+  function commentCount(subjectType: CommentSubject, subjectId: string): number {
+    return commentsOn(subjectType, subjectId).filter((c) => c.withdrawnAt === null).length;
+  }
   /** How far each goal's linked actions have got (cancelled ones do not count). */
   const progressByGoal = computed(() => goalProgressByGoal(validActions.value));
   /** Everyone else on the board, coloured by their organisation. */
@@ -199,6 +221,11 @@ export const useBoardStore = defineStore('board', () => {
   const moveAction = (id: string, status: ActionStatus): Action => updateAction(id, { status });
   const completeAction = (id: string): Action => write((b, as) => b.completeAction(id, as));
 
+  const addComment = (input: CommentInput): Comment => write((b, as) => b.addComment(input, as));
+  const editComment = (id: string, change: { body: string; mentions: readonly string[] }): Comment =>
+    write((b, as) => b.editComment(id, change, as));
+  const withdrawComment = (id: string): Comment => write((b, as) => b.withdrawComment(id, as));
+
   const addStage = (input: StageInput): PathwayStage => write((b, as) => b.addStage(input, as));
   const updateStage = (id: string, input: StageInput): PathwayStage =>
     write((b, as) => b.updateStage(id, input, as));
@@ -242,6 +269,7 @@ export const useBoardStore = defineStore('board', () => {
     people,
     goals,
     stageReads,
+    comments,
     members,
     validPeople,
     activePeople,
@@ -255,6 +283,9 @@ export const useBoardStore = defineStore('board', () => {
     goalsByPerson,
     actionsByPerson,
     progressByGoal,
+    validComments,
+    commentsOn,
+    commentCount,
     connection,
     hasSynced,
     hasLocalCopy,
@@ -285,6 +316,9 @@ export const useBoardStore = defineStore('board', () => {
     updateAction,
     moveAction,
     completeAction,
+    addComment,
+    editComment,
+    withdrawComment,
     addStage,
     updateStage,
     moveStage,

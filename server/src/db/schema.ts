@@ -27,6 +27,7 @@ export interface Database {
   projected_people: ProjectedPeopleTable;
   projected_goals: ProjectedGoalsTable;
   projected_stages: ProjectedStagesTable;
+  projected_comments: ProjectedCommentsTable;
   record_transitions: RecordTransitionsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
@@ -239,6 +240,16 @@ export interface ProjectedGoalsTable extends ProjectedRecordColumns {
 export interface ProjectedStagesTable extends ProjectedRecordColumns {
   name: string | null;
   position: number | null;
+}
+
+/** See migration 0008. */
+export interface ProjectedCommentsTable extends ProjectedRecordColumns {
+  subject_type: string | null;
+  subject_id: string | null;
+  created_by_id: string | null;
+  created_at: Date | null;
+  edited_at: Date | null;
+  withdrawn_at: Date | null;
 }
 
 /** One thing someone is told (see migration 0007). */

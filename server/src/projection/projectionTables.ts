@@ -4,6 +4,7 @@ import type {
   Database,
   NewRecordTransition,
   ProjectedActionsTable,
+  ProjectedCommentsTable,
   ProjectedGoalsTable,
   ProjectedPeopleTable,
   ProjectedStagesTable,
@@ -23,13 +24,14 @@ import { ProjectionBatch } from './projectionBatch.ts';
  * every board is then projected again from its document when it is next opened (or by
  * `npm run rebuild-projections`).
  */
-export const PROJECTION_VERSION = 1;
+export const PROJECTION_VERSION = 2;
 
 export const PROJECTION_TABLES = {
   actions: 'projected_actions',
   people: 'projected_people',
   goals: 'projected_goals',
   pathwayStages: 'projected_stages',
+  comments: 'projected_comments',
 } as const satisfies Record<CollectionName, keyof Database>;
 
 type ProjectionTable = (typeof PROJECTION_TABLES)[CollectionName];
@@ -39,7 +41,8 @@ export type ProjectionRow =
   | Insertable<ProjectedActionsTable>
   | Insertable<ProjectedPeopleTable>
   | Insertable<ProjectedGoalsTable>
-  | Insertable<ProjectedStagesTable>;
+  | Insertable<ProjectedStagesTable>
+  | Insertable<ProjectedCommentsTable>;
 
 /** The columns each table's upsert sets from the row it inserts (all but the key). */
 const UPDATED_COLUMNS: Record<ProjectionTable, readonly string[]> = {
@@ -65,6 +68,14 @@ const UPDATED_COLUMNS: Record<ProjectionTable, readonly string[]> = {
   ],
   projected_goals: ['person_id', 'status', 'target_date', 'lead_organisation_id'],
   projected_stages: ['name', 'position'],
+  projected_comments: [
+    'subject_type',
+    'subject_id',
+    'created_by_id',
+    'created_at',
+    'edited_at',
+    'withdrawn_at',
+  ],
 };
 
 /** Rows per insert: well inside Postgres's 65,535 parameters for the widest table (13 columns). */
@@ -135,6 +146,16 @@ export function projectionRow(boardId: string, record: ProjectedRecord): Project
       };
     case 'pathwayStages':
       return { ...common, name: text(f.name), position: finite(f.order) };
+    case 'comments':
+      return {
+        ...common,
+        subject_type: text(f.subjectType),
+        subject_id: key(f.subjectId),
+        created_by_id: key(f.createdById),
+        created_at: instant(f.createdAt),
+        edited_at: instant(f.editedAt),
+        withdrawn_at: instant(f.withdrawnAt),
+      };
   }
 }
 

@@ -1,4 +1,6 @@
 import type { AuditValue } from '#shared/audit';
+import type { Action } from '#shared/board/action';
+import type { CommentSubject } from '#shared/board/comment';
 import type { Actor } from '#shared/board/record';
 import type { CollectionName } from '#shared/board/records';
 import type { NotificationKind } from '#shared/notifications';
@@ -125,6 +127,14 @@ export interface TouchedRecord extends RecordChange {
   afterClients: RecordClients | undefined;
 }
 
+/** What hooks besides the rules ask of the board as a change leaves it. */
+export interface ChangeFacts extends BoardFacts {
+  /** A valid action: whom a comment on it concerns. */
+  action(id: string): Pick<Action, 'ownerId' | 'createdById' | 'title' | 'personId'> | undefined;
+  /** The user ids of everyone who has commented on an action or person, withdrawn comments too. */
+  commenters(subjectType: CommentSubject, subjectId: string): Set<string>;
+}
+
 /** One transaction applied to a board's document, as the room's hooks see it. */
 export interface AppliedChange {
   boardId: string;
@@ -136,8 +146,8 @@ export interface AppliedChange {
    * collections, and content put in a collection that is not a record. Names as the client sent them.
    */
   strays: readonly string[];
-  /** The board as the change leaves it, for rules about other records. */
-  facts: BoardFacts;
+  /** The board as the change leaves it, for rules and hooks about other records. */
+  facts: ChangeFacts;
   /**
    * The person behind a document client id's content: its bound user. Null for the server's own,
    * and for content nobody is known to have written (rules about who may do what then skip it).

@@ -1,11 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs types its shared types as AbstractType<any> */
 import * as Y from 'yjs';
+import type { Action } from '#shared/board/action';
+import type { CommentSubject } from '#shared/board/comment';
 import type { Goal } from '#shared/board/goal';
 import { findNhsNumberHolder, type Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
 import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '#shared/board/records';
-import type { BoardFacts } from '#shared/board/rules';
-import type { RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
+import type { ChangeFacts, RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
 interface Held {
   read: RecordRead<unknown>;
@@ -146,7 +147,7 @@ export class BoardRecords {
   }
 
   /** The board as it would be with these records changed, for rules about other records. */
-  facts(records: readonly TouchedRecord[]): BoardFacts {
+  facts(records: readonly TouchedRecord[]): ChangeFacts {
     return new FactsAfter(this.#held, records);
   }
 
@@ -160,7 +161,7 @@ export class BoardRecords {
  * The board as held, with some records as a change left them: what rules about other records ask.
  * Nothing is worked out until a rule asks (most changes ask nothing: a title, a due date).
  */
-class FactsAfter implements BoardFacts {
+class FactsAfter implements ChangeFacts {
   #changed: Map<string, RecordRead<unknown> | undefined> | null = null;
 
   constructor(
@@ -170,6 +171,25 @@ class FactsAfter implements BoardFacts {
 
   hasPerson(id: string): boolean {
     return this.#get('people', id) !== undefined;
+  }
+
+  hasAction(id: string): boolean {
+    return this.#get('actions', id) !== undefined;
+  }
+
+  action(id: string): Action | undefined {
+    const read = this.#get('actions', id);
+    return read?.ok ? (read.value as Action) : undefined;
+  }
+
+  commenters(subjectType: CommentSubject, subjectId: string): Set<string> {
+    const authors = new Set<string>();
+    for (const read of this.#all('comments').values()) {
+      const fields = (read.ok ? read.value : read.raw) as Record<string, unknown>;
+      if (fields.subjectType === subjectType && fields.subjectId === subjectId)
+        if (typeof fields.createdById === 'string') authors.add(fields.createdById);
+    }
+    return authors;
   }
 
   goal(id: string): Pick<Goal, 'personId'> | undefined {
@@ -201,13 +221,18 @@ class FactsAfter implements BoardFacts {
   }
 
   #people(): RecordRead<Person>[] {
+    return [...this.#all('people').values()] as RecordRead<Person>[];
+  }
+
+  /** Every record of a collection as the change leaves it. */
+  #all(collection: CollectionName): Map<string, RecordRead<unknown>> {
     const all = new Map<string, RecordRead<unknown>>();
-    for (const [id, held] of this.held.get('people')!) all.set(id, held.read);
+    for (const [id, held] of this.held.get(collection)!) all.set(id, held.read);
     for (const record of this.records) {
-      if (record.collection !== 'people') continue;
+      if (record.collection !== collection) continue;
       if (record.after) all.set(record.id, record.after);
       else all.delete(record.id);
     }
-    return [...all.values()] as RecordRead<Person>[];
+    return all;
   }
 }
