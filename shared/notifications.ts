@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   'action-reassigned-away',
   'due-tomorrow',
   'overdue',
+  'mention',
+  'comment',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -83,8 +85,32 @@ export const notificationPreferencesRequest = z.object({
   email: z.enum(EMAIL_CHOICES, { error: 'Choose how you want email' }),
 });
 
+/** Kinds about a comment: they open the comment thread of the action or person. */
+export const COMMENT_NOTIFICATION_KINDS: readonly NotificationKind[] = ['mention', 'comment'];
+
+/**
+ * Where a notification takes its reader, as a path of the app: the action on its board's actions
+ * (its comments open, for a comment), or the person's page (at their comments).
+ */
+export function notificationPath(item: {
+  kind: NotificationKind;
+  boardId: string;
+  recordType: string;
+  recordId: string;
+}): string {
+  const board = `/boards/${encodeURIComponent(item.boardId)}`;
+  const comments = COMMENT_NOTIFICATION_KINDS.includes(item.kind);
+  if (item.recordType === 'people')
+    return `${board}/people/${encodeURIComponent(item.recordId)}${comments ? '#comments' : ''}`;
+  return `${board}/actions?action=${encodeURIComponent(item.recordId)}${comments ? '&comments=open' : ''}`;
+}
+
 /** A notification's words, for the app and for email (which adds no clinical detail). */
-export function notificationText(kind: NotificationKind, actorName: string | null): string {
+export function notificationText(
+  kind: NotificationKind,
+  actorName: string | null,
+  recordType: string = 'actions',
+): string {
   const who = actorName?.trim() || 'Someone';
   switch (kind) {
     case 'action-proposed':
@@ -101,5 +127,11 @@ export function notificationText(kind: NotificationKind, actorName: string | nul
       return 'An action of yours is due tomorrow';
     case 'overdue':
       return 'An action of yours is overdue';
+    case 'mention':
+      return `${who} mentioned you in a comment`;
+    case 'comment':
+      return recordType === 'people'
+        ? `${who} commented on someone whose comments you follow`
+        : `${who} commented on an action you own or follow`;
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { BoardSummary } from '#shared/boards';
 import type { BoardAccess, TeamRole } from '#shared/access';
 import type { Database } from '../db/schema.ts';
@@ -10,6 +10,21 @@ export const MUST_CHANGE_PASSWORD = refuse('forbidden', 'Change your temporary p
 export const NO_BOARD_ACCESS = refuse('forbidden', 'You do not have access to this board');
 export const NO_SUCH_BOARD = refuse('not-found', 'There is no board with that id');
 export const ADMINS_ONLY = refuse('forbidden', 'Only admins can do this');
+
+/**
+ * A condition for queries: the user whose row is aliased `user` (its `id` and `role`) can open the
+ * board `boardId` names (a column or a value). The same rule as `usersWithAccess`, for queries that
+ * must leave out what someone can no longer open (the notifications an email carries).
+ */
+export function canOpenBoard(user: string, boardId: Expression<string>): RawBuilder<boolean> {
+  const id = sql.ref(`${user}.id`);
+  const role = sql.ref(`${user}.role`);
+  return sql<boolean>`(${role} = 'admin'
+    or exists (select 1 from team_memberships tm join board_teams bt on bt.team_id = tm.team_id
+               where tm.user_id = ${id} and bt.board_id = ${boardId})
+    or (${role} = 'manager' and exists (select 1 from manager_teams mt join board_teams bt on bt.team_id = mt.team_id
+               where mt.user_id = ${id} and bt.board_id = ${boardId})))`;
+}
 
 /**
  * Who may do what: the one place the rules live. REST handlers, the socket.io handshake and the
@@ -115,35 +130,10 @@ export class AccessPolicy {
   /** The ids of users who can open a board (for telling them about it). */
   async usersWithAccess(boardId: string): Promise<string[]> {
     const rows = await this.db
-      .selectFrom('users')
-      .select('id')
-      .where('active', '=', true)
-      .where((eb) =>
-        eb.or([
-          eb('role', '=', 'admin'),
-          eb(
-            'id',
-            'in',
-            eb
-              .selectFrom('team_memberships as tm')
-              .innerJoin('board_teams as bt', 'bt.team_id', 'tm.team_id')
-              .select('tm.user_id')
-              .where('bt.board_id', '=', boardId),
-          ),
-          eb.and([
-            eb('role', '=', 'manager'),
-            eb(
-              'id',
-              'in',
-              eb
-                .selectFrom('manager_teams as mt')
-                .innerJoin('board_teams as bt', 'bt.team_id', 'mt.team_id')
-                .select('mt.user_id')
-                .where('bt.board_id', '=', boardId),
-            ),
-          ]),
-        ]),
-      )
+      .selectFrom('users as u')
+      .select('u.id')
+      .where('u.active', '=', true)
+      .where(canOpenBoard('u', sql.val(boardId)))
       .execute();
     return rows.map((r) => r.id);
   }

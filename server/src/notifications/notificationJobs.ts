@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { OPEN_ACTION_STATUSES } from '#shared/board/action';
 import { todayIsoDate } from '#shared/board/record';
-import { notificationText, type NotificationKind } from '#shared/notifications';
+import { notificationPath, notificationText, type NotificationKind } from '#shared/notifications';
+import { canOpenBoard } from '../access/AccessPolicy.ts';
 import { initialsOf } from '#shared/work';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
@@ -33,6 +34,7 @@ interface PendingNotification {
   user_id: string;
   kind: string;
   board_id: string;
+  record_type: string;
   record_id: string;
   actor_name: string | null;
   board_name: string;
@@ -170,7 +172,7 @@ export class NotificationJobs {
           to: person.email,
           subject:
             items.length === 1
-              ? `Huddle: ${notificationText(items[0]!.kind as NotificationKind, items[0]!.actor_name)}`
+              ? `Huddle: ${notificationText(items[0]!.kind as NotificationKind, items[0]!.actor_name, items[0]!.record_type)}`
               : `Huddle: ${items.length} new notifications`,
           text: [
             ...this.#lines(items),
@@ -251,12 +253,15 @@ export class NotificationJobs {
         'n.user_id',
         'n.kind',
         'n.board_id',
+        'n.record_type',
         'n.record_id',
         'n.actor_name',
         'b.name as board_name',
         'p.name as person_name',
       ])
       .where('u.active', '=', true)
+      // Nothing about a board someone can no longer open (or never could: a mention is only words).
+      .where(canOpenBoard('u', sql.ref('n.board_id')))
       .where('n.read_at', 'is', null)
       .where('n.emailed_at', 'is', null)
       .where((eb) =>
@@ -279,8 +284,9 @@ export class NotificationJobs {
   #lines(items: readonly PendingNotification[]): string[] {
     const lines = items.slice(0, LISTED_IN_EMAIL).map((item) => {
       const who = item.person_name ? ` for ${initialsOf(item.person_name)}` : '';
-      const link = `${this.options.siteUrl}/boards/${encodeURIComponent(item.board_id)}/actions?action=${encodeURIComponent(item.record_id)}`;
-      return `- ${notificationText(item.kind as NotificationKind, item.actor_name)}${who} (${item.board_name}): ${link}`;
+      const kind = item.kind as NotificationKind;
+      const link = `${this.options.siteUrl}${notificationPath({ kind, boardId: item.board_id, recordType: item.record_type, recordId: item.record_id })}`;
+      return `- ${notificationText(kind, item.actor_name, item.record_type)}${who} (${item.board_name}): ${link}`;
     });
     if (items.length > LISTED_IN_EMAIL)
       lines.push(`- and ${items.length - LISTED_IN_EMAIL} more: ${this.options.siteUrl}/notifications`);

@@ -62,7 +62,7 @@ export class NotificationsRepository {
     const items: NotificationItem[] = rows.map((row) => ({
       id: String(row.id),
       kind: kindOf(row.kind),
-      text: notificationText(kindOf(row.kind), row.actor_name),
+      text: notificationText(kindOf(row.kind), row.actor_name, row.record_type),
       subject: row.subject,
       boardId: row.board_id,
       boardName: names.get(row.board_id) ?? '',
