@@ -141,6 +141,102 @@ describe('notifications', () => {
     tom.destroy();
   });
 
+  it('tell whom a comment mentions and who follows its action or person; an edit tells only someone newly mentioned; a mention of someone outside the team reaches nobody, in the app or by email', async () => {
+    const smtp = await startSmtpServer();
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url, 'Frailty MDT comments', [TEST_TEAM_ID]);
+    const priya = await openBoard(server.url, boardId, PRIYA.email);
+    const grace = await openBoard(server.url, boardId, DEMO.member);
+    const tom = await openBoard(server.url, boardId, TOM.email);
+    const TOMS = { id: TOM.id, name: TOM.name };
+    const NINA = 'demo-nina-brooks';
+    const action = priya.board.addAction(forTom('Confirm the medicines before respite'), { by: by() });
+    await expect.poll(() => grace.board.readActions().length).toBe(1);
+    const about = (email: string, kinds = ['mention', 'comment']) =>
+      notificationsOf(server, email).then((list) =>
+        list.body.items
+          .filter((i) => kinds.includes(i.kind))
+          .map((i) => `${i.kind} ${i.recordType} ${i.text}${i.subject ? `: ${i.subject}` : ''}`),
+      );
+
+    // Grace asks Priya, mentioning her (and Nina, who is in another team): Priya is mentioned, Tom
+    // (the owner) is told of a comment on his action, Grace of nothing, Nina of nothing.
+    const comment = grace.board.addComment(
+      {
+        subjectType: 'actions',
+        subjectId: action.id,
+        body: 'Respite booked for Thursday, @Priya Shah can you ask the GP to confirm meds? cc @Nina Brooks',
+        mentions: [PRIYA.id, NINA],
+      },
+      { by: GRACE },
+    );
+    await expect
+      .poll(() => about(PRIYA.email))
+      .toEqual([
+        'mention actions Grace Okafor mentioned you in a comment: Confirm the medicines before respite',
+      ]);
+    await expect
+      .poll(() => about(TOM.email))
+      .toEqual([
+        'comment actions Grace Okafor commented on an action you own or follow: Confirm the medicines before respite',
+      ]);
+    expect(await about(DEMO.member)).toEqual([]);
+    expect((await notificationsOf(server, DEMO.otherTeam)).body.items).toEqual([]);
+
+    // Tom answers: Grace (who commented) and Priya (who proposed it) are told.
+    tom.board.addComment(
+      { subjectType: 'actions', subjectId: action.id, body: 'Done: meds reviewed this morning' },
+      { by: TOMS },
+    );
+    await expect.poll(async () => (await about(DEMO.member)).length).toBe(1);
+    expect(await about(DEMO.member)).toEqual([
+      'comment actions Dr Tom Reid commented on an action you own or follow: Confirm the medicines before respite',
+    ]);
+    await expect.poll(async () => (await about(PRIYA.email)).length).toBe(2);
+
+    // Grace edits her comment to mention Tom too: Tom is mentioned; Priya is not told again.
+    grace.board.editComment(
+      comment.id,
+      { body: `${comment.body} and @Dr Tom Reid`, mentions: [PRIYA.id, NINA, TOM.id] },
+      { by: GRACE },
+    );
+    await expect.poll(async () => (await about(TOM.email, ['mention'])).length).toBe(1);
+    expect(await about(PRIYA.email)).toHaveLength(2);
+
+    // On a person: whoever commented there before follows them.
+    tom.board.addComment(
+      { subjectType: 'people', subjectId: 'person-1', body: 'Seen at home today' },
+      { by: TOMS },
+    );
+    await expect.poll(() => grace.board.readComments().length).toBe(3);
+    grace.board.addComment(
+      { subjectType: 'people', subjectId: 'person-1', body: 'Daughter is staying this week' },
+      { by: GRACE },
+    );
+    await expect
+      .poll(() => about(TOM.email, ['comment']))
+      .toContain('comment people Grace Okafor commented on someone whose comments you follow');
+
+    // The morning digest: Priya's names the mention with a link to the action's comments; Nina gets none.
+    await server.storage.flush();
+    const { jobs, clock } = jobsOn(server, smtp.url);
+    clock.now = new Date(2026, 11, 5, 7, 30);
+    await jobs.tick();
+    const toPriya = smtp.received.filter((email) => email.to.includes(PRIYA.email));
+    expect(toPriya).toHaveLength(1);
+    expect(toPriya[0]!.text).toContain(
+      'Grace Okafor mentioned you in a comment for ME (Frailty MDT comments)',
+    );
+    expect(toPriya[0]!.text).toContain(
+      `https://huddle.test/boards/${boardId}/actions?action=${action.id}&comments=open`,
+    );
+    expect(toPriya[0]!.text).not.toContain('Respite');
+    const toTom = smtp.received.find((email) => email.to.includes(TOM.email))!;
+    expect(toTom.text).toContain(`https://huddle.test/boards/${boardId}/people/person-1#comments`);
+    expect(smtp.received.filter((email) => email.to.includes(DEMO.otherTeam))).toEqual([]);
+    for (const client of [priya, grace, tom]) client.destroy();
+  });
+
   it('over a controlled day, an overdue action brings its owner exactly one digest email, with initials and a link but no clinical detail, even with two servers', async () => {
     const smtp = await startSmtpServer();
     const server = await startTestServer({ db: await testDb() });

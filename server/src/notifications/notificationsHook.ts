@@ -1,5 +1,6 @@
+import type { Comment } from '#shared/board/comment';
 import type { RecordRead } from '#shared/board/record';
-import type { AppliedChange, NotificationNote, TouchedRecord } from '../sync/boardChange.ts';
+import type { AppliedChange, ChangeFacts, NotificationNote, TouchedRecord } from '../sync/boardChange.ts';
 import type { RoomHook } from '../sync/roomContract.ts';
 
 const fieldsOf = (read: RecordRead<unknown> | undefined): Record<string, unknown> | undefined =>
@@ -44,9 +45,50 @@ function actionNotes(record: TouchedRecord, actor: { id: string; name: string })
 }
 
 /**
+ * Whom a comment tells: each team member it newly mentions, and (for a new comment) those who follow
+ * its action or person: an action's owner and proposer, and everyone who commented there before.
+ * A mention of someone without access to the board reaches nobody: the notification centre and
+ * emails show only notifications of boards their reader can open.
+ */
+function commentNotes(
+  record: TouchedRecord,
+  actor: { id: string; name: string },
+  facts: ChangeFacts,
+): NotificationNote[] {
+  if (!record.after?.ok) return [];
+  const comment = record.after.value as Comment;
+  if (comment.withdrawnAt !== null) return [];
+  const before = record.before?.ok ? (record.before.value as Comment) : undefined;
+  if (record.before && !before) return [];
+  const action = comment.subjectType === 'actions' ? facts.action(comment.subjectId) : undefined;
+  const base = {
+    recordType: comment.subjectType,
+    recordId: comment.subjectId,
+    personId: comment.subjectType === 'people' ? comment.subjectId : (action?.personId ?? null),
+    actor,
+    subject: action?.title ?? null,
+  };
+  const told = new Set<string>([actor.id]);
+  const notes: NotificationNote[] = [];
+  const tell = (userId: string | null | undefined, kind: NotificationNote['kind']) => {
+    if (!userId || told.has(userId)) return;
+    told.add(userId);
+    notes.push({ ...base, userId, kind });
+  };
+  const mentionedBefore = new Set(before?.mentions ?? []);
+  for (const userId of comment.mentions) if (!mentionedBefore.has(userId)) tell(userId, 'mention');
+  if (before) return notes;
+  tell(action?.ownerId, 'comment');
+  tell(action?.createdById, 'comment');
+  for (const userId of facts.commenters(comment.subjectType, comment.subjectId)) tell(userId, 'comment');
+  return notes;
+}
+
+/**
  * Tells people about changes that concern them, stored with the change: an action proposed or
- * handed to them, handed away from them, and their proposal accepted or declined by its owner.
- * Only what someone did is told (the server's own changes and storage tell nobody).
+ * handed to them, handed away from them, and their proposal accepted or declined by its owner; a
+ * comment that mentions them, or on an action or person they follow. Only what someone did is told
+ * (the server's own changes and storage tell nobody).
  */
 export const notificationsHook: RoomHook = {
   name: 'notifications',
@@ -55,9 +97,13 @@ export const notificationsHook: RoomHook = {
     const user = origin.source === 'storage' ? undefined : origin.user;
     if (!user) return {};
     const actor = { id: user.id, name: user.name };
-    const notifications = change.records
-      .filter((record) => record.collection === 'actions')
-      .flatMap((record) => actionNotes(record, actor));
+    const notifications = change.records.flatMap((record) =>
+      record.collection === 'actions'
+        ? actionNotes(record, actor)
+        : record.collection === 'comments'
+          ? commentNotes(record, actor, change.facts)
+          : [],
+    );
     return notifications.length > 0 ? { notifications } : {};
   },
 };

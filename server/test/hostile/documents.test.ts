@@ -230,6 +230,93 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
     expect(actionTitles(setup.priya)).toContain('Falls clinic referral');
   });
 
+  it('keeps comments as their authors wrote them: none in another’s name, on a record not on the board, changed by anyone else, rewritten without keeping what they said, moved, deleted or brought back', async () => {
+    const setup = await boardWithTwoMembers(server());
+    const comments = (doc: Y.Doc) => collection(doc, Collection.comments);
+    const priyas = setup.priya.board.addComment(
+      { subjectType: 'people', subjectId: 'person-1', body: 'Daughter visiting on Thursday' },
+      { by: by() },
+    );
+    const graces = () => setup.grace.board.readComments().find((c) => c.id === 'grace-comment');
+    setup.grace.board.addComment(
+      { subjectType: 'people', subjectId: 'person-1', body: 'Falls clinic letter sent' },
+      { by: GRACE, id: 'grace-comment' },
+    );
+    await expect.poll(() => setup.priya.board.readComments().length).toBe(2);
+
+    const writeComment = (doc: Y.Doc, fields: Record<string, unknown>) => {
+      const comment = new Y.Map<unknown>();
+      comments(doc).set(`hand-written-${Math.random().toString(36).slice(2, 10)}`, comment);
+      const values: Record<string, unknown> = {
+        subjectType: 'people',
+        subjectId: 'person-1',
+        body: 'Written by hand',
+        mentions: [],
+        edits: [],
+        editedAt: null,
+        withdrawnAt: null,
+        createdAt: new Date().toISOString(),
+        createdBy: 'Grace Okafor',
+        createdById: GRACE.id,
+        ...fields,
+      };
+      for (const [key, value] of Object.entries(values)) comment.set(key, value);
+    };
+    const cases: [(doc: Y.Doc) => void, RegExp][] = [
+      [
+        (doc) => writeComment(doc, { createdById: 'demo-priya-shah' }),
+        /in the name of the person writing it/,
+      ],
+      [
+        (doc) => writeComment(doc, { subjectType: 'actions', subjectId: 'no-such-action' }),
+        /The action this comment is on is not on this board/,
+      ],
+      [
+        (doc) => writeComment(doc, { withdrawnAt: new Date().toISOString() }),
+        /starts as written: not edited or withdrawn/,
+      ],
+      [(doc) => comments(doc).get(priyas.id)!.set('body', 'Changed by Grace'), /Only Priya Shah can change/],
+      [
+        (doc) => comments(doc).get(priyas.id)!.set('withdrawnAt', new Date().toISOString()),
+        /Only Priya Shah can change or withdraw this comment/,
+      ],
+      [
+        (doc) => comments(doc).get('grace-comment')!.set('body', 'Rewritten with no trace'),
+        /An edited comment keeps what it said before/,
+      ],
+      [
+        (doc) => comments(doc).get('grace-comment')!.set('subjectId', 'person-2'),
+        /stays on the action or person it was written on/,
+      ],
+      [(doc) => comments(doc).delete('grace-comment'), /Comments are withdrawn, never deleted/],
+    ];
+    for (const [write, message] of cases) {
+      setup.grace.refusals.length = 0;
+      await expectRefused(setup, write, message);
+    }
+
+    // Her own comment, edited and withdrawn her way, is kept; a withdrawn comment stays withdrawn.
+    setup.grace.board.editComment(
+      'grace-comment',
+      { body: 'Falls clinic letter sent on Monday', mentions: [] },
+      { by: GRACE },
+    );
+    setup.grace.board.withdrawComment('grace-comment', { by: GRACE });
+    await expect
+      .poll(() => setup.priya.board.readComments().find((c) => c.id === 'grace-comment'))
+      .toMatchObject({
+        ok: true,
+        value: { body: 'Falls clinic letter sent on Monday', edits: [{ body: 'Falls clinic letter sent' }] },
+      });
+    expect(graces()).toMatchObject({ ok: true, value: { withdrawnAt: expect.any(String) } });
+    setup.grace.refusals.length = 0;
+    await expectRefused(
+      setup,
+      (doc) => comments(doc).get('grace-comment')!.set('withdrawnAt', null),
+      /A withdrawn comment stays withdrawn/,
+    );
+  });
+
   it('refuses a second person with an NHS number already on the board', async () => {
     const setup = await boardWithTwoMembers(server());
     setup.priya.board.updatePerson('person-1', { nhsNumber: '943 476 5919' }, { by: by() });
