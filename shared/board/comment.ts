@@ -169,13 +169,15 @@ const NAME_GOES_ON = /[\p{L}\p{N}]/u;
 
 /**
  * The team members a comment's text mentions: each `@` followed by a member's name (the longest
- * that fits, so "@Sam Jones" is not "@Sam"), in the order they first appear.
+ * that fits, so "@Sam Jones" is not "@Sam"), in the order they first appear. An `@` inside a word
+ * (an email address) mentions nobody.
  */
 export function mentionedIn(text: string, team: readonly Mentionable[]): string[] {
   const byLength = [...team].filter((m) => m.name.trim()).sort((a, b) => b.name.length - a.name.length);
   const found: string[] = [];
   const lower = text.toLocaleLowerCase();
   for (let at = lower.indexOf('@'); at !== -1; at = lower.indexOf('@', at + 1)) {
+    if (at > 0 && NAME_GOES_ON.test(lower.charAt(at - 1))) continue; // an email address
     const match = byLength.find((member) => {
       const name = member.name.trim().toLocaleLowerCase();
       const next = lower.charAt(at + 1 + name.length);
