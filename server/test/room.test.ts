@@ -6,7 +6,6 @@ import { BoardDocument } from '#shared/board/boardDoc';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { SyncServer, type ConnectionGrant } from '../src/sync/SyncServer.ts';
-import { connectClient } from './support/clients.ts';
 import { MemoryBoardStorage, byRecord } from './support/memoryStorage.ts';
 import { projectDocument } from '../src/projection/boardProjection.ts';
 import { projectionHook } from '../src/projection/projectionHook.ts';
@@ -14,6 +13,9 @@ import { Room } from '../src/sync/Room.ts';
 import { DEFAULT_ROOM_LIMITS } from '../src/sync/roomContract.ts';
 import { roomPersistence } from '../src/sync/roomPersistence.ts';
 import { actionTitles, anAction, by } from './support/boards.ts';
+import { boardRulesHook } from '../src/boards/boardRulesHook.ts';
+import { connectClient, docContent } from './support/clients.ts';
+import { InProcessBrowser } from './support/roomPair.ts';
 
 /** The sync endpoint alone, over in-memory storage, with a chosen grant per connection. */
 async function startSyncOnly(
@@ -145,5 +147,57 @@ describe('a room’s hooks on loading a board', () => {
     expect(room.loaded).toBe(true);
     expect(errors).toEqual(['a room hook failed on loading a board']);
     await room.unload();
+  });
+});
+
+describe('a refused change', () => {
+  it('that set fields twice (offline) puts their values back for good: in storage too (seed 77331 of the sync fuzz)', async () => {
+    const storage = new MemoryBoardStorage();
+    const doc = new Y.Doc();
+    const seeded = new BoardDocument(doc);
+    seeded.addPerson({ name: 'Margaret Ellis' }, { by: by('Seed'), id: 'person-1' });
+    // Proposed by Grace to Priya: only Priya can take it on.
+    seeded.addAction(anAction('Book respite for Thursday'), {
+      by: { id: 'demo-grace-okafor', name: 'Grace Okafor' },
+    });
+    storage.createBoard('board', Y.encodeStateAsUpdate(doc));
+    const log = { warn: () => undefined, error: () => undefined };
+    const room = new Room('board', roomPersistence(storage), [boardRulesHook], DEFAULT_ROOM_LIMITS, log);
+    await room.load();
+    const grace = new InProcessBrowser(
+      room,
+      { id: 'demo-grace-okafor', name: 'Grace Okafor', organisation: null, organisationId: null },
+      100,
+    );
+    const exchange = async () => {
+      while (grace.busy) {
+        while (grace.toRoom.length) await grace.deliverToRoom();
+        while (grace.toBrowser.length) grace.deliverToBrowser();
+      }
+    };
+    grace.connect();
+    await exchange();
+    const [action] = grace.board.readActions();
+    // Offline, her browser accepts Priya's action and then starts it: only Priya may, so both are refused.
+    grace.disconnect();
+    const record = grace.doc.getMap('actions').get(action!.id) as Y.Map<unknown>;
+    grace.doc.transact(() => {
+      record.set('status', 'accepted');
+      record.set('title', 'Respite booked');
+    });
+    grace.doc.transact(() => {
+      record.set('status', 'in_progress');
+      record.set('title', 'Respite booked for Thursday');
+    });
+    grace.connect();
+    await exchange();
+    expect(grace.refusals.join()).toMatch(/Only Priya Shah can accept this action/);
+    const content = JSON.stringify(docContent(room.doc));
+    expect(grace.board.readActions()[0]).toMatchObject({ value: { status: 'proposed' } });
+    expect(JSON.stringify(docContent(grace.doc))).toBe(content);
+    await room.unload();
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await storage.load('board'))!);
+    expect(JSON.stringify(docContent(stored))).toBe(content);
   });
 });

@@ -96,7 +96,10 @@ export function releaseKept(transaction: Y.Transaction): Set<string> {
 /**
  * Turns the map entries a refused change made, now deleted, into plain garbage-collected structs,
  * which name no key: the ids and field names a client chose then reach nobody. An entry another
- * item names as its neighbour (a value put back in its place) stays, as a deleted entry.
+ * item names as its neighbour (a value put back in its place) stays, as a deleted entry, and so do
+ * the entries it names in turn: a field set twice in the refused change has its second value name
+ * the first, and a value whose neighbour is garbage would itself be dropped wherever the update is
+ * applied (storage, other browsers), taking the value put back with it.
  */
 export function forgetRefusedEntries(
   doc: Y.Doc,
@@ -104,18 +107,37 @@ export function forgetRefusedEntries(
   before: ReadonlyMap<number, number>,
   neighbours: ReadonlySet<string>,
 ): void {
+  const entries: Y.Item[] = [];
   for (const { client, clock } of inserted) {
     const struct = Y.getItem(doc.store, Y.createID(client, clock));
     if (!(struct instanceof Y.Item) || !struct.deleted || struct.parentSub === null) continue;
-    // Merged since with something older, or a neighbour of a value put back: leave it be.
+    // Merged since with something older: leave it be.
     if (struct.id.clock < (before.get(client) ?? 0)) continue;
-    let named = false;
-    for (let offset = 0; offset < struct.length && !named; offset++) {
-      named = neighbours.has(`${client}:${struct.id.clock + offset}`);
+    entries.push(struct);
+  }
+  const kept = new Set(neighbours);
+  const isKept = (struct: Y.Item): boolean => {
+    for (let offset = 0; offset < struct.length; offset++)
+      if (kept.has(`${struct.id.client}:${struct.id.clock + offset}`)) return true;
+    return false;
+  };
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const struct of entries) {
+      if (!isKept(struct)) continue;
+      for (const id of [struct.origin, struct.rightOrigin]) {
+        const key = id && `${id.client}:${id.clock}`;
+        if (key && !kept.has(key)) {
+          kept.add(key);
+          grew = true;
+        }
+      }
     }
-    if (named) continue;
+  }
+  for (const struct of entries) {
+    if (isKept(struct)) continue;
     const parent = struct.parent as Y.AbstractType<any>;
-    if (parent._map.get(struct.parentSub) === struct) parent._map.delete(struct.parentSub);
+    if (parent._map.get(struct.parentSub!) === struct) parent._map.delete(struct.parentSub!);
     struct.gc(doc.store, true);
   }
 }

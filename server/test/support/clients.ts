@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { COLLECTION_NAMES } from '#shared/board/records';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
@@ -89,10 +90,5 @@ function sortKeys(value: unknown): unknown {
  * in arrival order, which differs between clients), for comparing clients with each other.
  */
 export function docContent(doc: Y.Doc): unknown {
-  return sortKeys({
-    actions: doc.getMap('actions').toJSON(),
-    people: doc.getMap('people').toJSON(),
-    goals: doc.getMap('goals').toJSON(),
-    pathwayStages: doc.getMap('pathwayStages').toJSON(),
-  });
+  return sortKeys(Object.fromEntries(COLLECTION_NAMES.map((name) => [name, doc.getMap(name).toJSON()])));
 }
