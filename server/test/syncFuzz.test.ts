@@ -56,7 +56,7 @@ function startingBoard(): Uint8Array {
 
 const ids = (reads: { ok: boolean; id: string }[]) => reads.filter((r) => r.ok).map((r) => r.id);
 
-/** One member's edit of any collection, or of a shared text, as the board's views make them. */
+/** One member's edit of any collection (comments too), or of a shared text, as the board's views make them. */
 function edit(gen: prng.PRNG, browser: InProcessBrowser, step: number, now: Date): void {
   const { board } = browser;
   const as: WriteContext = { by: browser.actor, now };
@@ -106,6 +106,29 @@ function edit(gen: prng.PRNG, browser: InProcessBrowser, step: number, now: Date
     if (what === 0) board.updateStage(id, { name: `Stage renamed at ${step}` }, as);
     else if (what === 1) board.moveStage(id, prng.int32(gen, 0, stages.length - 1), as);
     else board.removeStage(id, as);
+  } else if (roll < 80) {
+    // A comment on an action or a person, mentioning someone; or one of this member's own, edited or withdrawn.
+    const mine = board
+      .readComments()
+      .flatMap((r) =>
+        r.ok && r.value.createdById === browser.actor.id && r.value.withdrawnAt === null ? [r.id] : [],
+      );
+    const what = prng.int32(gen, 0, 3);
+    if (what >= 2 || mine.length === 0) {
+      const onAction = actions.length > 0 && prng.bool(gen);
+      const mentioned = prng.oneOf(gen, MEMBERS);
+      board.addComment(
+        {
+          subjectType: onAction ? 'actions' : 'people',
+          subjectId: onAction ? prng.oneOf(gen, actions) : person(),
+          body: `Comment ${step} for @${mentioned.name}`,
+          mentions: [mentioned.id],
+        },
+        { ...as, id: `comment-${step}` },
+      );
+    } else if (what === 1) {
+      board.editComment(prng.oneOf(gen, mine), { body: `Comment edited at ${step}`, mentions: [] }, as);
+    } else board.withdrawComment(prng.oneOf(gen, mine), as);
   } else {
     // Typing or deleting in what matters, an SBAR part or a goal's notes.
     const [collection, id, field] =

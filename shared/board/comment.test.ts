@@ -119,8 +119,19 @@ describe('comments', () => {
       'An edited comment keeps what it said before',
     );
     expect(newCommentProblem(before, tom)).toBe('A comment is added in the name of the person writing it');
-    expect(newCommentProblem({ ...before, withdrawnAt: before.createdAt }, priya)).toBe(
-      'A new comment starts as written: not edited or withdrawn',
+    // Written, edited and withdrawn offline, it arrives as one change: fine when all of it is hers.
+    const offline = withdrawnComment(
+      editedComment(
+        editedComment(before, { body: 'Friday', mentions: [] }, priya),
+        { body: 'Monday', mentions: [] },
+        priya,
+      ),
+      priya,
+    );
+    expect(newCommentProblem(offline, priya)).toBeNull();
+    expect(commentChangeProblem(before, offline, byPriya)).toBeNull();
+    expect(newCommentProblem(offline, priya, (field) => (field === 'withdrawnAt' ? tom : priya))).toBe(
+      'Only Priya Shah can change or withdraw this comment',
     );
   });
 

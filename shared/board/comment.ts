@@ -117,23 +117,44 @@ function withdrawnProblem(comment: Comment): string | null {
   return comment.withdrawnAt === null ? null : 'A withdrawn comment stays withdrawn';
 }
 
-/** Why a new comment breaks the board's rules, or null. `by` wrote it (null: not known, not checked). */
-export function newCommentProblem(comment: Comment, by: Actor | null): string | null {
-  if (by && comment.createdById !== by.id) return 'A comment is added in the name of the person writing it';
-  if (comment.edits.length > 0 || comment.editedAt !== null || comment.withdrawnAt !== null)
-    return 'A new comment starts as written: not edited or withdrawn';
-  return null;
-}
-
 /** The fields only a comment's author changes. */
 const AUTHORED_FIELDS = ['body', 'mentions', 'edits', 'editedAt', 'withdrawnAt'] as const;
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** Whoever set one of the author's fields that is not the author. */
+function authoredProblem(
+  comment: Comment,
+  fields: readonly string[],
+  authorOf: (field: string) => Actor | null,
+): string | null {
+  for (const field of fields) {
+    const problem = commentAuthorProblem(comment, authorOf(field));
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * Why a new comment breaks the board's rules, or null. `authorOf` names who set each field (null:
+ * not known, not checked). A comment written offline may arrive edited or withdrawn already, by its
+ * author.
+ */
+export function newCommentProblem(
+  comment: Comment,
+  creator: Actor | null,
+  authorOf: (field: string) => Actor | null = () => creator,
+): string | null {
+  if (creator && comment.createdById !== creator.id)
+    return 'A comment is added in the name of the person writing it';
+  return authoredProblem(comment, AUTHORED_FIELDS, authorOf);
+}
+
 /**
  * Why the change of `before` into `after` breaks the rules `editedComment` and `withdrawnComment`
  * follow, however it was made: it stays on its action or person; only its author edits or withdraws
- * it; an edit keeps what it said before; a withdrawn comment stays as it was withdrawn. `authorOf`
+ * it; an edit keeps what it said before (edits made offline arrive together: each is kept, the
+ * first holding what the board had); a withdrawn comment stays as it was withdrawn. `authorOf`
  * names who set each field's value (null: not known, not checked).
  */
 export function commentChangeProblem(
@@ -145,15 +166,14 @@ export function commentChangeProblem(
     return 'A comment stays on the action or person it was written on';
   const changed = AUTHORED_FIELDS.filter((field) => !same(before[field], after[field]));
   if (changed.length === 0) return null;
-  for (const field of changed) {
-    const problem = commentAuthorProblem(before, authorOf(field));
-    if (problem) return problem;
-  }
+  const problem = authoredProblem(before, changed, authorOf);
+  if (problem) return problem;
   if (before.withdrawnAt !== null) return 'A withdrawn comment stays withdrawn';
   const edited = changed.some((field) => field === 'body' || field === 'edits' || field === 'editedAt');
   if (edited) {
     const kept = [...before.edits, { body: before.body, at: before.editedAt ?? before.createdAt }];
-    if (before.body === after.body || !same(after.edits, kept) || after.editedAt === null)
+    const keepsBefore = same(after.edits.slice(0, kept.length), kept);
+    if (after.edits.length < kept.length || !keepsBefore || after.editedAt === null)
       return 'An edited comment keeps what it said before';
   }
   return null;

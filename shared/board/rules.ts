@@ -116,7 +116,7 @@ function newRecordProblem(collection: CollectionName, value: unknown, authors: R
   if (collection === 'actions')
     return newActionProblem(value as Action, authors.creator, authors.of('status'));
   if (collection === 'goals') return newGoalProblem(value as Goal, authors.creator);
-  if (collection === 'comments') return newCommentProblem(value as Comment, authors.creator);
+  if (collection === 'comments') return newCommentProblem(value as Comment, authors.creator, authors.of);
   return null;
 }
 

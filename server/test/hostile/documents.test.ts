@@ -271,10 +271,6 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
         (doc) => writeComment(doc, { subjectType: 'actions', subjectId: 'no-such-action' }),
         /The action this comment is on is not on this board/,
       ],
-      [
-        (doc) => writeComment(doc, { withdrawnAt: new Date().toISOString() }),
-        /starts as written: not edited or withdrawn/,
-      ],
       [(doc) => comments(doc).get(priyas.id)!.set('body', 'Changed by Grace'), /Only Priya Shah can change/],
       [
         (doc) => comments(doc).get(priyas.id)!.set('withdrawnAt', new Date().toISOString()),
