@@ -60,6 +60,37 @@ describe('audit trail', () => {
     expect(created.find((e) => e.field === 'title')?.after).toBe('Ask the pharmacist about the blister pack');
   });
 
+  it('keeps a comment’s every version: written, edited (what it said before) and withdrawn, by whom and when', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: grace.cookie });
+    await client.synced();
+    const GRACE = by('Grace Okafor', 'demo-grace-okafor');
+    const comment = client.board.addComment(
+      { subjectType: 'actions', subjectId: 'action-1', body: 'Pendant alarm fitted on Tuesday' },
+      { by: GRACE },
+    );
+    client.board.editComment(
+      comment.id,
+      { body: 'Pendant alarm fitted on Wednesday', mentions: [] },
+      { by: GRACE },
+    );
+    client.board.withdrawComment(comment.id, { by: GRACE });
+    const viewer = await signedIn(server.url, DEMO.viewer);
+    const trail = async () => (await viewer.get<AuditEntry[]>(history(comment.id, 'comments'))).body;
+    await expect
+      .poll(async () => (await trail()).some((e) => e.field === 'withdrawnAt' && e.after !== null))
+      .toBe(true);
+    const bodies = (await trail()).filter((e) => e.field === 'body').map((e) => [e.before, e.after]);
+    expect(bodies).toEqual([
+      ['Pendant alarm fitted on Tuesday', 'Pendant alarm fitted on Wednesday'],
+      [null, 'Pendant alarm fitted on Tuesday'],
+    ]);
+    for (const entry of await trail())
+      expect(entry.user).toEqual({ id: 'demo-grace-okafor', name: 'Grace Okafor' });
+    client.destroy();
+  });
+
   it('records Y.Text fields as whole values before and after, and records removed records', async () => {
     const server = await startTestServer({ db: await testDb() });
     const grace = await signedIn(server.url, DEMO.member);
