@@ -341,6 +341,39 @@ const DEMO_ACTIONS: {
   },
 ];
 
+/** The demo's comments: a question to the GP on the respite action, a reply-in-waiting, a note on a person. */
+const DEMO_COMMENTS: {
+  on: 'actions' | 'people';
+  id: string;
+  by: string;
+  body: string;
+  mentions?: string[];
+  hoursAgo: number;
+}[] = [
+  {
+    on: 'actions',
+    id: 'action-3',
+    by: 'demo-grace-okafor',
+    body: 'Respite is booked for Thursday. @Dr Tom Reid can you confirm her medicines before she goes?',
+    mentions: ['demo-tom-reid'],
+    hoursAgo: 3,
+  },
+  {
+    on: 'actions',
+    id: 'action-2',
+    by: 'demo-priya-shah',
+    body: 'Her daughter says she is drowsy in the mornings and unsteady on the stairs.',
+    hoursAgo: 20,
+  },
+  {
+    on: 'people',
+    id: 'person-1',
+    by: 'demo-lucy-evans',
+    body: 'Her daughter is happy to be called after 5pm; evenings are when she worries most.',
+    hoursAgo: 26,
+  },
+];
+
 /** Who proposed the demo's actions that are still waiting for their owner. */
 const DEMO_PROPOSER = 'demo-grace-okafor';
 
@@ -423,6 +456,17 @@ export function buildDemoBoard(today = new Date()): Uint8Array {
     if (a.status !== 'proposed')
       board.updateAction(id, { status: a.status }, { by: { id: owner.id, name: owner.name }, now: today });
   });
+  DEMO_COMMENTS.forEach((c, i) => {
+    const author = staff.get(c.by)!;
+    board.addComment(
+      { subjectType: c.on, subjectId: c.id, body: c.body, mentions: c.mentions ?? [] },
+      {
+        by: { id: author.id, name: author.name },
+        id: `comment-${i + 1}`,
+        now: new Date(today.getTime() - c.hoursAgo * 3_600_000),
+      },
+    );
+  });
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return state;
@@ -447,30 +491,60 @@ function projectionOf(state: Uint8Array): ProjectionBatch {
   return batch;
 }
 
-/** The notifications the demo's open proposals would have sent their owners. */
-function demoProposals(projections: ReadonlyMap<string, ProjectionBatch>): NewNotification[] {
+/**
+ * The notifications the demo's open proposals and comments would have sent: each proposal's owner;
+ * whom a comment mentions, and the owner of an action commented on.
+ */
+function demoNotifications(projections: ReadonlyMap<string, ProjectionBatch>): NewNotification[] {
   const names = new Map(DEMO_USERS.map((u) => [u.id, u.name]));
-  return [...projections].flatMap(([boardId, batch]) =>
-    [...batch.records.values()].flatMap(({ collection, record }) => {
+  const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+  return [...projections].flatMap(([boardId, batch]) => {
+    const records = [...batch.records.values()];
+    const actions = new Map(
+      records.flatMap(({ collection, record }) =>
+        collection === 'actions' && record ? [[record.id, record.fields] as const] : [],
+      ),
+    );
+    const note = (
+      userId: string,
+      kind: string,
+      recordType: string,
+      recordId: string,
+      f: Record<string, unknown>,
+      actorId: string,
+    ) => ({
+      user_id: userId,
+      kind,
+      board_id: boardId,
+      record_type: recordType,
+      record_id: recordId,
+      person_id: recordType === 'people' ? recordId : text(f.personId),
+      actor_id: actorId,
+      actor_name: names.get(actorId) ?? null,
+      subject: text(f.title),
+    });
+    return records.flatMap(({ collection, record }): NewNotification[] => {
       const f = record?.fields;
-      if (collection !== 'actions' || !record || !f || f.status !== 'proposed') return [];
-      if (typeof f.ownerId !== 'string' || typeof f.createdById !== 'string' || f.ownerId === f.createdById)
+      if (!record || !f || typeof f.createdById !== 'string') return [];
+      if (collection === 'actions') {
+        if (f.status !== 'proposed' || typeof f.ownerId !== 'string' || f.ownerId === f.createdById)
+          return [];
+        return [note(f.ownerId, 'action-proposed', 'actions', record.id, f, f.createdById)];
+      }
+      if (collection !== 'comments' || typeof f.subjectId !== 'string' || typeof f.subjectType !== 'string')
         return [];
-      return [
-        {
-          user_id: f.ownerId,
-          kind: 'action-proposed',
-          board_id: boardId,
-          record_type: 'actions',
-          record_id: record.id,
-          person_id: typeof f.personId === 'string' ? f.personId : null,
-          actor_id: f.createdById,
-          actor_name: names.get(f.createdById) ?? null,
-          subject: typeof f.title === 'string' ? f.title : null,
-        },
-      ];
-    }),
-  );
+      const action = f.subjectType === 'actions' ? actions.get(f.subjectId) : undefined;
+      const on = action ?? {};
+      const mentioned = Array.isArray(f.mentions) ? f.mentions.filter((m) => typeof m === 'string') : [];
+      const told = mentioned.map((userId) =>
+        note(userId, 'mention', f.subjectType as string, f.subjectId as string, on, f.createdById as string),
+      );
+      const owner = text(action?.ownerId);
+      if (owner && owner !== f.createdById && !mentioned.includes(owner))
+        told.push(note(owner, 'comment', 'actions', f.subjectId, on, f.createdById));
+      return told;
+    });
+  });
 }
 
 /**
@@ -547,8 +621,8 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
         ),
       )
       .execute();
-    const proposals = demoProposals(projections);
-    if (proposals.length > 0) await trx.insertInto('notifications').values(proposals).execute();
+    const notifications = demoNotifications(projections);
+    if (notifications.length > 0) await trx.insertInto('notifications').values(notifications).execute();
     return true;
   });
   if (seeded)

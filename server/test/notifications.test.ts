@@ -35,6 +35,17 @@ async function notificationsOf(server: HuddleServer, email: string) {
   });
 }
 
+/** The demo's own notifications marked read: a test counts and emails only what it brings about. */
+async function readTheDemos(server: HuddleServer, ...emails: string[]): Promise<void> {
+  for (const email of emails) {
+    const marked = await api(server.url, 'POST', '/api/notifications/read', {
+      cookie: await signIn(server.url, email),
+      body: { all: true },
+    });
+    expect(marked.status).toBe(204);
+  }
+}
+
 /** The reminders and email of `server`'s database, on a clock the test moves. */
 function jobsOn(server: HuddleServer, smtpUrl: string | null) {
   const clock = { now: new Date(2026, 11, 5, 6, 0) };
@@ -55,6 +66,7 @@ describe('notifications', () => {
   it('tell the owner of an action proposed to them, live, and the proposer when it is accepted; read and unread are each person’s own', async () => {
     const server = await startTestServer({ db: await testDb() });
     const boardId = await newBoard(server.url, 'Frailty MDT notifications', [TEST_TEAM_ID]);
+    await readTheDemos(server, TOM.email, DEMO.member);
     const socket = openAppSocket(server.url, { cookie: await signIn(server.url, TOM.email) });
     expect(await handshake(socket)).toBe('connected');
     let rang = 0;
@@ -65,7 +77,7 @@ describe('notifications', () => {
     await expect.poll(() => rang, { timeout: 10_000 }).toBeGreaterThan(0);
     const tomsList = await notificationsOf(server, TOM.email);
     expect(tomsList.body.unread).toBe(1);
-    expect(tomsList.body.items).toEqual([
+    expect(tomsList.body.items.filter((i) => i.boardId === boardId)).toEqual([
       expect.objectContaining({
         kind: 'action-proposed',
         text: 'Grace Okafor proposed an action to you',
@@ -79,14 +91,16 @@ describe('notifications', () => {
       }),
     ]);
     // Grace is told nothing of her own doing.
-    expect((await notificationsOf(server, DEMO.member)).body.items).toEqual([]);
+    expect((await notificationsOf(server, DEMO.member)).body.items.filter((i) => !i.read)).toEqual([]);
 
     // Tom accepts: Grace is told.
     const tom = await openBoard(server.url, boardId, TOM.email);
     await expect.poll(() => tom.board.readActions().length).toBe(1);
     tom.board.updateAction(action.id, { status: 'accepted' }, { by: { id: TOM.id, name: TOM.name } });
     await expect
-      .poll(async () => (await notificationsOf(server, DEMO.member)).body.items.map((i) => i.text))
+      .poll(async () =>
+        (await notificationsOf(server, DEMO.member)).body.items.filter((i) => !i.read).map((i) => i.text),
+      )
       .toEqual(['Dr Tom Reid accepted an action you proposed']);
 
     // Grace cannot mark Tom's read; Tom can, and his count falls to nothing.
@@ -155,7 +169,7 @@ describe('notifications', () => {
     const about = (email: string, kinds = ['mention', 'comment']) =>
       notificationsOf(server, email).then((list) =>
         list.body.items
-          .filter((i) => kinds.includes(i.kind))
+          .filter((i) => i.boardId === boardId && kinds.includes(i.kind))
           .map((i) => `${i.kind} ${i.recordType} ${i.text}${i.subject ? `: ${i.subject}` : ''}`),
       );
 
@@ -292,6 +306,7 @@ describe('notifications', () => {
   it('emails someone who asks for it soon after a notification, a few together; without SMTP_URL the email is in the outbox and the log', async () => {
     const server = await startTestServer({ db: await testDb() });
     const boardId = await newBoard(server.url, 'Frailty MDT immediate', [TEST_TEAM_ID]);
+    await readTheDemos(server, TOM.email);
     const tomCookie = await signIn(server.url, TOM.email);
     expect(
       (
@@ -327,13 +342,20 @@ describe('notifications', () => {
     grace.destroy();
   });
 
-  it('has something to show on a demo’s first start: proposals waiting in their owner’s My work and bell, and in the proposer’s list', async () => {
+  it('has something to show on a demo’s first start: proposals waiting in their owner’s My work and bell, and in the proposer’s list; comments, one mentioning the GP', async () => {
     const server = await startTestServer({ db: await testDb() });
     const lucy = 'lucy.evans@riverside-asc.example';
     const told = await notificationsOf(server, lucy);
-    expect(told.body.items.map((i) => i.text)).toEqual([
+    expect(told.body.items.map((i) => i.text).sort()).toEqual([
+      'Grace Okafor commented on an action you own or follow',
       'Grace Okafor proposed an action to you',
       'Grace Okafor proposed an action to you',
+    ]);
+    expect(
+      (await notificationsOf(server, TOM.email)).body.items.map((i) => `${i.text}: ${i.subject}`).sort(),
+    ).toEqual([
+      'Grace Okafor mentioned you in a comment: Arrange respite care while carer is in hospital',
+      'Priya Shah commented on an action you own or follow: Medication review: stop night-time sedative',
     ]);
     const work = await api<MyWork>(server.url, 'GET', '/api/my-work', {
       cookie: await signIn(server.url, lucy),

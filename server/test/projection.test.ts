@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { COLLECTION_NAMES } from '#shared/board/records';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { aPerson, anActionFor, priya, tom } from '#shared/board/testing';
@@ -203,12 +204,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     const result = await rebuildProjections(handle.db, quiet);
     expect(result.failed).toEqual([]);
     const rows = await storedRows(DEMO_BOARD_ID);
-    expect(rows.length).toBe(
-      doc.getMap('actions').size +
-        doc.getMap('people').size +
-        doc.getMap('goals').size +
-        doc.getMap('pathwayStages').size,
-    );
+    expect(rows.length).toBe(COLLECTION_NAMES.reduce((n, name) => n + doc.getMap(name).size, 0));
     const hostile = rows.find((row) => row.id === 'hostile-text')!;
     expect(hostile).toMatchObject({
       status: 'proposed\ufffd',
