@@ -253,6 +253,11 @@ describe('sync over real sockets: many clients, random edits and disconnects', (
         else client.provider.connect();
       } else if (roll < 40 || actions.length === 0) {
         client.board.addAction(anAction(`Action ${step}`), { by: by() });
+      } else if (roll < 55) {
+        client.board.addComment(
+          { subjectType: 'actions', subjectId: prng.oneOf(gen, actions).id, body: `Comment ${step}` },
+          { by: by() },
+        );
       } else {
         client.board.updateAction(prng.oneOf(gen, actions).id, { title: `Edited at ${step}` }, { by: by() });
       }
@@ -268,6 +273,7 @@ describe('sync over real sockets: many clients, random edits and disconnects', (
       })
       .toBe(true);
     expect(clients[0]!.board.readActions().length).toBeGreaterThan(20);
+    expect(clients[0]!.board.readComments().length).toBeGreaterThan(10);
     await server.sync.flush();
     const stored = new Y.Doc();
     Y.applyUpdate(stored, (await server.storage.load(boardId))!);
