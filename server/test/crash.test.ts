@@ -133,14 +133,31 @@ describe('server process killed with SIGKILL', () => {
 
     const made: string[] = [];
     for (let cycle = 0; cycle < 3; cycle++) {
-      // Priya proposes actions to Grace; Grace accepts or completes the ones she has; some of it is
-      // stored before the kill, some is not.
+      // Priya proposes actions to Grace; Grace comments on them and accepts or completes the ones she
+      // has; some of it is stored before the kill, some is not.
       for (let i = 0; i < 5; i++) {
         const action = priya.board.addAction(
           { ...anAction(`Cycle ${cycle}, action ${i}`), ownerId: GRACE.id!, ownerName: GRACE.name },
           { by: by() },
         );
         made.push(action.id);
+        // Grace asks about it on its thread, and edits what she asked.
+        const asked = grace.board.readActions().find((read) => read.ok && read.value.status === 'proposed');
+        if (asked) {
+          const comment = grace.board.addComment(
+            {
+              subjectType: 'actions',
+              subjectId: asked.id,
+              body: `Can this wait until ${cycle + 2} December?`,
+            },
+            { by: GRACE },
+          );
+          grace.board.editComment(
+            comment.id,
+            { body: `Can this wait until ${cycle + 3} December?`, mentions: [] },
+            { by: GRACE },
+          );
+        }
         for (const read of grace.board.readActions()) {
           if (!read.ok || read.value.status === 'done') continue;
           const next = read.value.status === 'proposed' ? 'accepted' : 'done';
@@ -169,6 +186,9 @@ describe('server process killed with SIGKILL', () => {
     await expect
       .poll(() => JSON.stringify(docContent(last.doc)) === content(), { timeout: 15_000 })
       .toBe(true);
+    expect(
+      last.board.readComments().filter((c) => c.ok && c.value.edits.length === 1).length,
+    ).toBeGreaterThan(5);
     priya.destroy();
     grace.destroy();
     last.destroy();
