@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { todayIsoDate } from '#shared/board/record';
 import { initialsOf } from '#shared/work';
-import { openDatabase } from '../server/src/db/connect.ts';
 import { createLogger } from '../server/src/log.ts';
 import { createMailer } from '../server/src/notifications/mailer.ts';
 import { NotificationJobs } from '../server/src/notifications/notificationJobs.ts';
 import { startSmtpServer } from '../server/test/support/smtpServer.ts';
 import { demo } from './support/demoUsers.ts';
+import { onDatabase } from './support/huddleServer.ts';
 import { useScenario } from './support/scenario.ts';
 import { ActionsPage } from './support/pages/ActionsPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
@@ -36,18 +36,13 @@ describe('the daily digest', () => {
     const at = (hour: number, minute = 0) =>
       new Date(day.getFullYear(), day.getMonth(), day.getDate(), hour, minute);
     const toPriya = () => smtp.received.filter((email) => email.to.includes(demo.priya.email));
-    await scenario.server.whileStopped(async (database) => {
-      const log = createLogger('silent');
-      const handle = await openDatabase({
-        databaseUrl: database.databaseUrl,
-        dataDir: database.dataDir,
-        log,
-      });
-      try {
+    const log = createLogger('silent');
+    await scenario.server.whileStopped((database) =>
+      onDatabase(database, async (db) => {
         const clock = { now: at(6) };
         const servers = [1, 2].map(
           () =>
-            new NotificationJobs(handle.db, createMailer(smtp.url, 'Huddle <huddle@test>', log), log, {
+            new NotificationJobs(db, createMailer(smtp.url, 'Huddle <huddle@test>', log), log, {
               digestHour: 7,
               siteUrl: SITE,
               now: () => clock.now,
@@ -61,10 +56,8 @@ describe('the daily digest', () => {
         await Promise.all(servers.map((jobs) => jobs.tick()));
         clock.now = at(16);
         await Promise.all(servers.map((jobs) => jobs.tick()));
-      } finally {
-        await handle.close();
-      }
-    });
+      }),
+    );
 
     expect(toPriya()).toHaveLength(1);
     const [digest] = toPriya();

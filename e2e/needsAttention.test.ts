@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/src/config.ts';
-import { openDatabase } from '../server/src/db/connect.ts';
 import { createLogger } from '../server/src/log.ts';
 import { PostgresBoardStorage } from '../server/src/storage/postgresBoardStorage.ts';
 import { Collection } from '#shared/board/boardDoc';
 import { demo } from './support/demoUsers.ts';
+import { onDatabase } from './support/huddleServer.ts';
 import { textOf, useScenario } from './support/scenario.ts';
 import { BoardPage, type BoardView } from './support/pages/BoardPage.ts';
 
@@ -31,21 +31,13 @@ describe('records an old or hostile client wrote wrongly', () => {
       action.set('title', 42);
       doc.getMap(Collection.goals).set('not-a-record', 'just text' as unknown as Y.Map<unknown>);
     });
-    await scenario.server.whileStopped(async (database) => {
-      const log = createLogger('silent');
-      const handle = await openDatabase({
-        databaseUrl: database.databaseUrl,
-        dataDir: database.dataDir,
-        log,
-      });
-      try {
-        const storage = new PostgresBoardStorage(handle.db, loadConfig({}).storage, log);
+    await scenario.server.whileStopped((database) =>
+      onDatabase(database, async (db) => {
+        const storage = new PostgresBoardStorage(db, loadConfig({}).storage, createLogger('silent'));
         await storage.append(board.id, { update: Y.encodeStateAsUpdate(doc) });
         await storage.flush();
-      } finally {
-        await handle.close();
-      }
-    });
+      }),
+    );
 
     const page = new BoardPage((await scenario.signedIn(demo.grace, BoardPage.path(board.id))).page);
     await page.waitUntilLive();

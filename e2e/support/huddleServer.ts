@@ -5,6 +5,10 @@ import {
   type ServerProcess,
 } from '../../server/test/support/serverProcess.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/test/support/testDatabase.ts';
+import type { Kysely } from 'kysely';
+import { openDatabase } from '../../server/src/db/connect.ts';
+import type { Database } from '../../server/src/db/schema.ts';
+import { createLogger } from '../../server/src/log.ts';
 import type { BoardSummary } from '#shared/boards';
 import type { CreateBoardRequest } from '#shared/boards';
 import { DEMO_PASSWORD, FRAILTY_TEAM, demo } from './demoUsers.ts';
@@ -81,6 +85,23 @@ export function huddleSite(url: () => string, database: Pick<TestDatabase, 'kind
       return (await response.json()) as BoardSummary;
     },
   };
+}
+
+/** Runs `work` on a stopped server's database (see `whileStopped`), opened as the server opens it. */
+export async function onDatabase(
+  database: TestDatabase,
+  work: (db: Kysely<Database>) => Promise<void>,
+): Promise<void> {
+  const handle = await openDatabase({
+    databaseUrl: database.databaseUrl,
+    dataDir: database.dataDir,
+    log: createLogger('silent'),
+  });
+  try {
+    await work(handle.db);
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface HuddleServerOptions {
