@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { todayIsoDate } from '#shared/board/record';
 import { BoardPage } from './BoardPage.ts';
+import { CommentsPage } from './CommentsPage.ts';
 
 export interface ActionToAdd {
   title: string;
@@ -131,6 +132,36 @@ export class ActionsPage extends BoardPage {
     const dialog = this.page.getByRole('dialog', { name: `History of ${title}` });
     await dialog.waitFor();
     return dialog;
+  }
+
+  /** A card's Comments button, whatever its count ("Comments (2) on <title>"). */
+  commentsButton(title: string): Locator {
+    return this.card(title).getByRole('button', {
+      name: new RegExp(`^Comments( \\(\\d+\\))? on ${escape(title)}$`),
+    });
+  }
+
+  /**
+   * How many comments a card shows on its Comments button (0 when it shows none), checked against
+   * the button's name ("Comments (2) on <title>"). The card is scrolled into view first, as someone
+   * would look at it (cards out of view are not laid out).
+   */
+  async commentCount(title: string): Promise<number> {
+    const button = this.commentsButton(title);
+    await button.scrollIntoViewIfNeeded();
+    const tag = button.getByTestId('comment-count');
+    const shown = (await tag.count()) === 0 ? 0 : Number((await tag.textContent())?.trim());
+    const named = shown === 0 ? `Comments on ${title}` : `Comments (${shown}) on ${title}`;
+    if ((await this.card(title).getByRole('button', { name: named, exact: true }).count()) !== 1) return NaN;
+    return shown;
+  }
+
+  /** Opens a card's comments with the keyboard and returns the thread in their dialog. */
+  async openComments(title: string): Promise<CommentsPage> {
+    await this.commentsButton(title).press('Enter');
+    const comments = CommentsPage.ofAction(this.page, title);
+    await comments.scope.waitFor();
+    return comments;
   }
 
   /** Whether the focused element is the given control of a card ("Move", "Edit", "History"). */
