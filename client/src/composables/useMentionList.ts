@@ -2,17 +2,18 @@ import { computed, nextTick, ref, useId, type Ref, type ShallowRef } from 'vue';
 import { mentionCandidates, mentionQuery, type Mentionable } from '#shared/board/comment';
 import { matchesMessage, withMention } from '../lib/comments.ts';
 
-/** How many people the list offers at once. */
-const OPTIONS_SHOWN = 8;
+/** How many people the list offers at once: typing more of a name narrows it. */
+const OPTIONS_SHOWN = 6;
 
 /**
  * The `@` list of a text box: typing `@` and the start of a name offers the team members it fits,
  * under the box. ArrowDown and ArrowUp move the highlighted option (none is highlighted until then,
  * so Enter keeps making a new line), Enter or Tab picks it, putting `@Full Name ` in place of what was
  * typed with the caret after it; Escape closes the list and nothing else (not the dialog around it).
- * The box stays focused throughout: it names the list (`aria-controls`), says whether it is open
- * (`aria-expanded`) and points at the highlighted option (`aria-activedescendant`); `announcement`
- * says how many people match, for a polite live region.
+ * The box stays focused throughout: it names the list (`aria-controls`) and points at the
+ * highlighted option (`aria-activedescendant`); `announcement` says how many people match, for a
+ * polite live region, which is how a screen reader user hears that the list opened. (`expanded` is
+ * for showing the list: ARIA does not allow `aria-expanded` on a textarea, nor the combobox role.)
  */
 export function useMentionList<M extends Mentionable>(options: {
   text: Ref<string>;
