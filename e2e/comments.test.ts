@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { seriousAccessibilityProblems } from './support/axe.ts';
+import { accessibilityProblems } from './support/axe.ts';
 import { demo, type DemoUser } from './support/demoUsers.ts';
 import { textOf, useScenario } from './support/scenario.ts';
 import { ActionsPage } from './support/pages/ActionsPage.ts';
@@ -58,7 +58,7 @@ describe('comments and mentions', () => {
     const box = thread.box();
     await expect.poll(() => thread.isFocused(box)).toBe(true);
     expect(await thread.scope.getByTestId('comments-empty').innerText()).toContain('type @ to mention');
-    expect(await box.getAttribute('aria-expanded')).toBe('false');
+    expect(await thread.mentionList().isVisible()).toBe(false);
 
     // Typing @ and the start of a name offers the team; Escape closes the list, not the dialog.
     await grace.page.keyboard.type('Respite booked for Thursday, @to');
@@ -67,7 +67,6 @@ describe('comments and mentions', () => {
       expect.stringContaining(demo.tom.name),
     ]);
     expect(await thread.mentionOption(demo.tom.name).innerText()).toContain(demo.tom.organisation);
-    expect(await box.getAttribute('aria-expanded')).toBe('true');
     expect(await box.getAttribute('aria-controls')).toBe(await thread.mentionList().getAttribute('id'));
     await expect.poll(textOf(thread.mentionStatus())).toBe('1 person matches');
     await grace.page.keyboard.press('Escape');
@@ -200,25 +199,25 @@ describe('comments and mentions', () => {
     expect(await helen.page.getByTestId('view-person').locator('textarea').count()).toBe(0);
   });
 
-  it('has no serious accessibility problems on a person page with comments, or in the comments dialog with the mention list open', async () => {
+  it('has no accessibility problems axe can find (of any impact) on a person page with comments, or in the comments dialog with the mention list open', async () => {
     const { board, grace, personId, title } = await boardWithAction('accessibility');
     await grace.page.goto(PersonPage.personPath(board.id, personId));
     const onPerson = CommentsPage.ofPerson(grace.page);
     await onPerson.add(`A note for @${demo.priya.name} about the person`);
     await onPerson.comment(demo.grace.name).getByTestId('comment-mention').waitFor();
-    expect(await seriousAccessibilityProblems(grace.page)).toEqual([]);
+    expect(await accessibilityProblems(grace.page)).toEqual([]);
 
     await grace.goTo('Actions');
     const thread = await grace.openComments(title);
     await thread.add('Booked for Thursday');
     await thread.edit(thread.comment(demo.grace.name), 'Booked for Friday');
-    expect(await seriousAccessibilityProblems(grace.page)).toEqual([]);
+    expect(await accessibilityProblems(grace.page)).toEqual([]);
     await thread.box().focus();
     await grace.page.keyboard.type('@');
     await thread.mentionList().waitFor();
     await grace.page.keyboard.press('ArrowDown');
     expect(await thread.mentionList().getByRole('option').count()).toBeGreaterThan(1);
     expect(await thread.box().getAttribute('aria-activedescendant')).not.toBeNull();
-    expect(await seriousAccessibilityProblems(grace.page)).toEqual([]);
+    expect(await accessibilityProblems(grace.page)).toEqual([]);
   });
 });

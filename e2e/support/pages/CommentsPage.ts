@@ -20,9 +20,9 @@ export class CommentsPage {
     return new CommentsPage(page, page.getByTestId('person-comments'));
   }
 
-  /** The box to write a comment in (a combobox: it has the list of people to mention). */
+  /** The box to write a comment in (it has the list of people to mention). */
   box(): Locator {
-    return this.scope.getByRole('combobox', { name: 'Add a comment', exact: true });
+    return this.scope.getByRole('textbox', { name: 'Add a comment', exact: true });
   }
 
   /** Anything a viewer must not have: a box to type in, or a button that adds, edits or withdraws. */
@@ -93,7 +93,7 @@ export class CommentsPage {
   async edit(found: Locator, text: string): Promise<void> {
     const comment = await this.pinned(found);
     await comment.getByRole('button', { name: 'Edit your comment', exact: true }).click();
-    const box = comment.getByRole('combobox', { name: 'Change your comment', exact: true });
+    const box = comment.getByRole('textbox', { name: 'Change your comment', exact: true });
     await box.fill(text);
     await comment.getByRole('button', { name: 'Save', exact: true }).click();
     await box.waitFor({ state: 'detached' });
