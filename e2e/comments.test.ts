@@ -168,11 +168,19 @@ describe('comments and mentions', () => {
     await onPerson.add(personNote);
 
     const helen = await onBoard(demo.helen, board.id);
-    // The handover counts the person's comments.
+    // The handover and the pathway count the person's comments.
     await expect
       .poll(
         textOf(
           helen.page.getByTestId('handover-person').filter({ hasText: person }).getByTestId('comment-count'),
+        ),
+      )
+      .toBe('1 comment');
+    await helen.goTo('Pathway');
+    await expect
+      .poll(
+        textOf(
+          helen.page.getByTestId('pathway-card').filter({ hasText: person }).getByTestId('comment-count'),
         ),
       )
       .toBe('1 comment');
@@ -197,13 +205,30 @@ describe('comments and mentions', () => {
     await helensPerson.readOnlyNote().waitFor();
     expect(await helensPerson.writeControls().count()).toBe(0);
     expect(await helen.page.getByTestId('view-person').locator('textarea').count()).toBe(0);
+
+    // The person's table of actions opens the action's comments too.
+    const personPage = new PersonPage(helen.page);
+    await personPage
+      .actionRow(title)
+      .getByRole('button', { name: `Comments (1) on ${title}`, exact: true })
+      .click();
+    const fromTable = CommentsPage.ofAction(helen.page, title);
+    await expect.poll(() => fromTable.bodyOf(fromTable.comment(demo.grace.name))).toBe(actionNote);
+    expect(await fromTable.writeControls().count()).toBe(0);
   });
 
   it('has no accessibility problems axe can find (of any impact) on a person page with comments, or in the comments dialog with the mention list open', async () => {
     const { board, grace, personId, title } = await boardWithAction('accessibility');
     await grace.page.goto(PersonPage.personPath(board.id, personId));
     const onPerson = CommentsPage.ofPerson(grace.page);
+    // An empty comment is refused with the NHS error summary, which takes focus.
+    await onPerson.scope.getByRole('button', { name: 'Add comment', exact: true }).click();
+    const summary = onPerson.scope.locator('.nhsuk-error-summary');
+    await expect.poll(() => onPerson.isFocused(summary)).toBe(true);
+    expect(await summary.innerText()).toContain('Write the comment');
+    expect(await accessibilityProblems(grace.page)).toEqual([]);
     await onPerson.add(`A note for @${demo.priya.name} about the person`);
+    expect(await summary.count()).toBe(0);
     await onPerson.comment(demo.grace.name).getByTestId('comment-mention').waitFor();
     expect(await accessibilityProblems(grace.page)).toEqual([]);
 
