@@ -158,9 +158,16 @@ describe('comments and mentions', () => {
 
   it('a viewer reads the comments on an action and on a person, with nothing to write in and no Edit or Withdraw', async () => {
     const { board, grace, person, personId, title } = await boardWithAction('viewer');
-    const onAction = await grace.openComments(title);
     const actionNote = unique('Daughter will be at the visit');
+    // Words typed and not yet added are kept when the comments close, and are there on opening again.
+    const drafting = await grace.openComments(title);
+    await drafting.box().fill(actionNote);
+    await grace.page.keyboard.press('Escape');
+    await drafting.scope.waitFor({ state: 'hidden' });
+    const onAction = await grace.openComments(title);
+    expect(await onAction.box().inputValue()).toBe(actionNote);
     await onAction.add(actionNote);
+    expect(await onAction.box().inputValue()).toBe('');
     await grace.page.keyboard.press('Escape');
     await grace.page.goto(PersonPage.personPath(board.id, personId));
     const onPerson = CommentsPage.ofPerson(grace.page);

@@ -131,6 +131,20 @@ export const useBoardStore = defineStore('board', () => {
   function commentCount(subjectType: CommentSubject, subjectId: string): number {
     return commentsOn(subjectType, subjectId).filter((c) => c.withdrawnAt === null).length;
   }
+  /**
+   * What was typed in a comment box and not yet added, by board and action or person: closing the
+   * comments (Escape) or leaving a person's page keeps it, and the box shows it again when it opens.
+   * In memory only, for as long as the page is open.
+   */
+  const commentDrafts = new Map<string, string>();
+  function commentDraft(subjectType: CommentSubject, subjectId: string): string {
+    return commentDrafts.get(`${boardId.value}/${commentKey(subjectType, subjectId)}`) ?? '';
+  }
+  function keepCommentDraft(subjectType: CommentSubject, subjectId: string, text: string): void {
+    const key = `${boardId.value}/${commentKey(subjectType, subjectId)}`;
+    if (text.trim()) commentDrafts.set(key, text);
+    else commentDrafts.delete(key);
+  }
   /** How far each goal's linked actions have got (cancelled ones do not count). */
   const progressByGoal = computed(() => goalProgressByGoal(validActions.value));
   /** Everyone else on the board, coloured by their organisation. */
@@ -317,6 +331,8 @@ export const useBoardStore = defineStore('board', () => {
     moveAction,
     completeAction,
     addComment,
+    commentDraft,
+    keepCommentDraft,
     editComment,
     withdrawComment,
     addStage,
