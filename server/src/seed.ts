@@ -512,6 +512,7 @@ function demoNotifications(projections: ReadonlyMap<string, ProjectionBatch>): N
       recordId: string,
       f: Record<string, unknown>,
       actorId: string,
+      at: unknown,
     ) => ({
       user_id: userId,
       kind,
@@ -522,6 +523,8 @@ function demoNotifications(projections: ReadonlyMap<string, ProjectionBatch>): N
       actor_id: actorId,
       actor_name: names.get(actorId) ?? null,
       subject: text(f.title),
+      // When what it tells of happened, as the thread and the card say.
+      created_at: typeof at === 'string' ? new Date(at) : undefined,
     });
     return records.flatMap(({ collection, record }): NewNotification[] => {
       const f = record?.fields;
@@ -529,7 +532,7 @@ function demoNotifications(projections: ReadonlyMap<string, ProjectionBatch>): N
       if (collection === 'actions') {
         if (f.status !== 'proposed' || typeof f.ownerId !== 'string' || f.ownerId === f.createdById)
           return [];
-        return [note(f.ownerId, 'action-proposed', 'actions', record.id, f, f.createdById)];
+        return [note(f.ownerId, 'action-proposed', 'actions', record.id, f, f.createdById, f.createdAt)];
       }
       if (collection !== 'comments' || typeof f.subjectId !== 'string' || typeof f.subjectType !== 'string')
         return [];
@@ -537,11 +540,19 @@ function demoNotifications(projections: ReadonlyMap<string, ProjectionBatch>): N
       const on = action ?? {};
       const mentioned = Array.isArray(f.mentions) ? f.mentions.filter((m) => typeof m === 'string') : [];
       const told = mentioned.map((userId) =>
-        note(userId, 'mention', f.subjectType as string, f.subjectId as string, on, f.createdById as string),
+        note(
+          userId,
+          'mention',
+          f.subjectType as string,
+          f.subjectId as string,
+          on,
+          f.createdById as string,
+          f.createdAt,
+        ),
       );
       const owner = text(action?.ownerId);
       if (owner && owner !== f.createdById && !mentioned.includes(owner))
-        told.push(note(owner, 'comment', 'actions', f.subjectId, on, f.createdById));
+        told.push(note(owner, 'comment', 'actions', f.subjectId, on, f.createdById, f.createdAt));
       return told;
     });
   });

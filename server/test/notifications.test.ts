@@ -357,6 +357,16 @@ describe('notifications', () => {
       'Grace Okafor mentioned you in a comment: Arrange respite care while carer is in hospital',
       'Priya Shah commented on an action you own or follow: Medication review: stop night-time sedative',
     ]);
+    // Each is dated when what it tells of happened, as the comment's thread says.
+    const tom = await openBoard(server.url, 'riverside-frailty-mdt', TOM.email);
+    const commentedAt = new Map(
+      tom.board.readComments().flatMap((c) => (c.ok ? [[c.value.subjectId, c.value.createdAt]] : [])),
+    );
+    tom.destroy();
+    const tomsItems = (await notificationsOf(server, TOM.email)).body.items;
+    expect(tomsItems.map((i) => i.createdAt)).toEqual(tomsItems.map((i) => commentedAt.get(i.recordId)));
+    expect(new Set(commentedAt.values()).size).toBe(commentedAt.size);
+
     const work = await api<MyWork>(server.url, 'GET', '/api/my-work', {
       cookie: await signIn(server.url, lucy),
     });
