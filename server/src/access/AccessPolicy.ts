@@ -159,13 +159,18 @@ export class AccessPolicy {
 
   /** Whether the principal facilitates any team (they see the team pages and the people directory). */
   async isFacilitator(principal: Principal): Promise<boolean> {
-    const row = await this.db
+    return (await this.facilitatedTeams(principal)).length > 0;
+  }
+
+  /** The ids of the teams the principal facilitates. */
+  async facilitatedTeams(principal: Principal): Promise<string[]> {
+    const rows = await this.db
       .selectFrom('team_memberships')
       .select('team_id')
       .where('user_id', '=', principal.userId)
       .where('role', '=', 'facilitator')
-      .executeTakeFirst();
-    return row !== undefined;
+      .execute();
+    return rows.map((row) => row.team_id);
   }
 }
 

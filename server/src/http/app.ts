@@ -15,6 +15,7 @@ import { registerAdminRoutes } from './adminRoutes.ts';
 import { registerBoardRoutes } from './boardRoutes.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
 import { registerWorkRoutes } from './workRoutes.ts';
+import { registerProgressRoutes } from './progressRoutes.ts';
 import { registerNotificationRoutes } from './notificationRoutes.ts';
 import { createClientAddress, trustFunction, type TrustProxy } from './clientAddress.ts';
 import type { RouteDeps } from './deps.ts';
@@ -109,6 +110,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   registerBoardRoutes(app, options.deps);
   registerHistoryRoutes(app, options.deps);
   registerWorkRoutes(app, options.deps);
+  registerProgressRoutes(app, options.deps);
   registerNotificationRoutes(app, options.deps);
   registerAdminRoutes(app, options.deps);
 

@@ -134,6 +134,8 @@ export class Room {
     private readonly hooks: readonly RoomHook[] = [],
     private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
     private readonly log: RoomLog = silent,
+    /** When a kept change happened, for its audit rows and history: the clock, or a test's or a seed's. */
+    private readonly now: () => Date = () => new Date(),
   ) {
     // The server is not a participant; it has no awareness state of its own.
     this.awareness.setLocalState(null);
@@ -377,7 +379,7 @@ export class Room {
         boardId: this.boardId,
         // Not a connection's, nor tagged by the server (a test writing to the document): the server's.
         origin: isTransactionOrigin(origin) ? origin : SERVER_ORIGIN,
-        at: new Date(),
+        at: this.now(),
         records: touched,
         strays,
         facts: records.facts(touched),

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { BoardDocument } from '#shared/board/boardDoc';
+import type { ProgressFigures } from '#shared/progress';
+import { createLogger } from '../src/log.ts';
+import { loadConfig } from '../src/config.ts';
+import { projectionHook } from '../src/projection/projectionHook.ts';
+import { projectionIsCurrent } from '../src/projection/projectionTables.ts';
+import { PostgresBoardStorage } from '../src/storage/postgresBoardStorage.ts';
+import type { TransactionOrigin } from '../src/sync/origin.ts';
+import { Room } from '../src/sync/Room.ts';
+import { roomPersistence } from '../src/sync/roomPersistence.ts';
+import type { HuddleServer } from '../src/server.ts';
+import { api, DEMO, signIn } from './support/auth.ts';
+import { newBoard, TEST_TEAM_ID } from './support/boards.ts';
+import { DATABASE_KINDS, useSharedServer } from './support/sharedServer.ts';
+
+const quiet = createLogger('silent');
+const TOM = { id: 'demo-tom-reid', name: 'Dr Tom Reid' };
+const GRACE = { id: 'demo-grace-okafor', name: 'Grace Okafor' };
+const ELM_TREE = 'elm-tree-practice';
+const COMMUNITY = 'riverside-community';
+const owners = {
+  tom: { ownerId: TOM.id, ownerName: TOM.name, ownerOrganisationId: ELM_TREE },
+  grace: { ownerId: GRACE.id, ownerName: GRACE.name, ownerOrganisationId: COMMUNITY },
+};
+
+/**
+ * A board's history written as it happened, at the times given: each step runs in a room with the
+ * server's projection hook, its clock set to the step's time, and is stored as the server stores it.
+ */
+async function writeHistory(
+  server: HuddleServer,
+  boardId: string,
+  steps: [at: string, write: (board: BoardDocument, now: Date) => void][],
+): Promise<void> {
+  const db = server.database.db;
+  const storage = new PostgresBoardStorage(db, loadConfig({}).storage, quiet);
+  let clock = new Date(steps[0]![0]);
+  const room = new Room(
+    boardId,
+    roomPersistence(storage),
+    [projectionHook({ isCurrent: (id) => projectionIsCurrent(db, id) }, quiet)],
+    undefined,
+    undefined,
+    () => clock,
+  );
+  await room.load();
+  const origin: TransactionOrigin = {
+    source: 'server',
+    user: { id: GRACE.id, name: GRACE.name, organisation: null, organisationId: COMMUNITY },
+  };
+  const board = new BoardDocument(room.doc, origin);
+  for (const [at, write] of steps) {
+    clock = new Date(at);
+    room.doc.transact(() => write(board, clock), origin);
+  }
+  await room.unload();
+  await storage.flush();
+}
+
+const action = (title: string, owner: keyof typeof owners, dueDate: string) => ({
+  title,
+  ...owners[owner],
+  dueDate,
+  personId: 'person-1',
+});
+
+describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
+  const server = useSharedServer(kind);
+  const progress = async (email: string, query: string) =>
+    api<ProgressFigures>(server().url, 'GET', `/api/progress?${query}`, {
+      cookie: await signIn(server().url, email),
+    });
+
+  it('counts a week of actions as a hand count does: UK days across the clock change, a completion undone, acceptances timed, by organisation', async () => {
+    const boardId = await newBoard(server().url, 'Progress fixed board', [TEST_TEAM_ID], { person: false });
+    // The week of 19 to 25 October 2026: British Summer Time ends at 01:00 UTC on Sunday the 25th.
+    // It starts at 23:00 UTC on the 18th and ends at midnight UTC on the 26th.
+    await writeHistory(server(), boardId, [
+      [
+        '2026-10-12T09:00:00Z',
+        (b, now) => b.addPerson({ name: 'Margaret Ellis' }, { by: GRACE, now, id: 'person-1' }),
+      ],
+      // A1: proposed to Tom in the week before, accepted two days later, done in the week, on time.
+      [
+        '2026-10-13T09:00:00Z',
+        (b, now) => b.addAction(action('A1', 'tom', '2026-10-21'), { by: GRACE, now, id: 'a1' }),
+      ],
+      ['2026-10-15T09:00:00Z', (b, now) => b.updateAction('a1', { status: 'accepted' }, { by: TOM, now })],
+      ['2026-10-20T09:00:00Z', (b, now) => b.completeAction('a1', { by: TOM, now })],
+      // A2: Grace's own, made at 00:30 BST on the 19th (the week's first day), done at 23:30 GMT on
+      // the 25th (its last), a day after it was due.
+      [
+        '2026-10-18T23:30:00Z',
+        (b, now) => b.addAction(action('A2', 'grace', '2026-10-24'), { by: GRACE, now, id: 'a2' }),
+      ],
+      ['2026-10-25T23:30:00Z', (b, now) => b.completeAction('a2', { by: GRACE, now })],
+      // A3: made at 23:30 BST on the 18th (the week before), done in the week, reopened in it.
+      [
+        '2026-10-18T22:30:00Z',
+        (b, now) => b.addAction(action('A3', 'grace', '2026-10-30'), { by: GRACE, now, id: 'a3' }),
+      ],
+      ['2026-10-21T22:30:00Z', (b, now) => b.completeAction('a3', { by: GRACE, now })],
+      [
+        '2026-10-22T10:00:00Z',
+        (b, now) => b.updateAction('a3', { status: 'in_progress' }, { by: GRACE, now }),
+      ],
+      // A4: proposed to Tom, accepted a day and a half later; due long ago.
+      [
+        '2026-10-19T09:00:00Z',
+        (b, now) => b.addAction(action('A4', 'tom', '2026-10-01'), { by: GRACE, now, id: 'a4' }),
+      ],
+      ['2026-10-20T21:00:00Z', (b, now) => b.updateAction('a4', { status: 'accepted' }, { by: TOM, now })],
+      // A5: proposed by Tom to Grace, accepted six hours later; due far ahead.
+      [
+        '2026-10-21T09:00:00Z',
+        (b, now) => b.addAction(action('A5', 'grace', '2099-01-01'), { by: TOM, now, id: 'a5' }),
+      ],
+      ['2026-10-21T15:00:00Z', (b, now) => b.updateAction('a5', { status: 'accepted' }, { by: GRACE, now })],
+      // A6: made at 00:30 GMT on the 26th, after the week; due long ago.
+      [
+        '2026-10-26T00:30:00Z',
+        (b, now) => b.addAction(action('A6', 'grace', '2026-10-02'), { by: GRACE, now, id: 'a6' }),
+      ],
+    ]);
+
+    const week = `from=2026-10-19&to=2026-10-25&board=${boardId}`;
+    const figures = await progress(DEMO.manager, week);
+    expect(figures.status).toBe(200);
+    expect(figures.body.period).toEqual({ from: '2026-10-19', to: '2026-10-25' });
+    expect(figures.body.previous).toEqual({ from: '2026-10-12', to: '2026-10-18' });
+    expect(figures.body.boards).toBe(1);
+    expect(figures.body.actions).toEqual({
+      // A2, A4, A5; the week before, A1 and A3.
+      opened: { now: 3, before: 2 },
+      // A1 and A2 (A3 was reopened before the week ended).
+      completed: { now: 2, before: 0 },
+      // A1 (A2 was done on the 25th in the UK, after its due date).
+      completedOnTime: { now: 1, before: 0 },
+      onTimePercent: { now: 50, before: null },
+      // A3 (due 30 October, reopened), A4 and A6: open and due before today.
+      overdueNow: 3,
+      // A4 1.5 days and A5 0.25; the week before, A1 2 days.
+      medianDaysToAccept: { now: 0.9, before: 2 },
+      // A1 5 days from accepted, A2 7 days from made (already accepted).
+      medianDaysToDone: { now: 6, before: null },
+    });
+    expect(figures.body.byOrganisation).toEqual([
+      {
+        organisationId: COMMUNITY,
+        name: 'Riverside Community Health NHS Trust',
+        open: 3,
+        overdue: 2,
+        medianDaysToAccept: 0.3,
+      },
+      {
+        organisationId: ELM_TREE,
+        name: 'Elm Tree Medical Practice',
+        open: 1,
+        overdue: 1,
+        medianDaysToAccept: 1.5,
+      },
+    ]);
+
+    // One organisation: Tom's practice's actions only.
+    const practice = await progress(DEMO.manager, `${week}&organisation=${ELM_TREE}`);
+    expect(practice.body.actions).toMatchObject({
+      opened: { now: 1, before: 1 },
+      completed: { now: 1, before: 0 },
+      overdueNow: 1,
+      medianDaysToAccept: { now: 1.5, before: 2 },
+    });
+
+    // The week after: A6 opened, nothing done; the week before it is the fixed week.
+    const after = await progress(DEMO.manager, `from=2026-10-26&to=2026-11-01&board=${boardId}`);
+    expect(after.body.actions.opened).toEqual({ now: 1, before: 3 });
+    expect(after.body.actions.completed).toEqual({ now: 0, before: 2 });
+  });
+
+  it('shows a facilitator only their own teams’ boards, and refuses members and viewers', async () => {
+    const boardId = await newBoard(server().url, 'Progress access board', [TEST_TEAM_ID], { person: false });
+    const own = await progress(DEMO.facilitator, `board=${boardId}`);
+    expect(own.status).toBe(200);
+    expect(own.body.boards).toBe(1);
+    // The discharge team's facilitator does not facilitate the frailty team: none of its boards.
+    const other = await progress(DEMO.otherTeam, `board=${boardId}`);
+    expect(other.status).toBe(200);
+    expect(other.body.boards).toBe(0);
+    for (const email of [DEMO.member, DEMO.viewer]) {
+      const refused = await progress(email, '');
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        error: 'Progress is for managers, admins and the facilitators of a team',
+      });
+    }
+    const anonymous = await api(server().url, 'GET', '/api/progress');
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('refuses a period it cannot read, clearly, naming the field', async () => {
+    const cases: [string, string][] = [
+      ['from=2026-02-30', 'Give the first day as YYYY-MM-DD'],
+      ['from=yesterday', 'Give the first day as YYYY-MM-DD'],
+      ['from=2026-10-25&to=2026-10-19', 'The last day must be on or after the first'],
+      ['from=2025-01-01&to=2026-12-31', 'Choose a period of 366 days or fewer'],
+      [`board=${'x'.repeat(200)}`, 'Name a board by an id of 128 characters or fewer'],
+    ];
+    for (const [query, message] of cases) {
+      const refused = await progress(DEMO.manager, query);
+      expect(refused.status, query).toBe(400);
+      expect(JSON.stringify(refused.body), query).toContain(message);
+    }
+  });
+});

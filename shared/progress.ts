@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { addDays, calendarDate, daysBetween } from './board/record.ts';
+
+/*
+ * Progress: figures across the boards a manager, an admin or a facilitator may see, for a period of
+ * calendar days in Europe/London, each beside the period of the same length just before it. Read
+ * from the projection of the boards' documents and the history of what happened to their records.
+ */
+
+/** The longest period the page compares: a year, and a day for a leap year. */
+export const PROGRESS_PERIOD_MAX_DAYS = 366;
+/** The period when none is asked for: the last four weeks, today included. */
+export const PROGRESS_DEFAULT_DAYS = 28;
+
+const filterId = (what: string) =>
+  z
+    .string({ error: `Name one ${what} by its id` })
+    .trim()
+    .min(1, `Name one ${what} by its id`)
+    .max(128, `Name a ${what} by an id of 128 characters or fewer`)
+    .optional();
+
+/**
+ * `GET /api/progress` query: the period (`from` and `to`, both included; the last four weeks when
+ * left out) and the filters the page keeps in its address.
+ */
+export const progressQuery = z
+  .object({
+    from: calendarDate('the first day').optional(),
+    to: calendarDate('the last day').optional(),
+    team: filterId('team'),
+    board: filterId('board'),
+    organisation: filterId('organisation'),
+  })
+  .superRefine((query, context) => {
+    if (!query.from || !query.to) return;
+    const days = daysBetween(query.from, query.to) + 1;
+    if (days < 1)
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: 'The last day must be on or after the first',
+      });
+    else if (days > PROGRESS_PERIOD_MAX_DAYS)
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `Choose a period of ${PROGRESS_PERIOD_MAX_DAYS} days or fewer`,
+      });
+  });
+export type ProgressQuery = z.infer<typeof progressQuery>;
+
+/** The time zone progress counts days in: a day's figures are that day in the UK, summer or winter. */
+export const PROGRESS_TIME_ZONE = 'Europe/London';
+
+/** Today's date in the UK at `now`, `YYYY-MM-DD`. */
+export function ukToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: PROGRESS_TIME_ZONE }).format(now);
+}
+
+/** A run of calendar days, both included, `YYYY-MM-DD`. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/**
+ * The period a query asks for (the last four weeks to `today` when it names none; one end alone
+ * keeps the default length) and the one of the same length just before it.
+ */
+export function periodsOf(
+  query: Pick<ProgressQuery, 'from' | 'to'>,
+  today: string,
+): { period: Period; previous: Period } {
+  const to = query.to ?? (query.from ? addDays(query.from, PROGRESS_DEFAULT_DAYS - 1) : today);
+  const from = query.from ?? addDays(to, -(PROGRESS_DEFAULT_DAYS - 1));
+  const days = daysBetween(from, to) + 1;
+  return { period: { from, to }, previous: { from: addDays(from, -days), to: addDays(from, -1) } };
+}
+
+/** One figure for the period and for the one before it. */
+export interface Compared<T = number> {
+  now: T;
+  before: T;
+}
+
+/** What happened to actions, and how they stand now. */
+export interface ActionFigures {
+  /** Actions made in the period. */
+  opened: Compared;
+  /** Actions done by the end of the period, whose completion was in it. */
+  completed: Compared;
+  /** Of those, how many were done on or before their due date (in Europe/London). */
+  completedOnTime: Compared;
+  /** `completedOnTime` as a whole percentage of `completed`; null when nothing was completed. */
+  onTimePercent: Compared<number | null>;
+  /** Open actions (not done or cancelled) whose due date is before today: now, not in a period. */
+  overdueNow: number;
+  /** Median days from being proposed to being accepted, of acceptances in the period. */
+  medianDaysToAccept: Compared<number | null>;
+  /** Median days from being taken on (accepted, or made already accepted) to done, of completions in the period. */
+  medianDaysToDone: Compared<number | null>;
+}
+
+/** One organisation's share of the actions: the cross-agency view. */
+export interface OrganisationFigures {
+  organisationId: string | null;
+  /** Its name; null for actions whose owner's organisation is not known. */
+  name: string | null;
+  /** Open actions its people own now. */
+  open: number;
+  /** Of those, overdue now. */
+  overdue: number;
+  /** Median days it took to accept what was proposed to it, of acceptances in the period. */
+  medianDaysToAccept: number | null;
+}
+
+/** `GET /api/progress`. */
+export interface ProgressFigures {
+  period: Period;
+  previous: Period;
+  /** Today in Europe/London, the day `overdueNow` is counted on. */
+  today: string;
+  /** How many boards the figures cover. */
+  boards: number;
+  actions: ActionFigures;
+  byOrganisation: OrganisationFigures[];
+}
