@@ -115,6 +115,49 @@ export interface OrganisationFigures {
   medianDaysToAccept: number | null;
 }
 
+/** Bands of days in a stage, for its distribution: each from `from` days up to, not including, `to`. */
+export const DAYS_IN_STAGE_BANDS = [
+  { label: 'Under a week', from: 0, to: 7 },
+  { label: '1 to 2 weeks', from: 7, to: 14 },
+  { label: '2 to 4 weeks', from: 14, to: 28 },
+  { label: '4 to 8 weeks', from: 28, to: 56 },
+  { label: '8 weeks or more', from: 56, to: null },
+] as const;
+
+/**
+ * One stage of the pathway across the boards (stages of the same name together, in pathway order):
+ * who is at it now and for how long.
+ */
+export interface StageFigures {
+  name: string;
+  /** People at it now (not archived). */
+  people: number;
+  /** The most people the stage should hold on each board that sets a limit, added up; null when none does. */
+  limit: number | null;
+  /** Boards on which more people are at it than its limit. */
+  boardsOverLimit: number;
+  /** People at it on those boards beyond the limit. */
+  peopleOverLimit: number;
+  /** Whole UK days since each person entered it: median and longest, and how many fall in each band. */
+  daysInStage: { median: number | null; longest: number | null; bands: number[] };
+}
+
+/** People on the pathway and goals. */
+export interface PeopleFigures {
+  /** People added to a board in the period. */
+  arrivals: Compared;
+  /** People moved to the last stage of their board's pathway (stepped down) in the period. */
+  steppedDown: Compared;
+  stages: StageFigures[];
+}
+
+export interface GoalFigures {
+  /** Goals agreed (added) in the period. */
+  agreed: Compared;
+  /** Goals marked achieved in the period. */
+  achieved: Compared;
+}
+
 /** `GET /api/progress`. */
 export interface ProgressFigures {
   period: Period;
@@ -125,4 +168,6 @@ export interface ProgressFigures {
   boards: number;
   actions: ActionFigures;
   byOrganisation: OrganisationFigures[];
+  people: PeopleFigures;
+  goals: GoalFigures;
 }

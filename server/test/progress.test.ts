@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
-import type { ProgressFigures } from '#shared/progress';
+import { daysBetween } from '#shared/board/record';
+import { ukToday, type ProgressFigures } from '#shared/progress';
 import { createLogger } from '../src/log.ts';
 import { loadConfig } from '../src/config.ts';
 import { projectionHook } from '../src/projection/projectionHook.ts';
@@ -72,14 +73,52 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
       cookie: await signIn(server().url, email),
     });
 
-  it('counts a week of actions as a hand count does: UK days across the clock change, a completion undone, acceptances timed, by organisation', async () => {
+  it('counts a week as a hand count does: actions across the October clock change, a completion undone, acceptances timed, by organisation; arrivals, step-downs, people per stage over its limit; goals agreed and achieved', async () => {
     const boardId = await newBoard(server().url, 'Progress fixed board', [TEST_TEAM_ID], { person: false });
     // The week of 19 to 25 October 2026: British Summer Time ends at 01:00 UTC on Sunday the 25th.
     // It starts at 23:00 UTC on the 18th and ends at midnight UTC on the 26th.
+    let stage: Record<string, string> = {};
+    const personAt = (b: BoardDocument, now: Date, id: string, at: string) => {
+      b.addPerson({ name: `Person ${id}` }, { by: GRACE, now, id });
+      b.movePersonToStage(id, stage[at]!, { by: GRACE, now });
+    };
     await writeHistory(server(), boardId, [
       [
-        '2026-10-12T09:00:00Z',
-        (b, now) => b.addPerson({ name: 'Margaret Ellis' }, { by: GRACE, now, id: 'person-1' }),
+        '2026-10-12T08:00:00Z',
+        (b) => {
+          // The board has the frailty pathway: Identified may hold one person.
+          stage = Object.fromEntries(
+            b.readPathwayStages().flatMap((read) => (read.ok ? [[read.value.name, read.id]] : [])),
+          );
+          b.updateStage(stage.Identified!, { name: 'Identified', limit: 1 }, { by: GRACE });
+        },
+      ],
+      // People: two arrive the week before, two in the week (over Identified's limit of one); one steps down.
+      ['2026-10-12T09:00:00Z', (b, now) => personAt(b, now, 'person-1', 'Identified')],
+      ['2026-10-13T09:00:00Z', (b, now) => personAt(b, now, 'person-3', 'Review')],
+      ['2026-10-20T09:00:00Z', (b, now) => personAt(b, now, 'person-2', 'Identified')],
+      ['2026-10-21T09:00:00Z', (b, now) => personAt(b, now, 'person-4', 'Identified')],
+      [
+        '2026-10-22T09:00:00Z',
+        (b, now) => b.movePersonToStage('person-1', stage['Stepped down']!, { by: GRACE, now }),
+      ],
+      // Goals: one agreed the week before (led by the community trust) and achieved in the week; one agreed in the week (by the practice).
+      [
+        '2026-10-14T09:00:00Z',
+        (b, now) =>
+          b.addGoal(
+            { personId: 'person-1', statement: 'I want to walk to the shop', leadOrganisationId: COMMUNITY },
+            { by: GRACE, now, id: 'g1' },
+          ),
+      ],
+      ['2026-10-21T09:00:00Z', (b, now) => b.updateGoal('g1', { status: 'achieved' }, { by: GRACE, now })],
+      [
+        '2026-10-19T09:00:00Z',
+        (b, now) =>
+          b.addGoal(
+            { personId: 'person-2', statement: 'I want to sleep through', leadOrganisationId: ELM_TREE },
+            { by: GRACE, now, id: 'g2' },
+          ),
       ],
       // A1: proposed to Tom in the week before, accepted two days later, done in the week, on time.
       [
@@ -162,6 +201,40 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
       },
     ]);
 
+    expect(figures.body.people.arrivals).toEqual({ now: 2, before: 2 });
+    expect(figures.body.people.steppedDown).toEqual({ now: 1, before: 0 });
+    expect(figures.body.goals).toEqual({ agreed: { now: 1, before: 1 }, achieved: { now: 1, before: 0 } });
+    // Days at a stage run to today.
+    const today = figures.body.today;
+    expect(today).toBe(ukToday(new Date()));
+    const since = (day: string) => daysBetween(day, today);
+    expect(
+      figures.body.people.stages.map((s) => [
+        s.name,
+        s.people,
+        s.limit,
+        s.boardsOverLimit,
+        s.peopleOverLimit,
+      ]),
+    ).toEqual([
+      ['Identified', 2, 1, 1, 1],
+      ['Comprehensive Geriatric Assessment', 0, null, 0, 0],
+      ['Care and support plan', 0, null, 0, 0],
+      ['Interventions', 0, null, 0, 0],
+      ['Review', 1, null, 0, 0],
+      ['Stepped down', 1, null, 0, 0],
+    ]);
+    expect(figures.body.people.stages[1]!.daysInStage).toEqual({
+      median: null,
+      longest: null,
+      bands: [0, 0, 0, 0, 0],
+    });
+    const identified = figures.body.people.stages[0]!.daysInStage;
+    expect(identified.median).toBe((since('2026-10-20') + since('2026-10-21')) / 2);
+    expect(identified.longest).toBe(since('2026-10-20'));
+    expect(identified.bands.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(figures.body.people.stages[5]!.daysInStage.longest).toBe(since('2026-10-22'));
+
     // One organisation: Tom's practice's actions only.
     const practice = await progress(DEMO.manager, `${week}&organisation=${ELM_TREE}`);
     expect(practice.body.actions).toMatchObject({
@@ -170,6 +243,8 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
       overdueNow: 1,
       medianDaysToAccept: { now: 1.5, before: 2 },
     });
+    // And the goals it leads.
+    expect(practice.body.goals).toEqual({ agreed: { now: 1, before: 0 }, achieved: { now: 0, before: 0 } });
 
     // The week after: A6 opened, nothing done; the week before it is the fixed week.
     const after = await progress(DEMO.manager, `from=2026-10-26&to=2026-11-01&board=${boardId}`);

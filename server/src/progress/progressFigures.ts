@@ -1,6 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { BoardSummary } from '#shared/boards';
+import { daysBetween } from '#shared/board/record';
 import {
+  DAYS_IN_STAGE_BANDS,
   PROGRESS_TIME_ZONE,
   periodsOf,
   ukToday,
@@ -8,6 +10,7 @@ import {
   type Compared,
   type OrganisationFigures,
   type Period,
+  type StageFigures,
   type ProgressFigures,
   type ProgressQuery,
 } from '#shared/progress';
@@ -49,6 +52,11 @@ function actionInScope(scope: Scope): RawBuilder<boolean> {
     ? sql<boolean>`${boards}`
     : sql<boolean>`${boards} and a.owner_organisation_id = ${scope.organisationId}`;
 }
+
+const compared = ({ rows }: { rows: { now: string; before: string }[] }): Compared => ({
+  now: Number(rows[0]?.now ?? 0),
+  before: Number(rows[0]?.before ?? 0),
+});
 
 const days = (value: number | string | null): number | null =>
   value === null ? null : Math.round(Number(value) * 10) / 10;
@@ -98,18 +106,31 @@ export class ProgressQueries {
         medianDaysToDone: { now: null, before: null },
       },
       byOrganisation: [],
+      people: { arrivals: { now: 0, before: 0 }, steppedDown: { now: 0, before: 0 }, stages: [] },
+      goals: { agreed: { now: 0, before: 0 }, achieved: { now: 0, before: 0 } },
     };
     if (scope.boardIds.length === 0) return empty;
-    const [opened, completedNow, completedBefore, acceptNow, acceptBefore, overdueNow, byOrganisation] =
-      await Promise.all([
-        this.#opened(scope, period, previous),
-        this.#completed(scope, period),
-        this.#completed(scope, previous),
-        this.#toAccept(scope, period),
-        this.#toAccept(scope, previous),
-        this.#overdue(scope, today),
-        this.#byOrganisation(scope, today),
-      ]);
+    const [
+      opened,
+      completedNow,
+      completedBefore,
+      acceptNow,
+      acceptBefore,
+      overdueNow,
+      byOrganisation,
+      counted,
+      stages,
+    ] = await Promise.all([
+      this.#opened(scope, period, previous),
+      this.#completed(scope, period),
+      this.#completed(scope, previous),
+      this.#toAccept(scope, period),
+      this.#toAccept(scope, previous),
+      this.#overdue(scope, today),
+      this.#byOrganisation(scope, today),
+      this.#peopleAndGoals(scope, period, previous),
+      this.#stages(scope, today),
+    ]);
     const percent = (onTime: number, all: number): number | null =>
       all === 0 ? null : Math.round((onTime / all) * 100);
     const actions: ActionFigures = {
@@ -132,6 +153,8 @@ export class ProgressQueries {
         ...row,
         medianDaysToAccept: acceptNow.get(row.organisationId ?? NO_ORGANISATION) ?? null,
       })),
+      people: { arrivals: counted.arrivals, steppedDown: counted.steppedDown, stages },
+      goals: { agreed: counted.agreed, achieved: counted.achieved },
     };
   }
 
@@ -139,15 +162,89 @@ export class ProgressQueries {
   async #opened(scope: Scope, period: Period, previous: Period): Promise<Compared> {
     const now = bounds(period);
     const before = bounds(previous);
-    const { rows } = await sql<{ now: string; before: string }>`
-      select count(*) filter (where t.at >= ${now.start}) as now,
-             count(*) filter (where t.at < ${now.start}) as before
-      from record_transitions t
-      join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-      where t.collection = 'actions' and t.kind = 'created'
-        and t.at >= ${before.start} and t.at < ${now.end}
-        and ${actionInScope(scope)}`.execute(this.db);
-    return { now: Number(rows[0]?.now ?? 0), before: Number(rows[0]?.before ?? 0) };
+    return compared(
+      await sql<{ now: string; before: string }>`
+        select count(distinct t.record_id) filter (where t.at >= ${now.start}) as now,
+               count(distinct t.record_id) filter (where t.at < ${now.start}) as before
+        from record_transitions t
+        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
+        where t.collection = 'actions' and t.kind = 'created'
+          and t.at >= ${before.start} and t.at < ${now.end}
+          and ${actionInScope(scope)}`.execute(this.db),
+    );
+  }
+
+  /**
+   * People added to a board, and people moved to their board's last stage, in the period and the
+   * one before; goals agreed and achieved (of the organisation's lead, when one is chosen).
+   */
+  async #peopleAndGoals(
+    scope: Scope,
+    period: Period,
+    previous: Period,
+  ): Promise<{ arrivals: Compared; steppedDown: Compared; agreed: Compared; achieved: Compared }> {
+    const now = bounds(period);
+    const before = bounds(previous);
+    const boards = sql`t.board_id in (${sql.join(scope.boardIds)})`;
+    const inPeriods = sql`t.at >= ${before.start} and t.at < ${now.end}`;
+    // A record is counted once in a period, even where its history holds the same moment twice
+    // (as it happened, and as read off the document's own timestamp when the board was projected again).
+    const counts = sql`count(distinct t.record_id) filter (where t.at >= ${now.start}) as now,
+                       count(distinct t.record_id) filter (where t.at < ${now.start}) as before`;
+    const goalsOf =
+      scope.organisationId === undefined
+        ? sql`true`
+        : sql`exists (select 1 from projected_goals g
+                where g.board_id = t.board_id and g.id = t.record_id
+                  and g.lead_organisation_id = ${scope.organisationId})`;
+    type Counted = { now: string; before: string };
+    const [arrivals, steppedDown, agreed, achieved] = await Promise.all([
+      sql<Counted>`select ${counts} from record_transitions t
+        where ${boards} and ${inPeriods} and t.collection = 'people' and t.kind = 'created'`.execute(this.db),
+      sql<Counted>`
+        with last_stage as (
+          select distinct on (s.board_id) s.board_id, s.id from projected_stages s
+          where s.board_id in (${sql.join(scope.boardIds)}) and s.problems is null
+          order by s.board_id, s.position desc
+        )
+        select ${counts} from record_transitions t
+        join last_stage l on l.board_id = t.board_id and l.id = t.to_value
+        where ${boards} and ${inPeriods} and t.collection = 'people' and t.kind = 'stage'
+          and t.from_value is distinct from t.to_value`.execute(this.db),
+      sql<Counted>`select ${counts} from record_transitions t
+        where ${boards} and ${inPeriods} and t.collection = 'goals' and t.kind = 'created'
+          and ${goalsOf}`.execute(this.db),
+      sql<Counted>`select ${counts} from record_transitions t
+        where ${boards} and ${inPeriods} and t.collection = 'goals' and t.kind = 'status'
+          and t.to_value = 'achieved' and ${goalsOf}`.execute(this.db),
+    ]);
+    return {
+      arrivals: compared(arrivals),
+      steppedDown: compared(steppedDown),
+      agreed: compared(agreed),
+      achieved: compared(achieved),
+    };
+  }
+
+  /** Each stage of the pathway, stages of one name on every board together, in pathway order. */
+  async #stages(scope: Scope, today: string): Promise<StageFigures[]> {
+    const { rows } = await sql<{
+      board_id: string;
+      stage_id: string;
+      name: string | null;
+      position: number | null;
+      limit: number | string | null;
+      entered_at: Date | string | null;
+      person_id: string | null;
+    }>`
+      select s.board_id, s.id as stage_id, s.name, s.position, s.record->>'limit' as limit,
+        p.stage_entered_at as entered_at, p.id as person_id
+      from projected_stages s
+      left join projected_people p on p.board_id = s.board_id and p.stage_id = s.id
+        and p.problems is null and p.archived is not true
+      where s.board_id in (${sql.join(scope.boardIds)}) and s.problems is null
+      order by s.position, s.name`.execute(this.db);
+    return stageFigures(rows, today);
   }
 
   /**
@@ -277,3 +374,67 @@ export class ProgressQueries {
 /** Keys of the medians to accept: all organisations together, and actions of no known organisation. */
 const ALL = '\u0000all';
 const NO_ORGANISATION = '\u0000none';
+
+/** The median of numbers in order, or null for none. */
+function median(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The stages' rows (one per person at a stage, or one for an empty stage) as the page's figures. */
+function stageFigures(
+  rows: readonly {
+    board_id: string;
+    stage_id: string;
+    name: string | null;
+    position: number | null;
+    limit: number | string | null;
+    entered_at: Date | string | null;
+    person_id: string | null;
+  }[],
+  today: string,
+): StageFigures[] {
+  type Tally = {
+    days: number[];
+    people: number;
+    boards: Map<string, { limit: number | null; people: number }>;
+  };
+  const byName = new Map<string, Tally>();
+  for (const row of rows) {
+    const name = row.name ?? 'Unnamed stage';
+    const stage: Tally = byName.get(name) ?? { days: [], people: 0, boards: new Map() };
+    byName.set(name, stage);
+    const key = `${row.board_id}/${row.stage_id}`;
+    const limit = row.limit === null ? null : Number(row.limit);
+    const onBoard = stage.boards.get(key) ?? { limit: Number.isInteger(limit) ? limit : null, people: 0 };
+    stage.boards.set(key, onBoard);
+    if (row.person_id === null) continue;
+    stage.people++;
+    onBoard.people++;
+    if (row.entered_at !== null) {
+      const entered = new Date(row.entered_at);
+      if (!Number.isNaN(entered.getTime()))
+        stage.days.push(Math.max(0, daysBetween(ukToday(entered), today)));
+    }
+  }
+  return [...byName].map(([name, stage]) => {
+    const days = [...stage.days].sort((a, b) => a - b);
+    const limits = [...stage.boards.values()].filter((b) => b.limit !== null);
+    const over = limits.filter((b) => b.people > b.limit!);
+    return {
+      name,
+      people: stage.people,
+      limit: limits.length === 0 ? null : limits.reduce((sum, b) => sum + b.limit!, 0),
+      boardsOverLimit: over.length,
+      peopleOverLimit: over.reduce((sum, b) => sum + b.people - b.limit!, 0),
+      daysInStage: {
+        median: median(days),
+        longest: days.at(-1) ?? null,
+        bands: DAYS_IN_STAGE_BANDS.map(
+          (band) => days.filter((d) => d >= band.from && (band.to === null || d < band.to)).length,
+        ),
+      },
+    };
+  });
+}
