@@ -258,13 +258,25 @@ export class ProgressQueries {
   ): Promise<{ count: number; onTime: number; medianDays: number | null }> {
     const { start, end } = bounds(period);
     const { rows } = await sql<{ count: string; on_time: string; median_days: string | null }>`
-      with last_status as (
-        select distinct on (t.board_id, t.record_id) t.board_id, t.record_id, t.to_value, t.at
+      with done_in as (
+        select distinct t.board_id, t.record_id
         from record_transitions t
         join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-        where t.collection = 'actions' and t.kind in ('created', 'status') and t.at < ${end}
+        where t.collection = 'actions' and t.kind in ('created', 'status') and t.to_value = 'done'
+          and t.at >= ${start} and t.at < ${end}
           and ${actionInScope(scope)}
-        order by t.board_id, t.record_id, t.at desc, t.id desc
+      ),
+      -- How each stood at the period's end: still done (not reopened), and since when.
+      last_status as (
+        select d.board_id, d.record_id, l.to_value, l.at
+        from done_in d
+        cross join lateral (
+          select s.to_value, s.at from record_transitions s
+          where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.record_id
+            and s.kind in ('created', 'status') and s.at < ${end}
+          order by s.at desc, s.id desc
+          limit 1
+        ) l
       ),
       done as (
         select d.board_id, d.record_id, d.at, a.due_date,
@@ -278,7 +290,7 @@ export class ProgressQueries {
               and c.kind = 'created') as made
         from last_status d
         join projected_actions a on a.board_id = d.board_id and a.id = d.record_id
-        where d.to_value = 'done' and d.at >= ${start}
+        where d.to_value = 'done'
       )
       select count(*) as count,
         count(*) filter (where to_char(at at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD') <= due_date) as on_time,
