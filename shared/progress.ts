@@ -158,6 +158,18 @@ export interface GoalFigures {
   achieved: Compared;
 }
 
+/** One week (Monday to Sunday in the UK) of the trends. */
+export interface WeekFigures {
+  /** The Monday it starts on, `YYYY-MM-DD`. */
+  weekStart: string;
+  /** Actions made in the week. */
+  opened: number;
+  /** Actions done at the week's end whose completion was in it. */
+  completed: number;
+  /** Actions open and past their due date at the week's end (now, for the week under way). */
+  overdue: number;
+}
+
 /** `GET /api/progress`. */
 export interface ProgressFigures {
   period: Period;
@@ -170,4 +182,6 @@ export interface ProgressFigures {
   byOrganisation: OrganisationFigures[];
   people: PeopleFigures;
   goals: GoalFigures;
+  /** Every week the period touches, oldest first (none begins after today). */
+  weeks: WeekFigures[];
 }

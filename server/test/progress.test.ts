@@ -201,6 +201,8 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
       },
     ]);
 
+    // The week's trend: A3's completion was undone within it; at its end only A4 was open and overdue.
+    expect(figures.body.weeks).toEqual([{ weekStart: '2026-10-19', opened: 3, completed: 2, overdue: 1 }]);
     expect(figures.body.people.arrivals).toEqual({ now: 2, before: 2 });
     expect(figures.body.people.steppedDown).toEqual({ now: 1, before: 0 });
     expect(figures.body.goals).toEqual({ agreed: { now: 1, before: 1 }, achieved: { now: 1, before: 0 } });
@@ -250,6 +252,15 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     const after = await progress(DEMO.manager, `from=2026-10-26&to=2026-11-01&board=${boardId}`);
     expect(after.body.actions.opened).toEqual({ now: 1, before: 3 });
     expect(after.body.actions.completed).toEqual({ now: 0, before: 2 });
+    // By its end A3 (due 30 October) and A6 were overdue too.
+    expect(after.body.weeks).toEqual([{ weekStart: '2026-10-26', opened: 1, completed: 0, overdue: 3 }]);
+    // A fortnight from a Wednesday touches three weeks, each from its Monday.
+    const fortnight = await progress(DEMO.manager, `from=2026-10-14&to=2026-10-27&board=${boardId}`);
+    expect(fortnight.body.weeks.map((w) => [w.weekStart, w.opened, w.completed, w.overdue])).toEqual([
+      ['2026-10-12', 2, 0, 0],
+      ['2026-10-19', 3, 2, 1],
+      ['2026-10-26', 1, 0, 3],
+    ]);
   });
 
   it('shows a facilitator only their own teams’ boards, and refuses members and viewers', async () => {
@@ -276,6 +287,8 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     const cases: [string, string][] = [
       ['from=2026-02-30', 'Give the first day as YYYY-MM-DD'],
       ['from=yesterday', 'Give the first day as YYYY-MM-DD'],
+      ['from=2026-10-01&from=2026-10-02', 'Give the first day as YYYY-MM-DD'],
+      ['organisation=', 'Name one organisation by its id'],
       ['from=2026-10-25&to=2026-10-19', 'The last day must be on or after the first'],
       ['from=2025-01-01&to=2026-12-31', 'Choose a period of 366 days or fewer'],
       [`board=${'x'.repeat(200)}`, 'Name a board by an id of 128 characters or fewer'],

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { BoardSummary } from '#shared/boards';
-import { daysBetween } from '#shared/board/record';
+import { addDays, daysBetween } from '#shared/board/record';
 import {
   DAYS_IN_STAGE_BANDS,
   PROGRESS_TIME_ZONE,
@@ -11,6 +11,7 @@ import {
   type OrganisationFigures,
   type Period,
   type StageFigures,
+  type WeekFigures,
   type ProgressFigures,
   type ProgressQuery,
 } from '#shared/progress';
@@ -51,6 +52,12 @@ function actionInScope(scope: Scope): RawBuilder<boolean> {
   return scope.organisationId === undefined
     ? sql<boolean>`${boards}`
     : sql<boolean>`${boards} and a.owner_organisation_id = ${scope.organisationId}`;
+}
+
+/** The Monday on or before a day. */
+function mondayOf(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((weekday + 6) % 7));
 }
 
 const compared = ({ rows }: { rows: { now: string; before: string }[] }): Compared => ({
@@ -108,6 +115,7 @@ export class ProgressQueries {
       byOrganisation: [],
       people: { arrivals: { now: 0, before: 0 }, steppedDown: { now: 0, before: 0 }, stages: [] },
       goals: { agreed: { now: 0, before: 0 }, achieved: { now: 0, before: 0 } },
+      weeks: [],
     };
     if (scope.boardIds.length === 0) return empty;
     const [
@@ -120,6 +128,7 @@ export class ProgressQueries {
       byOrganisation,
       counted,
       stages,
+      weeks,
     ] = await Promise.all([
       this.#opened(scope, period, previous),
       this.#completed(scope, period),
@@ -130,6 +139,7 @@ export class ProgressQueries {
       this.#byOrganisation(scope, today),
       this.#peopleAndGoals(scope, period, previous),
       this.#stages(scope, today),
+      this.#weeks(scope, period, today),
     ]);
     const percent = (onTime: number, all: number): number | null =>
       all === 0 ? null : Math.round((onTime / all) * 100);
@@ -155,6 +165,7 @@ export class ProgressQueries {
       })),
       people: { arrivals: counted.arrivals, steppedDown: counted.steppedDown, stages },
       goals: { agreed: counted.agreed, achieved: counted.achieved },
+      weeks,
     };
   }
 
@@ -343,6 +354,73 @@ export class ProgressQueries {
         days(row.median_days),
       ]),
     );
+  }
+
+  /**
+   * Each week the period touches, Monday to Sunday in the UK: actions made, actions completed (as
+   * the period's figure counts them), and actions open and overdue at its end (or now). An action's
+   * status over time is read as runs, from each change of status to the next.
+   */
+  async #weeks(scope: Scope, period: Period, today: string): Promise<WeekFigures[]> {
+    const monday = mondayOf(period.from);
+    const last = period.to < today ? period.to : today;
+    if (last < monday) return [];
+    const count = Math.floor(daysBetween(monday, last) / 7) + 1;
+    const { rows } = await sql<{ week_start: string; opened: string; completed: string; overdue: string }>`
+      with weeks as (
+        select to_char(w, 'YYYY-MM-DD') as week_start,
+          w::timestamp at time zone ${PROGRESS_TIME_ZONE} as starts,
+          least((w + 7)::timestamp at time zone ${PROGRESS_TIME_ZONE}, ${this.now()}::timestamptz) as ends
+        from (select ${monday}::date + 7 * i as w from generate_series(0, ${count - 1}) i) mondays
+      ),
+      in_scope as (
+        select a.board_id, a.id, a.due_date from projected_actions a where ${actionInScope(scope)}
+      ),
+      runs as (
+        select t.board_id, t.record_id, t.to_value as status, t.at,
+          lead(t.at) over (partition by t.board_id, t.record_id order by t.at, t.id) as until
+        from record_transitions t
+        join in_scope a on a.board_id = t.board_id and a.id = t.record_id
+        where t.collection = 'actions' and t.kind in ('created', 'status')
+          and t.at < (select max(ends) from weeks)
+      ),
+      made as (
+        select w.week_start, count(distinct (t.board_id, t.record_id)) as n
+        from weeks w
+        join record_transitions t on t.at >= w.starts and t.at < w.ends
+        join in_scope a on a.board_id = t.board_id and a.id = t.record_id
+        where t.collection = 'actions' and t.kind = 'created'
+        group by w.week_start
+      ),
+      done as (
+        select w.week_start, count(distinct (r.board_id, r.record_id)) as n
+        from weeks w
+        join runs r on r.status = 'done' and r.at >= w.starts and r.at < w.ends
+          and (r.until is null or r.until >= w.ends)
+        group by w.week_start
+      ),
+      late as (
+        select w.week_start, count(distinct (r.board_id, r.record_id)) as n
+        from weeks w
+        join runs r on r.at < w.ends and (r.until is null or r.until >= w.ends)
+        join in_scope a on a.board_id = r.board_id and a.id = r.record_id
+        where r.status is distinct from 'done' and r.status is distinct from 'cancelled'
+          and a.due_date < to_char(w.ends at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD')
+        group by w.week_start
+      )
+      select w.week_start, coalesce(made.n, 0) as opened, coalesce(done.n, 0) as completed,
+        coalesce(late.n, 0) as overdue
+      from weeks w
+      left join made on made.week_start = w.week_start
+      left join done on done.week_start = w.week_start
+      left join late on late.week_start = w.week_start
+      order by w.week_start`.execute(this.db);
+    return rows.map((row) => ({
+      weekStart: row.week_start,
+      opened: Number(row.opened),
+      completed: Number(row.completed),
+      overdue: Number(row.overdue),
+    }));
   }
 
   /** Open actions (not done or cancelled) whose due date is before today. */
