@@ -78,6 +78,77 @@ export function periodsOf(
   return { period: { from, to }, previous: { from: addDays(from, -days), to: addDays(from, -1) } };
 }
 
+/**
+ * The figures that open the list of what they count: actions made, completed, completed on time,
+ * open now and overdue now; people added, stepped down, and at a stage now; goals agreed and achieved.
+ */
+export const LISTED_FIGURES = [
+  'opened',
+  'completed',
+  'completedOnTime',
+  'open',
+  'overdue',
+  'arrivals',
+  'steppedDown',
+  'atStage',
+  'agreed',
+  'achieved',
+] as const;
+export type ListedFigure = (typeof LISTED_FIGURES)[number];
+
+/** Figures of how things stand now rather than of what happened in a period. */
+export const FIGURES_OF_NOW: readonly ListedFigure[] = ['open', 'overdue', 'atStage'];
+
+/**
+ * `GET /api/progress/items` query: one figure, with the page's period and filters, and which of the
+ * two periods (`now`, the default, or `before`); `stage` names the stage for `atStage`.
+ */
+export const progressItemsQuery = z
+  .object({
+    figure: z.enum(LISTED_FIGURES, { error: 'Choose a figure to list' }),
+    of: z.enum(['now', 'before'], { error: 'Choose now or before' }).default('now'),
+    stage: z.string().trim().min(1, 'Name the stage').max(80, 'Name a stage in 80 characters or fewer').optional(),
+  })
+  .and(progressQuery)
+  .superRefine((query, context) => {
+    if (query.figure === 'atStage' && query.stage === undefined)
+      context.addIssue({ code: 'custom', path: ['stage'], message: 'Name the stage' });
+  });
+export type ProgressItemsQuery = z.infer<typeof progressItemsQuery>;
+
+/** One record behind a figure, read-only, with what a link to it on its board needs. */
+export interface ProgressItem {
+  recordType: 'actions' | 'people' | 'goals';
+  boardId: string;
+  boardName: string;
+  id: string;
+  /** An action's title, a goal's statement, or a person's initials. */
+  title: string;
+  /** The person it is about (the person themself for people), by initials. */
+  person: { id: string; initials: string } | null;
+  status: string | null;
+  dueDate: string | null;
+  /** An action's owner and organisation, or a goal's lead organisation. */
+  ownerName: string | null;
+  organisationName: string | null;
+  /** A person's stage now. */
+  stageName: string | null;
+  /** When what the figure counts happened, ISO; null for how things stand now. */
+  at: string | null;
+}
+
+/** How many records a list shows at most: the figure says how many there are in all. */
+export const PROGRESS_ITEMS_MAX = 500;
+
+/** `GET /api/progress/items`. */
+export interface ProgressItems {
+  figure: ListedFigure;
+  period: Period;
+  items: ProgressItem[];
+  /** More matched than the list holds. */
+  truncated: boolean;
+}
+
 /** One figure for the period and for the one before it. */
 export interface Compared<T = number> {
   now: T;

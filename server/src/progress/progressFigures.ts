@@ -1,30 +1,38 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { BoardSummary } from '#shared/boards';
 import { addDays, daysBetween } from '#shared/board/record';
 import {
-  DAYS_IN_STAGE_BANDS,
   PROGRESS_TIME_ZONE,
   periodsOf,
   ukToday,
-  type ActionFigures,
   type Compared,
-  type OrganisationFigures,
+  type ListedFigure,
   type Period,
-  type StageFigures,
-  type WeekFigures,
   type ProgressFigures,
   type ProgressQuery,
+  type StageFigures,
+  type WeekFigures,
 } from '#shared/progress';
 import type { Database } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import { isRefusal, refuse, type Refusal } from '../refusal.ts';
+import {
+  actionInScope,
+  bounds,
+  completedSet,
+  figureSet,
+  type FigureContext,
+  type Scope,
+} from './figureSets.ts';
+import { stageFigures, type StageRow } from './stageFigures.ts';
 
 /*
  * The figures of the progress page, read from the projection (how actions stand now) and the history
  * of what happened to them (record_transitions), over the boards the caller may see. Days are
  * calendar days in the UK: a period runs from midnight at the start of its first day to midnight at
- * the end of its last, in GMT or BST as the day was.
+ * the end of its last, in GMT or BST as the day was. What a figure counts is defined once, in
+ * figureSets.ts, for its count here and its list (progressItems.ts).
  */
 
 export const PROGRESS_NOT_ALLOWED = refuse(
@@ -32,41 +40,30 @@ export const PROGRESS_NOT_ALLOWED = refuse(
   'Progress is for managers, admins and the facilitators of a team',
 );
 
-/** A period as instants: from its first day's midnight to the midnight after its last day. */
-function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuilder<Date> } {
-  return {
-    start: sql<Date>`((${period.from})::date)::timestamp at time zone ${PROGRESS_TIME_ZONE}`,
-    end: sql<Date>`((${period.to})::date + 1)::timestamp at time zone ${PROGRESS_TIME_ZONE}`,
-  };
-}
-
-/** The actions in scope: on these boards, and owned by the organisation when one is chosen. */
-interface Scope {
-  boardIds: readonly string[];
-  organisationId: string | undefined;
-}
-
-/** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
-function actionInScope(scope: Scope): RawBuilder<boolean> {
-  const boards = sql`a.board_id in (${sql.join(scope.boardIds)})`;
-  return scope.organisationId === undefined
-    ? sql<boolean>`${boards}`
-    : sql<boolean>`${boards} and a.owner_organisation_id = ${scope.organisationId}`;
-}
-
 /** The Monday on or before a day. */
 function mondayOf(day: string): string {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   return addDays(day, -((weekday + 6) % 7));
 }
 
-const compared = ({ rows }: { rows: { now: string; before: string }[] }): Compared => ({
-  now: Number(rows[0]?.now ?? 0),
-  before: Number(rows[0]?.before ?? 0),
-});
-
 const days = (value: number | string | null): number | null =>
   value === null ? null : Math.round(Number(value) * 10) / 10;
+
+const percent = (part: number, all: number): number | null =>
+  all === 0 ? null : Math.round((part / all) * 100);
+
+/** Keys of the medians to accept: all organisations together, and actions of no known organisation. */
+const ALL = '\u0000all';
+const NO_ORGANISATION = '\u0000none';
+
+/** The boards, period and scope a query of the page names, for a caller allowed to see them. */
+export interface ProgressView {
+  boards: BoardSummary[];
+  today: string;
+  period: Period;
+  previous: Period;
+  scope: Scope;
+}
 
 export class ProgressQueries {
   constructor(
@@ -87,37 +84,57 @@ export class ProgressQueries {
     return openable.filter((board) => board.teams.some((team) => facilitated.has(team.id)));
   }
 
-  async figures(principal: Principal, query: ProgressQuery): Promise<ProgressFigures | Refusal> {
+  /** What a query asks for, within what the principal may see. */
+  async view(principal: Principal, query: ProgressQuery): Promise<ProgressView | Refusal> {
     const visible = await this.boards(principal);
     if (isRefusal(visible)) return visible;
-    const chosen = visible.filter(
+    const boards = visible.filter(
       (board) =>
         (query.board === undefined || board.id === query.board) &&
         (query.team === undefined || board.teams.some((team) => team.id === query.team)),
     );
     const today = ukToday(this.now());
-    const { period, previous } = periodsOf(query, today);
-    const scope: Scope = { boardIds: chosen.map((board) => board.id), organisationId: query.organisation };
-    const empty: ProgressFigures = {
-      period,
-      previous,
+    return {
+      boards,
       today,
-      boards: 0,
-      actions: {
-        opened: { now: 0, before: 0 },
-        completed: { now: 0, before: 0 },
-        completedOnTime: { now: 0, before: 0 },
-        onTimePercent: { now: null, before: null },
-        overdueNow: 0,
-        medianDaysToAccept: { now: null, before: null },
-        medianDaysToDone: { now: null, before: null },
-      },
-      byOrganisation: [],
-      people: { arrivals: { now: 0, before: 0 }, steppedDown: { now: 0, before: 0 }, stages: [] },
-      goals: { agreed: { now: 0, before: 0 }, achieved: { now: 0, before: 0 } },
-      weeks: [],
+      ...periodsOf(query, today),
+      scope: { boardIds: boards.map((board) => board.id), organisationId: query.organisation },
     };
-    if (scope.boardIds.length === 0) return empty;
+  }
+
+  async figures(principal: Principal, query: ProgressQuery): Promise<ProgressFigures | Refusal> {
+    const view = await this.view(principal, query);
+    if (isRefusal(view)) return view;
+    const { scope, period, previous, today } = view;
+    const nothing = { now: 0, before: 0 };
+    if (scope.boardIds.length === 0)
+      return {
+        period,
+        previous,
+        today,
+        boards: 0,
+        actions: {
+          opened: nothing,
+          completed: nothing,
+          completedOnTime: nothing,
+          onTimePercent: { now: null, before: null },
+          overdueNow: 0,
+          medianDaysToAccept: { now: null, before: null },
+          medianDaysToDone: { now: null, before: null },
+        },
+        byOrganisation: [],
+        people: { arrivals: nothing, steppedDown: nothing, stages: [] },
+        goals: { agreed: nothing, achieved: nothing },
+        weeks: [],
+      };
+    const context: FigureContext = { today };
+    const compared = async (figure: ListedFigure): Promise<Compared> => {
+      const [now, before] = await Promise.all([
+        this.#count(figure, scope, period, context),
+        this.#count(figure, scope, previous, context),
+      ]);
+      return { now, before };
+    };
     const [
       opened,
       completedNow,
@@ -126,189 +143,78 @@ export class ProgressQueries {
       acceptBefore,
       overdueNow,
       byOrganisation,
-      counted,
+      arrivals,
+      steppedDown,
+      agreed,
+      achieved,
       stages,
       weeks,
     ] = await Promise.all([
-      this.#opened(scope, period, previous),
+      compared('opened'),
       this.#completed(scope, period),
       this.#completed(scope, previous),
       this.#toAccept(scope, period),
       this.#toAccept(scope, previous),
-      this.#overdue(scope, today),
+      this.#count('overdue', scope, period, context),
       this.#byOrganisation(scope, today),
-      this.#peopleAndGoals(scope, period, previous),
+      compared('arrivals'),
+      compared('steppedDown'),
+      compared('agreed'),
+      compared('achieved'),
       this.#stages(scope, today),
       this.#weeks(scope, period, today),
     ]);
-    const percent = (onTime: number, all: number): number | null =>
-      all === 0 ? null : Math.round((onTime / all) * 100);
-    const actions: ActionFigures = {
-      opened,
-      completed: { now: completedNow.count, before: completedBefore.count },
-      completedOnTime: { now: completedNow.onTime, before: completedBefore.onTime },
-      onTimePercent: {
-        now: percent(completedNow.onTime, completedNow.count),
-        before: percent(completedBefore.onTime, completedBefore.count),
-      },
-      overdueNow,
-      medianDaysToAccept: { now: acceptNow.get(ALL) ?? null, before: acceptBefore.get(ALL) ?? null },
-      medianDaysToDone: { now: completedNow.medianDays, before: completedBefore.medianDays },
-    };
     return {
-      ...empty,
+      period,
+      previous,
+      today,
       boards: scope.boardIds.length,
-      actions,
+      actions: {
+        opened,
+        completed: { now: completedNow.count, before: completedBefore.count },
+        completedOnTime: { now: completedNow.onTime, before: completedBefore.onTime },
+        onTimePercent: {
+          now: percent(completedNow.onTime, completedNow.count),
+          before: percent(completedBefore.onTime, completedBefore.count),
+        },
+        overdueNow,
+        medianDaysToAccept: { now: acceptNow.get(ALL) ?? null, before: acceptBefore.get(ALL) ?? null },
+        medianDaysToDone: { now: completedNow.medianDays, before: completedBefore.medianDays },
+      },
       byOrganisation: byOrganisation.map((row) => ({
         ...row,
         medianDaysToAccept: acceptNow.get(row.organisationId ?? NO_ORGANISATION) ?? null,
       })),
-      people: { arrivals: counted.arrivals, steppedDown: counted.steppedDown, stages },
-      goals: { agreed: counted.agreed, achieved: counted.achieved },
+      people: { arrivals, steppedDown, stages },
+      goals: { agreed, achieved },
       weeks,
     };
   }
 
-  /** Actions made in the period and in the one before. */
-  async #opened(scope: Scope, period: Period, previous: Period): Promise<Compared> {
-    const now = bounds(period);
-    const before = bounds(previous);
-    return compared(
-      await sql<{ now: string; before: string }>`
-        select count(distinct t.record_id) filter (where t.at >= ${now.start}) as now,
-               count(distinct t.record_id) filter (where t.at < ${now.start}) as before
-        from record_transitions t
-        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-        where t.collection = 'actions' and t.kind = 'created'
-          and t.at >= ${before.start} and t.at < ${now.end}
-          and ${actionInScope(scope)}`.execute(this.db),
-    );
+  /** How many records a figure counts. */
+  async #count(figure: ListedFigure, scope: Scope, period: Period, context: FigureContext): Promise<number> {
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from (${figureSet(figure, scope, period, context)}) f`.execute(this.db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /**
-   * People added to a board, and people moved to their board's last stage, in the period and the
-   * one before; goals agreed and achieved (of the organisation's lead, when one is chosen).
-   */
-  async #peopleAndGoals(
-    scope: Scope,
-    period: Period,
-    previous: Period,
-  ): Promise<{ arrivals: Compared; steppedDown: Compared; agreed: Compared; achieved: Compared }> {
-    const now = bounds(period);
-    const before = bounds(previous);
-    const boards = sql`t.board_id in (${sql.join(scope.boardIds)})`;
-    const inPeriods = sql`t.at >= ${before.start} and t.at < ${now.end}`;
-    // A record is counted once in a period, even where its history holds the same moment twice
-    // (as it happened, and as read off the document's own timestamp when the board was projected again).
-    const counts = sql`count(distinct t.record_id) filter (where t.at >= ${now.start}) as now,
-                       count(distinct t.record_id) filter (where t.at < ${now.start}) as before`;
-    const goalsOf =
-      scope.organisationId === undefined
-        ? sql`true`
-        : sql`exists (select 1 from projected_goals g
-                where g.board_id = t.board_id and g.id = t.record_id
-                  and g.lead_organisation_id = ${scope.organisationId})`;
-    type Counted = { now: string; before: string };
-    const [arrivals, steppedDown, agreed, achieved] = await Promise.all([
-      sql<Counted>`select ${counts} from record_transitions t
-        where ${boards} and ${inPeriods} and t.collection = 'people' and t.kind = 'created'`.execute(this.db),
-      sql<Counted>`
-        with last_stage as (
-          select distinct on (s.board_id) s.board_id, s.id from projected_stages s
-          where s.board_id in (${sql.join(scope.boardIds)}) and s.problems is null
-          order by s.board_id, s.position desc
-        )
-        select ${counts} from record_transitions t
-        join last_stage l on l.board_id = t.board_id and l.id = t.to_value
-        where ${boards} and ${inPeriods} and t.collection = 'people' and t.kind = 'stage'
-          and t.from_value is distinct from t.to_value`.execute(this.db),
-      sql<Counted>`select ${counts} from record_transitions t
-        where ${boards} and ${inPeriods} and t.collection = 'goals' and t.kind = 'created'
-          and ${goalsOf}`.execute(this.db),
-      sql<Counted>`select ${counts} from record_transitions t
-        where ${boards} and ${inPeriods} and t.collection = 'goals' and t.kind = 'status'
-          and t.to_value = 'achieved' and ${goalsOf}`.execute(this.db),
-    ]);
-    return {
-      arrivals: compared(arrivals),
-      steppedDown: compared(steppedDown),
-      agreed: compared(agreed),
-      achieved: compared(achieved),
-    };
-  }
-
-  /** Each stage of the pathway, stages of one name on every board together, in pathway order. */
-  async #stages(scope: Scope, today: string): Promise<StageFigures[]> {
-    const { rows } = await sql<{
-      board_id: string;
-      stage_id: string;
-      name: string | null;
-      position: number | null;
-      limit: number | string | null;
-      entered_at: Date | string | null;
-      person_id: string | null;
-    }>`
-      select s.board_id, s.id as stage_id, s.name, s.position, s.record->>'limit' as limit,
-        p.stage_entered_at as entered_at, p.id as person_id
-      from projected_stages s
-      left join projected_people p on p.board_id = s.board_id and p.stage_id = s.id
-        and p.problems is null and p.archived is not true
-      where s.board_id in (${sql.join(scope.boardIds)}) and s.problems is null
-      order by s.position, s.name`.execute(this.db);
-    return stageFigures(rows, today);
-  }
-
-  /**
-   * Actions done at the end of the period whose completion was in it (an action reopened before the
-   * period ended is not), how many of them on or before their due date, and the median days from
-   * being taken on (accepted; for an action made already accepted, made) to done.
+   * The actions completed in the period (figureSets.ts), how many on or before their due date (in
+   * the UK), and the median days from being taken on to done.
    */
   async #completed(
     scope: Scope,
     period: Period,
   ): Promise<{ count: number; onTime: number; medianDays: number | null }> {
-    const { start, end } = bounds(period);
     const { rows } = await sql<{ count: string; on_time: string; median_days: string | null }>`
-      with done_in as (
-        select distinct t.board_id, t.record_id
-        from record_transitions t
-        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-        where t.collection = 'actions' and t.kind in ('created', 'status') and t.to_value = 'done'
-          and t.at >= ${start} and t.at < ${end}
-          and ${actionInScope(scope)}
-      ),
-      -- How each stood at the period's end: still done (not reopened), and since when.
-      last_status as (
-        select d.board_id, d.record_id, l.to_value, l.at
-        from done_in d
-        cross join lateral (
-          select s.to_value, s.at from record_transitions s
-          where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.record_id
-            and s.kind in ('created', 'status') and s.at < ${end}
-          order by s.at desc, s.id desc
-          limit 1
-        ) l
-      ),
-      done as (
-        select d.board_id, d.record_id, d.at, a.due_date,
-          (select max(s.at) from record_transitions s
-            where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.record_id
-              and s.at <= d.at
-              and ((s.kind = 'status' and s.to_value = 'accepted')
-                or (s.kind = 'created' and s.to_value in ('accepted', 'in_progress', 'blocked', 'done')))) as taken_on,
-          (select min(c.at) from record_transitions c
-            where c.board_id = d.board_id and c.collection = 'actions' and c.record_id = d.record_id
-              and c.kind = 'created') as made
-        from last_status d
-        join projected_actions a on a.board_id = d.board_id and a.id = d.record_id
-        where d.to_value = 'done'
-      )
       select count(*) as count,
-        count(*) filter (where to_char(at at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD') <= due_date) as on_time,
+        count(*) filter (
+          where to_char(c.at at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD') <= c.due_date
+        ) as on_time,
         percentile_cont(0.5) within group (
-          order by extract(epoch from (at - coalesce(taken_on, made, at))) / 86400
+          order by extract(epoch from (c.at - coalesce(c.taken_on, c.made, c.at))) / 86400
         ) as median_days
-      from done`.execute(this.db);
+      from (${completedSet(scope, period)}) c`.execute(this.db);
     const row = rows[0];
     return {
       count: Number(row?.count ?? 0),
@@ -423,20 +329,11 @@ export class ProgressQueries {
     }));
   }
 
-  /** Open actions (not done or cancelled) whose due date is before today. */
-  async #overdue(scope: Scope, today: string): Promise<number> {
-    const { rows } = await sql<{ count: string }>`
-      select count(*) as count from projected_actions a
-      where ${actionInScope(scope)} and a.problems is null
-        and a.status not in ('done', 'cancelled') and a.due_date < ${today}`.execute(this.db);
-    return Number(rows[0]?.count ?? 0);
-  }
-
-  /** Each owner's organisation's open and overdue actions now, most open first. */
+  /** Each owner's organisation's open and overdue actions now (figureSets.ts), most open first. */
   async #byOrganisation(
     scope: Scope,
     today: string,
-  ): Promise<Omit<OrganisationFigures, 'medianDaysToAccept'>[]> {
+  ): Promise<{ organisationId: string | null; name: string | null; open: number; overdue: number }[]> {
     const { rows } = await sql<{
       organisation_id: string | null;
       name: string | null;
@@ -445,11 +342,10 @@ export class ProgressQueries {
     }>`
       select a.owner_organisation_id as organisation_id, o.name,
         count(*) as open,
-        count(*) filter (where a.due_date < ${today}) as overdue
-      from projected_actions a
+        count(*) filter (where (a.board_id, a.id) in (select board_id, id from (${figureSet('overdue', scope, { from: today, to: today }, { today })}) o)) as overdue
+      from (${figureSet('open', scope, { from: today, to: today }, { today })}) f
+      join projected_actions a on a.board_id = f.board_id and a.id = f.id
       left join organisations o on o.id = a.owner_organisation_id
-      where ${actionInScope(scope)} and a.problems is null
-        and a.status not in ('done', 'cancelled')
       group by a.owner_organisation_id, o.name
       order by count(*) desc, o.name`.execute(this.db);
     return rows.map((row) => ({
@@ -459,72 +355,17 @@ export class ProgressQueries {
       overdue: Number(row.overdue),
     }));
   }
-}
 
-/** Keys of the medians to accept: all organisations together, and actions of no known organisation. */
-const ALL = '\u0000all';
-const NO_ORGANISATION = '\u0000none';
-
-/** The median of numbers in order, or null for none. */
-function median(sorted: readonly number[]): number | null {
-  if (sorted.length === 0) return null;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** The stages' rows (one per person at a stage, or one for an empty stage) as the page's figures. */
-function stageFigures(
-  rows: readonly {
-    board_id: string;
-    stage_id: string;
-    name: string | null;
-    position: number | null;
-    limit: number | string | null;
-    entered_at: Date | string | null;
-    person_id: string | null;
-  }[],
-  today: string,
-): StageFigures[] {
-  type Tally = {
-    days: number[];
-    people: number;
-    boards: Map<string, { limit: number | null; people: number }>;
-  };
-  const byName = new Map<string, Tally>();
-  for (const row of rows) {
-    const name = row.name ?? 'Unnamed stage';
-    const stage: Tally = byName.get(name) ?? { days: [], people: 0, boards: new Map() };
-    byName.set(name, stage);
-    const key = `${row.board_id}/${row.stage_id}`;
-    const limit = row.limit === null ? null : Number(row.limit);
-    const onBoard = stage.boards.get(key) ?? { limit: Number.isInteger(limit) ? limit : null, people: 0 };
-    stage.boards.set(key, onBoard);
-    if (row.person_id === null) continue;
-    stage.people++;
-    onBoard.people++;
-    if (row.entered_at !== null) {
-      const entered = new Date(row.entered_at);
-      if (!Number.isNaN(entered.getTime()))
-        stage.days.push(Math.max(0, daysBetween(ukToday(entered), today)));
-    }
+  /** Each stage of the pathway, stages of one name on every board together, in pathway order. */
+  async #stages(scope: Scope, today: string): Promise<StageFigures[]> {
+    const { rows } = await sql<StageRow>`
+      select s.board_id, s.id as stage_id, s.name, s.position, s.record->>'limit' as limit,
+        p.stage_entered_at as entered_at, p.id as person_id
+      from projected_stages s
+      left join projected_people p on p.board_id = s.board_id and p.stage_id = s.id
+        and p.problems is null and p.archived is not true
+      where s.board_id in (${sql.join(scope.boardIds)}) and s.problems is null
+      order by s.position, s.name`.execute(this.db);
+    return stageFigures(rows, today);
   }
-  return [...byName].map(([name, stage]) => {
-    const days = [...stage.days].sort((a, b) => a - b);
-    const limits = [...stage.boards.values()].filter((b) => b.limit !== null);
-    const over = limits.filter((b) => b.people > b.limit!);
-    return {
-      name,
-      people: stage.people,
-      limit: limits.length === 0 ? null : limits.reduce((sum, b) => sum + b.limit!, 0),
-      boardsOverLimit: over.length,
-      peopleOverLimit: over.reduce((sum, b) => sum + b.people - b.limit!, 0),
-      daysInStage: {
-        median: median(days),
-        longest: days.at(-1) ?? null,
-        bands: DAYS_IN_STAGE_BANDS.map(
-          (band) => days.filter((d) => d >= band.from && (band.to === null || d < band.to)).length,
-        ),
-      },
-    };
-  });
 }

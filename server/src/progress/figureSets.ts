@@ -1,0 +1,181 @@
+import { sql, type RawBuilder } from 'kysely';
+import { PROGRESS_TIME_ZONE, type ListedFigure, type Period } from '#shared/progress';
+
+/*
+ * The records behind each figure of the progress page that opens a list: one definition each, which
+ * both the figure's count and its list read, so the two always agree. Each is a query of rows
+ * (board_id, id, at): the record, and when what is counted happened (null for how things stand now).
+ */
+
+/** The actions, people and goals in scope: on these boards, and the organisation's when one is chosen. */
+export interface Scope {
+  boardIds: readonly string[];
+  organisationId: string | undefined;
+}
+
+/** A period as instants: from its first day's midnight to the midnight after its last day, in the UK. */
+export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuilder<Date> } {
+  return {
+    start: sql<Date>`((${period.from})::date)::timestamp at time zone ${PROGRESS_TIME_ZONE}`,
+    end: sql<Date>`((${period.to})::date + 1)::timestamp at time zone ${PROGRESS_TIME_ZONE}`,
+  };
+}
+
+/** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
+export function actionInScope(scope: Scope): RawBuilder<boolean> {
+  const boards = sql`a.board_id in (${sql.join(scope.boardIds)})`;
+  return scope.organisationId === undefined
+    ? sql<boolean>`${boards}`
+    : sql<boolean>`${boards} and a.owner_organisation_id = ${scope.organisationId}`;
+}
+
+/**
+ * Records whose history has a transition matching `condition` (on `t`) in the period, once each
+ * (a history can hold the same moment twice: as it happened, and as read off the document's own
+ * timestamps when the board was projected again), at the first such moment.
+ */
+function happened(
+  collection: 'actions' | 'people' | 'goals',
+  scope: Scope,
+  period: Period,
+  condition: RawBuilder<boolean>,
+): RawBuilder<FigureRow> {
+  const { start, end } = bounds(period);
+  const record = {
+    actions: sql`join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}`,
+    people: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id`,
+    goals:
+      scope.organisationId === undefined
+        ? sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id`
+        : sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id
+                and g.lead_organisation_id = ${scope.organisationId}`,
+  }[collection];
+  return sql<FigureRow>`
+    select t.board_id, t.record_id as id, min(t.at) as at
+    from record_transitions t ${record}
+    where t.board_id in (${sql.join(scope.boardIds)}) and t.collection = ${collection}
+      and t.at >= ${start} and t.at < ${end} and ${condition}
+    group by t.board_id, t.record_id`;
+}
+
+/** One record behind a figure. */
+export interface FigureRow {
+  board_id: string;
+  id: string;
+  at: Date | string | null;
+}
+
+/** A completed action, with what its figures need: its due date, and when it was taken on and made. */
+export interface CompletedRow extends FigureRow {
+  due_date: string | null;
+  taken_on: Date | string | null;
+  made: Date | string | null;
+}
+
+/**
+ * Actions done at the end of the period whose completion was in it (one reopened before the period
+ * ended is not), each with its due date and when it was taken on (accepted; made, for one made
+ * already accepted) and made.
+ */
+export function completedSet(scope: Scope, period: Period): RawBuilder<CompletedRow> {
+  const { start, end } = bounds(period);
+  return sql<CompletedRow>`
+    select d.board_id, d.id, d.at, d.due_date,
+      (select max(s.at) from record_transitions s
+        where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.id and s.at <= d.at
+          and ((s.kind = 'status' and s.to_value = 'accepted')
+            or (s.kind = 'created' and s.to_value in ('accepted', 'in_progress', 'blocked', 'done')))) as taken_on,
+      (select min(c.at) from record_transitions c
+        where c.board_id = d.board_id and c.collection = 'actions' and c.record_id = d.id
+          and c.kind = 'created') as made
+    from (
+      select distinct on (t.board_id, t.record_id) t.board_id, t.record_id as id, l.to_value, l.at, a.due_date
+      from record_transitions t
+      join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
+      -- How it stood at the period's end: still done, and since when.
+      cross join lateral (
+        select s.to_value, s.at from record_transitions s
+        where s.board_id = t.board_id and s.collection = 'actions' and s.record_id = t.record_id
+          and s.kind in ('created', 'status') and s.at < ${end}
+        order by s.at desc, s.id desc
+        limit 1
+      ) l
+      where t.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}
+        and t.collection = 'actions' and t.kind in ('created', 'status') and t.to_value = 'done'
+        and t.at >= ${start} and t.at < ${end}
+    ) d
+    where d.to_value = 'done'`;
+}
+
+/** Open actions (not done or cancelled) now; with `today`, only those due before it. */
+function openActions(scope: Scope, dueBefore: string | null): RawBuilder<FigureRow> {
+  return sql<FigureRow>`
+    select a.board_id, a.id, null::timestamptz as at from projected_actions a
+    where ${actionInScope(scope)} and a.problems is null and a.status not in ('done', 'cancelled')
+      ${dueBefore === null ? sql`` : sql`and a.due_date < ${dueBefore}`}`;
+}
+
+/** What a listed figure needs beyond the period: today, and for a stage, its name. */
+export interface FigureContext {
+  today: string;
+  stage?: string | undefined;
+}
+
+/** The records behind a figure. */
+export function figureSet(
+  figure: ListedFigure,
+  scope: Scope,
+  period: Period,
+  context: FigureContext,
+): RawBuilder<FigureRow> {
+  switch (figure) {
+    case 'opened':
+      return happened('actions', scope, period, sql`t.kind = 'created'`);
+    case 'completed':
+      return sql<FigureRow>`select board_id, id, at from (${completedSet(scope, period)}) c`;
+    case 'completedOnTime':
+      return sql<FigureRow>`select board_id, id, at from (${completedSet(scope, period)}) c
+        where to_char(c.at at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD') <= c.due_date`;
+    case 'open':
+      return openActions(scope, null);
+    case 'overdue':
+      return openActions(scope, context.today);
+    case 'arrivals':
+      return happened('people', scope, period, sql`t.kind = 'created'`);
+    case 'steppedDown':
+      // Moved to the last stage of their board's pathway.
+      return happened(
+        'people',
+        scope,
+        period,
+        sql`t.kind = 'stage' and t.from_value is distinct from t.to_value and t.to_value = (
+          select s.id from projected_stages s
+          where s.board_id = t.board_id and s.problems is null
+          order by s.position desc limit 1)`,
+      );
+    case 'atStage':
+      return sql<FigureRow>`
+        select p.board_id, p.id, p.stage_entered_at as at from projected_people p
+        join projected_stages s on s.board_id = p.board_id and s.id = p.stage_id and s.problems is null
+        where p.board_id in (${sql.join(scope.boardIds)}) and p.problems is null
+          and p.archived is not true and s.name = ${context.stage ?? ''}`;
+    case 'agreed':
+      return happened('goals', scope, period, sql`t.kind = 'created'`);
+    case 'achieved':
+      return happened('goals', scope, period, sql`t.kind = 'status' and t.to_value = 'achieved'`);
+  }
+}
+
+/** Which records a listed figure counts. */
+export const FIGURE_RECORDS: Record<ListedFigure, 'actions' | 'people' | 'goals'> = {
+  opened: 'actions',
+  completed: 'actions',
+  completedOnTime: 'actions',
+  open: 'actions',
+  overdue: 'actions',
+  arrivals: 'people',
+  steppedDown: 'people',
+  atStage: 'people',
+  agreed: 'goals',
+  achieved: 'goals',
+};
