@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { daysBetween } from '#shared/board/record';
-import { ukToday, type ProgressFigures } from '#shared/progress';
+import { ukToday, type ProgressFigures, type ProgressItems } from '#shared/progress';
 import { createLogger } from '../src/log.ts';
 import { loadConfig } from '../src/config.ts';
 import { projectionHook } from '../src/projection/projectionHook.ts';
@@ -59,6 +59,13 @@ async function writeHistory(
   await storage.flush();
 }
 
+const NAMES: Record<string, string> = {
+  'person-1': 'Margaret Ellis',
+  'person-2': 'Harold Bennett',
+  'person-3': 'Edith Clarke',
+  'person-4': 'Samuel Hughes',
+};
+
 const action = (title: string, owner: keyof typeof owners, dueDate: string) => ({
   title,
   ...owners[owner],
@@ -79,7 +86,7 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     // It starts at 23:00 UTC on the 18th and ends at midnight UTC on the 26th.
     let stage: Record<string, string> = {};
     const personAt = (b: BoardDocument, now: Date, id: string, at: string) => {
-      b.addPerson({ name: `Person ${id}` }, { by: GRACE, now, id });
+      b.addPerson({ name: NAMES[id]! }, { by: GRACE, now, id });
       b.movePersonToStage(id, stage[at]!, { by: GRACE, now });
     };
     await writeHistory(server(), boardId, [
@@ -237,6 +244,52 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     expect(identified.bands.reduce((a, b) => a + b, 0)).toBe(2);
     expect(figures.body.people.stages[5]!.daysInStage.longest).toBe(since('2026-10-22'));
 
+    // Every figure opens the list of what it counts, on the boards the manager may see.
+    const listed = async (query: string) => {
+      const response = await api<ProgressItems>(server().url, 'GET', `/api/progress/items?${week}&${query}`, {
+        cookie: await signIn(server().url, DEMO.manager),
+      });
+      expect(response.status, query).toBe(200);
+      return response.body.items.map((i) => i.id).sort();
+    };
+    expect(await listed('figure=opened')).toEqual(['a2', 'a4', 'a5']);
+    expect(await listed('figure=opened&of=before')).toEqual(['a1', 'a3']);
+    expect(await listed('figure=completed')).toEqual(['a1', 'a2']);
+    expect(await listed('figure=completedOnTime')).toEqual(['a1']);
+    expect(await listed('figure=overdue')).toEqual(['a3', 'a4', 'a6']);
+    expect(await listed('figure=open')).toEqual(['a3', 'a4', 'a5', 'a6']);
+    expect(await listed('figure=arrivals')).toEqual(['person-2', 'person-4']);
+    expect(await listed('figure=arrivals&of=before')).toEqual(['person-1', 'person-3']);
+    expect(await listed('figure=steppedDown')).toEqual(['person-1']);
+    expect(await listed('figure=atStage&stage=Identified')).toEqual(['person-2', 'person-4']);
+    expect(await listed('figure=agreed')).toEqual(['g2']);
+    expect(await listed('figure=achieved')).toEqual(['g1']);
+    expect(await listed(`figure=overdue&organisation=${ELM_TREE}`)).toEqual(['a4']);
+    // Each says what a link to it needs, and names people by initials.
+    const overdue = await api<ProgressItems>(
+      server().url,
+      'GET',
+      `/api/progress/items?${week}&figure=overdue&organisation=${ELM_TREE}`,
+      { cookie: await signIn(server().url, DEMO.manager) },
+    );
+    expect(overdue.body.items).toEqual([
+      {
+        recordType: 'actions',
+        boardId,
+        boardName: 'Progress fixed board',
+        id: 'a4',
+        title: 'A4',
+        person: { id: 'person-1', initials: 'ME' },
+        status: 'accepted',
+        dueDate: '2026-10-01',
+        ownerName: TOM.name,
+        organisationName: 'Elm Tree Medical Practice',
+        stageName: null,
+        at: null,
+      },
+    ]);
+    expect(overdue.body.truncated).toBe(false);
+
     // One organisation: Tom's practice's actions only.
     const practice = await progress(DEMO.manager, `${week}&organisation=${ELM_TREE}`);
     expect(practice.body.actions).toMatchObject({
@@ -281,6 +334,18 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     }
     const anonymous = await api(server().url, 'GET', '/api/progress');
     expect(anonymous.status).toBe(401);
+    // The lists behind the figures likewise.
+    const memberList = await api(server().url, 'GET', '/api/progress/items?figure=overdue', {
+      cookie: await signIn(server().url, DEMO.member),
+    });
+    expect(memberList.status).toBe(403);
+    const otherList = await api<ProgressItems>(
+      server().url,
+      'GET',
+      `/api/progress/items?figure=open&board=${boardId}`,
+      { cookie: await signIn(server().url, DEMO.otherTeam) },
+    );
+    expect(otherList.body.items).toEqual([]);
   });
 
   it('refuses a period it cannot read, clearly, naming the field', async () => {
@@ -295,6 +360,21 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     ];
     for (const [query, message] of cases) {
       const refused = await progress(DEMO.manager, query);
+      expect(refused.status, query).toBe(400);
+      expect(JSON.stringify(refused.body), query).toContain(message);
+    }
+    const listCases: [string, string][] = [
+      ['', 'Choose a figure to list'],
+      ['figure=everything', 'Choose a figure to list'],
+      ['figure=opened&of=later', 'Choose now or before'],
+      ['figure=atStage', 'Name the stage'],
+      [`figure=atStage&stage=${'s'.repeat(81)}`, 'Name a stage in 80 characters or fewer'],
+      ['figure=opened&from=2026-13-01', 'Give the first day as YYYY-MM-DD'],
+    ];
+    for (const [query, message] of listCases) {
+      const refused = await api(server().url, 'GET', `/api/progress/items?${query}`, {
+        cookie: await signIn(server().url, DEMO.manager),
+      });
       expect(refused.status, query).toBe(400);
       expect(JSON.stringify(refused.body), query).toContain(message);
     }
