@@ -107,7 +107,12 @@ export const progressItemsQuery = z
   .object({
     figure: z.enum(LISTED_FIGURES, { error: 'Choose a figure to list' }),
     of: z.enum(['now', 'before'], { error: 'Choose now or before' }).default('now'),
-    stage: z.string().trim().min(1, 'Name the stage').max(80, 'Name a stage in 80 characters or fewer').optional(),
+    stage: z
+      .string()
+      .trim()
+      .min(1, 'Name the stage')
+      .max(80, 'Name a stage in 80 characters or fewer')
+      .optional(),
   })
   .and(progressQuery)
   .superRefine((query, context) => {
