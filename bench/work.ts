@@ -36,6 +36,7 @@ import { Room } from '../server/src/sync/Room.ts';
 import { roomPersistence } from '../server/src/sync/roomPersistence.ts';
 import { MyWorkQueries } from '../server/src/work/myWork.ts';
 import { createBenchDatabase, repoRoot } from './support/servers.ts';
+import { createPlace, ORGANISATIONS, random, summary } from './support/place.ts';
 import { formatTable } from './support/table.ts';
 
 const { values } = parseArgs({
@@ -54,42 +55,6 @@ const USERS = Number(values.users);
 const SAMPLES = Number(values.samples);
 const CATCH_UP_ACTIONS = Number(values['catch-up-actions']);
 const PEOPLE_PER_BOARD = 20;
-/** Each team (one per board) has this many members; each user is in about two teams. */
-const MEMBERS_PER_TEAM = Math.max(2, Math.round((USERS * 2) / BOARDS));
-
-const ORGANISATIONS = ['trust', 'practice', 'council', 'hospital', 'charity'].map((id) => ({
-  id: `org-${id}`,
-  name: `Bench ${id}`,
-  kind: 'nhs_trust' as const,
-}));
-
-/** A fixed sequence of pseudo-random numbers, so every run builds the same Place. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function summary(samples: number[]): { p50: number; p95: number; p99: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? NaN),
-  };
-}
-
 const say = (text = ''): void => void process.stdout.write(`${text}\n`);
 
 const day = (offset: number): string => {
@@ -112,50 +77,7 @@ async function main(): Promise<void> {
   try {
     const generated = performance.now();
     // People, teams, boards: each board owned by one team; each user in about two teams.
-    await db.insertInto('organisations').values(ORGANISATIONS).execute();
-    const users = Array.from({ length: USERS }, (_, i) => ({
-      id: `user-${i}`,
-      name: `Bench User ${i}`,
-      email: `user-${i}@bench.example`,
-      profession: 'Nurse',
-      organisation_id: ORGANISATIONS[i % ORGANISATIONS.length]!.id,
-      role: null,
-      password_hash: null,
-    }));
-    for (let i = 0; i < users.length; i += 1_000)
-      await db
-        .insertInto('users')
-        .values(users.slice(i, i + 1_000))
-        .execute();
-    const boards = Array.from({ length: BOARDS }, (_, i) => ({ id: `board-${i}`, name: `Bench board ${i}` }));
-    await db.insertInto('boards').values(boards).execute();
-    await db
-      .insertInto('teams')
-      .values(boards.map((b, i) => ({ id: `team-${i}`, name: `Bench team ${i}` })))
-      .execute();
-    await db
-      .insertInto('board_teams')
-      .values(boards.map((b, i) => ({ board_id: b.id, team_id: `team-${i}` })))
-      .execute();
-    const members: string[][] = boards.map((_, i) =>
-      Array.from(
-        { length: MEMBERS_PER_TEAM },
-        (__, j) => `user-${(i * Math.ceil(USERS / BOARDS) + j) % USERS}`,
-      ),
-    );
-    const memberships = members.flatMap((ids, i) =>
-      [...new Set(ids)].map((user_id, j) => ({
-        team_id: `team-${i}`,
-        user_id,
-        role: j === 0 ? ('facilitator' as const) : ('member' as const),
-      })),
-    );
-    for (let i = 0; i < memberships.length; i += 2_000)
-      await db
-        .insertInto('team_memberships')
-        .values(memberships.slice(i, i + 2_000))
-        .execute();
-
+    const { users, boards, members } = await createPlace(db, { boards: BOARDS, users: USERS });
     // Each board's content, made in a room with the server's hooks and stored as the server stores it.
     const storage = new PostgresBoardStorage(db, loadConfig({}).storage, log);
     const hooks = [
