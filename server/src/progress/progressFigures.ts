@@ -279,14 +279,11 @@ export class ProgressQueries {
           least((w + 7)::timestamp at time zone ${PROGRESS_TIME_ZONE}, ${this.now()}::timestamptz) as ends
         from (select ${monday}::date + 7 * i as w from generate_series(0, ${count - 1}) i) mondays
       ),
-      in_scope as (
-        select a.board_id, a.id, a.due_date from projected_actions a where ${actionInScope(scope)}
-      ),
       runs as (
         select t.board_id, t.record_id, t.to_value as status, t.at,
           lead(t.at) over (partition by t.board_id, t.record_id order by t.at, t.id) as until
         from record_transitions t
-        join in_scope a on a.board_id = t.board_id and a.id = t.record_id
+        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}
         where t.collection = 'actions' and t.kind in ('created', 'status')
           and t.at < (select max(ends) from weeks)
       ),
@@ -294,7 +291,7 @@ export class ProgressQueries {
         select w.week_start, count(distinct (t.board_id, t.record_id)) as n
         from weeks w
         join record_transitions t on t.at >= w.starts and t.at < w.ends
-        join in_scope a on a.board_id = t.board_id and a.id = t.record_id
+        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}
         where t.collection = 'actions' and t.kind = 'created'
         group by w.week_start
       ),
@@ -309,7 +306,7 @@ export class ProgressQueries {
         select w.week_start, count(distinct (r.board_id, r.record_id)) as n
         from weeks w
         join runs r on r.at < w.ends and (r.until is null or r.until >= w.ends)
-        join in_scope a on a.board_id = r.board_id and a.id = r.record_id
+        join projected_actions a on a.board_id = r.board_id and a.id = r.record_id
         where r.status is distinct from 'done' and r.status is distinct from 'cancelled'
           and a.due_date < to_char(w.ends at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD')
         group by w.week_start

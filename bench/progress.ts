@@ -1,0 +1,269 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { addDays } from '#shared/board/record';
+import { BoardDocument } from '#shared/board/boardDoc';
+import { stagesFromTemplate } from '#shared/board/pathway';
+import { LISTED_FIGURES, ukToday, type ListedFigure } from '#shared/progress';
+import { AccessPolicy } from '../server/src/access/AccessPolicy.ts';
+import type { Principal } from '../server/src/access/principal.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { openDatabase } from '../server/src/db/connect.ts';
+import { createLogger } from '../server/src/log.ts';
+import { projectionHook } from '../server/src/projection/projectionHook.ts';
+import { projectionIsCurrent } from '../server/src/projection/projectionTables.ts';
+import { ProgressQueries } from '../server/src/progress/progressFigures.ts';
+import { ProgressItemsQueries } from '../server/src/progress/progressItems.ts';
+import { PostgresBoardStorage } from '../server/src/storage/postgresBoardStorage.ts';
+import type { TransactionOrigin } from '../server/src/sync/origin.ts';
+import { Room } from '../server/src/sync/Room.ts';
+import { roomPersistence } from '../server/src/sync/roomPersistence.ts';
+import { createBenchDatabase, repoRoot } from './support/servers.ts';
+import { createPlace, ORGANISATIONS, random, summary } from './support/place.ts';
+import { formatTable } from './support/table.ts';
+
+/*
+ * bench:progress: the progress page's queries at the size of a large Place with a year of history.
+ * Every board's year is written through the real write path, event by event at the time it happened
+ * (a room with the server's projection hook, its clock set to each event's time, stored by the
+ * server's storage), so the projection and its history are what a year of use leaves. Then the
+ * page's figures (four weeks, and the whole year) and the lists behind them are timed, for an admin
+ * who sees every board and for facilitators who see their own team's.
+ */
+
+const { values } = parseArgs({
+  options: {
+    boards: { type: 'string', default: process.env.BENCH_BOARDS ?? '200' },
+    actions: { type: 'string', default: process.env.BENCH_ACTIONS ?? '50000' },
+    users: { type: 'string', default: process.env.BENCH_USERS ?? '2000' },
+    days: { type: 'string', default: '365' },
+    samples: { type: 'string', default: process.env.BENCH_SAMPLES ?? '40' },
+    out: { type: 'string' },
+  },
+});
+const BOARDS = Number(values.boards);
+const ACTIONS = Number(values.actions);
+const USERS = Number(values.users);
+const DAYS = Number(values.days);
+const SAMPLES = Number(values.samples);
+const PEOPLE_PER_BOARD = 20;
+const DAY_MS = 86_400_000;
+
+const say = (text = ''): void => void process.stdout.write(`${text}\n`);
+
+/** One thing that happens on a board, at its time. */
+interface BoardEvent {
+  at: number;
+  write: (board: BoardDocument, now: Date) => void;
+}
+
+async function main(): Promise<void> {
+  const bench = await createBenchDatabase();
+  const log = createLogger('silent');
+  const handle = await openDatabase({
+    databaseUrl: bench.env.DATABASE_URL,
+    dataDir: bench.env.DATA_DIR ?? null,
+    log,
+  });
+  const db = handle.db;
+  const next = random(2027);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const now = Date.now();
+  const yearStart = now - DAYS * DAY_MS;
+  const dateOf = (at: number): string => ukToday(new Date(at));
+  try {
+    const generated = performance.now();
+    const { users, boards, members } = await createPlace(db, { boards: BOARDS, users: USERS });
+    const organisationOf = new Map(users.map((u) => [u.id, u.organisation_id]));
+    const storage = new PostgresBoardStorage(db, loadConfig({}).storage, log);
+    const hooks = [projectionHook({ isCurrent: (id) => projectionIsCurrent(db, id) }, log)];
+    const perBoard = Math.floor(ACTIONS / BOARDS);
+    let events = 0;
+    for (const [i, board] of boards.entries()) {
+      const team = members[i]!;
+      const by = (id: string) => ({ id, name: `Bench User ${id}` });
+      const plan: BoardEvent[] = [];
+      let stageIds: string[] = [];
+      plan.push({
+        at: yearStart,
+        write: (b) => {
+          stageIds = b.addPathwayStages(stagesFromTemplate('frailty'), { by: by(team[0]!) }).map((s) => s.id);
+        },
+      });
+      // People arrive over the year and move along the pathway every few weeks.
+      for (let p = 0; p < PEOPLE_PER_BOARD; p++) {
+        const personId = `person-${p}`;
+        const arrives = yearStart + 1 + Math.floor(next() * DAYS * 0.8) * DAY_MS;
+        plan.push({
+          at: arrives,
+          write: (b, at) => {
+            b.addPerson({ name: `Person ${i}-${p} Smith` }, { by: by(team[0]!), id: personId, now: at });
+            b.movePersonToStage(personId, stageIds[0]!, { by: by(team[0]!), now: at });
+          },
+        });
+        let moved = arrives;
+        for (let s = 1; s < 6; s++) {
+          moved += (7 + Math.floor(next() * 35)) * DAY_MS;
+          if (moved >= now) break;
+          plan.push({
+            at: moved,
+            write: (b, at) => b.movePersonToStage(personId, stageIds[s]!, { by: by(team[0]!), now: at }),
+          });
+        }
+      }
+      // Actions: made over the year, most proposed and accepted within days, most done within weeks.
+      for (let a = 0; a < perBoard; a++) {
+        const id = `action-${a}`;
+        const owner = pick(team);
+        const proposer = pick(team);
+        const made = yearStart + DAY_MS + Math.floor(next() * (DAYS - 1) * DAY_MS);
+        const proposed = proposer !== owner;
+        const due = dateOf(made + (7 + Math.floor(next() * 21)) * DAY_MS);
+        plan.push({
+          at: made,
+          write: (b, at) =>
+            b.addAction(
+              {
+                title: `Action ${a} on board ${i}`,
+                ownerId: owner,
+                ownerName: `Bench User ${owner}`,
+                ownerOrganisationId: organisationOf.get(owner) ?? ORGANISATIONS[0]!.id,
+                dueDate: due,
+                personId: `person-${a % PEOPLE_PER_BOARD}`,
+              },
+              { by: by(proposed ? proposer : owner), id, now: at },
+            ),
+        });
+        let taken = made;
+        if (proposed) {
+          taken = made + Math.floor(next() * 5 * DAY_MS);
+          if (taken >= now || next() < 0.1) continue;
+          plan.push({
+            at: taken,
+            write: (b, at) => b.updateAction(id, { status: 'accepted' }, { by: by(owner), now: at }),
+          });
+        }
+        const done = taken + Math.floor(next() * 35 * DAY_MS);
+        if (done < now && next() < 0.8)
+          plan.push({ at: done, write: (b, at) => b.completeAction(id, { by: by(owner), now: at }) });
+      }
+      plan.sort((x, y) => x.at - y.at);
+      let clock = new Date(plan[0]!.at);
+      const room = new Room(board.id, roomPersistence(storage), hooks, undefined, undefined, () => clock);
+      await room.load();
+      const origin: TransactionOrigin = {
+        source: 'server',
+        user: { id: team[0]!, name: `Bench User ${team[0]!}`, organisation: null, organisationId: null },
+      };
+      const doc = new BoardDocument(room.doc, origin);
+      for (const event of plan) {
+        clock = new Date(event.at);
+        room.doc.transact(() => event.write(doc, clock), origin);
+      }
+      events += plan.length;
+      await room.unload();
+      if ((i + 1) % 20 === 0) say(`wrote a year of ${i + 1} of ${BOARDS} boards (${events} events)`);
+    }
+    await storage.flush();
+    const generatedMs = performance.now() - generated;
+    // The statistics autovacuum would have gathered over the year: the planner needs them.
+    await sql`analyze`.execute(db);
+    const transitions = await db
+      .selectFrom('record_transitions')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+
+    const policy = new AccessPolicy(db);
+    const progress = new ProgressQueries(db, policy);
+    const items = new ProgressItemsQueries(db, progress);
+    const admin: Principal = {
+      sessionId: 'bench',
+      userId: 'bench-admin',
+      name: 'Bench Admin',
+      email: 'admin@bench.example',
+      role: 'admin',
+      organisationId: null,
+      organisationName: null,
+      mustChangePassword: false,
+    };
+    const facilitator = (i: number): Principal => ({
+      ...admin,
+      userId: members[i]![0]!,
+      role: null,
+      organisationId: organisationOf.get(members[i]![0]!) ?? null,
+    });
+    const today = ukToday(new Date());
+    const fourWeeks = { from: addDays(today, -27), to: today };
+    const year = { from: addDays(today, -364), to: today };
+    const timed = async (run: () => Promise<unknown>): Promise<number[]> => {
+      const samples: number[] = [];
+      for (let s = 0; s < SAMPLES; s++) {
+        const started = performance.now();
+        await run();
+        samples.push(performance.now() - started);
+      }
+      return samples;
+    };
+    const measures: [string, number[]][] = [
+      ['figures, every board, 4 weeks', await timed(() => progress.figures(admin, fourWeeks))],
+      ['figures, every board, 12 months', await timed(() => progress.figures(admin, year))],
+      [
+        'figures, one team, 4 weeks',
+        await timed(() => progress.figures(facilitator(Math.floor(next() * BOARDS)), fourWeeks)),
+      ],
+      [
+        'figures, one organisation, 4 weeks',
+        await timed(() => progress.figures(admin, { ...fourWeeks, organisation: pick(ORGANISATIONS).id })),
+      ],
+    ];
+    const lists: ListedFigure[] = LISTED_FIGURES.filter((f) => f !== 'atStage');
+    for (const figure of lists)
+      measures.push([
+        `list: ${figure}, every board, 4 weeks`,
+        await timed(() => items.items(admin, { ...fourWeeks, figure, of: 'now' })),
+      ]);
+    measures.push([
+      'list: atStage, every board',
+      await timed(() => items.items(admin, { ...fourWeeks, figure: 'atStage', of: 'now', stage: 'Review' })),
+    ]);
+    const sample = await progress.figures(admin, fourWeeks);
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '' },
+      database: bench.kind,
+      parameters: { boards: BOARDS, actions: ACTIONS, users: USERS, days: DAYS, samples: SAMPLES },
+      generated: { ms: Math.round(generatedMs), events, transitions: Number(transitions.n) },
+      fourWeeks: 'actions' in sample ? sample.actions : sample,
+      ms: Object.fromEntries(measures.map(([name, samples]) => [name, summary(samples)])),
+    };
+    say();
+    say(
+      formatTable(
+        ['query (server time, ms)', 'p50', 'p95', 'p99', 'max', 'target'],
+        measures.map(([name, samples]) => [name, ...Object.values(summary(samples)).map(String), 'p95 < 50']),
+      ),
+    );
+    say();
+    say(
+      `generated ${BOARDS} boards, ${ACTIONS} actions, ${events} events over ${DAYS} days in ${Math.round(generatedMs / 1000)} s; ${result.generated.transitions} history rows`,
+    );
+    const out =
+      values.out ??
+      path.join(
+        repoRoot,
+        'bench/results',
+        bench.kind === 'postgres' ? 'progress.json' : 'progress-pglite.json',
+      );
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    say(`\nwrote ${path.relative(process.cwd(), out)}`);
+  } finally {
+    await handle.close();
+    await bench.drop();
+  }
+}
+
+await main();
