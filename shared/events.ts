@@ -23,6 +23,11 @@ export interface ServerToClientEvents {
   'work:changed': () => void;
   /** The user has new notifications, or read some on another page: the bell counts again. */
   'notifications:changed': () => void;
+  /**
+   * Something the progress figures count changed on a board the following page may see (stored):
+   * the page looks again. Sent at most every few seconds per board, however busy it is.
+   */
+  'progress:changed': () => void;
   /** Sent to a board's room when storing its changes falls behind, and when that clears. */
   'board:storage': (boardId: string, state: BoardStorageState) => void;
 }
@@ -40,7 +45,17 @@ export interface ClientToServerEvents {
   /** Join a board's room (for events about that board). Needs access to the board. */
   'board:join': (boardId: string, ack: (result: BoardJoinResult) => void) => void;
   'board:leave': (boardId: string) => void;
+  /**
+   * Follow changes to the progress figures of the boards the user may see them for (a progress page
+   * is open), until `progress:unfollow` or the socket closes. Refused for anyone who may not see
+   * progress.
+   */
+  'progress:follow': (ack: (result: ProgressFollowResult) => void) => void;
+  'progress:unfollow': () => void;
 }
+
+/** The answer to `progress:follow`: 403 for someone who may not see progress, 503 when it could not be checked. */
+export type ProgressFollowResult = { ok: true } | { ok: false; status: 403 | 503; error: string };
 
 export const SOCKET_IO_PATH = '/socket.io';
 

@@ -246,10 +246,27 @@ export interface WeekFigures {
   overdue: number;
 }
 
+/** One choice for a filter of the page. */
+export interface ProgressChoice {
+  id: string;
+  name: string;
+}
+
+/**
+ * What the page's filters offer: the boards the caller may see and their teams (whatever is chosen
+ * now), and every organisation.
+ */
+export interface ProgressChoices {
+  boards: ProgressChoice[];
+  teams: ProgressChoice[];
+  organisations: ProgressChoice[];
+}
+
 /** `GET /api/progress`. */
 export interface ProgressFigures {
   period: Period;
   previous: Period;
+  choices: ProgressChoices;
   /** Today in Europe/London, the day `overdueNow` is counted on. */
   today: string;
   /** How many boards the figures cover. */

@@ -11,6 +11,8 @@ declare module 'vue-router' {
     admin?: boolean;
     /** For admins and anyone who facilitates a team. */
     facilitator?: boolean;
+    /** For admins, managers and anyone who facilitates a team: the progress page. */
+    progress?: boolean;
     /** Uses the full width of the screen (boards with columns). */
     wide?: boolean;
   }

@@ -30,6 +30,13 @@ export const router = createRouter({
     { path: '/', name: 'boards', component: BoardsView, meta: { title: 'Boards' } },
     { path: '/my-work', name: 'my-work', component: WorkView, meta: { title: 'My work' } },
     {
+      path: '/progress',
+      name: 'progress',
+      // Its chart library is loaded with the page, not with every board.
+      component: () => import('./views/ProgressView.vue'),
+      meta: { title: 'Progress', progress: true },
+    },
+    {
       path: '/notifications',
       name: 'notifications',
       component: NotificationsView,

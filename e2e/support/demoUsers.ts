@@ -72,4 +72,11 @@ export const demo = {
     name: 'Nina Brooks',
     organisation: 'Riverside University Hospitals NHS Foundation Trust',
   },
+  /** Place manager of both teams: reads their boards and the progress page, changes nothing. */
+  mark: {
+    id: 'demo-mark-ellison',
+    email: 'mark.ellison@riverside-community.example',
+    name: 'Mark Ellison',
+    organisation: 'Riverside Community Health NHS Trust',
+  },
 } satisfies Record<string, DemoUser>;

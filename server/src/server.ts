@@ -13,6 +13,8 @@ import { projectionHook } from './projection/projectionHook.ts';
 import { projectionIsCurrent } from './projection/projectionTables.ts';
 import { rebuildProjections } from './projection/rebuildProjections.ts';
 import { usersWhoseWorkChanged } from './work/workChanges.ts';
+import { changesProgress } from './progress/progressChanges.ts';
+import { ProgressQueries } from './progress/progressFigures.ts';
 import { notificationsHook } from './notifications/notificationsHook.ts';
 import { createMailer } from './notifications/mailer.ts';
 import { NotificationJobs } from './notifications/notificationJobs.ts';
@@ -185,6 +187,7 @@ export async function startServer(
     registerOidc: config.oidc ? (instance) => registerOidcRoutes(instance, deps, config.oidc!) : undefined,
     health: () => health.check(!closing),
   });
+  const progressBoards = new ProgressQueries(db, policy);
   appEvents = new AppEvents(app.server, {
     sessions,
     policy,
@@ -192,6 +195,7 @@ export async function startServer(
     log,
     limits: { perUser: config.sync.maxConnectionsPerUser, perAddress: config.sync.maxConnectionsPerAddress },
     storageState: (boardId) => notices.stateOf(boardId),
+    progressBoards: (principal) => progressBoards.boards(principal),
     addressOf: clientAddress,
   });
   const realtime = appEvents;
@@ -203,10 +207,11 @@ export async function startServer(
     log,
   );
 
-  // My work and the bell look again once changes to someone's actions are stored.
-  storage.onStored((_boardId, stored) => {
+  // My work, the bell and progress pages look again once changes are stored.
+  storage.onStored((boardId, stored) => {
     realtime.tellWorkChanged(usersWhoseWorkChanged(stored.projection));
     realtime.tellNotified(stored.notified);
+    if (changesProgress(stored.projection)) realtime.tellProgressChanged(boardId);
   });
 
   // Access changes reach open connections at once: a removed member's sockets close.

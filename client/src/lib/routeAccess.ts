@@ -21,7 +21,9 @@ export function returnToOf(route: Pick<RouteLocationNormalized, 'query'>): strin
 function canSee(to: RouteLocationNormalized, user: CurrentUser): boolean {
   const admin = user.role === 'admin';
   if (to.meta.admin) return admin;
-  if (to.meta.facilitator) return admin || user.teams.some((t) => t.role === 'facilitator');
+  const facilitator = user.teams.some((t) => t.role === 'facilitator');
+  if (to.meta.facilitator) return admin || facilitator;
+  if (to.meta.progress) return admin || user.role === 'manager' || facilitator;
   return true;
 }
 

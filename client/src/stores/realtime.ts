@@ -47,6 +47,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
   const boardStorageListeners = new Set<Listener<[string, BoardStorageState]>>();
   const workListeners = new Set<Listener>();
   const notificationListeners = new Set<Listener>();
+  const progressListeners = new Set<Listener>();
+  /** Whether the server sends this browser changes to the progress figures now. */
+  const followingProgress = ref(false);
   const rooms = new Map<string, Listener<[BoardJoinResult]>>();
   /** Board rooms this socket is in now: their events reach this browser. */
   const joined = ref(new Set<string>());
@@ -72,6 +75,17 @@ export const useRealtimeStore = defineStore('realtime', () => {
     onResult?.(result);
   }
 
+  /** Asks the server for changes to the progress figures the user may see (again, after access changes). */
+  async function followProgress(current: AppSocket): Promise<void> {
+    if (progressListeners.size === 0) return;
+    try {
+      const result = await current.timeout(JOIN_TIMEOUT_MS).emitWithAck('progress:follow');
+      if (socket === current) followingProgress.value = result.ok;
+    } catch {
+      // No answer (disconnected meanwhile): the next connect asks again.
+    }
+  }
+
   async function connectLater(): Promise<void> {
     await session.check();
     if (session.state !== 'signed-in' || !socket) return;
@@ -86,11 +100,13 @@ export const useRealtimeStore = defineStore('realtime', () => {
     current.on('connect', () => {
       connected.value = true;
       for (const boardId of rooms.keys()) void join(current, boardId);
+      void followProgress(current);
       connectListeners.forEach((listener) => listener());
     });
     current.on('disconnect', () => {
       connected.value = false;
       joined.value = new Set();
+      followingProgress.value = false;
     });
     current.on('connect_error', (error) => {
       connectErrorListeners.forEach((listener) => listener());
@@ -101,9 +117,14 @@ export const useRealtimeStore = defineStore('realtime', () => {
     current.on('session:ended', (reason) => session.end(reason));
     current.on('access:changed', () => {
       void session.check();
+      void followProgress(current);
       accessListeners.forEach((listener) => listener());
     });
-    current.on('board:created', (board) => boardCreatedListeners.forEach((listener) => listener(board)));
+    current.on('board:created', (board) => {
+      void followProgress(current);
+      boardCreatedListeners.forEach((listener) => listener(board));
+    });
+    current.on('progress:changed', () => progressListeners.forEach((listener) => listener()));
     current.on('work:changed', () => workListeners.forEach((listener) => listener()));
     current.on('notifications:changed', () => notificationListeners.forEach((listener) => listener()));
     current.on('board:storage', (boardId, state) =>
@@ -117,6 +138,22 @@ export const useRealtimeStore = defineStore('realtime', () => {
     socket = null;
     connected.value = false;
     joined.value = new Set();
+    followingProgress.value = false;
+  }
+
+  /**
+   * Calls `listener` whenever the progress figures of a board the user may see change (stored),
+   * from now and after every reconnect; returns a function to stop.
+   */
+  function onProgressChanged(listener: Listener): () => void {
+    progressListeners.add(listener);
+    if (progressListeners.size === 1 && socket?.connected) void followProgress(socket);
+    return () => {
+      progressListeners.delete(listener);
+      if (progressListeners.size > 0) return;
+      followingProgress.value = false;
+      if (socket?.connected) socket.emit('progress:unfollow');
+    };
   }
 
   /** Joins a board's room now (when connected) and after every reconnect; returns a function to leave. */
@@ -135,9 +172,11 @@ export const useRealtimeStore = defineStore('realtime', () => {
 
   return {
     connected,
+    followingProgress,
     start,
     stop,
     joinBoard,
+    onProgressChanged,
     /** Whether this browser is in the board's room now, so that its events reach it. */
     hasJoined: (boardId: string) => joined.value.has(boardId),
     onConnect: (listener: Listener) => subscribe(connectListeners, listener),

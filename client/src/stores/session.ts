@@ -33,6 +33,10 @@ export const useSessionStore = defineStore('session', () => {
   const isAdmin = computed(() => user.value?.role === 'admin');
   const facilitatorTeams = computed(() => user.value?.teams.filter((t) => t.role === 'facilitator') ?? []);
   /** Admins and facilitators create boards and manage teams. */
+  /** Admins, managers and facilitators see the progress page. */
+  const canSeeProgress = computed(
+    () => isAdmin.value || user.value?.role === 'manager' || facilitatorTeams.value.length > 0,
+  );
   const canCreateBoards = computed(() => isAdmin.value || facilitatorTeams.value.length > 0);
   const presenceUser = computed<PresenceUser | null>(() =>
     user.value
@@ -140,6 +144,7 @@ export const useSessionStore = defineStore('session', () => {
     endedByUser,
     isAdmin,
     facilitatorTeams,
+    canSeeProgress,
     canCreateBoards,
     presenceUser,
     load,

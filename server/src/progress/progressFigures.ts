@@ -8,6 +8,8 @@ import {
   type Compared,
   type ListedFigure,
   type Period,
+  type ProgressChoice,
+  type ProgressChoices,
   type ProgressFigures,
   type ProgressQuery,
   type StageFigures,
@@ -58,6 +60,8 @@ const NO_ORGANISATION = '\u0000none';
 
 /** The boards, period and scope a query of the page names, for a caller allowed to see them. */
 export interface ProgressView {
+  /** Every board the caller may see figures of, whatever the filters choose. */
+  visible: BoardSummary[];
   boards: BoardSummary[];
   today: string;
   period: Period;
@@ -95,6 +99,7 @@ export class ProgressQueries {
     );
     const today = ukToday(this.now());
     return {
+      visible,
       boards,
       today,
       ...periodsOf(query, today),
@@ -106,11 +111,13 @@ export class ProgressQueries {
     const view = await this.view(principal, query);
     if (isRefusal(view)) return view;
     const { scope, period, previous, today } = view;
+    const choices = await this.#choices(view.visible);
     const nothing = { now: 0, before: 0 };
     if (scope.boardIds.length === 0)
       return {
         period,
         previous,
+        choices,
         today,
         boards: 0,
         actions: {
@@ -167,6 +174,7 @@ export class ProgressQueries {
     return {
       period,
       previous,
+      choices,
       today,
       boards: scope.boardIds.length,
       actions: {
@@ -188,6 +196,23 @@ export class ProgressQueries {
       people: { arrivals, steppedDown, stages },
       goals: { agreed, achieved },
       weeks,
+    };
+  }
+
+  /** The filters' choices: the visible boards and their teams by name, and every organisation. */
+  async #choices(visible: readonly BoardSummary[]): Promise<ProgressChoices> {
+    const byName = (a: ProgressChoice, b: ProgressChoice) => a.name.localeCompare(b.name, 'en-GB');
+    const teams = new Map<string, ProgressChoice>();
+    for (const board of visible) for (const team of board.teams) teams.set(team.id, team);
+    const organisations = await this.db
+      .selectFrom('organisations')
+      .select(['id', 'name'])
+      .orderBy('name')
+      .execute();
+    return {
+      boards: visible.map((board) => ({ id: board.id, name: board.name })).sort(byName),
+      teams: [...teams.values()].map(({ id, name }) => ({ id, name })).sort(byName),
+      organisations,
     };
   }
 

@@ -8,11 +8,12 @@ import {
   type BoardJoinResult,
   type BoardStorageState,
   type ClientToServerEvents,
+  type ProgressFollowResult,
   type ServerToClientEvents,
   type SessionEndReason,
 } from '#shared/events';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
-import { isRefusal, REFUSAL_STATUS } from '../refusal.ts';
+import { isRefusal, REFUSAL_STATUS, type Refusal } from '../refusal.ts';
 import type { Principal } from '../access/principal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';
 import type { SessionStore } from '../auth/sessions.ts';
@@ -31,6 +32,13 @@ export type AppEventServer = Server<
   SocketData
 >;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** A socket on this process or, when rechecking, as fetched: what following progress needs of it. */
+interface RoomMember {
+  data: SocketData;
+  rooms: ReadonlySet<string>;
+  join(rooms: string[]): unknown;
+  leave(room: string): unknown;
+}
 
 const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -39,6 +47,9 @@ const HANDSHAKE_UNAVAILABLE = {
   message: 'Could not check your session just now; the connection is tried again shortly',
 } as const;
 const boardRoom = (boardId: string) => `board:${boardId}`;
+const progressRoom = (boardId: string) => `progress:${boardId}`;
+/** A board busy with edits tells progress pages at most this often. */
+const PROGRESS_CHANGED_EVERY_MS = 2000;
 
 export interface AppEventsOptions {
   sessions: SessionStore;
@@ -51,6 +62,8 @@ export interface AppEventsOptions {
   addressOf?(request: IncomingMessage): string;
   /** How storing a board's changes stands, for the answer to `board:join`. */
   storageState?(boardId: string): BoardStorageState;
+  /** The boards whose progress figures the principal may see, or a refusal (ProgressQueries.boards). */
+  progressBoards?(principal: Principal): Promise<readonly { id: string }[] | Refusal>;
 }
 
 /**
@@ -60,6 +73,8 @@ export interface AppEventsOptions {
 export class AppEvents {
   readonly io: AppEventServer;
   readonly #limits: ConnectionLimits;
+  /** Boards whose `progress:changed` waits, so that a busy board tells progress pages once in a while. */
+  readonly #progressPending = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     httpServer: HttpServer,
@@ -116,6 +131,18 @@ export class AppEvents {
     for (const userId of userIds) this.io.to(userRoom(userId)).emit('notifications:changed');
   }
 
+  /**
+   * Tells the progress pages that may see this board that its figures changed: at once for a quiet
+   * board, then at most every PROGRESS_CHANGED_EVERY_MS while changes keep coming.
+   */
+  tellProgressChanged(boardId: string): void {
+    if (this.#progressPending.has(boardId)) return;
+    this.io.to(progressRoom(boardId)).emit('progress:changed');
+    const timer = setTimeout(() => this.#progressPending.delete(boardId), PROGRESS_CHANGED_EVERY_MS);
+    timer.unref();
+    this.#progressPending.set(boardId, timer);
+  }
+
   tellStorage(boardId: string, state: BoardStorageState): void {
     this.io.to(boardRoom(boardId)).emit('board:storage', boardId, state);
   }
@@ -152,6 +179,7 @@ export class AppEvents {
         const access = await this.options.policy.boardAccess(current, room.slice('board:'.length));
         if (isRefusal(access)) socket.leave(room);
       }
+      if ([...socket.rooms].some((room) => room.startsWith('progress:'))) await this.#followProgress(socket);
       if (userIds) socket.emit('access:changed');
     }
   }
@@ -162,6 +190,8 @@ export class AppEvents {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.#progressPending.values()) clearTimeout(timer);
+    this.#progressPending.clear();
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
   }
@@ -209,6 +239,31 @@ export class AppEvents {
     socket.on('board:leave', (boardId) => {
       if (typeof boardId === 'string') void socket.leave(boardRoom(boardId));
     });
+    socket.on('progress:follow', (ack) => {
+      if (typeof ack !== 'function') return;
+      void this.#followProgress(socket).then(ack, (err: unknown) => {
+        this.options.log.error({ err }, 'following progress failed');
+        ack({ ok: false, status: 503, error: 'Could not check what progress you may see just now' });
+      });
+    });
+    socket.on('progress:unfollow', () => this.#leaveProgress(socket));
+  }
+
+  #leaveProgress(socket: RoomMember, keep: ReadonlySet<string> = new Set()): void {
+    for (const room of socket.rooms) if (room.startsWith('progress:') && !keep.has(room)) socket.leave(room);
+  }
+
+  /** Puts the socket in the progress rooms of exactly the boards its user may see figures of now. */
+  async #followProgress(socket: RoomMember): Promise<ProgressFollowResult> {
+    const boards = await this.options.progressBoards?.(socket.data.principal);
+    if (!boards || isRefusal(boards)) {
+      this.#leaveProgress(socket);
+      return { ok: false, status: 403, error: boards?.message ?? 'Progress is not available here' };
+    }
+    const rooms = new Set(boards.map((board) => progressRoom(board.id)));
+    this.#leaveProgress(socket, rooms);
+    await socket.join([...rooms]);
+    return { ok: true };
   }
 
   async #join(socket: AppSocket, boardId: string): Promise<BoardJoinResult> {

@@ -1,0 +1,19 @@
+import type { ProgressFigures, ProgressItems, ProgressItemsQuery, ProgressQuery } from '#shared/progress';
+import { requestJson } from './http.ts';
+
+const search = (query: object): string => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (typeof value === 'string' && value !== '') params.set(key, value);
+  return params.toString();
+};
+
+/** The progress figures for a period and filters, across the boards the caller may see. */
+export function getProgress(query: ProgressQuery): Promise<ProgressFigures> {
+  return requestJson<ProgressFigures>(`/api/progress?${search(query)}`);
+}
+
+/** The records behind one figure. */
+export function getProgressItems(query: ProgressItemsQuery): Promise<ProgressItems> {
+  return requestJson<ProgressItems>(`/api/progress/items?${search(query)}`);
+}

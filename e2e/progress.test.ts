@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { todayIsoDate } from '#shared/board/record';
+import { seriousAccessibilityProblems } from './support/axe.ts';
+import { demo } from './support/demoUsers.ts';
+import { useScenario } from './support/scenario.ts';
+import { ActionsPage } from './support/pages/ActionsPage.ts';
+import { BoardPage } from './support/pages/BoardPage.ts';
+import { ProgressPage } from './support/pages/ProgressPage.ts';
+
+const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
+const ELM_TREE = 'Elm Tree Medical Practice';
+
+describe('Progress', () => {
+  const scenario = useScenario();
+
+  it('shows the manager twelve weeks of the demo, filtered to one organisation, its overdue actions listed and downloaded as CSV, with no serious accessibility problems', async () => {
+    const progress = new ProgressPage((await scenario.signedIn(demo.mark, ProgressPage.path)).page);
+    await progress.ready();
+    // The demo's history: actions opened and completed over the last twelve weeks, every week shown.
+    await progress.choose('Period', 'Last 12 weeks');
+    await expect.poll(() => new URL(progress.page.url()).searchParams.get('period')).toBe('12w');
+    await expect.poll(() => progress.valueOf('completed')).toBeGreaterThan(10);
+    expect(
+      await progress.page
+        .getByRole('table', { name: /Actions each week/ })
+        .locator('tbody tr')
+        .count(),
+    ).toBeGreaterThanOrEqual(12);
+    expect(await seriousAccessibilityProblems(progress.page)).toEqual([]);
+
+    // One organisation: the address keeps it, and its overdue actions are listed, each its own.
+    await progress.choose("Owner's organisation", ELM_TREE);
+    await expect
+      .poll(() => new URL(progress.page.url()).searchParams.get('organisation'))
+      .toBe('elm-tree-practice');
+    await expect.poll(() => progress.valueOf('overdue')).toBeGreaterThan(0);
+    const overdue = await progress.valueOf('overdue');
+    await progress.listOf('overdue');
+    expect(new URL(progress.page.url()).searchParams.get('list')).toBe('overdue');
+    await expect.poll(() => progress.items().count()).toBe(overdue);
+    for (const text of await progress.items().allInnerTexts()) expect(text).toContain(ELM_TREE);
+    expect(await seriousAccessibilityProblems(progress.page)).toEqual([]);
+
+    // The list as CSV: a header, then one row per action listed, its organisation beside it.
+    const titles = await progress.itemTitles();
+    const [download] = await Promise.all([
+      progress.page.waitForEvent('download'),
+      progress.page.getByRole('button', { name: 'Download this list as CSV' }).click(),
+    ]);
+    const saved = path.join(
+      mkdtempSync(path.join(tmpdir(), 'huddle-progress-')),
+      download.suggestedFilename(),
+    );
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('\uFEFFBoard,Record,Title,Person,Status,Due,Owner,Organisation,Stage,When');
+    expect(lines).toHaveLength(titles.length + 1);
+    for (const title of titles)
+      expect(lines.some((line) => line.includes(title) && line.includes(ELM_TREE))).toBe(true);
+
+    // The link back keeps the period and the organisation; a reload shows the same list.
+    await progress.page.reload();
+    await expect.poll(() => progress.items().count()).toBe(overdue);
+    await progress.page.getByRole('link', { name: 'All the figures' }).click();
+    await progress.ready();
+    expect(Object.fromEntries(new URL(progress.page.url()).searchParams)).toEqual({
+      period: '12w',
+      organisation: 'elm-tree-practice',
+    });
+  });
+
+  it('moves the completed figure live when an action is completed on a board, and keeps the page from members who do not facilitate', async () => {
+    const board = await scenario.server.createBoard(unique('E2E progress'));
+    const grace = new ActionsPage((await scenario.signedIn(demo.grace, BoardPage.path(board.id))).page);
+    await grace.waitUntilLive();
+    const person = unique('Edna Price');
+    await grace.addPerson({ name: person });
+    await grace.openFromNav();
+    const title = unique('Falls assessment');
+    await grace.addActionCard({ title, ownerId: demo.grace.id, dueDate: '2099-01-31', person });
+
+    const progress = new ProgressPage(
+      (await scenario.signedIn(demo.mark, `${ProgressPage.path}?board=${board.id}`)).page,
+    );
+    await progress.ready();
+    // Once the page follows changes (and has counted again since), only a change it is told of moves it.
+    await expect
+      .poll(() => progress.page.getByTestId('progress-live').innerText())
+      .toContain('Changes on the boards show here');
+    expect(await progress.valueOf('opened')).toBe(1);
+    expect(await progress.valueOf('completed')).toBe(0);
+
+    // Grace completes it on the board; the manager's figure moves without a reload.
+    await grace.moveByKeyboard(title, 'Done');
+    await expect.poll(() => progress.valueOf('completed'), { timeout: 15_000 }).toBe(1);
+    await progress.listOf('completed');
+    expect(await progress.itemTitles()).toEqual([title]);
+    expect(await progress.items().first().innerText()).toContain(todayIsoDate().slice(0, 4));
+
+    // A member who facilitates no team, and a viewer, are turned away, as from any page not theirs.
+    for (const user of [demo.grace, demo.helen]) {
+      const actor = await scenario.signedIn(user, ProgressPage.path);
+      await actor.page.getByRole('heading', { name: 'You do not have access to this page' }).waitFor();
+      expect(await actor.page.getByRole('link', { name: 'Progress' }).count()).toBe(0);
+    }
+  });
+});
