@@ -15,6 +15,8 @@ import { SERVER_ORIGIN } from './sync/origin.ts';
 import { ProjectionBatch } from './projection/projectionBatch.ts';
 import { wholeProjection } from './projection/boardProjection.ts';
 import { writeProjections } from './projection/projectionTables.ts';
+import type { StorageConfig } from './config.ts';
+import { writeDemoHistory, type HistoryBoard } from './seedHistory.ts';
 
 /** The demo Place: fictional organisations, people and staff. No real people, no real NHS numbers. */
 export const DEMO_PLACE = 'Riverside Place Alliance';
@@ -639,4 +641,99 @@ export async function seedIfEmpty(db: Kysely<Database>, log: Logger): Promise<bo
   if (seeded)
     log.info({ place: DEMO_PLACE, boardId: DEMO_BOARD_ID }, 'seeded the demo Place on an empty database');
   return seeded;
+}
+
+const member = (id: string) => {
+  const user = DEMO_USERS.find((u) => u.id === id)!;
+  return { id: user.id, name: user.name, organisationId: user.organisationId! };
+};
+
+/** The demo boards' last twelve weeks (seedHistory.ts): who was referred, what was agreed, what was done. */
+const DEMO_HISTORY: HistoryBoard[] = [
+  {
+    boardId: DEMO_BOARD_ID,
+    members: [
+      'demo-tom-reid',
+      'demo-grace-okafor',
+      'demo-priya-shah',
+      'demo-lucy-evans',
+      'demo-dan-morris',
+    ].map(member),
+    people: [
+      'Arthur Pennington',
+      'Maureen Fletcher',
+      'Stanley Okoro',
+      'Irene Walsh',
+      'Harold Baptiste',
+      'Joan Whitaker',
+      'Kenneth Adeyemi',
+      'Patricia Lomax',
+      'Dennis Harrow',
+      'Winifred Chaudhry',
+    ],
+    actions: [
+      'Medication review with the GP',
+      'Falls risk assessment at home',
+      'Fit grab rails by the bath and stairs',
+      'Arrange a carers assessment for the family',
+      'Refer to the befriending service',
+      'Strength and balance exercises: first visit',
+      'Check the pendant alarm is working',
+      'Update the care and support plan with the family',
+    ],
+    goals: [
+      'I want to walk to the corner shop on my own again',
+      'I want to stay in my own home',
+      'I want to feel steady on the stairs',
+      'I want to see my friends at the lunch club on Thursdays',
+    ],
+    nhsNumbersFrom: 200,
+  },
+  {
+    boardId: DEMO_DISCHARGE_BOARD_ID,
+    members: ['demo-nina-brooks', 'demo-dan-morris'].map(member),
+    people: [
+      'Eileen Marsh',
+      'George Nwosu',
+      'Dorothy Kirkbride',
+      'Frank Delaney',
+      'Sylvia Amadi',
+      'Ronald Pike',
+      'Margaret Oyelaran',
+      'Leonard Shaw',
+    ],
+    actions: [
+      'Confirm the package of care starts on the day of discharge',
+      'Equipment delivered before discharge: bed and commode',
+      'Physiotherapy review on the ward before discharge',
+      'Book transport home',
+      'Send the discharge summary to the GP',
+      'Home visit within 48 hours of discharge',
+    ],
+    goals: [
+      'I want to go home to my own bed',
+      'I want to manage my own washing and dressing',
+      "I want to be home in time for my granddaughter's birthday",
+    ],
+    nhsNumbersFrom: 300,
+  },
+];
+
+/**
+ * On first start with an empty database: the demo Place (`seedIfEmpty`), then its boards' last
+ * twelve weeks written through the server's write path. The history is for the progress page's
+ * trends; a failure to write it is logged and the demo starts without it.
+ */
+export async function seedDemoPlace(
+  db: Kysely<Database>,
+  storage: StorageConfig,
+  log: Logger,
+): Promise<void> {
+  if (!(await seedIfEmpty(db, log))) return;
+  try {
+    const changes = await writeDemoHistory(db, storage, log, DEMO_HISTORY, testNhsNumber);
+    log.info({ changes }, "wrote twelve weeks of the demo boards' history");
+  } catch (err) {
+    log.error({ err }, "writing the demo boards' history failed; the demo starts without it");
+  }
 }

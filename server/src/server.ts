@@ -33,7 +33,7 @@ import type { RouteDeps } from './http/deps.ts';
 import { chooseHost, type Listening } from './http/listenAddress.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppEvents } from './realtime/socketIo.ts';
-import { seedIfEmpty } from './seed.ts';
+import { seedDemoPlace } from './seed.ts';
 import { PostgresBoardStorage } from './storage/postgresBoardStorage.ts';
 import { BoardStorageNotices, ServerHealth } from './storage/storageHealth.ts';
 import type { ConnectionGrant, UpgradeRefusal } from './sync/SyncServer.ts';
@@ -79,7 +79,7 @@ export async function startServer(
   });
   let closing = false;
   try {
-    if (config.seed) await untilDatabaseAnswers(() => seedIfEmpty(database.db, log), log);
+    if (config.seed) await untilDatabaseAnswers(() => seedDemoPlace(database.db, config.storage, log), log);
   } catch (error) {
     await database.close();
     throw error;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/connect.ts';
 import { createLogger } from '../../src/log.ts';
-import { seedIfEmpty } from '../../src/seed.ts';
+import { seedDemoPlace } from '../../src/seed.ts';
+import { loadConfig } from '../../src/config.ts';
 
 /** Where one test's server keeps its data: a fresh Postgres database, or a fresh PGlite folder. */
 export interface TestDatabase {
@@ -85,7 +86,7 @@ async function migrateAndSeed(database: { databaseUrl?: string | undefined; data
   const log = createLogger('silent');
   const handle = await openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, log });
   try {
-    await seedIfEmpty(handle.db, log);
+    await seedDemoPlace(handle.db, loadConfig({}).storage, log);
   } finally {
     await handle.close();
   }
