@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addDays, calendarDate, daysBetween } from './board/record.ts';
+import { RISK_LEVELS } from './board/person.ts';
 
 /*
  * Progress: figures across the boards a manager, an admin or a facilitator may see, for a period of
@@ -31,6 +32,21 @@ export const progressQuery = z
     team: filterId('team'),
     board: filterId('board'),
     organisation: filterId('organisation'),
+    /** The profession of an action's owner, and of a person's key worker. */
+    profession: z
+      .string({ error: 'Name one profession' })
+      .trim()
+      .min(1, 'Name one profession')
+      .max(120, 'Name a profession in 120 characters or fewer')
+      .optional(),
+    /** The risk of the person an action, a goal or a stage's figures are about. */
+    risk: z.enum(RISK_LEVELS, { error: 'Choose red, amber or green' }).optional(),
+    /** The least Clinical Frailty Scale score of that person: `6` is "6 or more". */
+    frailty: z
+      .string({ error: 'Choose a frailty score from 1 to 9' })
+      .regex(/^[1-9]$/, 'Choose a frailty score from 1 to 9')
+      .transform(Number)
+      .optional(),
   })
   .superRefine((query, context) => {
     if (!query.from || !query.to) return;
@@ -254,12 +270,14 @@ export interface ProgressChoice {
 
 /**
  * What the page's filters offer: the boards the caller may see and their teams (whatever is chosen
- * now), and every organisation.
+ * now), every organisation, and the professions of those boards' teams.
  */
 export interface ProgressChoices {
   boards: ProgressChoice[];
   teams: ProgressChoice[];
   organisations: ProgressChoice[];
+  /** The professions of the people who work on those boards, by name. */
+  professions: string[];
 }
 
 /** `GET /api/progress`. */

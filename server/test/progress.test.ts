@@ -348,6 +348,134 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     expect(otherList.body.items).toEqual([]);
   });
 
+  it('narrows the figures to the people of a risk and a frailty score, and to a profession (of an action’s owner, of a person’s key worker)', async () => {
+    const boardId = await newBoard(server().url, 'Progress filters board', [TEST_TEAM_ID], { person: false });
+    let identified = '';
+    await writeHistory(server(), boardId, [
+      [
+        '2026-11-02T09:00:00Z',
+        (b, now) => {
+          identified = b.readPathwayStages().find((read) => read.ok && read.value.name === 'Identified')!.id;
+          b.updateStage(identified, { name: 'Identified', limit: 1 }, { by: GRACE });
+          // Margaret: red, frailty 7, Tom's; Harold: green, frailty 3, Grace's. Both at Identified.
+          b.addPerson(
+            {
+              name: NAMES['person-1']!,
+              risk: 'red',
+              riskReason: 'Lives alone',
+              frailtyScore: 7,
+              keyWorkerId: TOM.id,
+              keyWorkerName: TOM.name,
+            },
+            { by: GRACE, now, id: 'person-1' },
+          );
+          b.addPerson(
+            {
+              name: NAMES['person-2']!,
+              risk: 'green',
+              riskReason: 'Family nearby',
+              frailtyScore: 3,
+              keyWorkerId: GRACE.id,
+              keyWorkerName: GRACE.name,
+            },
+            { by: GRACE, now, id: 'person-2' },
+          );
+          b.movePersonToStage('person-1', identified, { by: GRACE, now });
+          b.movePersonToStage('person-2', identified, { by: GRACE, now });
+          b.addGoal(
+            { personId: 'person-1', statement: 'I want to stay at home' },
+            { by: GRACE, now, id: 'g1' },
+          );
+          b.addGoal(
+            { personId: 'person-2', statement: 'I want to garden again' },
+            { by: GRACE, now, id: 'g2' },
+          );
+        },
+      ],
+      // b1: Margaret's, Grace's own; b2: Harold's, Tom's; b3: Margaret's, Tom's.
+      [
+        '2026-11-03T09:00:00Z',
+        (b, now) => b.addAction(action('B1', 'grace', '2099-01-01'), { by: GRACE, now, id: 'b1' }),
+      ],
+      [
+        '2026-11-04T09:00:00Z',
+        (b, now) =>
+          b.addAction(
+            { ...action('B2', 'tom', '2099-01-01'), personId: 'person-2' },
+            { by: GRACE, now, id: 'b2' },
+          ),
+      ],
+      [
+        '2026-11-05T09:00:00Z',
+        (b, now) => b.addAction(action('B3', 'tom', '2099-01-01'), { by: GRACE, now, id: 'b3' }),
+      ],
+    ]);
+    const week = `from=2026-11-02&to=2026-11-08&board=${boardId}`;
+    const counts = async (filters: string) => {
+      const { status, body } = await progress(DEMO.manager, `${week}&${filters}`);
+      expect(status, filters).toBe(200);
+      const identifiedNow = body.people.stages.find((stage) => stage.name === 'Identified')!;
+      return {
+        opened: body.actions.opened.now,
+        arrivals: body.people.arrivals.now,
+        agreed: body.goals.agreed.now,
+        atIdentified: identifiedNow.people,
+        overLimit: identifiedNow.peopleOverLimit,
+      };
+    };
+    expect(await counts('')).toEqual({ opened: 3, arrivals: 2, agreed: 2, atIdentified: 2, overLimit: 1 });
+    // Margaret's records: the stage still counts both people against its limit.
+    const margaret = { opened: 2, arrivals: 1, agreed: 1, atIdentified: 1, overLimit: 1 };
+    expect(await counts('risk=red')).toEqual(margaret);
+    expect(await counts('frailty=5')).toEqual(margaret);
+    expect(await counts('frailty=3')).toEqual({
+      opened: 3,
+      arrivals: 2,
+      agreed: 2,
+      atIdentified: 2,
+      overLimit: 1,
+    });
+    expect(await counts('frailty=8')).toEqual({
+      opened: 0,
+      arrivals: 0,
+      agreed: 0,
+      atIdentified: 0,
+      overLimit: 1,
+    });
+    // The GP's: actions he owns (b2, b3); the person he is key worker for, and her goal.
+    expect(await counts('profession=GP')).toEqual({
+      opened: 2,
+      arrivals: 1,
+      agreed: 1,
+      atIdentified: 1,
+      overLimit: 1,
+    });
+    // Together: the GP's actions for green-risk people (b2); no green-risk person is his.
+    expect(await counts('profession=GP&risk=green')).toEqual({
+      opened: 1,
+      arrivals: 0,
+      agreed: 0,
+      atIdentified: 0,
+      overLimit: 1,
+    });
+    // The lists agree with the counts.
+    const listed = async (query: string) =>
+      (
+        await api<ProgressItems>(server().url, 'GET', `/api/progress/items?${week}&${query}`, {
+          cookie: await signIn(server().url, DEMO.manager),
+        })
+      ).body.items
+        .map((item) => item.id)
+        .sort();
+    expect(await listed('figure=opened&risk=red')).toEqual(['b1', 'b3']);
+    expect(await listed('figure=opened&profession=GP')).toEqual(['b2', 'b3']);
+    expect(await listed('figure=atStage&stage=Identified&frailty=5')).toEqual(['person-1']);
+    // The page offers the professions of the boards' teams.
+    const { body } = await progress(DEMO.manager, week);
+    expect(body.choices.professions).toEqual(expect.arrayContaining(['GP', 'Community matron']));
+    expect(body.choices.boards.map((board) => board.id)).toContain(boardId);
+  });
+
   it('refuses a period it cannot read, clearly, naming the field', async () => {
     const cases: [string, string][] = [
       ['from=2026-02-30', 'Give the first day as YYYY-MM-DD'],
@@ -357,6 +485,12 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
       ['from=2026-10-25&to=2026-10-19', 'The last day must be on or after the first'],
       ['from=2025-01-01&to=2026-12-31', 'Choose a period of 366 days or fewer'],
       [`board=${'x'.repeat(200)}`, 'Name a board by an id of 128 characters or fewer'],
+      ['risk=purple', 'Choose red, amber or green'],
+      ['frailty=10', 'Choose a frailty score from 1 to 9'],
+      ['frailty=0', 'Choose a frailty score from 1 to 9'],
+      ['frailty=5.5', 'Choose a frailty score from 1 to 9'],
+      ['profession=', 'Name one profession'],
+      [`profession=${'p'.repeat(121)}`, 'Name a profession in 120 characters or fewer'],
     ];
     for (const [query, message] of cases) {
       const refused = await progress(DEMO.manager, query);

@@ -4,7 +4,8 @@ import { requestJson } from './http.ts';
 const search = (query: object): string => {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query))
-    if (typeof value === 'string' && value !== '') params.set(key, value);
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number')
+      params.set(key, String(value));
   return params.toString();
 };
 

@@ -1,6 +1,7 @@
 import type { LocationQuery, LocationQueryRaw, RouteLocationRaw } from 'vue-router';
 import { toCsv } from '#shared/csv';
 import { addDays, daysBetween, isCalendarDate } from '#shared/board/record';
+import { RISK_LEVELS, type RiskLevel } from '#shared/board/person';
 import {
   DAYS_IN_STAGE_BANDS,
   FIGURES_OF_NOW,
@@ -40,6 +41,10 @@ export interface ProgressPageQuery {
   team: string;
   board: string;
   organisation: string;
+  profession: string;
+  risk: RiskLevel | '';
+  /** The least frailty score, `1` to `9`, or empty for any. */
+  frailty: string;
   /** The figure whose records are listed, and for which period; `stage` for people at a stage. */
   list: ListedFigure | '';
   of: 'now' | 'before';
@@ -68,6 +73,11 @@ export function progressPageQueryFrom(query: LocationQuery): ProgressPageQuery {
     team: first(query.team),
     board: first(query.board),
     organisation: first(query.organisation),
+    profession: first(query.profession),
+    risk: (RISK_LEVELS as readonly string[]).includes(first(query.risk))
+      ? (first(query.risk) as RiskLevel)
+      : '',
+    frailty: /^[1-9]$/.test(first(query.frailty)) ? first(query.frailty) : '',
     list: (LISTED_FIGURES as readonly string[]).includes(list) ? (list as ListedFigure) : '',
     of: first(query.of) === 'before' ? 'before' : 'now',
     stage: first(query.stage),
@@ -84,6 +94,9 @@ export function routeQueryFromProgress(query: ProgressPageQuery): LocationQueryR
   if (query.team) raw.team = query.team;
   if (query.board) raw.board = query.board;
   if (query.organisation) raw.organisation = query.organisation;
+  if (query.profession) raw.profession = query.profession;
+  if (query.risk) raw.risk = query.risk;
+  if (query.frailty) raw.frailty = query.frailty;
   if (query.list) {
     raw.list = query.list;
     if (query.of === 'before') raw.of = 'before';
@@ -124,6 +137,9 @@ export function apiQueryFromProgress(query: ProgressPageQuery, today: string): P
     ...(query.team ? { team: query.team } : {}),
     ...(query.board ? { board: query.board } : {}),
     ...(query.organisation ? { organisation: query.organisation } : {}),
+    ...(query.profession ? { profession: query.profession } : {}),
+    ...(query.risk ? { risk: query.risk } : {}),
+    ...(query.frailty ? { frailty: Number(query.frailty) } : {}),
   };
 }
 
@@ -138,8 +154,18 @@ export function apiItemsQueryFrom(query: ProgressPageQuery, today: string): Prog
   };
 }
 
+/** The page's filters, each cleared. */
+export const NO_FILTERS = {
+  team: '',
+  board: '',
+  organisation: '',
+  profession: '',
+  risk: '',
+  frailty: '',
+} as const;
+
 export function isProgressFiltered(query: ProgressPageQuery): boolean {
-  return query.team !== '' || query.board !== '' || query.organisation !== '';
+  return (Object.keys(NO_FILTERS) as (keyof typeof NO_FILTERS)[]).some((key) => query[key] !== '');
 }
 
 /** What each listed figure counts, as the heading of its list. */

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { RiskLevel } from '#shared/board/person';
 import { PROGRESS_TIME_ZONE, type ListedFigure, type Period } from '#shared/progress';
 
 /*
@@ -7,11 +8,52 @@ import { PROGRESS_TIME_ZONE, type ListedFigure, type Period } from '#shared/prog
  * (board_id, id, at): the record, and when what is counted happened (null for how things stand now).
  */
 
-/** The actions, people and goals in scope: on these boards, and the organisation's when one is chosen. */
+/**
+ * The actions, people and goals in scope: on these boards; actions owned in the organisation and goals
+ * it leads, when one is chosen; actions whose owner, and people whose key worker, has the profession;
+ * and records about people of the risk, and of at least the frailty score, chosen.
+ */
 export interface Scope {
   boardIds: readonly string[];
   organisationId: string | undefined;
+  profession?: string | undefined;
+  risk?: RiskLevel | undefined;
+  frailty?: number | undefined;
 }
+
+/** Whether the scope narrows the people a figure is about (risk, frailty, a key worker's profession). */
+export const narrowsPeople = (scope: Scope): boolean =>
+  scope.risk !== undefined || scope.frailty !== undefined || scope.profession !== undefined;
+
+/** The condition, on a person aliased `alias` (projected_people), that they are of the risk and frailty chosen. */
+function personCondition(scope: Scope, alias: string): RawBuilder<boolean>[] {
+  const p = sql.ref(alias);
+  return [
+    ...(scope.risk === undefined ? [] : [sql<boolean>`${p}.risk = ${scope.risk}`]),
+    ...(scope.frailty === undefined ? [] : [sql<boolean>`${p}.frailty_score >= ${scope.frailty}`]),
+  ];
+}
+
+/** Users of the chosen profession, for `in (...)`. */
+const ofProfession = (profession: string) =>
+  sql`(select u.id from users u where u.profession = ${profession})`;
+
+/** A record's person, aliased `pp`, of the risk and frailty chosen: an `exists` on `board` and `personId`. */
+function aboutPersonInScope(
+  scope: Scope,
+  board: RawBuilder<unknown>,
+  personId: RawBuilder<unknown>,
+): RawBuilder<boolean>[] {
+  const conditions = personCondition(scope, 'pp');
+  if (conditions.length === 0) return [];
+  return [
+    sql<boolean>`exists (select 1 from projected_people pp
+      where pp.board_id = ${board} and pp.id = ${personId} and ${sql.join(conditions, sql` and `)})`,
+  ];
+}
+
+const all = (conditions: RawBuilder<boolean>[]): RawBuilder<boolean> =>
+  sql<boolean>`${sql.join(conditions, sql` and `)}`;
 
 /** A period as instants: from its first day's midnight to the midnight after its last day, in the UK. */
 export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuilder<Date> } {
@@ -23,10 +65,44 @@ export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuild
 
 /** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
 export function actionInScope(scope: Scope): RawBuilder<boolean> {
-  const boards = sql`a.board_id in (${sql.join(scope.boardIds)})`;
-  return scope.organisationId === undefined
-    ? sql<boolean>`${boards}`
-    : sql<boolean>`${boards} and a.owner_organisation_id = ${scope.organisationId}`;
+  return all([
+    sql<boolean>`a.board_id in (${sql.join(scope.boardIds)})`,
+    ...(scope.organisationId === undefined
+      ? []
+      : [sql<boolean>`a.owner_organisation_id = ${scope.organisationId}`]),
+    ...(scope.profession === undefined
+      ? []
+      : [sql<boolean>`a.owner_id in ${ofProfession(scope.profession)}`]),
+    ...aboutPersonInScope(scope, sql`a.board_id`, sql`a.person_id`),
+  ]);
+}
+
+/** The condition, on a person aliased `p` (projected_people), that they are in scope. */
+export function personInScope(scope: Scope): RawBuilder<boolean> {
+  return all([
+    sql<boolean>`p.board_id in (${sql.join(scope.boardIds)})`,
+    ...(scope.profession === undefined
+      ? []
+      : [sql<boolean>`p.key_worker_id in ${ofProfession(scope.profession)}`]),
+    ...personCondition(scope, 'p'),
+  ]);
+}
+
+/** The condition, on a goal aliased `g` (projected_goals), that it is in scope. */
+function goalInScope(scope: Scope): RawBuilder<boolean> {
+  return all([
+    sql<boolean>`g.board_id in (${sql.join(scope.boardIds)})`,
+    ...(scope.organisationId === undefined
+      ? []
+      : [sql<boolean>`g.lead_organisation_id = ${scope.organisationId}`]),
+    ...(scope.profession === undefined
+      ? []
+      : [
+          sql<boolean>`exists (select 1 from projected_people kp where kp.board_id = g.board_id and kp.id = g.person_id
+            and kp.key_worker_id in ${ofProfession(scope.profession)})`,
+        ]),
+    ...aboutPersonInScope(scope, sql`g.board_id`, sql`g.person_id`),
+  ]);
 }
 
 /**
@@ -43,12 +119,8 @@ function happened(
   const { start, end } = bounds(period);
   const record = {
     actions: sql`join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}`,
-    people: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id`,
-    goals:
-      scope.organisationId === undefined
-        ? sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id`
-        : sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id
-                and g.lead_organisation_id = ${scope.organisationId}`,
+    people: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id and ${personInScope(scope)}`,
+    goals: sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id and ${goalInScope(scope)}`,
   }[collection];
   return sql<FigureRow>`
     select t.board_id, t.record_id as id, min(t.at) as at
@@ -157,7 +229,7 @@ export function figureSet(
       return sql<FigureRow>`
         select p.board_id, p.id, p.stage_entered_at as at from projected_people p
         join projected_stages s on s.board_id = p.board_id and s.id = p.stage_id and s.problems is null
-        where p.board_id in (${sql.join(scope.boardIds)}) and p.problems is null
+        where ${personInScope(scope)} and p.problems is null
           and p.archived is not true and s.name = ${context.stage ?? ''}`;
     case 'agreed':
       return happened('goals', scope, period, sql`t.kind = 'created'`);

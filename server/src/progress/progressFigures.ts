@@ -22,6 +22,8 @@ import { isRefusal, refuse, type Refusal } from '../refusal.ts';
 import {
   actionInScope,
   bounds,
+  narrowsPeople,
+  personInScope,
   completedSet,
   figureSet,
   type FigureContext,
@@ -103,7 +105,13 @@ export class ProgressQueries {
       boards,
       today,
       ...periodsOf(query, today),
-      scope: { boardIds: boards.map((board) => board.id), organisationId: query.organisation },
+      scope: {
+        boardIds: boards.map((board) => board.id),
+        organisationId: query.organisation,
+        profession: query.profession,
+        risk: query.risk,
+        frailty: query.frailty,
+      },
     };
   }
 
@@ -209,10 +217,23 @@ export class ProgressQueries {
       .select(['id', 'name'])
       .orderBy('name')
       .execute();
+    const professions =
+      teams.size === 0
+        ? []
+        : await this.db
+            .selectFrom('users')
+            .innerJoin('team_memberships', 'team_memberships.user_id', 'users.id')
+            .where('team_memberships.team_id', 'in', [...teams.keys()])
+            .where('users.profession', '!=', '')
+            .select('users.profession')
+            .distinct()
+            .orderBy('users.profession')
+            .execute();
     return {
       boards: visible.map((board) => ({ id: board.id, name: board.name })).sort(byName),
       teams: [...teams.values()].map(({ id, name }) => ({ id, name })).sort(byName),
       organisations,
+      professions: professions.map((row) => row.profession),
     };
   }
 
@@ -382,7 +403,8 @@ export class ProgressQueries {
   async #stages(scope: Scope, today: string): Promise<StageFigures[]> {
     const { rows } = await sql<StageRow>`
       select s.board_id, s.id as stage_id, s.name, s.position, s.record->>'limit' as limit,
-        p.stage_entered_at as entered_at, p.id as person_id
+        p.stage_entered_at as entered_at, p.id as person_id,
+        ${narrowsPeople(scope) ? sql`coalesce(${personInScope(scope)}, false)` : sql`true`} as in_scope
       from projected_stages s
       left join projected_people p on p.board_id = s.board_id and p.stage_id = s.id
         and p.problems is null and p.archived is not true

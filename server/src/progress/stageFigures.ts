@@ -1,7 +1,10 @@
 import { daysBetween } from '#shared/board/record';
 import { DAYS_IN_STAGE_BANDS, ukToday, type StageFigures } from '#shared/progress';
 
-/** A stage of one board with, for each person at it now, when they entered it (one row for an empty stage). */
+/**
+ * A stage of one board with, for each person at it now, when they entered it and whether the figures
+ * are about them (one row for an empty stage).
+ */
 export interface StageRow {
   board_id: string;
   stage_id: string;
@@ -10,6 +13,8 @@ export interface StageRow {
   limit: number | string | null;
   entered_at: Date | string | null;
   person_id: string | null;
+  /** Whether the person is one the figures are about (the filters); everyone counts against a limit. */
+  in_scope: boolean | null;
 }
 
 /** The median of numbers in order, or null for none. */
@@ -36,8 +41,9 @@ export function stageFigures(rows: readonly StageRow[], today: string): StageFig
     const onBoard = stage.boards.get(key) ?? { limit: Number.isInteger(limit) ? limit : null, people: 0 };
     stage.boards.set(key, onBoard);
     if (row.person_id === null) continue;
-    stage.people++;
     onBoard.people++;
+    if (row.in_scope === false) continue;
+    stage.people++;
     if (row.entered_at !== null) {
       const entered = new Date(row.entered_at);
       if (!Number.isNaN(entered.getTime()))
