@@ -193,6 +193,11 @@ export interface RecordTransitionsTable {
   user_id: string | null;
   /** 'change' when seen as it happened; 'document' when read off the document's timestamps. */
   source: string;
+  /**
+   * On an action's status rows (kinds 'created' and 'status'): when its next status row begins, so
+   * the status lasted from `at` until then; null for the status it has now (and on other rows).
+   */
+  status_until: Generated<Date | null>;
 }
 
 /** A projected record's fields beyond its columns (JSON, shared text left out), written as JSON text. */

@@ -147,44 +147,62 @@ export interface CompletedRow extends FigureRow {
 /**
  * Actions done at the end of the period whose completion was in it (one reopened before the period
  * ended is not), each with its due date and when it was taken on (accepted; made, for one made
- * already accepted) and made.
+ * already accepted) and made. A completion's `status_until` says how long it lasted.
  */
 export function completedSet(scope: Scope, period: Period): RawBuilder<CompletedRow> {
   const { start, end } = bounds(period);
   return sql<CompletedRow>`
-    select d.board_id, d.id, d.at, d.due_date,
+    select d.board_id, d.record_id as id, d.at, a.due_date,
       (select max(s.at) from record_transitions s
-        where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.id and s.at <= d.at
+        where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.record_id and s.at <= d.at
           and ((s.kind = 'status' and s.to_value = 'accepted')
             or (s.kind = 'created' and s.to_value in ('accepted', 'in_progress', 'blocked', 'done')))) as taken_on,
       (select min(c.at) from record_transitions c
-        where c.board_id = d.board_id and c.collection = 'actions' and c.record_id = d.id
+        where c.board_id = d.board_id and c.collection = 'actions' and c.record_id = d.record_id
           and c.kind = 'created') as made
-    from (
-      select distinct on (t.board_id, t.record_id) t.board_id, t.record_id as id, l.to_value, l.at, a.due_date
-      from record_transitions t
-      join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-      -- How it stood at the period's end: still done, and since when.
-      cross join lateral (
-        select s.to_value, s.at from record_transitions s
-        where s.board_id = t.board_id and s.collection = 'actions' and s.record_id = t.record_id
-          and s.kind in ('created', 'status') and s.at < ${end}
-        order by s.at desc, s.id desc
-        limit 1
-      ) l
-      where t.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}
-        and t.collection = 'actions' and t.kind in ('created', 'status') and t.to_value = 'done'
-        and t.at >= ${start} and t.at < ${end}
-    ) d
-    where d.to_value = 'done'`;
+    from record_transitions d
+    join projected_actions a on a.board_id = d.board_id and a.id = d.record_id
+    where ${STATUS_ROWS('d')} and d.to_value = 'done'
+      and d.at >= ${start} and d.at < ${end} and (d.status_until is null or d.status_until >= ${end})
+      and d.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}`;
 }
 
+/** The condition that `alias` (record_transitions) is an action's status row (see migration 0009). */
+export const STATUS_ROWS = (alias: string): RawBuilder<boolean> =>
+  sql<boolean>`${sql.ref(`${alias}.collection`)} = 'actions' and ${sql.ref(`${alias}.kind`)} in ('created', 'status')`;
+
+/** The condition, on an action aliased `a`, that it is past its due date on `day` (open or not). */
+export const dueBefore = (day: string | RawBuilder<string>): RawBuilder<boolean> =>
+  sql<boolean>`a.due_date < ${day}`;
+
+/** The condition, on an action aliased `a` as it is now, that it is open: not done or cancelled. */
+const OPEN_NOW = sql<boolean>`a.problems is null and a.status not in ('done', 'cancelled')`;
+
 /** Open actions (not done or cancelled) now; with `today`, only those due before it. */
-function openActions(scope: Scope, dueBefore: string | null): RawBuilder<FigureRow> {
+function openActions(scope: Scope, today: string | null): RawBuilder<FigureRow> {
   return sql<FigureRow>`
     select a.board_id, a.id, null::timestamptz as at from projected_actions a
-    where ${actionInScope(scope)} and a.problems is null and a.status not in ('done', 'cancelled')
-      ${dueBefore === null ? sql`` : sql`and a.due_date < ${dueBefore}`}`;
+    where ${actionInScope(scope)} and ${OPEN_NOW} ${today === null ? sql`` : sql`and ${dueBefore(today)}`}`;
+}
+
+/**
+ * Each owner's organisation's open actions now, and how many of those are overdue: the 'open' and
+ * 'overdue' figures' records, counted by organisation in one pass.
+ */
+export function openByOrganisation(
+  scope: Scope,
+  today: string,
+): RawBuilder<{
+  organisation_id: string | null;
+  open: string;
+  overdue: string;
+}> {
+  return sql`
+    select a.owner_organisation_id as organisation_id, count(*) as open,
+      count(*) filter (where ${dueBefore(today)}) as overdue
+    from projected_actions a
+    where ${actionInScope(scope)} and ${OPEN_NOW}
+    group by a.owner_organisation_id`;
 }
 
 /** What a listed figure needs beyond the period: today, and for a stage, its name. */

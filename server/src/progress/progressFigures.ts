@@ -23,7 +23,9 @@ import {
   actionInScope,
   bounds,
   narrowsPeople,
+  openByOrganisation,
   personInScope,
+  STATUS_ROWS,
   completedSet,
   figureSet,
   type FigureContext,
@@ -281,18 +283,17 @@ export class ProgressQueries {
       all_orgs: boolean;
     }>`
       with accepted as (
-        select a.owner_organisation_id,
-          extract(epoch from (acc.at - (
-            select max(p.at) from record_transitions p
-            where p.board_id = acc.board_id and p.collection = 'actions' and p.record_id = acc.record_id
-              and p.at <= acc.at and p.kind in ('created', 'status') and p.to_value = 'proposed'
-          ))) / 86400 as days
+        -- Each acceptance, timed from when its proposal began: the status row it ended.
+        select a.owner_organisation_id, extract(epoch from (acc.at - p.at)) / 86400 as days
         from record_transitions acc
         join projected_actions a on a.board_id = acc.board_id and a.id = acc.record_id
-        where acc.collection = 'actions' and acc.kind = 'status'
+        join record_transitions p on p.board_id = acc.board_id and p.collection = 'actions'
+          and p.record_id = acc.record_id and p.kind in ('created', 'status') and p.to_value = 'proposed'
+          and p.status_until = acc.at
+        where ${STATUS_ROWS('acc')} and acc.kind = 'status'
           and acc.from_value = 'proposed' and acc.to_value = 'accepted'
           and acc.at >= ${start} and acc.at < ${end}
-          and ${actionInScope(scope)}
+          and acc.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}
       )
       select owner_organisation_id as organisation_id,
         percentile_cont(0.5) within group (order by days) as median_days,
@@ -310,65 +311,100 @@ export class ProgressQueries {
 
   /**
    * Each week the period touches, Monday to Sunday in the UK: actions made, actions completed (as
-   * the period's figure counts them), and actions open and overdue at its end (or now). An action's
-   * status over time is read as runs, from each change of status to the next.
+   * the period's figure counts them), and actions open and overdue at its end (or now). Each status
+   * row lasts from `at` until its `status_until` (migration 0009), so every count is one pass over
+   * the rows, each put in the week it falls in:
+   * - made: 'created' rows, by the week of `at`;
+   * - completed: 'done' rows that last past the end of the week they begin in;
+   * - overdue at a week's end: an open status row, of an action due before today, is overdue at the
+   *   end of each week from the later of the week it began and the week of its due date, until the
+   *   week it ended. The overdue at a week's end are those begun by then less those stopped by then,
+   *   each counted week by week and added up.
    */
   async #weeks(scope: Scope, period: Period, today: string): Promise<WeekFigures[]> {
     const monday = mondayOf(period.from);
     const last = period.to < today ? period.to : today;
     if (last < monday) return [];
     const count = Math.floor(daysBetween(monday, last) / 7) + 1;
-    const { rows } = await sql<{ week_start: string; opened: string; completed: string; overdue: string }>`
+    const zone = PROGRESS_TIME_ZONE;
+    const firstStart = sql<Date>`(${monday}::date)::timestamp at time zone ${zone}`;
+    // Rows are put in weeks by width_bucket over the weeks' ends (each a UK midnight, or now for the
+    // week under way): the week of an instant is the first whose end is after it.
+    const { rows } = await sql<{
+      week: number;
+      opened: string;
+      completed: string;
+      began: string;
+      stopped: string;
+    }>`
       with weeks as (
-        select to_char(w, 'YYYY-MM-DD') as week_start,
-          w::timestamp at time zone ${PROGRESS_TIME_ZONE} as starts,
-          least((w + 7)::timestamp at time zone ${PROGRESS_TIME_ZONE}, ${this.now()}::timestamptz) as ends
-        from (select ${monday}::date + 7 * i as w from generate_series(0, ${count - 1}) i) mondays
+        select i as week, ${monday}::date + 7 * (i + 1) as next_monday,
+          least(((${monday}::date + 7 * (i + 1))::timestamp at time zone ${zone}), ${this.now()}::timestamptz) as ends
+        from generate_series(0, ${count - 1}) i
       ),
-      runs as (
-        select t.board_id, t.record_id, t.to_value as status, t.at,
-          lead(t.at) over (partition by t.board_id, t.record_id order by t.at, t.id) as until
+      bounds as (
+        select array_agg(ends order by week) as ends, array_agg(next_monday order by week) as days,
+          min(ends) as first_end, max(ends) as last_end
+        from weeks
+      ),
+      rows as (
+        -- What the weeks need: status rows that began in them, and open ones that lasted into them.
+        select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, a.due_date,
+          width_bucket(t.at, b.ends) as week
         from record_transitions t
-        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}
-        where t.collection = 'actions' and t.kind in ('created', 'status')
-          and t.at < (select max(ends) from weeks)
+        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
+        cross join bounds b
+        where ${STATUS_ROWS('t')} and t.at < b.last_end
+          and t.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}
+          and (t.at >= ${firstStart} or (
+            (t.status_until is null or t.status_until >= b.first_end)
+            and coalesce(t.to_value, '') not in ('done', 'cancelled')))
       ),
       made as (
-        select w.week_start, count(distinct (t.board_id, t.record_id)) as n
-        from weeks w
-        join record_transitions t on t.at >= w.starts and t.at < w.ends
-        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}
-        where t.collection = 'actions' and t.kind = 'created'
-        group by w.week_start
+        select r.week, count(distinct (r.board_id, r.record_id)) as n from rows r
+        where r.kind = 'created' and r.at >= ${firstStart}
+        group by r.week
       ),
       done as (
-        select w.week_start, count(distinct (r.board_id, r.record_id)) as n
-        from weeks w
-        join runs r on r.status = 'done' and r.at >= w.starts and r.at < w.ends
-          and (r.until is null or r.until >= w.ends)
-        group by w.week_start
+        select r.week, count(distinct (r.board_id, r.record_id)) as n
+        from rows r join weeks w on w.week = r.week
+        where r.to_value = 'done' and r.at >= ${firstStart}
+          and (r.status_until is null or r.status_until >= w.ends)
+        group by r.week
       ),
-      late as (
-        select w.week_start, count(distinct (r.board_id, r.record_id)) as n
-        from weeks w
-        join runs r on r.at < w.ends and (r.until is null or r.until >= w.ends)
-        join projected_actions a on a.board_id = r.board_id and a.id = r.record_id
-        where r.status is distinct from 'done' and r.status is distinct from 'cancelled'
-          and a.due_date < to_char(w.ends at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD')
-        group by w.week_start
+      overdue as (
+        -- An open status row of an action due before today is overdue at the end of every week from
+        -- the later of the week it began and the week of its due date, to the week before it ended.
+        select greatest(r.week, width_bucket(r.due_date::date, b.days)) as began,
+          case when r.status_until is null then null else width_bucket(r.status_until, b.ends) end as stopped
+        from rows r cross join bounds b
+        where coalesce(r.to_value, '') not in ('done', 'cancelled')
+          and r.due_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' and r.due_date < ${today}
+      ),
+      began as (
+        select o.began as week, count(*) as n from overdue o
+        where o.stopped is null or o.began < o.stopped
+        group by o.began
+      ),
+      stopped as (
+        select o.stopped as week, count(*) as n from overdue o
+        where o.stopped is not null and o.began < o.stopped
+        group by o.stopped
       )
-      select w.week_start, coalesce(made.n, 0) as opened, coalesce(done.n, 0) as completed,
-        coalesce(late.n, 0) as overdue
+      select w.week, coalesce(made.n, 0) as opened, coalesce(done.n, 0) as completed,
+        sum(coalesce(began.n, 0)) over (order by w.week) as began,
+        sum(coalesce(stopped.n, 0)) over (order by w.week) as stopped
       from weeks w
-      left join made on made.week_start = w.week_start
-      left join done on done.week_start = w.week_start
-      left join late on late.week_start = w.week_start
-      order by w.week_start`.execute(this.db);
+      left join made on made.week = w.week
+      left join done on done.week = w.week
+      left join began on began.week = w.week
+      left join stopped on stopped.week = w.week
+      order by w.week`.execute(this.db);
     return rows.map((row) => ({
-      weekStart: row.week_start,
+      weekStart: addDays(monday, 7 * Number(row.week)),
       opened: Number(row.opened),
       completed: Number(row.completed),
-      overdue: Number(row.overdue),
+      overdue: Number(row.began) - Number(row.stopped),
     }));
   }
 
@@ -383,14 +419,10 @@ export class ProgressQueries {
       open: string;
       overdue: string;
     }>`
-      select a.owner_organisation_id as organisation_id, o.name,
-        count(*) as open,
-        count(*) filter (where (a.board_id, a.id) in (select board_id, id from (${figureSet('overdue', scope, { from: today, to: today }, { today })}) o)) as overdue
-      from (${figureSet('open', scope, { from: today, to: today }, { today })}) f
-      join projected_actions a on a.board_id = f.board_id and a.id = f.id
-      left join organisations o on o.id = a.owner_organisation_id
-      group by a.owner_organisation_id, o.name
-      order by count(*) desc, o.name`.execute(this.db);
+      select f.organisation_id, o.name, f.open, f.overdue
+      from (${openByOrganisation(scope, today)}) f
+      left join organisations o on o.id = f.organisation_id
+      order by f.open desc, o.name`.execute(this.db);
     return rows.map((row) => ({
       organisationId: row.organisation_id,
       name: row.name,

@@ -251,6 +251,7 @@ export async function writeProjections(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  await markStatusRuns(trx, transitions);
   for (const { boardId, records } of wholeBoards) {
     await trx
       .insertInto('board_projections')
@@ -261,6 +262,39 @@ export async function writeProjections(
       .execute();
   }
   for (const [boardId, batch] of batches) if (batch.behind) await markProjectionBehind(trx, boardId);
+}
+
+/** An action's status rows: when it was made, and each change of its status. */
+const isStatusRow = (t: NewRecordTransition) =>
+  t.collection === 'actions' && (t.kind === 'created' || t.kind === 'status');
+
+/**
+ * Sets `status_until` on the status rows of the actions these new rows belong to: each row's is when
+ * the next one begins (in time order, then as stored), null for the last. Rows may arrive out of
+ * order (a history read off a document later), so each such action's rows are ordered again whole.
+ */
+async function markStatusRuns(
+  trx: Transaction<Database>,
+  transitions: readonly NewRecordTransition[],
+): Promise<void> {
+  const actions = new Map<string, { board_id: string; record_id: string }>();
+  for (const t of transitions)
+    if (isStatusRow(t))
+      actions.set(`${t.board_id}\u0000${t.record_id}`, { board_id: t.board_id, record_id: t.record_id });
+  const list = [...actions.values()];
+  for (let i = 0; i < list.length; i += INSERT_CHUNK) {
+    const chunk = list.slice(i, i + INSERT_CHUNK);
+    await sql`
+      update record_transitions t set status_until = n.next_at
+      from (
+        select r.id, lead(r.at) over (partition by r.board_id, r.record_id order by r.at, r.id) as next_at
+        from record_transitions r
+        join (values ${sql.join(chunk.map((a) => sql`(${a.board_id}, ${a.record_id})`))}) as c(board_id, record_id)
+          on r.board_id = c.board_id and r.record_id = c.record_id
+        where r.collection = 'actions' and r.kind in ('created', 'status')
+      ) n
+      where t.id = n.id and t.status_until is distinct from n.next_at`.execute(trx);
+  }
 }
 
 /**

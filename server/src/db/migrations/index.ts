@@ -7,6 +7,7 @@ import * as m0005 from './0005_projection.ts';
 import * as m0006 from './0006_projection_history.ts';
 import * as m0007 from './0007_notifications.ts';
 import * as m0008 from './0008_projected_comments.ts';
+import * as m0009 from './0009_status_runs.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_projection_history': m0006,
   '0007_notifications': m0007,
   '0008_projected_comments': m0008,
+  '0009_status_runs': m0009,
 };
