@@ -12,7 +12,9 @@ import { Room } from '../src/sync/Room.ts';
 import { roomPersistence } from '../src/sync/roomPersistence.ts';
 import type { HuddleServer } from '../src/server.ts';
 import { api, DEMO, signIn } from './support/auth.ts';
-import { newBoard, TEST_TEAM_ID } from './support/boards.ts';
+import { openAppSocket, handshake } from './support/appSocket.ts';
+import { anAction, newBoard, TEST_PERSON_ID, TEST_TEAM_ID } from './support/boards.ts';
+import { connectClient } from './support/clients.ts';
 import { DATABASE_KINDS, useSharedServer } from './support/sharedServer.ts';
 
 const quiet = createLogger('silent');
@@ -474,6 +476,54 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     const { body } = await progress(DEMO.manager, week);
     expect(body.choices.professions).toEqual(expect.arrayContaining(['GP', 'Community matron']));
     expect(body.choices.boards.map((board) => board.id)).toContain(boardId);
+  });
+
+  it('tells following pages that may see a board when its figures change, the last change of a burst too, and refuses to follow for members', async () => {
+    const { url } = server();
+    const boardId = await newBoard(url, 'Progress live board', [TEST_TEAM_ID]);
+    const follower = async (email: string) => {
+      const socket = openAppSocket(url, { cookie: await signIn(url, email) });
+      expect(await handshake(socket)).toBe('connected');
+      const told = { count: 0 };
+      socket.on('progress:changed', () => told.count++);
+      return { socket, told, answer: await socket.timeout(5_000).emitWithAck('progress:follow') };
+    };
+    const manager = await follower(DEMO.manager);
+    expect(manager.answer).toEqual({ ok: true });
+    // The discharge team's facilitator follows, but this board is not theirs to see.
+    const other = await follower(DEMO.otherTeam);
+    expect(other.answer).toEqual({ ok: true });
+    const member = await follower(DEMO.member);
+    expect(member.answer).toMatchObject({ ok: false, status: 403 });
+
+    const grace = connectClient(url, boardId, { cookie: await signIn(url, DEMO.member) });
+    await grace.synced();
+    grace.board.addAction(anAction('First of a burst'), { by: GRACE });
+    await expect.poll(() => manager.told.count, { timeout: 10_000 }).toBe(1);
+    // Two more changes straight after: within the wait, and told once when it ends.
+    grace.board.addAction(anAction('Second of a burst'), { by: GRACE });
+    await server().sync.flush();
+    grace.board.addAction(anAction('Third of a burst'), { by: GRACE });
+    await expect.poll(() => manager.told.count, { timeout: 10_000 }).toBe(2);
+    // A comment alone moves no figure (once the wait after the last change is over).
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    grace.board.addComment(
+      { subjectType: 'people', subjectId: TEST_PERSON_ID, body: 'Called her daughter', mentions: [] },
+      { by: GRACE },
+    );
+    await server().sync.flush();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(manager.told.count).toBe(2);
+    expect(other.told.count).toBe(0);
+    expect(member.told.count).toBe(0);
+    // Stopped following, nothing more.
+    manager.socket.emit('progress:unfollow');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    grace.board.addAction(anAction('After unfollowing'), { by: GRACE });
+    await server().sync.flush();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(manager.told.count).toBe(2);
+    grace.destroy();
   });
 
   it('refuses a period it cannot read, clearly, naming the field', async () => {

@@ -74,7 +74,7 @@ export class AppEvents {
   readonly io: AppEventServer;
   readonly #limits: ConnectionLimits;
   /** Boards whose `progress:changed` waits, so that a busy board tells progress pages once in a while. */
-  readonly #progressPending = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #progressPending = new Map<string, { again: boolean; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     httpServer: HttpServer,
@@ -133,14 +133,28 @@ export class AppEvents {
 
   /**
    * Tells the progress pages that may see this board that its figures changed: at once for a quiet
-   * board, then at most every PROGRESS_CHANGED_EVERY_MS while changes keep coming.
+   * board; while changes keep coming, once more at the end of each PROGRESS_CHANGED_EVERY_MS, so the
+   * last change is always told.
    */
   tellProgressChanged(boardId: string): void {
-    if (this.#progressPending.has(boardId)) return;
+    const pending = this.#progressPending.get(boardId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
     this.io.to(progressRoom(boardId)).emit('progress:changed');
-    const timer = setTimeout(() => this.#progressPending.delete(boardId), PROGRESS_CHANGED_EVERY_MS);
-    timer.unref();
-    this.#progressPending.set(boardId, timer);
+    const wait = {
+      again: false,
+      timer: setTimeout(() => this.#progressWaitEnded(boardId), PROGRESS_CHANGED_EVERY_MS),
+    };
+    wait.timer.unref();
+    this.#progressPending.set(boardId, wait);
+  }
+
+  #progressWaitEnded(boardId: string): void {
+    const pending = this.#progressPending.get(boardId);
+    this.#progressPending.delete(boardId);
+    if (pending?.again) this.tellProgressChanged(boardId);
   }
 
   tellStorage(boardId: string, state: BoardStorageState): void {
@@ -190,7 +204,7 @@ export class AppEvents {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.#progressPending.values()) clearTimeout(timer);
+    for (const { timer } of this.#progressPending.values()) clearTimeout(timer);
     this.#progressPending.clear();
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
