@@ -10,6 +10,8 @@ export type ProgressLoadState = 'loading' | 'ready' | 'error';
 
 /** A busy afternoon's changes on many boards are fetched once a second at most. */
 const REFRESH_AFTER_MS = 1000;
+/** How long a page that follows changes waits for the server to start telling before it asks anyway. */
+const FOLLOW_WAIT_MS = 1500;
 
 /**
  * The progress page's figures (and the list open behind one of them) as the server counts them:
@@ -34,6 +36,8 @@ export const useProgressStore = defineStore('progress', () => {
   let latest = 0;
   let latestItems = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let waitTimer: ReturnType<typeof setTimeout> | undefined;
+  let followers = 0;
 
   async function refreshFigures(): Promise<void> {
     if (!query) return;
@@ -81,21 +85,33 @@ export const useProgressStore = defineStore('progress', () => {
 
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-  /** Shows the figures for `next` and the list `nextItems` asks for (none when null). */
+  /**
+   * Shows the figures for `next` and the list `nextItems` asks for (none when null). A page that
+   * follows changes but does not yet (the socket is still connecting) asks once it does, since it
+   * counts again then anyway, or after FOLLOW_WAIT_MS if that takes longer.
+   */
   function show(next: ProgressQuery, nextItems: ProgressItemsQuery | null): Promise<void> {
-    const asks: Promise<void>[] = [];
+    const asks: (() => Promise<void>)[] = [];
     if (!same(next, query)) {
       query = next;
       figures.value = null;
-      asks.push(refreshFigures());
+      loadState.value = 'loading';
+      asks.push(refreshFigures);
     }
     if (!same(nextItems, itemsQuery)) {
       itemsQuery = nextItems;
       items.value = null;
+      itemsState.value = 'loading';
       latestItems += 1;
-      asks.push(refreshItems());
+      asks.push(refreshItems);
     }
-    return Promise.all(asks).then(() => undefined);
+    if (asks.length === 0) return Promise.resolve();
+    if (followers > 0 && !realtime.followingProgress) {
+      clearTimeout(waitTimer);
+      waitTimer = setTimeout(() => void refresh(), FOLLOW_WAIT_MS);
+      return Promise.resolve();
+    }
+    return Promise.all(asks.map((ask) => ask())).then(() => undefined);
   }
 
   /**
@@ -104,20 +120,25 @@ export const useProgressStore = defineStore('progress', () => {
    * nothing stored before then is missed; only then does the page say it follows changes.
    */
   function follow(): () => void {
+    followers += 1;
     const off = realtime.onProgressChanged(refreshSoon);
     const stopWatching = watch(
       () => realtime.followingProgress,
       (following) => {
         live.value = false;
-        if (following) void refresh().then(() => (live.value = realtime.followingProgress));
+        if (!following) return;
+        clearTimeout(waitTimer);
+        void refresh().then(() => (live.value = realtime.followingProgress));
       },
       { immediate: true },
     );
     return () => {
+      followers -= 1;
       off();
       stopWatching();
       live.value = false;
       clearTimeout(timer);
+      clearTimeout(waitTimer);
     };
   }
 
