@@ -198,6 +198,12 @@ export interface RecordTransitionsTable {
    * the status lasted from `at` until then; null for the status it has now (and on other rows).
    */
   status_until: Generated<Date | null>;
+  /** On an action's status rows: when the status before this one began (null for the first). */
+  status_since: Generated<Date | null>;
+  /** On an action's status rows: when the action was made. */
+  made_at: Generated<Date | null>;
+  /** On an action's status rows: the last time, up to this row, it was accepted or made taken on. */
+  taken_on_at: Generated<Date | null>;
 }
 
 /** A projected record's fields beyond its columns (JSON, shared text left out), written as JSON text. */

@@ -63,10 +63,13 @@ export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuild
   };
 }
 
-/** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
-export function actionInScope(scope: Scope): RawBuilder<boolean> {
+/**
+ * The condition, on an action aliased `a` (projected_actions), that it is in scope; without its
+ * boards (`boards: false`) where the rows it is joined to are already narrowed to them.
+ */
+export function actionInScope(scope: Scope, { boards = true } = {}): RawBuilder<boolean> {
   return all([
-    sql<boolean>`a.board_id in (${sql.join(scope.boardIds)})`,
+    ...(boards ? [sql<boolean>`a.board_id in (${sql.join(scope.boardIds)})`] : [sql<boolean>`true`]),
     ...(scope.organisationId === undefined
       ? []
       : [sql<boolean>`a.owner_organisation_id = ${scope.organisationId}`]),
@@ -118,7 +121,7 @@ function happened(
 ): RawBuilder<FigureRow> {
   const { start, end } = bounds(period);
   const record = {
-    actions: sql`join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope)}`,
+    actions: sql`join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope, { boards: false })}`,
     people: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id and ${personInScope(scope)}`,
     goals: sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id and ${goalInScope(scope)}`,
   }[collection];
@@ -147,29 +150,26 @@ export interface CompletedRow extends FigureRow {
 /**
  * Actions done at the end of the period whose completion was in it (one reopened before the period
  * ended is not), each with its due date and when it was taken on (accepted; made, for one made
- * already accepted) and made. A completion's `status_until` says how long it lasted.
+ * already accepted) and made: a completion's status row says how long it lasted and both times.
  */
 export function completedSet(scope: Scope, period: Period): RawBuilder<CompletedRow> {
   const { start, end } = bounds(period);
   return sql<CompletedRow>`
-    select d.board_id, d.record_id as id, d.at, a.due_date,
-      (select max(s.at) from record_transitions s
-        where s.board_id = d.board_id and s.collection = 'actions' and s.record_id = d.record_id and s.at <= d.at
-          and ((s.kind = 'status' and s.to_value = 'accepted')
-            or (s.kind = 'created' and s.to_value in ('accepted', 'in_progress', 'blocked', 'done')))) as taken_on,
-      (select min(c.at) from record_transitions c
-        where c.board_id = d.board_id and c.collection = 'actions' and c.record_id = d.record_id
-          and c.kind = 'created') as made
+    select d.board_id, d.record_id as id, d.at, a.due_date, d.taken_on_at as taken_on, d.made_at as made
     from record_transitions d
     join projected_actions a on a.board_id = d.board_id and a.id = d.record_id
     where ${STATUS_ROWS('d')} and d.to_value = 'done'
       and d.at >= ${start} and d.at < ${end} and (d.status_until is null or d.status_until >= ${end})
-      and d.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}`;
+      and d.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope, { boards: false })}`;
 }
 
 /** The condition that `alias` (record_transitions) is an action's status row (see migration 0009). */
 export const STATUS_ROWS = (alias: string): RawBuilder<boolean> =>
   sql<boolean>`${sql.ref(`${alias}.collection`)} = 'actions' and ${sql.ref(`${alias}.kind`)} in ('created', 'status')`;
+
+/** The condition that a status row `alias` is of an open status (the open status rows' index, migration 0009). */
+export const OPEN_STATUS_ROW = (alias: string): RawBuilder<boolean> =>
+  sql<boolean>`coalesce(${sql.ref(`${alias}.to_value`)}, '') not in ('done', 'cancelled')`;
 
 /** The condition, on an action aliased `a`, that it is past its due date on `day` (open or not). */
 export const dueBefore = (day: string | RawBuilder<string>): RawBuilder<boolean> =>

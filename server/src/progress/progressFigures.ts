@@ -25,6 +25,7 @@ import {
   narrowsPeople,
   openByOrganisation,
   personInScope,
+  OPEN_STATUS_ROW,
   STATUS_ROWS,
   completedSet,
   figureSet,
@@ -283,17 +284,14 @@ export class ProgressQueries {
       all_orgs: boolean;
     }>`
       with accepted as (
-        -- Each acceptance, timed from when its proposal began: the status row it ended.
-        select a.owner_organisation_id, extract(epoch from (acc.at - p.at)) / 86400 as days
+        -- Each acceptance, timed from when the proposal it ended began.
+        select a.owner_organisation_id, extract(epoch from (acc.at - acc.status_since)) / 86400 as days
         from record_transitions acc
         join projected_actions a on a.board_id = acc.board_id and a.id = acc.record_id
-        join record_transitions p on p.board_id = acc.board_id and p.collection = 'actions'
-          and p.record_id = acc.record_id and p.kind in ('created', 'status') and p.to_value = 'proposed'
-          and p.status_until = acc.at
         where ${STATUS_ROWS('acc')} and acc.kind = 'status'
           and acc.from_value = 'proposed' and acc.to_value = 'accepted'
           and acc.at >= ${start} and acc.at < ${end}
-          and acc.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}
+          and acc.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope, { boards: false })}
       )
       select owner_organisation_id as organisation_id,
         percentile_cont(0.5) within group (order by days) as median_days,
@@ -328,6 +326,7 @@ export class ProgressQueries {
     const count = Math.floor(daysBetween(monday, last) / 7) + 1;
     const zone = PROGRESS_TIME_ZONE;
     const firstStart = sql<Date>`(${monday}::date)::timestamp at time zone ${zone}`;
+    const firstEnd = sql<Date>`least(((${monday}::date + 7)::timestamp at time zone ${zone}), ${this.now()}::timestamptz)`;
     // Rows are put in weeks by width_bucket over the weeks' ends (each a UK midnight, or now for the
     // week under way): the week of an instant is the first whose end is after it.
     const { rows } = await sql<{
@@ -348,17 +347,23 @@ export class ProgressQueries {
         from weeks
       ),
       rows as (
-        -- What the weeks need: status rows that began in them, and open ones that lasted into them.
-        select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, a.due_date,
-          width_bucket(t.at, b.ends) as week
-        from record_transitions t
+        -- What the weeks need: status rows that began in them, and open ones from before that lasted
+        -- into them (each found by its own index), with their action's due date.
+        select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, a.due_date, t.week
+        from (
+          select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, width_bucket(t.at, b.ends) as week
+          from record_transitions t cross join bounds b
+          where ${STATUS_ROWS('t')} and t.at >= ${firstStart} and t.at < b.last_end
+            and t.board_id in (${sql.join(scope.boardIds)})
+          union all
+          select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, 0 as week
+          from record_transitions t
+          where ${STATUS_ROWS('t')} and ${OPEN_STATUS_ROW('t')} and t.at < ${firstStart}
+            and (t.status_until is null or t.status_until >= ${firstEnd})
+            and t.board_id in (${sql.join(scope.boardIds)})
+        ) t
         join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-        cross join bounds b
-        where ${STATUS_ROWS('t')} and t.at < b.last_end
-          and t.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope)}
-          and (t.at >= ${firstStart} or (
-            (t.status_until is null or t.status_until >= b.first_end)
-            and coalesce(t.to_value, '') not in ('done', 'cancelled')))
+        where ${actionInScope(scope, { boards: false })}
       ),
       made as (
         select r.week, count(distinct (r.board_id, r.record_id)) as n from rows r
@@ -378,7 +383,7 @@ export class ProgressQueries {
         select greatest(r.week, width_bucket(r.due_date::date, b.days)) as began,
           case when r.status_until is null then null else width_bucket(r.status_until, b.ends) end as stopped
         from rows r cross join bounds b
-        where coalesce(r.to_value, '') not in ('done', 'cancelled')
+        where ${OPEN_STATUS_ROW('r')}
           and r.due_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' and r.due_date < ${today}
       ),
       began as (

@@ -12,6 +12,7 @@ import type {
 import { storable, storableKey, storableText } from '../db/storable.ts';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { ProjectionBatch } from './projectionBatch.ts';
+import { statusRuns } from './statusRuns.ts';
 
 /*
  * The projection in Postgres: a table per collection (`projected_actions`, ...) with the columns the
@@ -269,9 +270,9 @@ const isStatusRow = (t: NewRecordTransition) =>
   t.collection === 'actions' && (t.kind === 'created' || t.kind === 'status');
 
 /**
- * Sets `status_until` on the status rows of the actions these new rows belong to: each row's is when
- * the next one begins (in time order, then as stored), null for the last. Rows may arrive out of
- * order (a history read off a document later), so each such action's rows are ordered again whole.
+ * Sets the status rows' times (migration 0009: until, since, made, taken on) on every status row of
+ * the actions these new rows belong to. Rows may arrive out of order (a history read off a document
+ * later), so each such action's rows are ordered again whole.
  */
 async function markStatusRuns(
   trx: Transaction<Database>,
@@ -284,16 +285,15 @@ async function markStatusRuns(
   const list = [...actions.values()];
   for (let i = 0; i < list.length; i += INSERT_CHUNK) {
     const chunk = list.slice(i, i + INSERT_CHUNK);
+    const touched = sql`join (values ${sql.join(chunk.map((a) => sql`(${a.board_id}, ${a.record_id})`))})
+      as c(board_id, record_id) on r.board_id = c.board_id and r.record_id = c.record_id`;
     await sql`
-      update record_transitions t set status_until = n.next_at
-      from (
-        select r.id, lead(r.at) over (partition by r.board_id, r.record_id order by r.at, r.id) as next_at
-        from record_transitions r
-        join (values ${sql.join(chunk.map((a) => sql`(${a.board_id}, ${a.record_id})`))}) as c(board_id, record_id)
-          on r.board_id = c.board_id and r.record_id = c.record_id
-        where r.collection = 'actions' and r.kind in ('created', 'status')
-      ) n
-      where t.id = n.id and t.status_until is distinct from n.next_at`.execute(trx);
+      update record_transitions t
+      set status_until = n.status_until, status_since = n.status_since, made_at = n.made_at,
+        taken_on_at = n.taken_on_at
+      from (${statusRuns(touched)}) n
+      where t.id = n.id and (t.status_until, t.status_since, t.made_at, t.taken_on_at)
+        is distinct from (n.status_until, n.status_since, n.made_at, n.taken_on_at)`.execute(trx);
   }
 }
 
