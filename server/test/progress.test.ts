@@ -495,6 +495,15 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     expect(other.answer).toEqual({ ok: true });
     const member = await follower(DEMO.member);
     expect(member.answer).toMatchObject({ ok: false, status: 403 });
+    // What a broken client sends is ignored; many asks at once share one answer.
+    const raw = manager.socket as unknown as { emit(event: string, ...args: unknown[]): void };
+    raw.emit('progress:follow');
+    raw.emit('progress:follow', 'not a callback', 42);
+    raw.emit('progress:unfollow', { junk: true });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => manager.socket.timeout(5_000).emitWithAck('progress:follow')),
+    );
+    expect(answers).toEqual(Array.from({ length: 20 }, () => ({ ok: true })));
 
     const grace = connectClient(url, boardId, { cookie: await signIn(url, DEMO.member) });
     await grace.synced();

@@ -23,6 +23,8 @@ import { ConnectionLimits, type ConnectionLimitConfig } from '../limits/connecti
 
 interface SocketData {
   principal: Principal;
+  /** A `progress:follow` being answered: another one meanwhile shares its answer (and its queries). */
+  progressFollow?: Promise<ProgressFollowResult> | undefined;
 }
 
 export type AppEventServer = Server<
@@ -255,10 +257,13 @@ export class AppEvents {
     });
     socket.on('progress:follow', (ack) => {
       if (typeof ack !== 'function') return;
-      void this.#followProgress(socket).then(ack, (err: unknown) => {
-        this.options.log.error({ err }, 'following progress failed');
-        ack({ ok: false, status: 503, error: 'Could not check what progress you may see just now' });
-      });
+      socket.data.progressFollow ??= this.#followProgress(socket)
+        .catch((err: unknown): ProgressFollowResult => {
+          this.options.log.error({ err }, 'following progress failed');
+          return { ok: false, status: 503, error: 'Could not check what progress you may see just now' };
+        })
+        .finally(() => (socket.data.progressFollow = undefined));
+      void socket.data.progressFollow.then(ack);
     });
     socket.on('progress:unfollow', () => this.#leaveProgress(socket));
   }
