@@ -36,7 +36,8 @@ import { Room } from '../server/src/sync/Room.ts';
 import { roomPersistence } from '../server/src/sync/roomPersistence.ts';
 import { MyWorkQueries } from '../server/src/work/myWork.ts';
 import { createBenchDatabase, repoRoot } from './support/servers.ts';
-import { createPlace, ORGANISATIONS, random, summary } from './support/place.ts';
+import { seededRandom as random } from '#shared/random';
+import { createPlace, ORGANISATIONS, summary } from './support/place.ts';
 import { formatTable } from './support/table.ts';
 
 const { values } = parseArgs({

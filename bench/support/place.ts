@@ -13,18 +13,6 @@ export const ORGANISATIONS = ['trust', 'practice', 'council', 'hospital', 'chari
   kind: 'nhs_trust' as const,
 }));
 
-/** A fixed sequence of pseudo-random numbers, so every run builds the same Place. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }

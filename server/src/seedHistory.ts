@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { ukToday } from '#shared/progress';
+import { seededRandom } from '#shared/random';
 import { auditHook } from './audit/auditHook.ts';
 import type { StorageConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
@@ -48,18 +49,6 @@ export interface HistoryBoard {
 
 const STAGES_STEPPED_DOWN_AT = 5;
 
-/** A small generator of repeatable pseudo-random numbers (mulberry32), so every demo is the same. */
-function randomFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** One change to a board, at its time, by one of its members. */
 interface Step {
   at: number;
@@ -75,7 +64,7 @@ function historyOf(
   nhsNumber: (n: number) => string,
   seed: number,
 ): Step[] {
-  const next = randomFrom(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const end = today.getTime() - DAY_MS;
   const start = today.getTime() - WEEKS * 7 * DAY_MS;
