@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql, type Kysely } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { addDays } from '#shared/board/record';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { stagesFromTemplate } from '#shared/board/pathway';
@@ -26,7 +27,8 @@ import { buildClient } from '../e2e/support/buildClient.ts';
 import { hashPassword } from '../server/src/auth/passwords.ts';
 import type { Database } from '../server/src/db/schema.ts';
 import { DEMO_PASSWORD } from '../server/test/support/auth.ts';
-import { createPlace, ORGANISATIONS, random, summary } from './support/place.ts';
+import { seededRandom as random } from '#shared/random';
+import { createPlace, ORGANISATIONS, summary } from './support/place.ts';
 import { formatTable } from './support/table.ts';
 
 /*
@@ -238,7 +240,12 @@ async function main(): Promise<void> {
       await timed(() => items.items(admin, { ...fourWeeks, figure: 'atStage', of: 'now', stage: 'Review' })),
     ]);
     const sample = await progress.figures(admin, fourWeeks);
-    const renders = Number(values.renders) > 0 ? await firstRenders(db, bench, Number(values.renders)) : [];
+    if (bench.kind === 'postgres') measures.push(...(await eachQuery(bench, admin, fourWeeks, year)));
+    // PGlite is one process's database: a server beside this one cannot open it.
+    const renders =
+      bench.kind === 'postgres' && Number(values.renders) > 0
+        ? await firstRenders(db, bench, Number(values.renders))
+        : [];
     measures.push(...renders);
 
     const result = {
@@ -280,6 +287,51 @@ async function main(): Promise<void> {
     if (values.keep) say(`kept the database: ${bench.description}`);
     else await bench.drop();
   }
+}
+
+/** What each query behind the figures is, by the words that open its SQL. */
+const QUERY_KINDS: [string, RegExp][] = [
+  ['weekly trends', /^with weeks/],
+  ['days to accept', /^with accepted/],
+  ['completions, on time, days to done', /percentile_cont/],
+  ['by organisation', /^select f\.organisation_id/],
+  ['people at each stage', /from projected_stages s left join/],
+  ['a count (opened, overdue, people, goals)', /^select count\(\*\) as n/],
+];
+
+/**
+ * Each query behind the figures on its own: the figures for every board over four weeks and over a
+ * year, their queries run one at a time (a pool of one connection), timed by the database driver.
+ */
+async function eachQuery(
+  bench: BenchDatabase,
+  admin: Principal,
+  ...periods: { from: string; to: string }[]
+): Promise<[string, number[]][]> {
+  const times = new Map<string, number[]>();
+  let label = '';
+  const pool = new pg.Pool({ connectionString: bench.env.DATABASE_URL, max: 1 });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => {
+      if (event.level !== 'query') return;
+      const text = event.query.sql.replace(/\s+/g, ' ').trim();
+      const kind = QUERY_KINDS.find(([, pattern]) => pattern.test(text))?.[0];
+      if (!kind) return;
+      const key = `query: ${kind}, every board, ${label}`;
+      times.set(key, [...(times.get(key) ?? []), event.queryDurationMillis]);
+    },
+  });
+  try {
+    const progress = new ProgressQueries(db, new AccessPolicy(db));
+    for (const [i, period] of periods.entries()) {
+      label = i === 0 ? '4 weeks' : '12 months';
+      for (let s = 0; s < SAMPLES; s++) await progress.figures(admin, period);
+    }
+  } finally {
+    await db.destroy();
+  }
+  return [...times];
 }
 
 /**
