@@ -136,8 +136,8 @@ function historyOf(
         by,
         write: (b, now) => b.updateGoal(goalId, { status: 'achieved' }, { by: actor, now }),
       });
-    // Two to four actions each, proposed across organisations, most done within two weeks.
-    const count = 2 + Math.floor(next() * 3);
+    // Three to six actions each, proposed across organisations, most done within two weeks.
+    const count = 3 + Math.floor(next() * 4);
     for (let a = 0; a < count; a++) {
       const id = `${personId}-action-${a + 1}`;
       const proposer = pick(board.members);
