@@ -378,7 +378,7 @@ async function firstRenders(
         await actor.page.goto(url);
         await actor.page.getByTestId('progress-figure-opened').waitFor({ timeout: 60_000 });
         await actor.page.waitForFunction(
-          "document.querySelectorAll('.progress-chart svg').length >= 4",
+          "[...document.querySelectorAll('.progress-chart__drawing')].filter((d) => d.childElementCount > 0).length >= 5",
           null,
           {
             timeout: 60_000,

@@ -26,7 +26,7 @@ describe('Progress', () => {
     await expect.poll(() => progress.valueOf('completed')).toBeGreaterThan(10);
     expect(
       await progress.page
-        .getByRole('table', { name: /Actions each week/ })
+        .getByRole('table', { name: /Actions and people each week/ })
         .locator('tbody tr')
         .count(),
     ).toBeGreaterThanOrEqual(12);

@@ -260,6 +260,10 @@ export interface WeekFigures {
   completed: number;
   /** Actions open and past their due date at the week's end (now, for the week under way). */
   overdue: number;
+  /** People added to a board in the week. */
+  arrivals: number;
+  /** People moved to the last stage of their board's pathway in the week. */
+  steppedDown: number;
 }
 
 /** One choice for a filter of the page. */

@@ -211,7 +211,9 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     ]);
 
     // The week's trend: A3's completion was undone within it; at its end only A4 was open and overdue.
-    expect(figures.body.weeks).toEqual([{ weekStart: '2026-10-19', opened: 3, completed: 2, overdue: 1 }]);
+    expect(figures.body.weeks).toEqual([
+      { weekStart: '2026-10-19', opened: 3, completed: 2, overdue: 1, arrivals: 2, steppedDown: 1 },
+    ]);
     expect(figures.body.people.arrivals).toEqual({ now: 2, before: 2 });
     expect(figures.body.people.steppedDown).toEqual({ now: 1, before: 0 });
     expect(figures.body.goals).toEqual({ agreed: { now: 1, before: 1 }, achieved: { now: 1, before: 0 } });
@@ -308,13 +310,25 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     expect(after.body.actions.opened).toEqual({ now: 1, before: 3 });
     expect(after.body.actions.completed).toEqual({ now: 0, before: 2 });
     // By its end A3 (due 30 October) and A6 were overdue too.
-    expect(after.body.weeks).toEqual([{ weekStart: '2026-10-26', opened: 1, completed: 0, overdue: 3 }]);
+    expect(after.body.weeks).toEqual([
+      { weekStart: '2026-10-26', opened: 1, completed: 0, overdue: 3, arrivals: 0, steppedDown: 0 },
+    ]);
     // A fortnight from a Wednesday touches three weeks, each from its Monday.
     const fortnight = await progress(DEMO.manager, `from=2026-10-14&to=2026-10-27&board=${boardId}`);
-    expect(fortnight.body.weeks.map((w) => [w.weekStart, w.opened, w.completed, w.overdue])).toEqual([
-      ['2026-10-12', 2, 0, 0],
-      ['2026-10-19', 3, 2, 1],
-      ['2026-10-26', 1, 0, 3],
+    // People: two arrived in the week of the 12th (both counted, though the fortnight starts on the 14th).
+    expect(
+      fortnight.body.weeks.map((w) => [
+        w.weekStart,
+        w.opened,
+        w.completed,
+        w.overdue,
+        w.arrivals,
+        w.steppedDown,
+      ]),
+    ).toEqual([
+      ['2026-10-12', 2, 0, 0, 2, 0],
+      ['2026-10-19', 3, 2, 1, 2, 1],
+      ['2026-10-26', 1, 0, 3, 0, 0],
     ]);
   });
 

@@ -316,7 +316,21 @@ export function stagesCsv(figures: ProgressFigures): string {
 
 export function weeksCsv(figures: ProgressFigures): string {
   return toCsv(
-    ['Week starting', 'Actions opened', 'Actions completed', 'Overdue at the end of the week'],
-    figures.weeks.map((week) => [week.weekStart, week.opened, week.completed, week.overdue]),
+    [
+      'Week starting',
+      'Actions opened',
+      'Actions completed',
+      'Overdue at the end of the week',
+      'People added',
+      'People stepped down',
+    ],
+    figures.weeks.map((week) => [
+      week.weekStart,
+      week.opened,
+      week.completed,
+      week.overdue,
+      week.arrivals,
+      week.steppedDown,
+    ]),
   );
 }

@@ -309,7 +309,8 @@ export class ProgressQueries {
 
   /**
    * Each week the period touches, Monday to Sunday in the UK: actions made, actions completed (as
-   * the period's figure counts them), and actions open and overdue at its end (or now). Each status
+   * the period's figure counts them), actions open and overdue at its end (or now), and people added
+   * and stepped down. Each status
    * row lasts from `at` until its `status_until` (migration 0009), so every count is one pass over
    * the rows, each put in the week it falls in:
    * - made: 'created' rows, by the week of `at`;
@@ -405,12 +406,32 @@ export class ProgressQueries {
       left join began on began.week = w.week
       left join stopped on stopped.week = w.week
       order by w.week`.execute(this.db);
-    return rows.map((row) => ({
-      weekStart: addDays(monday, 7 * Number(row.week)),
-      opened: Number(row.opened),
-      completed: Number(row.completed),
-      overdue: Number(row.began) - Number(row.stopped),
-    }));
+    // People added and stepped down, as their figures count them over the weeks, each in its week.
+    const weeksOf = { from: monday, to: last };
+    const context = { today };
+    const [arrivals, steppedDown] = await Promise.all(
+      (['arrivals', 'steppedDown'] as const).map(async (figure) => {
+        const { rows: people } = await sql<{ at: Date | string }>`
+          select f.at from (${figureSet(figure, scope, weeksOf, context)}) f`.execute(this.db);
+        const byWeek = new Map<string, number>();
+        for (const { at } of people) {
+          const week = mondayOf(ukToday(new Date(at)));
+          byWeek.set(week, (byWeek.get(week) ?? 0) + 1);
+        }
+        return byWeek;
+      }),
+    );
+    return rows.map((row) => {
+      const weekStart = addDays(monday, 7 * Number(row.week));
+      return {
+        weekStart,
+        opened: Number(row.opened),
+        completed: Number(row.completed),
+        overdue: Number(row.began) - Number(row.stopped),
+        arrivals: arrivals!.get(weekStart) ?? 0,
+        steppedDown: steppedDown!.get(weekStart) ?? 0,
+      };
+    });
   }
 
   /** Each owner's organisation's open and overdue actions now (figureSets.ts), most open first. */
