@@ -203,7 +203,10 @@ export interface OrganisationFigures {
   open: number;
   /** Of those, overdue now. */
   overdue: number;
-  /** Median days it took to accept what was proposed to it, of acceptances in the period. */
+  /**
+   * Median days its people took to accept what was proposed to them, of acceptances in the period
+   * (an organisation that accepted some and owns none open now is listed with 0 open).
+   */
   medianDaysToAccept: number | null;
 }
 

@@ -34,7 +34,7 @@ const owners = {
 async function writeHistory(
   server: HuddleServer,
   boardId: string,
-  steps: [at: string, write: (board: BoardDocument, now: Date) => void][],
+  steps: [at: string, write: (board: BoardDocument, now: Date) => void, by?: { id: string; name: string }][],
 ): Promise<void> {
   const db = server.database.db;
   const storage = new PostgresBoardStorage(db, loadConfig({}).storage, quiet);
@@ -48,14 +48,14 @@ async function writeHistory(
     () => clock,
   );
   await room.load();
-  const origin: TransactionOrigin = {
-    source: 'server',
-    user: { id: GRACE.id, name: GRACE.name, organisation: null, organisationId: COMMUNITY },
-  };
-  const board = new BoardDocument(room.doc, origin);
-  for (const [at, write] of steps) {
+  for (const [at, write, by = GRACE] of steps) {
     clock = new Date(at);
-    room.doc.transact(() => write(board, clock), origin);
+    // The change is made by `by` (Grace unless a step names someone), as their connection would.
+    const origin: TransactionOrigin = {
+      source: 'server',
+      user: { id: by.id, name: by.name, organisation: null, organisationId: null },
+    };
+    room.doc.transact(() => write(new BoardDocument(room.doc, origin), clock), origin);
   }
   await room.unload();
   await storage.flush();
@@ -134,8 +134,12 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
         '2026-10-13T09:00:00Z',
         (b, now) => b.addAction(action('A1', 'tom', '2026-10-21'), { by: GRACE, now, id: 'a1' }),
       ],
-      ['2026-10-15T09:00:00Z', (b, now) => b.updateAction('a1', { status: 'accepted' }, { by: TOM, now })],
-      ['2026-10-20T09:00:00Z', (b, now) => b.completeAction('a1', { by: TOM, now })],
+      [
+        '2026-10-15T09:00:00Z',
+        (b, now) => b.updateAction('a1', { status: 'accepted' }, { by: TOM, now }),
+        TOM,
+      ],
+      ['2026-10-20T09:00:00Z', (b, now) => b.completeAction('a1', { by: TOM, now }), TOM],
       // A2: Grace's own, made at 00:30 BST on the 19th (the week's first day), done at 23:30 GMT on
       // the 25th (its last), a day after it was due.
       [
@@ -158,11 +162,16 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
         '2026-10-19T09:00:00Z',
         (b, now) => b.addAction(action('A4', 'tom', '2026-10-01'), { by: GRACE, now, id: 'a4' }),
       ],
-      ['2026-10-20T21:00:00Z', (b, now) => b.updateAction('a4', { status: 'accepted' }, { by: TOM, now })],
+      [
+        '2026-10-20T21:00:00Z',
+        (b, now) => b.updateAction('a4', { status: 'accepted' }, { by: TOM, now }),
+        TOM,
+      ],
       // A5: proposed by Tom to Grace, accepted six hours later; due far ahead.
       [
         '2026-10-21T09:00:00Z',
         (b, now) => b.addAction(action('A5', 'grace', '2099-01-01'), { by: TOM, now, id: 'a5' }),
+        TOM,
       ],
       ['2026-10-21T15:00:00Z', (b, now) => b.updateAction('a5', { status: 'accepted' }, { by: GRACE, now })],
       // A6: made at 00:30 GMT on the 26th, after the week; due long ago.
@@ -490,6 +499,54 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     const { body } = await progress(DEMO.manager, week);
     expect(body.choices.professions).toEqual(expect.arrayContaining(['GP', 'Community matron']));
     expect(body.choices.boards.map((board) => board.id)).toContain(boardId);
+  });
+
+  it('counts an action handed across organisations once, under its owner now, and each acceptance for whoever accepted it', async () => {
+    const boardId = await newBoard(server().url, 'Progress handed-on board', [TEST_TEAM_ID]);
+    await writeHistory(server(), boardId, [
+      [
+        '2026-11-09T09:00:00Z',
+        (b, now) => b.addAction(action('R1', 'tom', '2099-01-01'), { by: GRACE, now, id: 'r1' }),
+      ],
+      // Tom accepts it a day later, then hands it to Grace: proposed to her, accepted a day and a half on.
+      [
+        '2026-11-10T09:00:00Z',
+        (b, now) => b.updateAction('r1', { status: 'accepted' }, { by: TOM, now }),
+        TOM,
+      ],
+      ['2026-11-11T09:00:00Z', (b, now) => b.updateAction('r1', { ...owners.grace }, { by: TOM, now }), TOM],
+      ['2026-11-12T21:00:00Z', (b, now) => b.updateAction('r1', { status: 'accepted' }, { by: GRACE, now })],
+    ]);
+    const week = `from=2026-11-09&to=2026-11-15&board=${boardId}`;
+    const { body } = await progress(DEMO.manager, week);
+    expect(body.actions.opened.now).toBe(1);
+    // The median of 1 and 1.5 days.
+    expect(body.actions.medianDaysToAccept.now).toBe(1.3);
+    expect(body.byOrganisation).toEqual([
+      {
+        organisationId: COMMUNITY,
+        name: 'Riverside Community Health NHS Trust',
+        open: 1,
+        overdue: 0,
+        medianDaysToAccept: 1.5,
+      },
+      // The practice owns nothing now, but accepted it in a day.
+      {
+        organisationId: ELM_TREE,
+        name: 'Elm Tree Medical Practice',
+        open: 0,
+        overdue: 0,
+        medianDaysToAccept: 1,
+      },
+    ]);
+    expect(body.weeks.map((w) => [w.weekStart, w.opened, w.completed, w.overdue])).toEqual([
+      ['2026-11-09', 1, 0, 0],
+    ]);
+    // The organisation filter follows the owner now.
+    const practice = await progress(DEMO.manager, `${week}&organisation=${ELM_TREE}`);
+    expect(practice.body.actions.opened.now).toBe(0);
+    const community = await progress(DEMO.manager, `${week}&organisation=${COMMUNITY}`);
+    expect(community.body.actions.opened.now).toBe(1);
   });
 
   it('tells following pages that may see a board when its figures change, the last change of a burst too, and refuses to follow for members', async () => {

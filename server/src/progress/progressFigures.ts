@@ -197,13 +197,31 @@ export class ProgressQueries {
           before: percent(completedBefore.onTime, completedBefore.count),
         },
         overdueNow,
-        medianDaysToAccept: { now: acceptNow.get(ALL) ?? null, before: acceptBefore.get(ALL) ?? null },
+        medianDaysToAccept: {
+          now: acceptNow.get(ALL)?.medianDays ?? null,
+          before: acceptBefore.get(ALL)?.medianDays ?? null,
+        },
         medianDaysToDone: { now: completedNow.medianDays, before: completedBefore.medianDays },
       },
-      byOrganisation: byOrganisation.map((row) => ({
-        ...row,
-        medianDaysToAccept: acceptNow.get(row.organisationId ?? NO_ORGANISATION) ?? null,
-      })),
+      byOrganisation: [
+        ...byOrganisation.map((row) => ({
+          ...row,
+          medianDaysToAccept: acceptNow.get(row.organisationId ?? NO_ORGANISATION)?.medianDays ?? null,
+        })),
+        // Organisations that accepted actions in the period and own none open now.
+        ...[...acceptNow]
+          .filter(
+            ([key]) =>
+              key !== ALL && !byOrganisation.some((row) => (row.organisationId ?? NO_ORGANISATION) === key),
+          )
+          .map(([key, { name, medianDays }]) => ({
+            organisationId: key === NO_ORGANISATION ? null : key,
+            name,
+            open: 0,
+            overdue: 0,
+            medianDaysToAccept: medianDays,
+          })),
+      ],
       people: { arrivals, steppedDown, stages },
       goals: { agreed, achieved },
       weeks,
@@ -276,33 +294,43 @@ export class ProgressQueries {
    * The median days from being proposed to being accepted, of acceptances in the period: of all of
    * them (under ALL) and for each owner's organisation.
    */
-  async #toAccept(scope: Scope, period: Period): Promise<Map<string, number | null>> {
+  async #toAccept(
+    scope: Scope,
+    period: Period,
+  ): Promise<Map<string, { name: string | null; medianDays: number | null }>> {
     const { start, end } = bounds(period);
     const { rows } = await sql<{
       organisation_id: string | null;
+      name: string | null;
       median_days: string | null;
       all_orgs: boolean;
     }>`
       with accepted as (
-        -- Each acceptance, timed from when the proposal it ended began.
-        select a.owner_organisation_id, extract(epoch from (acc.at - acc.status_since)) / 86400 as days
+        -- Each acceptance, timed from when the proposal it ended began, for the organisation of
+        -- whoever accepted it (its owner's now, when that is not known).
+        select coalesce(u.organisation_id, a.owner_organisation_id) as organisation_id,
+          extract(epoch from (acc.at - acc.status_since)) / 86400 as days
         from record_transitions acc
         join projected_actions a on a.board_id = acc.board_id and a.id = acc.record_id
+        left join users u on u.id = acc.user_id
         where ${STATUS_ROWS('acc')} and acc.kind = 'status'
           and acc.from_value = 'proposed' and acc.to_value = 'accepted'
           and acc.at >= ${start} and acc.at < ${end}
           and acc.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope, { boards: false })}
       )
-      select owner_organisation_id as organisation_id,
-        percentile_cont(0.5) within group (order by days) as median_days,
-        grouping(owner_organisation_id) = 1 as all_orgs
-      from accepted
-      where days is not null
-      group by grouping sets ((owner_organisation_id), ())`.execute(this.db);
+      select m.organisation_id, o.name, m.median_days, m.all_orgs
+      from (
+        select organisation_id, percentile_cont(0.5) within group (order by days) as median_days,
+          grouping(organisation_id) = 1 as all_orgs
+        from accepted
+        where days is not null
+        group by grouping sets ((organisation_id), ())
+      ) m
+      left join organisations o on o.id = m.organisation_id`.execute(this.db);
     return new Map(
       rows.map((row) => [
         row.all_orgs ? ALL : (row.organisation_id ?? NO_ORGANISATION),
-        days(row.median_days),
+        { name: row.name, medianDays: days(row.median_days) },
       ]),
     );
   }
