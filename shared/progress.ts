@@ -69,9 +69,12 @@ export type ProgressQuery = z.infer<typeof progressQuery>;
 /** The time zone progress counts days in: a day's figures are that day in the UK, summer or winter. */
 export const PROGRESS_TIME_ZONE = 'Europe/London';
 
+/** UK days as `YYYY-MM-DD`: made once, as making a formatter costs far more than using one. */
+const UK_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: PROGRESS_TIME_ZONE });
+
 /** Today's date in the UK at `now`, `YYYY-MM-DD`. */
 export function ukToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: PROGRESS_TIME_ZONE }).format(now);
+  return UK_DAY.format(now);
 }
 
 /** A run of calendar days, both included, `YYYY-MM-DD`. */

@@ -81,6 +81,10 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     api<ProgressFigures>(server().url, 'GET', `/api/progress?${query}`, {
       cookie: await signIn(server().url, email),
     });
+  const progressItems = async (email: string, query: string) =>
+    api<ProgressItems>(server().url, 'GET', `/api/progress/items?${query}`, {
+      cookie: await signIn(server().url, email),
+    });
 
   it('counts a week as a hand count does: actions across the October clock change, a completion undone, acceptances timed, by organisation; arrivals, step-downs, people per stage over its limit; goals agreed and achieved', async () => {
     const boardId = await newBoard(server().url, 'Progress fixed board', [TEST_TEAM_ID], { person: false });
@@ -547,6 +551,38 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     expect(practice.body.actions.opened.now).toBe(0);
     const community = await progress(DEMO.manager, `${week}&organisation=${COMMUNITY}`);
     expect(community.body.actions.opened.now).toBe(1);
+  });
+
+  it('reads each action’s due date as it is now: moving it after the fact moves on time and the weeks it was overdue', async () => {
+    const boardId = await newBoard(server().url, 'Progress due-date board', [TEST_TEAM_ID]);
+    await writeHistory(server(), boardId, [
+      [
+        '2026-11-02T09:00:00Z',
+        (b, now) => b.addAction(action('D1', 'grace', '2026-11-04'), { by: GRACE, now, id: 'd1' }),
+      ],
+      // Done on Wednesday 11 November, a week after it was due.
+      ['2026-11-11T10:00:00Z', (b, now) => b.completeAction('d1', { by: GRACE, now })],
+    ]);
+    const fortnight = `from=2026-11-02&to=2026-11-15&board=${boardId}`;
+    const late = (await progress(DEMO.manager, fortnight)).body;
+    expect([late.actions.completed.now, late.actions.completedOnTime.now]).toEqual([1, 0]);
+    // Overdue at the end of its first week; done before the end of the second.
+    expect(late.weeks.map((w) => [w.weekStart, w.overdue, w.completed])).toEqual([
+      ['2026-11-02', 1, 0],
+      ['2026-11-09', 0, 1],
+    ]);
+    // The due date is put back to the day it was done: it was never late.
+    await writeHistory(server(), boardId, [
+      ['2026-11-20T09:00:00Z', (b, now) => b.updateAction('d1', { dueDate: '2026-11-11' }, { by: GRACE, now })],
+    ]);
+    const onTime = (await progress(DEMO.manager, fortnight)).body;
+    expect([onTime.actions.completed.now, onTime.actions.completedOnTime.now]).toEqual([1, 1]);
+    expect(onTime.weeks.map((w) => [w.weekStart, w.overdue, w.completed])).toEqual([
+      ['2026-11-02', 0, 0],
+      ['2026-11-09', 0, 1],
+    ]);
+    const list = await progressItems(DEMO.manager, `${fortnight}&figure=completedOnTime&of=now`);
+    expect(list.body.items.map((item) => item.id)).toEqual(['d1']);
   });
 
   it('tells following pages that may see a board when its figures change, the last change of a burst too, and refuses to follow for members', async () => {

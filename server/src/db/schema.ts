@@ -29,6 +29,7 @@ export interface Database {
   projected_stages: ProjectedStagesTable;
   projected_comments: ProjectedCommentsTable;
   record_transitions: RecordTransitionsTable;
+  progress_runs: ProgressRunsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   email_outbox: EmailOutboxTable;
@@ -204,6 +205,28 @@ export interface RecordTransitionsTable {
   made_at: Generated<Date | null>;
   /** On an action's status rows: the last time, up to this row, it was accepted or made taken on. */
   taken_on_at: Generated<Date | null>;
+}
+
+/** The progress page's read model of actions (progress/progressRuns.ts): one row per status row. */
+export interface ProgressRunsTable {
+  transition_id: string;
+  board_id: string;
+  action_id: string;
+  kind: string;
+  from_status: string | null;
+  status: string | null;
+  user_id: string | null;
+  made: boolean;
+  started_at: Date;
+  started_on: string;
+  ended_at: Date | null;
+  ended_on: string | null;
+  days_after_previous: number | null;
+  days_after_taken_on: number | null;
+  due_on: string | null;
+  owner_id: string | null;
+  owner_organisation_id: string | null;
+  person_id: string | null;
 }
 
 /** A projected record's fields beyond its columns (JSON, shared text left out), written as JSON text. */

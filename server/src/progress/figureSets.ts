@@ -63,13 +63,10 @@ export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuild
   };
 }
 
-/**
- * The condition, on an action aliased `a` (projected_actions), that it is in scope; without its
- * boards (`boards: false`) where the rows it is joined to are already narrowed to them.
- */
-export function actionInScope(scope: Scope, { boards = true } = {}): RawBuilder<boolean> {
+/** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
+function actionInScope(scope: Scope): RawBuilder<boolean> {
   return all([
-    ...(boards ? [sql<boolean>`a.board_id in (${sql.join(scope.boardIds)})`] : [sql<boolean>`true`]),
+    sql<boolean>`a.board_id in (${sql.join(scope.boardIds)})`,
     ...(scope.organisationId === undefined
       ? []
       : [sql<boolean>`a.owner_organisation_id = ${scope.organisationId}`]),
@@ -114,14 +111,13 @@ function goalInScope(scope: Scope): RawBuilder<boolean> {
  * timestamps when the board was projected again), at the first such moment.
  */
 function happened(
-  collection: 'actions' | 'people' | 'goals',
+  collection: 'people' | 'goals',
   scope: Scope,
   period: Period,
   condition: RawBuilder<boolean>,
 ): RawBuilder<FigureRow> {
   const { start, end } = bounds(period);
   const record = {
-    actions: sql`join projected_actions a on a.board_id = t.board_id and a.id = t.record_id and ${actionInScope(scope, { boards: false })}`,
     people: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id and ${personInScope(scope)}`,
     goals: sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id and ${goalInScope(scope)}`,
   }[collection];
@@ -140,36 +136,50 @@ export interface FigureRow {
   at: Date | string | null;
 }
 
-/** A completed action, with what its figures need: its due date, and when it was taken on and made. */
+/**
+ * The condition, on a run aliased `r` (progress_runs, progressRuns.ts), that its action is in scope:
+ * the run keeps its action's owner, organisation and person as they are now.
+ */
+export function runInScope(scope: Scope): RawBuilder<boolean> {
+  return all([
+    sql<boolean>`r.board_id in (${sql.join(scope.boardIds)})`,
+    ...(scope.organisationId === undefined
+      ? []
+      : [sql<boolean>`r.owner_organisation_id = ${scope.organisationId}`]),
+    ...(scope.profession === undefined
+      ? []
+      : [sql<boolean>`r.owner_id in ${ofProfession(scope.profession)}`]),
+    ...aboutPersonInScope(scope, sql`r.board_id`, sql`r.person_id`),
+  ]);
+}
+
+/** The condition, on a run aliased `r`, that it began in the period (UK days). */
+const startedIn = (period: Period): RawBuilder<boolean> =>
+  sql<boolean>`r.started_on between ${period.from}::date and ${period.to}::date`;
+
+/** A completed action, with what its figures need: whether on time, and the days it took. */
 export interface CompletedRow extends FigureRow {
-  due_date: string | null;
-  taken_on: Date | string | null;
-  made: Date | string | null;
+  /** Done on or before its due date (a UK day); null with no due date. */
+  on_time: boolean | null;
+  /** Days from being taken on (accepted; made, for one made already accepted) to done. */
+  days: number | null;
 }
 
 /**
  * Actions done at the end of the period whose completion was in it (one reopened before the period
- * ended is not), each with its due date and when it was taken on (accepted; made, for one made
- * already accepted) and made: a completion's status row says how long it lasted and both times.
+ * ended is not): completion runs that began in the period and lasted past its last day.
  */
 export function completedSet(scope: Scope, period: Period): RawBuilder<CompletedRow> {
-  const { start, end } = bounds(period);
   return sql<CompletedRow>`
-    select d.board_id, d.record_id as id, d.at, a.due_date, d.taken_on_at as taken_on, d.made_at as made
-    from record_transitions d
-    join projected_actions a on a.board_id = d.board_id and a.id = d.record_id
-    where ${STATUS_ROWS('d')} and d.to_value = 'done'
-      and d.at >= ${start} and d.at < ${end} and (d.status_until is null or d.status_until >= ${end})
-      and d.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope, { boards: false })}`;
+    select r.board_id, r.action_id as id, r.started_at as at, r.started_on <= r.due_on as on_time,
+      r.days_after_taken_on as days
+    from progress_runs r
+    where r.status = 'done' and ${startedIn(period)}
+      and (r.ended_on is null or r.ended_on > ${period.to}::date) and ${runInScope(scope)}`;
 }
 
-/** The condition that `alias` (record_transitions) is an action's status row (see migration 0009). */
-export const STATUS_ROWS = (alias: string): RawBuilder<boolean> =>
-  sql<boolean>`${sql.ref(`${alias}.collection`)} = 'actions' and ${sql.ref(`${alias}.kind`)} in ('created', 'status')`;
-
-/** The condition that a status row `alias` is of an open status (the open status rows' index, migration 0009). */
-export const OPEN_STATUS_ROW = (alias: string): RawBuilder<boolean> =>
-  sql<boolean>`coalesce(${sql.ref(`${alias}.to_value`)}, '') not in ('done', 'cancelled')`;
+/** The condition, on a run aliased `r`, that its status is open (not done or cancelled). */
+export const OPEN_RUN = sql<boolean>`coalesce(r.status, '') not in ('done', 'cancelled')`;
 
 /** The condition, on an action aliased `a`, that it is past its due date on `day` (open or not). */
 export const dueBefore = (day: string | RawBuilder<string>): RawBuilder<boolean> =>
@@ -220,12 +230,14 @@ export function figureSet(
 ): RawBuilder<FigureRow> {
   switch (figure) {
     case 'opened':
-      return happened('actions', scope, period, sql`t.kind = 'created'`);
+      return sql<FigureRow>`
+        select r.board_id, r.action_id as id, r.started_at as at from progress_runs r
+        where r.made and ${startedIn(period)} and ${runInScope(scope)}`;
     case 'completed':
       return sql<FigureRow>`select board_id, id, at from (${completedSet(scope, period)}) c`;
     case 'completedOnTime':
       return sql<FigureRow>`select board_id, id, at from (${completedSet(scope, period)}) c
-        where to_char(c.at at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD') <= c.due_date`;
+        where c.on_time`;
     case 'open':
       return openActions(scope, null);
     case 'overdue':

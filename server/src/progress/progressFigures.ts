@@ -1,8 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { BoardSummary } from '#shared/boards';
 import { addDays, daysBetween } from '#shared/board/record';
 import {
-  PROGRESS_TIME_ZONE,
   periodsOf,
   ukToday,
   type Compared,
@@ -20,13 +19,11 @@ import type { Principal } from '../access/principal.ts';
 import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import { isRefusal, refuse, type Refusal } from '../refusal.ts';
 import {
-  actionInScope,
-  bounds,
   narrowsPeople,
   openByOrganisation,
   personInScope,
-  OPEN_STATUS_ROW,
-  STATUS_ROWS,
+  runInScope,
+  OPEN_RUN,
   completedSet,
   figureSet,
   type FigureContext,
@@ -274,13 +271,8 @@ export class ProgressQueries {
     period: Period,
   ): Promise<{ count: number; onTime: number; medianDays: number | null }> {
     const { rows } = await sql<{ count: string; on_time: string; median_days: string | null }>`
-      select count(*) as count,
-        count(*) filter (
-          where to_char(c.at at time zone ${PROGRESS_TIME_ZONE}, 'YYYY-MM-DD') <= c.due_date
-        ) as on_time,
-        percentile_cont(0.5) within group (
-          order by extract(epoch from (c.at - coalesce(c.taken_on, c.made, c.at))) / 86400
-        ) as median_days
+      select count(*) as count, count(*) filter (where c.on_time) as on_time,
+        percentile_cont(0.5) within group (order by c.days) as median_days
       from (${completedSet(scope, period)}) c`.execute(this.db);
     const row = rows[0];
     return {
@@ -298,7 +290,6 @@ export class ProgressQueries {
     scope: Scope,
     period: Period,
   ): Promise<Map<string, { name: string | null; medianDays: number | null }>> {
-    const { start, end } = bounds(period);
     const { rows } = await sql<{
       organisation_id: string | null;
       name: string | null;
@@ -308,15 +299,12 @@ export class ProgressQueries {
       with accepted as (
         -- Each acceptance, timed from when the proposal it ended began, for the organisation of
         -- whoever accepted it (its owner's now, when that is not known).
-        select coalesce(u.organisation_id, a.owner_organisation_id) as organisation_id,
-          extract(epoch from (acc.at - acc.status_since)) / 86400 as days
-        from record_transitions acc
-        join projected_actions a on a.board_id = acc.board_id and a.id = acc.record_id
-        left join users u on u.id = acc.user_id
-        where ${STATUS_ROWS('acc')} and acc.kind = 'status'
-          and acc.from_value = 'proposed' and acc.to_value = 'accepted'
-          and acc.at >= ${start} and acc.at < ${end}
-          and acc.board_id in (${sql.join(scope.boardIds)}) and ${actionInScope(scope, { boards: false })}
+        select coalesce(u.organisation_id, r.owner_organisation_id) as organisation_id,
+          r.days_after_previous as days
+        from progress_runs r
+        left join users u on u.id = r.user_id
+        where r.kind = 'status' and r.from_status = 'proposed' and r.status = 'accepted'
+          and r.started_on between ${period.from}::date and ${period.to}::date and ${runInScope(scope)}
       )
       select m.organisation_id, o.name, m.median_days, m.all_orgs
       from (
@@ -338,26 +326,24 @@ export class ProgressQueries {
   /**
    * Each week the period touches, Monday to Sunday in the UK: actions made, actions completed (as
    * the period's figure counts them), actions open and overdue at its end (or now), and people added
-   * and stepped down. Each status
-   * row lasts from `at` until its `status_until` (migration 0009), so every count is one pass over
-   * the rows, each put in the week it falls in:
-   * - made: 'created' rows, by the week of `at`;
-   * - completed: 'done' rows that last past the end of the week they begin in;
-   * - overdue at a week's end: an open status row, of an action due before today, is overdue at the
-   *   end of each week from the later of the week it began and the week of its due date, until the
-   *   week it ended. The overdue at a week's end are those begun by then less those stopped by then,
-   *   each counted week by week and added up.
+   * and stepped down. Each run (progress_runs) lasts from the day it began to the day it ended, so
+   * every count is one pass over the runs, each put in the week (days since the first Monday, over
+   * seven) it falls in:
+   * - made: an action's first run, by the week it began;
+   * - completed: done runs that last past the end of the week they begin in;
+   * - overdue at a week's end: an open run, of an action due before today, is overdue at the end of
+   *   each week from the later of the week it began and the week of its due date, until the week it
+   *   ended. The overdue at a week's end are those begun by then less those stopped by then, each
+   *   counted week by week and added up.
    */
   async #weeks(scope: Scope, period: Period, today: string): Promise<WeekFigures[]> {
     const monday = mondayOf(period.from);
     const last = period.to < today ? period.to : today;
     if (last < monday) return [];
     const count = Math.floor(daysBetween(monday, last) / 7) + 1;
-    const zone = PROGRESS_TIME_ZONE;
-    const firstStart = sql<Date>`(${monday}::date)::timestamp at time zone ${zone}`;
-    const firstEnd = sql<Date>`least(((${monday}::date + 7)::timestamp at time zone ${zone}), ${this.now()}::timestamptz)`;
-    // Rows are put in weeks by width_bucket over the weeks' ends (each a UK midnight, or now for the
-    // week under way): the week of an instant is the first whose end is after it.
+    const first = sql`${monday}::date`;
+    const end = sql`${addDays(monday, 7 * count)}::date`;
+    const weekOf = (day: RawBuilder<unknown>) => sql`((${day} - ${first}) / 7)`;
     const { rows } = await sql<{
       week: number;
       opened: string;
@@ -365,55 +351,25 @@ export class ProgressQueries {
       began: string;
       stopped: string;
     }>`
-      with weeks as (
-        select i as week, ${monday}::date + 7 * (i + 1) as next_monday,
-          least(((${monday}::date + 7 * (i + 1))::timestamp at time zone ${zone}), ${this.now()}::timestamptz) as ends
-        from generate_series(0, ${count - 1}) i
-      ),
-      bounds as (
-        select array_agg(ends order by week) as ends, array_agg(next_monday order by week) as days,
-          min(ends) as first_end, max(ends) as last_end
-        from weeks
-      ),
-      rows as (
-        -- What the weeks need: status rows that began in them, and open ones from before that lasted
-        -- into them (each found by its own index), with their action's due date.
-        select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, a.due_date, t.week
-        from (
-          select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, width_bucket(t.at, b.ends) as week
-          from record_transitions t cross join bounds b
-          where ${STATUS_ROWS('t')} and t.at >= ${firstStart} and t.at < b.last_end
-            and t.board_id in (${sql.join(scope.boardIds)})
-          union all
-          select t.board_id, t.record_id, t.kind, t.to_value, t.at, t.status_until, 0 as week
-          from record_transitions t
-          where ${STATUS_ROWS('t')} and ${OPEN_STATUS_ROW('t')} and t.at < ${firstStart}
-            and (t.status_until is null or t.status_until >= ${firstEnd})
-            and t.board_id in (${sql.join(scope.boardIds)})
-        ) t
-        join projected_actions a on a.board_id = t.board_id and a.id = t.record_id
-        where ${actionInScope(scope, { boards: false })}
-      ),
-      made as (
-        select r.week, count(distinct (r.board_id, r.record_id)) as n from rows r
-        where r.kind = 'created' and r.at >= ${firstStart}
-        group by r.week
+      with made as (
+        select ${weekOf(sql`r.started_on`)} as week, count(*) as n from progress_runs r
+        where r.made and r.started_on >= ${first} and r.started_on < ${end} and ${runInScope(scope)}
+        group by 1
       ),
       done as (
-        select r.week, count(distinct (r.board_id, r.record_id)) as n
-        from rows r join weeks w on w.week = r.week
-        where r.to_value = 'done' and r.at >= ${firstStart}
-          and (r.status_until is null or r.status_until >= w.ends)
-        group by r.week
+        select ${weekOf(sql`r.started_on`)} as week, count(*) as n from progress_runs r
+        where r.status = 'done' and r.started_on >= ${first} and r.started_on < ${end}
+          and (r.ended_on is null or r.ended_on >= ${first} + 7 * (${weekOf(sql`r.started_on`)} + 1))
+          and ${runInScope(scope)}
+        group by 1
       ),
       overdue as (
-        -- An open status row of an action due before today is overdue at the end of every week from
-        -- the later of the week it began and the week of its due date, to the week before it ended.
-        select greatest(r.week, width_bucket(r.due_date::date, b.days)) as began,
-          case when r.status_until is null then null else width_bucket(r.status_until, b.ends) end as stopped
-        from rows r cross join bounds b
-        where ${OPEN_STATUS_ROW('r')}
-          and r.due_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' and r.due_date < ${today}
+        -- Weeks before the first count as the first (a negative week's division rounds to 0).
+        select greatest(${weekOf(sql`r.started_on`)}, ${weekOf(sql`r.due_on`)}, 0) as began,
+          ${weekOf(sql`r.ended_on`)} as stopped
+        from progress_runs r
+        where ${OPEN_RUN} and (r.ended_on is null or r.ended_on >= ${first})
+          and r.started_on < ${end} and r.due_on < ${today}::date and ${runInScope(scope)}
       ),
       began as (
         select o.began as week, count(*) as n from overdue o
@@ -428,7 +384,7 @@ export class ProgressQueries {
       select w.week, coalesce(made.n, 0) as opened, coalesce(done.n, 0) as completed,
         sum(coalesce(began.n, 0)) over (order by w.week) as began,
         sum(coalesce(stopped.n, 0)) over (order by w.week) as stopped
-      from weeks w
+      from generate_series(0, ${count - 1}) w(week)
       left join made on made.week = w.week
       left join done on done.week = w.week
       left join began on began.week = w.week

@@ -13,6 +13,7 @@ import { storable, storableKey, storableText } from '../db/storable.ts';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { ProjectionBatch } from './projectionBatch.ts';
 import { statusRuns } from './statusRuns.ts';
+import { refreshProgressRuns, type ActionKey } from '../progress/progressRuns.ts';
 
 /*
  * The projection in Postgres: a table per collection (`projected_actions`, ...) with the columns the
@@ -253,6 +254,7 @@ export async function writeProjections(
       .execute();
   }
   await markStatusRuns(trx, transitions);
+  await refreshProgressRuns(trx, touchedActions(batches, transitions), wholeBoards.map((b) => b.boardId));
   for (const { boardId, records } of wholeBoards) {
     await trx
       .insertInto('board_projections')
@@ -263,6 +265,22 @@ export async function writeProjections(
       .execute();
   }
   for (const [boardId, batch] of batches) if (batch.behind) await markProjectionBehind(trx, boardId);
+}
+
+/** The actions whose row or status rows this write changes, on boards not projected whole. */
+function touchedActions(
+  batches: ReadonlyMap<string, ProjectionBatch>,
+  transitions: readonly NewRecordTransition[],
+): ActionKey[] {
+  const actions = new Map<string, ActionKey>();
+  const add = (board_id: string, record_id: string) =>
+    actions.set(`${board_id}\u0000${record_id}`, { board_id, record_id });
+  for (const [boardId, batch] of batches)
+    if (!batch.whole)
+      for (const { collection, id } of batch.records.values())
+        if (collection === 'actions') add(boardId, storableKey(id));
+  for (const t of transitions) if (isStatusRow(t)) add(t.board_id, t.record_id);
+  return [...actions.values()];
 }
 
 /** An action's status rows: when it was made, and each change of its status. */

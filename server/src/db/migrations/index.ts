@@ -8,6 +8,7 @@ import * as m0006 from './0006_projection_history.ts';
 import * as m0007 from './0007_notifications.ts';
 import * as m0008 from './0008_projected_comments.ts';
 import * as m0009 from './0009_status_runs.ts';
+import * as m0010 from './0010_progress_runs.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_notifications': m0007,
   '0008_projected_comments': m0008,
   '0009_status_runs': m0009,
+  '0010_progress_runs': m0010,
 };
