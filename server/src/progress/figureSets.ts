@@ -6,6 +6,8 @@ import { PROGRESS_TIME_ZONE, type ListedFigure, type Period } from '#shared/prog
  * The records behind each figure of the progress page that opens a list: one definition each, which
  * both the figure's count and its list read, so the two always agree. Each is a query of rows
  * (board_id, id, at): the record, and when what is counted happened (null for how things stand now).
+ * What happened to actions is read from their runs (progress_runs, progressRuns.ts); to people and
+ * goals, from their history (record_transitions); how things stand now, from the projection.
  */
 
 /**
@@ -15,11 +17,20 @@ import { PROGRESS_TIME_ZONE, type ListedFigure, type Period } from '#shared/prog
  */
 export interface Scope {
   boardIds: readonly string[];
+  /**
+   * The boards are every board there is (an unfiltered view of someone who sees them all), so no
+   * list of them need be checked: a list of hundreds of boards costs more than the rows it narrows.
+   */
+  everyBoard?: boolean;
   organisationId: string | undefined;
   profession?: string | undefined;
   risk?: RiskLevel | undefined;
   frailty?: number | undefined;
 }
+
+/** The condition that `column` holds one of the scope's boards. */
+export const onBoards = (scope: Scope, column: string): RawBuilder<boolean> =>
+  scope.everyBoard ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} in (${sql.join(scope.boardIds)})`;
 
 /** Whether the scope narrows the people a figure is about (risk, frailty, a key worker's profession). */
 export const narrowsPeople = (scope: Scope): boolean =>
@@ -66,7 +77,7 @@ export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuild
 /** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
 function actionInScope(scope: Scope): RawBuilder<boolean> {
   return all([
-    sql<boolean>`a.board_id in (${sql.join(scope.boardIds)})`,
+    onBoards(scope, 'a.board_id'),
     ...(scope.organisationId === undefined
       ? []
       : [sql<boolean>`a.owner_organisation_id = ${scope.organisationId}`]),
@@ -80,7 +91,7 @@ function actionInScope(scope: Scope): RawBuilder<boolean> {
 /** The condition, on a person aliased `p` (projected_people), that they are in scope. */
 export function personInScope(scope: Scope): RawBuilder<boolean> {
   return all([
-    sql<boolean>`p.board_id in (${sql.join(scope.boardIds)})`,
+    onBoards(scope, 'p.board_id'),
     ...(scope.profession === undefined
       ? []
       : [sql<boolean>`p.key_worker_id in ${ofProfession(scope.profession)}`]),
@@ -91,7 +102,7 @@ export function personInScope(scope: Scope): RawBuilder<boolean> {
 /** The condition, on a goal aliased `g` (projected_goals), that it is in scope. */
 function goalInScope(scope: Scope): RawBuilder<boolean> {
   return all([
-    sql<boolean>`g.board_id in (${sql.join(scope.boardIds)})`,
+    onBoards(scope, 'g.board_id'),
     ...(scope.organisationId === undefined
       ? []
       : [sql<boolean>`g.lead_organisation_id = ${scope.organisationId}`]),
@@ -115,6 +126,7 @@ function happened(
   scope: Scope,
   period: Period,
   condition: RawBuilder<boolean>,
+  joined: RawBuilder<unknown> = sql``,
 ): RawBuilder<FigureRow> {
   const { start, end } = bounds(period);
   const record = {
@@ -123,8 +135,8 @@ function happened(
   }[collection];
   return sql<FigureRow>`
     select t.board_id, t.record_id as id, min(t.at) as at
-    from record_transitions t ${record}
-    where t.board_id in (${sql.join(scope.boardIds)}) and t.collection = ${collection}
+    from record_transitions t ${record} ${joined}
+    where ${onBoards(scope, 't.board_id')} and t.collection = ${collection}
       and t.at >= ${start} and t.at < ${end} and ${condition}
     group by t.board_id, t.record_id`;
 }
@@ -142,7 +154,7 @@ export interface FigureRow {
  */
 export function runInScope(scope: Scope): RawBuilder<boolean> {
   return all([
-    sql<boolean>`r.board_id in (${sql.join(scope.boardIds)})`,
+    onBoards(scope, 'r.board_id'),
     ...(scope.organisationId === undefined
       ? []
       : [sql<boolean>`r.owner_organisation_id = ${scope.organisationId}`]),
@@ -177,9 +189,6 @@ export function completedSet(scope: Scope, period: Period): RawBuilder<Completed
     where r.status = 'done' and ${startedIn(period)}
       and (r.ended_on is null or r.ended_on > ${period.to}::date) and ${runInScope(scope)}`;
 }
-
-/** The condition, on a run aliased `r`, that its status is open (not done or cancelled). */
-export const OPEN_RUN = sql<boolean>`coalesce(r.status, '') not in ('done', 'cancelled')`;
 
 /** The condition, on an action aliased `a`, that it is past its due date on `day` (open or not). */
 export const dueBefore = (day: string | RawBuilder<string>): RawBuilder<boolean> =>
@@ -250,10 +259,12 @@ export function figureSet(
         'people',
         scope,
         period,
-        sql`t.kind = 'stage' and t.from_value is distinct from t.to_value and t.to_value = (
-          select s.id from projected_stages s
-          where s.board_id = t.board_id and s.problems is null
-          order by s.position desc limit 1)`,
+        sql`t.kind = 'stage' and t.from_value is distinct from t.to_value`,
+        sql`join (
+          select distinct on (s.board_id) s.board_id, s.id from projected_stages s
+          where ${onBoards(scope, 's.board_id')} and s.problems is null
+          order by s.board_id, s.position desc
+        ) last on last.board_id = t.board_id and last.id = t.to_value`,
       );
     case 'atStage':
       return sql<FigureRow>`

@@ -20,20 +20,22 @@ import type { AccessPolicy } from '../access/AccessPolicy.ts';
 import { isRefusal, refuse, type Refusal } from '../refusal.ts';
 import {
   narrowsPeople,
+  onBoards,
   openByOrganisation,
   personInScope,
   runInScope,
-  OPEN_RUN,
   completedSet,
   figureSet,
   type FigureContext,
   type Scope,
 } from './figureSets.ts';
 import { stageFigures, type StageRow } from './stageFigures.ts';
+import { overdueRun } from './progressRuns.ts';
 
 /*
- * The figures of the progress page, read from the projection (how actions stand now) and the history
- * of what happened to them (record_transitions), over the boards the caller may see. Days are
+ * The figures of the progress page, read from the projection (how things stand now), the runs of
+ * actions (progress_runs) and the history of people and goals (record_transitions), over the boards
+ * the caller may see. Days are
  * calendar days in the UK: a period runs from midnight at the start of its first day to midnight at
  * the end of its last, in GMT or BST as the day was. What a figure counts is defined once, in
  * figureSets.ts, for its count here and its list (progressItems.ts).
@@ -92,6 +94,11 @@ export class ProgressQueries {
 
   /** What a query asks for, within what the principal may see. */
   async view(principal: Principal, query: ProgressQuery): Promise<ProgressView | Refusal> {
+    // Counted first: a board made or removed meanwhile makes the two differ, never agree wrongly.
+    const { n: boardsThereAre } = await this.db
+      .selectFrom('boards')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     const visible = await this.boards(principal);
     if (isRefusal(visible)) return visible;
     const boards = visible.filter(
@@ -107,6 +114,7 @@ export class ProgressQueries {
       ...periodsOf(query, today),
       scope: {
         boardIds: boards.map((board) => board.id),
+        everyBoard: boards.length === Number(boardsThereAre),
         organisationId: query.organisation,
         profession: query.profession,
         risk: query.risk,
@@ -368,7 +376,7 @@ export class ProgressQueries {
         select greatest(${weekOf(sql`r.started_on`)}, ${weekOf(sql`r.due_on`)}, 0) as began,
           ${weekOf(sql`r.ended_on`)} as stopped
         from progress_runs r
-        where ${OPEN_RUN} and (r.ended_on is null or r.ended_on >= ${first})
+        where ${overdueRun()} and (r.ended_on is null or r.ended_on >= ${first})
           and r.started_on < ${end} and r.due_on < ${today}::date and ${runInScope(scope)}
       ),
       began as (
@@ -450,7 +458,7 @@ export class ProgressQueries {
       from projected_stages s
       left join projected_people p on p.board_id = s.board_id and p.stage_id = s.id
         and p.problems is null and p.archived is not true
-      where s.board_id in (${sql.join(scope.boardIds)}) and s.problems is null
+      where ${onBoards(scope, 's.board_id')} and s.problems is null
       order by s.position, s.name`.execute(this.db);
     return stageFigures(rows, today);
   }

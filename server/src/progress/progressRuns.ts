@@ -16,6 +16,15 @@ import type { Database } from '../db/schema.ts';
  * again, and a board projected whole has all of its runs written again.
  */
 
+/**
+ * The condition, on a run (its columns named after `prefix`, as `r.`), that it was overdue for a
+ * while: open (not done or cancelled) and lasting past its action's due date. Migration 0010 indexes
+ * these runs; a query reads them by that index when it states the condition as it is written here.
+ */
+export const overdueRun = (prefix = 'r.'): RawBuilder<boolean> =>
+  sql.raw(`coalesce(${prefix}status, '') not in ('done', 'cancelled')
+    and ${prefix}due_on is not null and (${prefix}ended_on is null or ${prefix}ended_on > ${prefix}due_on)`);
+
 /** An action, by board and id. */
 export interface ActionKey {
   board_id: string;

@@ -51,7 +51,7 @@ const HANDSHAKE_UNAVAILABLE = {
 const boardRoom = (boardId: string) => `board:${boardId}`;
 const progressRoom = (boardId: string) => `progress:${boardId}`;
 /** A board busy with edits tells progress pages at most this often. */
-const PROGRESS_CHANGED_EVERY_MS = 2000;
+export const PROGRESS_CHANGED_EVERY_MS = 2000;
 
 export interface AppEventsOptions {
   sessions: SessionStore;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { fillProgressRuns } from '../../progress/progressRuns.ts';
+import { fillProgressRuns, overdueRun } from '../../progress/progressRuns.ts';
 
 /*
  * `progress_runs`: the progress page's read model of actions (progress/progressRuns.ts), one row
@@ -36,15 +36,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('progress_runs')
     .columns(['board_id', 'action_id'])
     .execute();
-  // Runs by the day they began: actions made, completed and accepted in a period or a week.
+  // One index for each kind of run the page counts, holding what it reads of them, so each count
+  // reads only its own runs (and, once vacuumed, only the index).
+  const scope = 'board_id, owner_organisation_id, owner_id, person_id';
+  // Actions made, by the day.
   await sql`
-    create index progress_runs_started on progress_runs (started_on)
-      include (board_id, status, from_status, made, ended_on, due_on, owner_organisation_id)`.execute(db);
-  // Open runs by the day they ended (null: open now): what was overdue at each week's end.
+    create index progress_runs_made on progress_runs (started_on)
+      include (started_at, ${sql.raw(scope)}) where made`.execute(db);
+  // Completions, by the day.
   await sql`
-    create index progress_runs_open on progress_runs (ended_on)
-      include (board_id, started_on, due_on, owner_organisation_id)
-      where coalesce(status, '') not in ('done', 'cancelled')`.execute(db);
+    create index progress_runs_done on progress_runs (started_on)
+      include (started_at, ended_on, due_on, days_after_taken_on, ${sql.raw(scope)})
+      where status = 'done'`.execute(db);
+  // Acceptances of a proposal, by the day.
+  await sql`
+    create index progress_runs_accepted on progress_runs (started_on)
+      include (user_id, days_after_previous, ${sql.raw(scope)})
+      where kind = 'status' and from_status = 'proposed' and status = 'accepted'`.execute(db);
+  // Open runs that lasted past their action's due date, by the day they ended (null: open now):
+  // what was overdue at each week's end.
+  await sql`
+    create index progress_runs_overdue on progress_runs (ended_on)
+      include (started_on, due_on, ${sql.raw(scope)})
+      where ${overdueRun('')}`.execute(db);
   await fillProgressRuns(db);
 }
 
