@@ -574,7 +574,10 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     ]);
     // The due date is put back to the day it was done: it was never late.
     await writeHistory(server(), boardId, [
-      ['2026-11-20T09:00:00Z', (b, now) => b.updateAction('d1', { dueDate: '2026-11-11' }, { by: GRACE, now })],
+      [
+        '2026-11-20T09:00:00Z',
+        (b, now) => b.updateAction('d1', { dueDate: '2026-11-11' }, { by: GRACE, now }),
+      ],
     ]);
     const onTime = (await progress(DEMO.manager, fortnight)).body;
     expect([onTime.actions.completed.now, onTime.actions.completedOnTime.now]).toEqual([1, 1]);

@@ -66,12 +66,12 @@ export const REASON_MAX = 500;
  */
 export const SHARED_TEXT_MAX = 10_000;
 
+/** The limit as people read it ("10,000"), written once: each formatting of a number costs a formatter. */
+const SHARED_TEXT_MAX_READ = SHARED_TEXT_MAX.toLocaleString('en-GB');
+
 /** A shared text field's schema: `what` names it in the message when it is too long. */
 export const sharedText = (what: string) =>
-  z
-    .string()
-    .max(SHARED_TEXT_MAX, `Keep ${what} to ${SHARED_TEXT_MAX.toLocaleString('en-GB')} characters or fewer`)
-    .default('');
+  z.string().max(SHARED_TEXT_MAX, `Keep ${what} to ${SHARED_TEXT_MAX_READ} characters or fewer`).default('');
 
 const nhsNumber = z
   .string()

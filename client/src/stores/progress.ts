@@ -10,8 +10,30 @@ export type ProgressLoadState = 'loading' | 'ready' | 'error';
 
 /** A busy afternoon's changes on many boards are fetched once a second at most. */
 const REFRESH_AFTER_MS = 1000;
-/** How long a page that follows changes waits for the server to start telling before it asks anyway. */
-const FOLLOW_WAIT_MS = 1500;
+
+/**
+ * The order of one kind of ask: an answer is shown if it is to an ask of the query shown now and
+ * newer than the answer shown, so a count asked again while the first is on its way does not hide
+ * the first when it comes.
+ */
+function askOrder() {
+  let latest = 0;
+  let since = 1;
+  let shown = 0;
+  return {
+    ask: (): number => ++latest,
+    /** A new query: answers to asks before now are not for it. */
+    restart(): void {
+      since = latest + 1;
+    },
+    /** Whether to show the answer to ask `asked` (and, if so, that it is shown). */
+    answered(asked: number): boolean {
+      if (asked < since || asked < shown) return false;
+      shown = asked;
+      return true;
+    },
+  };
+}
 
 /**
  * The progress page's figures (and the list open behind one of them) as the server counts them:
@@ -33,25 +55,23 @@ export const useProgressStore = defineStore('progress', () => {
   const countedAt = ref<Date | null>(null);
   let query: ProgressQuery | null = null;
   let itemsQuery: ProgressItemsQuery | null = null;
-  let latest = 0;
-  let latestItems = 0;
+  const figuresAsks = askOrder();
+  const itemsAsks = askOrder();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let waitTimer: ReturnType<typeof setTimeout> | undefined;
-  let followers = 0;
 
   async function refreshFigures(): Promise<void> {
     if (!query) return;
-    const asked = ++latest;
+    const asked = figuresAsks.ask();
     if (!figures.value) loadState.value = 'loading';
     try {
       const answer = await getProgress(query);
-      if (asked !== latest) return;
+      if (!figuresAsks.answered(asked)) return;
       figures.value = answer;
       countedAt.value = new Date();
       loadState.value = 'ready';
       loadError.value = '';
     } catch (error) {
-      if (asked !== latest) return;
+      if (!figuresAsks.answered(asked)) return;
       loadError.value = error instanceof ApiRequestError ? error.message : 'The figures could not be loaded';
       loadState.value = 'error';
     }
@@ -59,23 +79,36 @@ export const useProgressStore = defineStore('progress', () => {
 
   async function refreshItems(): Promise<void> {
     if (!itemsQuery) return;
-    const asked = ++latestItems;
+    const asked = itemsAsks.ask();
     if (!items.value) itemsState.value = 'loading';
     try {
       const answer = await getProgressItems(itemsQuery);
-      if (asked !== latestItems) return;
+      if (!itemsAsks.answered(asked)) return;
       items.value = answer;
       itemsState.value = 'ready';
       itemsError.value = '';
     } catch (error) {
-      if (asked !== latestItems) return;
+      if (!itemsAsks.answered(asked)) return;
       itemsError.value = error instanceof ApiRequestError ? error.message : 'The list could not be loaded';
       itemsState.value = 'error';
     }
   }
 
+  /** The counts asked for and not yet answered, so counting again can wait for them. */
+  let asking: Promise<void> = Promise.resolve();
+
   function refresh(): Promise<void> {
-    return Promise.all([refreshFigures(), refreshItems()]).then(() => undefined);
+    const done = Promise.all([refreshFigures(), refreshItems()]).then(() => undefined);
+    asking = done;
+    return done;
+  }
+
+  /**
+   * Counts again a moment after what is being counted now has come: not beside it, nor while the
+   * page draws it.
+   */
+  function refreshAfterAsking(): Promise<void> {
+    return asking.then(() => new Promise((resolve) => setTimeout(resolve, REFRESH_AFTER_MS))).then(refresh);
   }
 
   function refreshSoon(): void {
@@ -86,59 +119,58 @@ export const useProgressStore = defineStore('progress', () => {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
   /**
-   * Shows the figures for `next` and the list `nextItems` asks for (none when null). A page that
-   * follows changes but does not yet (the socket is still connecting) asks once it does, since it
-   * counts again then anyway, or after FOLLOW_WAIT_MS if that takes longer.
+   * Shows the figures for `next` and the list `nextItems` asks for (none when null), asking at once:
+   * a page still waiting for the server to start telling it of changes shows these meanwhile, and
+   * counts again when it starts (follow).
    */
   function show(next: ProgressQuery, nextItems: ProgressItemsQuery | null): Promise<void> {
     const asks: (() => Promise<void>)[] = [];
     if (!same(next, query)) {
       query = next;
+      figuresAsks.restart();
       figures.value = null;
       loadState.value = 'loading';
       asks.push(refreshFigures);
     }
     if (!same(nextItems, itemsQuery)) {
       itemsQuery = nextItems;
+      itemsAsks.restart();
       items.value = null;
       itemsState.value = 'loading';
-      latestItems += 1;
       asks.push(refreshItems);
     }
-    if (asks.length === 0) return Promise.resolve();
-    if (followers > 0 && !realtime.followingProgress) {
-      clearTimeout(waitTimer);
-      waitTimer = setTimeout(() => void refresh(), FOLLOW_WAIT_MS);
-      return Promise.resolve();
-    }
-    return Promise.all(asks.map((ask) => ask())).then(() => undefined);
+    const done = Promise.all(asks.map((ask) => ask())).then(() => undefined);
+    asking = done;
+    return done;
   }
 
   /**
    * Follows changes while a progress page is open; returns a function to stop. Each time the server
    * starts sending changes (and again after every reconnect) the figures are counted once more, so
-   * nothing stored before then is missed; only then does the page say it follows changes.
+   * nothing stored between the first count and then is missed; only then does the page say it
+   * follows changes.
    */
   function follow(): () => void {
-    followers += 1;
     const off = realtime.onProgressChanged(refreshSoon);
     const stopWatching = watch(
       () => realtime.followingProgress,
       (following) => {
         live.value = false;
         if (!following) return;
-        clearTimeout(waitTimer);
-        void refresh().then(() => (live.value = realtime.followingProgress));
+        // Nothing asked yet: the first count is asked after following began, so misses nothing.
+        if (!query) {
+          live.value = true;
+          return;
+        }
+        void refreshAfterAsking().then(() => (live.value = realtime.followingProgress));
       },
       { immediate: true },
     );
     return () => {
-      followers -= 1;
       off();
       stopWatching();
       live.value = false;
       clearTimeout(timer);
-      clearTimeout(waitTimer);
     };
   }
 
@@ -150,6 +182,8 @@ export const useProgressStore = defineStore('progress', () => {
       items.value = null;
       query = null;
       itemsQuery = null;
+      figuresAsks.restart();
+      itemsAsks.restart();
       loadState.value = 'loading';
     },
   );

@@ -32,8 +32,7 @@ export interface ActionKey {
 }
 
 /** A UK calendar day, as a date, of an instant. */
-const ukDay = (instant: RawBuilder<unknown>) =>
-  sql`(${instant} at time zone ${PROGRESS_TIME_ZONE})::date`;
+const ukDay = (instant: RawBuilder<unknown>) => sql`(${instant} at time zone ${PROGRESS_TIME_ZONE})::date`;
 
 /**
  * A due date ('YYYY-MM-DD') as a date, or null for text that is not a real day: checked by pattern,

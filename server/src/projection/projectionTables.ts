@@ -254,7 +254,11 @@ export async function writeProjections(
       .execute();
   }
   await markStatusRuns(trx, transitions);
-  await refreshProgressRuns(trx, touchedActions(batches, transitions), wholeBoards.map((b) => b.boardId));
+  await refreshProgressRuns(
+    trx,
+    touchedActions(batches, transitions),
+    wholeBoards.map((b) => b.boardId),
+  );
   for (const { boardId, records } of wholeBoards) {
     await trx
       .insertInto('board_projections')
