@@ -129,23 +129,31 @@ function happened(
   joined: RawBuilder<unknown> = sql``,
 ): RawBuilder<FigureRow> {
   const { start, end } = bounds(period);
-  const record = {
-    people: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id and ${personInScope(scope)}`,
-    goals: sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id and ${goalInScope(scope)}`,
+  const { record, due } = {
+    people: {
+      record: sql`join projected_people p on p.board_id = t.board_id and p.id = t.record_id and ${personInScope(scope)}`,
+      due: sql`null::text`,
+    },
+    goals: {
+      record: sql`join projected_goals g on g.board_id = t.board_id and g.id = t.record_id and ${goalInScope(scope)}`,
+      due: sql`min(g.target_date)`,
+    },
   }[collection];
   return sql<FigureRow>`
-    select t.board_id, t.record_id as id, min(t.at) as at
+    select t.board_id, t.record_id as id, min(t.at) as at, ${due} as due_date
     from record_transitions t ${record} ${joined}
     where ${onBoards(scope, 't.board_id')} and t.collection = ${collection}
       and t.at >= ${start} and t.at < ${end} and ${condition}
     group by t.board_id, t.record_id`;
 }
 
-/** One record behind a figure. */
+/** One record behind a figure, with what its list is ordered by: when, then the day it is due. */
 export interface FigureRow {
   board_id: string;
   id: string;
   at: Date | string | null;
+  /** An action's due date or a goal's target date (`YYYY-MM-DD`); null for a person. */
+  due_date: string | null;
 }
 
 /**
@@ -183,7 +191,8 @@ export interface CompletedRow extends FigureRow {
  */
 export function completedSet(scope: Scope, period: Period): RawBuilder<CompletedRow> {
   return sql<CompletedRow>`
-    select r.board_id, r.action_id as id, r.started_at as at, r.started_on <= r.due_on as on_time,
+    select r.board_id, r.action_id as id, r.started_at as at, r.due_on::text as due_date,
+      r.started_on <= r.due_on as on_time,
       r.days_after_taken_on as days
     from progress_runs r
     where r.status = 'done' and ${startedIn(period)}
@@ -200,7 +209,7 @@ const OPEN_NOW = sql<boolean>`a.problems is null and a.status not in ('done', 'c
 /** Open actions (not done or cancelled) now; with `today`, only those due before it. */
 function openActions(scope: Scope, today: string | null): RawBuilder<FigureRow> {
   return sql<FigureRow>`
-    select a.board_id, a.id, null::timestamptz as at from projected_actions a
+    select a.board_id, a.id, null::timestamptz as at, a.due_date from projected_actions a
     where ${actionInScope(scope)} and ${OPEN_NOW} ${today === null ? sql`` : sql`and ${dueBefore(today)}`}`;
 }
 
@@ -240,12 +249,13 @@ export function figureSet(
   switch (figure) {
     case 'opened':
       return sql<FigureRow>`
-        select r.board_id, r.action_id as id, r.started_at as at from progress_runs r
+        select r.board_id, r.action_id as id, r.started_at as at, r.due_on::text as due_date
+        from progress_runs r
         where r.made and ${startedIn(period)} and ${runInScope(scope)}`;
     case 'completed':
-      return sql<FigureRow>`select board_id, id, at from (${completedSet(scope, period)}) c`;
+      return sql<FigureRow>`select board_id, id, at, due_date from (${completedSet(scope, period)}) c`;
     case 'completedOnTime':
-      return sql<FigureRow>`select board_id, id, at from (${completedSet(scope, period)}) c
+      return sql<FigureRow>`select board_id, id, at, due_date from (${completedSet(scope, period)}) c
         where c.on_time`;
     case 'open':
       return openActions(scope, null);
@@ -268,7 +278,7 @@ export function figureSet(
       );
     case 'atStage':
       return sql<FigureRow>`
-        select p.board_id, p.id, p.stage_entered_at as at from projected_people p
+        select p.board_id, p.id, p.stage_entered_at as at, null::text as due_date from projected_people p
         join projected_stages s on s.board_id = p.board_id and s.id = p.stage_id and s.problems is null
         where ${personInScope(scope)} and p.problems is null
           and p.archived is not true and s.name = ${context.stage ?? ''}`;

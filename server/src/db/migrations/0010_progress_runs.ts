@@ -59,9 +59,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index progress_runs_overdue on progress_runs (ended_on)
       include (started_on, due_on, ${sql.raw(scope)})
       where ${overdueRun('')}`.execute(db);
+  // Actions open now by due date: the open and overdue lists take their first few hundred in order.
+  await sql`
+    create index projected_actions_open_by_due on projected_actions (due_date, board_id, id)
+      where problems is null and status not in ('done', 'cancelled')`.execute(db);
   await fillProgressRuns(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('projected_actions_open_by_due').execute();
   await db.schema.dropTable('progress_runs').execute();
 }
