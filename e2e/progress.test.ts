@@ -32,6 +32,34 @@ describe('Progress', () => {
     ).toBeGreaterThanOrEqual(12);
     expect(await seriousAccessibilityProblems(progress.page)).toEqual([]);
 
+    // The weekly chart read by keyboard, week by week, as the table has it.
+    const weekRows = progress.page
+      .getByRole('table', { name: /Actions and people each week/ })
+      .locator('tbody tr');
+    const lastWeek = (await weekRows.last().locator('th, td').allInnerTexts()).map((cell) => cell.trim());
+    const weekBefore = (await weekRows.nth(-2).locator('th, td').allInnerTexts()).map((cell) => cell.trim());
+    const chart = progress.page.getByRole('group', {
+      name: 'Actions opened and completed each week, point by point',
+    });
+    const reading = chart.getByTestId('progress-chart-reading');
+    await chart.focus();
+    await expect.poll(() => reading.innerText()).toContain('arrow keys');
+    await progress.page.keyboard.press('End');
+    await expect
+      .poll(() => reading.innerText())
+      .toBe(`Week starting ${lastWeek[0]}: ${lastWeek[1]} opened, ${lastWeek[2]} completed`);
+    await progress.page.keyboard.press('ArrowLeft');
+    await expect
+      .poll(() => reading.innerText())
+      .toBe(`Week starting ${weekBefore[0]}: ${weekBefore[1]} opened, ${weekBefore[2]} completed`);
+    expect(await seriousAccessibilityProblems(progress.page)).toEqual([]);
+    // The week read is marked on the drawing by a line down it, gone when Escape stops the reading.
+    const rules = chart.locator('svg g[aria-label="rule"] line');
+    const marked = await rules.count();
+    await progress.page.keyboard.press('Escape');
+    await expect.poll(() => reading.innerText()).toContain('arrow keys');
+    await expect.poll(() => rules.count()).toBe(marked - 1);
+
     // One organisation: the address keeps it, and its overdue actions are listed, each its own.
     await progress.choose("Owner's organisation", ELM_TREE);
     await expect
@@ -87,7 +115,7 @@ describe('Progress', () => {
       (await scenario.signedIn(demo.mark, `${ProgressPage.path}?board=${board.id}`)).page,
     );
     await progress.ready();
-    // Once the page follows changes (and has counted again since), only a change it is told of moves it.
+    // Once the page follows changes, a change it is told of moves it.
     await expect
       .poll(() => progress.page.getByTestId('progress-live').innerText())
       .toContain('Changes on the boards show here');

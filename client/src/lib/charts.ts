@@ -23,3 +23,9 @@ export function fitLabel(label: string, margin: number): string {
 
 /** How many ticks an axis of counts up to `max` should have: whole numbers only. */
 export const countTicks = (max: number, most = 8): number => Math.max(1, Math.min(max, most));
+
+/** One point a chart can be read at (ProgressChart): where it is along the chart, and what it says there. */
+export interface ChartPoint {
+  x: Date;
+  text: string;
+}

@@ -49,7 +49,7 @@ export const useProgressStore = defineStore('progress', () => {
   const loadError = ref('');
   const itemsState = ref<ProgressLoadState>('loading');
   const itemsError = ref('');
-  /** Whether changes on the boards reach the page as they are stored (and it has caught up since). */
+  /** Whether changes on the boards reach the page as they are stored. */
   const live = ref(false);
   /** When the figures shown were counted, for "Counted at". */
   const countedAt = ref<Date | null>(null);
@@ -146,23 +146,18 @@ export const useProgressStore = defineStore('progress', () => {
 
   /**
    * Follows changes while a progress page is open; returns a function to stop. Each time the server
-   * starts sending changes (and again after every reconnect) the figures are counted once more, so
-   * nothing stored between the first count and then is missed; only then does the page say it
-   * follows changes.
+   * starts sending changes (and again after every reconnect) the page says it follows changes, and
+   * counts once more a moment later, so nothing stored between its last count and then is missed.
    */
   function follow(): () => void {
     const off = realtime.onProgressChanged(refreshSoon);
     const stopWatching = watch(
       () => realtime.followingProgress,
       (following) => {
-        live.value = false;
-        if (!following) return;
-        // Nothing asked yet: the first count is asked after following began, so misses nothing.
-        if (!query) {
-          live.value = true;
-          return;
-        }
-        void refreshAfterAsking().then(() => (live.value = realtime.followingProgress));
+        live.value = following;
+        // Counted before following began (nothing asked yet: the first count comes after, and
+        // misses nothing): counted again, so a change stored in between shows within seconds too.
+        if (following && query) void refreshAfterAsking();
       },
       { immediate: true },
     );

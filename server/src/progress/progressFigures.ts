@@ -352,7 +352,23 @@ export class ProgressQueries {
     const first = sql`${monday}::date`;
     const end = sql`${addDays(monday, 7 * count)}::date`;
     const weekOf = (day: RawBuilder<unknown>) => sql`((${day} - ${first}) / 7)`;
-    const { rows } = await sql<{
+    // People added and stepped down, as their figures count them over the weeks, each in its week,
+    // counted beside the actions' weeks.
+    const weeksOf = { from: monday, to: last };
+    const context = { today };
+    const people = Promise.all(
+      (['arrivals', 'steppedDown'] as const).map(async (figure) => {
+        const { rows: found } = await sql<{ at: Date | string }>`
+          select f.at from (${figureSet(figure, scope, weeksOf, context)}) f`.execute(this.db);
+        const byWeek = new Map<string, number>();
+        for (const { at } of found) {
+          const week = mondayOf(ukToday(new Date(at)));
+          byWeek.set(week, (byWeek.get(week) ?? 0) + 1);
+        }
+        return byWeek;
+      }),
+    );
+    const actions = sql<{
       week: number;
       opened: string;
       completed: string;
@@ -398,21 +414,7 @@ export class ProgressQueries {
       left join began on began.week = w.week
       left join stopped on stopped.week = w.week
       order by w.week`.execute(this.db);
-    // People added and stepped down, as their figures count them over the weeks, each in its week.
-    const weeksOf = { from: monday, to: last };
-    const context = { today };
-    const [arrivals, steppedDown] = await Promise.all(
-      (['arrivals', 'steppedDown'] as const).map(async (figure) => {
-        const { rows: people } = await sql<{ at: Date | string }>`
-          select f.at from (${figureSet(figure, scope, weeksOf, context)}) f`.execute(this.db);
-        const byWeek = new Map<string, number>();
-        for (const { at } of people) {
-          const week = mondayOf(ukToday(new Date(at)));
-          byWeek.set(week, (byWeek.get(week) ?? 0) + 1);
-        }
-        return byWeek;
-      }),
-    );
+    const [[arrivals, steppedDown], { rows }] = await Promise.all([people, actions]);
     return rows.map((row) => {
       const weekStart = addDays(monday, 7 * Number(row.week));
       return {
