@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { daysBetween } from '#shared/board/record';
@@ -10,6 +11,7 @@ import { PostgresBoardStorage } from '../src/storage/postgresBoardStorage.ts';
 import type { TransactionOrigin } from '../src/sync/origin.ts';
 import { Room } from '../src/sync/Room.ts';
 import { PROGRESS_CHANGED_EVERY_MS } from '../src/realtime/socketIo.ts';
+import { refreshProgressRuns } from '../src/progress/progressRuns.ts';
 import { roomPersistence } from '../src/sync/roomPersistence.ts';
 import type { HuddleServer } from '../src/server.ts';
 import { api, DEMO, signIn } from './support/auth.ts';
@@ -587,6 +589,48 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     ]);
     const list = await progressItems(DEMO.manager, `${fortnight}&figure=completedOnTime&of=now`);
     expect(list.body.items.map((item) => item.id)).toEqual(['d1']);
+  });
+
+  it('keeps the runs of an action whose stored due date is not a real day, with no due day, rather than failing the write', async () => {
+    const boardId = await newBoard(server().url, 'Progress odd due dates board', [TEST_TEAM_ID]);
+    const db = server().database.db;
+    const dues = { a1: '2026-02-30', a2: 'next week', a3: '2028-02-29', a4: '0000-01-01' };
+    for (const [id, due] of Object.entries(dues)) {
+      await db
+        .insertInto('projected_actions')
+        .values({ board_id: boardId, id, status: 'accepted', due_date: due, record: JSON.stringify({}) })
+        .execute();
+      await db
+        .insertInto('record_transitions')
+        .values({
+          board_id: boardId,
+          collection: 'actions',
+          record_id: id,
+          kind: 'created',
+          from_value: null,
+          to_value: 'accepted',
+          at: new Date('2026-11-02T09:00:00Z'),
+          user_id: null,
+          source: 'change',
+        })
+        .execute();
+    }
+    await refreshProgressRuns(
+      db,
+      Object.keys(dues).map((id) => ({ board_id: boardId, record_id: id })),
+    );
+    const runs = await db
+      .selectFrom('progress_runs')
+      .select(['action_id', sql<string | null>`due_on::text`.as('due'), 'made'])
+      .where('board_id', '=', boardId)
+      .orderBy('action_id')
+      .execute();
+    expect(runs).toEqual([
+      { action_id: 'a1', due: null, made: true },
+      { action_id: 'a2', due: null, made: true },
+      { action_id: 'a3', due: '2028-02-29', made: true },
+      { action_id: 'a4', due: null, made: true },
+    ]);
   });
 
   it('tells following pages that may see a board when its figures change, the last change of a burst too, and refuses to follow for members', async () => {
