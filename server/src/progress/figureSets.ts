@@ -74,17 +74,22 @@ export function bounds(period: Period): { start: RawBuilder<Date>; end: RawBuild
   };
 }
 
-/** The condition, on an action aliased `a` (projected_actions), that it is in scope. */
-function actionInScope(scope: Scope): RawBuilder<boolean> {
+/**
+ * The condition that an action is in scope, on its row aliased `alias`: projected_actions (`a`), or a
+ * run of it (progress_runs, `r`, which keeps its action's owner, organisation and person as they are
+ * now under the same names).
+ */
+function actionInScope(scope: Scope, alias: 'a' | 'r' = 'a'): RawBuilder<boolean> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
   return all([
-    onBoards(scope, 'a.board_id'),
+    onBoards(scope, `${alias}.board_id`),
     ...(scope.organisationId === undefined
       ? []
-      : [sql<boolean>`a.owner_organisation_id = ${scope.organisationId}`]),
+      : [sql<boolean>`${column('owner_organisation_id')} = ${scope.organisationId}`]),
     ...(scope.profession === undefined
       ? []
-      : [sql<boolean>`a.owner_id in ${ofProfession(scope.profession)}`]),
-    ...aboutPersonInScope(scope, sql`a.board_id`, sql`a.person_id`),
+      : [sql<boolean>`${column('owner_id')} in ${ofProfession(scope.profession)}`]),
+    ...aboutPersonInScope(scope, column('board_id'), column('person_id')),
   ]);
 }
 
@@ -156,22 +161,8 @@ export interface FigureRow {
   due_date: string | null;
 }
 
-/**
- * The condition, on a run aliased `r` (progress_runs, progressRuns.ts), that its action is in scope:
- * the run keeps its action's owner, organisation and person as they are now.
- */
-export function runInScope(scope: Scope): RawBuilder<boolean> {
-  return all([
-    onBoards(scope, 'r.board_id'),
-    ...(scope.organisationId === undefined
-      ? []
-      : [sql<boolean>`r.owner_organisation_id = ${scope.organisationId}`]),
-    ...(scope.profession === undefined
-      ? []
-      : [sql<boolean>`r.owner_id in ${ofProfession(scope.profession)}`]),
-    ...aboutPersonInScope(scope, sql`r.board_id`, sql`r.person_id`),
-  ]);
-}
+/** The condition, on a run aliased `r` (progress_runs, progressRuns.ts), that its action is in scope. */
+export const runInScope = (scope: Scope): RawBuilder<boolean> => actionInScope(scope, 'r');
 
 /** The condition, on a run aliased `r`, that it began in the period (UK days). */
 const startedIn = (period: Period): RawBuilder<boolean> =>
