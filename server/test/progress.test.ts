@@ -556,12 +556,22 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     expect(community.body.actions.opened.now).toBe(1);
   });
 
-  it('reads each action’s due date as it is now: moving it after the fact moves on time and the weeks it was overdue', async () => {
-    const boardId = await newBoard(server().url, 'Progress due-date board', [TEST_TEAM_ID]);
+  it('reads each action’s due date and person as they are now: moving them after the fact moves on time, the weeks it was overdue and the risk it counts under', async () => {
+    const boardId = await newBoard(server().url, 'Progress due-date board', [TEST_TEAM_ID], {
+      person: false,
+    });
     await writeHistory(server(), boardId, [
       [
         '2026-11-02T09:00:00Z',
-        (b, now) => b.addAction(action('D1', 'grace', '2026-11-04'), { by: GRACE, now, id: 'd1' }),
+        (b, now) => {
+          for (const [id, risk] of [
+            ['person-1', 'red'],
+            ['person-2', 'green'],
+          ] as const)
+            b.addPerson({ name: NAMES[id]!, risk, riskReason: 'Assessed' }, { by: GRACE, now, id });
+          // About Margaret (red).
+          b.addAction(action('D1', 'grace', '2026-11-04'), { by: GRACE, now, id: 'd1' });
+        },
       ],
       // Done on Wednesday 11 November, a week after it was due.
       ['2026-11-11T10:00:00Z', (b, now) => b.completeAction('d1', { by: GRACE, now })],
@@ -589,6 +599,19 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
     ]);
     const list = await progressItems(DEMO.manager, `${fortnight}&figure=completedOnTime&of=now`);
     expect(list.body.items.map((item) => item.id)).toEqual(['d1']);
+    // It was about Harold (green) all along: it counts under his risk now, and not under hers.
+    const red = `${fortnight}&risk=red`;
+    const green = `${fortnight}&risk=green`;
+    expect((await progress(DEMO.manager, red)).body.actions.completed.now).toBe(1);
+    expect((await progress(DEMO.manager, green)).body.actions.completed.now).toBe(0);
+    await writeHistory(server(), boardId, [
+      [
+        '2026-11-21T09:00:00Z',
+        (b, now) => b.updateAction('d1', { personId: 'person-2' }, { by: GRACE, now }),
+      ],
+    ]);
+    expect((await progress(DEMO.manager, red)).body.actions.completed.now).toBe(0);
+    expect((await progress(DEMO.manager, green)).body.actions.completed.now).toBe(1);
   });
 
   it('keeps the runs of an action whose stored due date is not a real day, with no due day, rather than failing the write', async () => {
@@ -615,10 +638,11 @@ describe.each(DATABASE_KINDS)('progress figures (%s)', (kind) => {
         })
         .execute();
     }
-    await refreshProgressRuns(
-      db,
-      Object.keys(dues).map((id) => ({ board_id: boardId, record_id: id })),
-    );
+    await refreshProgressRuns(db, {
+      rewritten: Object.keys(dues).map((id) => ({ board_id: boardId, record_id: id })),
+      updated: [],
+      removed: [],
+    });
     const runs = await db
       .selectFrom('progress_runs')
       .select(['action_id', sql<string | null>`due_on::text`.as('due'), 'made'])

@@ -79,13 +79,28 @@ export async function fillProgressRuns(db: Kysely<unknown>): Promise<void> {
 /** How many actions one statement writes again. */
 const CHUNK = 500;
 
+/** What a write did to actions, for their runs. */
+export interface TouchedActions {
+  /** Actions with new status rows: their runs are written again. */
+  rewritten: readonly ActionKey[];
+  /** Actions whose row alone was written: their runs take its due date, owner and person. */
+  updated: readonly ActionKey[];
+  /** Actions no longer on their board: their runs go. */
+  removed: readonly ActionKey[];
+}
+
+/** The actions as a table `c(board_id, record_id)`, for a join. */
+const keysOf = (actions: readonly ActionKey[]) =>
+  sql`(values ${sql.join(actions.map((a) => sql`(${a.board_id}, ${a.record_id})`))}) as c(board_id, record_id)`;
+
 /**
- * Writes again the runs of these actions and of every action on these boards, inside `trx`: what
- * the projection calls after writing their rows and history.
+ * Keeps the runs of the actions a write touched, and of every action on the boards it projected
+ * whole, inside `trx`: what the projection calls after writing their rows and history. An action
+ * whose title or notes changed costs one index lookup, and changes no run.
  */
 export async function refreshProgressRuns(
   trx: Transaction<Database> | Kysely<Database>,
-  actions: readonly ActionKey[],
+  touched: TouchedActions,
   boardIds: readonly string[] = [],
 ): Promise<void> {
   if (boardIds.length > 0) {
@@ -94,14 +109,34 @@ export async function refreshProgressRuns(
       ${runRows(sql`r.board_id in (${sql.join(boardIds)})`)}`.execute(trx);
   }
   const whole = new Set(boardIds);
-  const rest = actions.filter((a) => !whole.has(a.board_id));
-  for (let i = 0; i < rest.length; i += CHUNK) {
-    const chunk = rest.slice(i, i + CHUNK);
-    const keys = sql`(values ${sql.join(chunk.map((a) => sql`(${a.board_id}, ${a.record_id})`))})`;
-    await sql`delete from progress_runs p using ${keys} as c(board_id, record_id)
+  const notWhole = (list: readonly ActionKey[]) => list.filter((a) => !whole.has(a.board_id));
+  const chunks = (list: readonly ActionKey[]) =>
+    Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+  for (const chunk of chunks(notWhole([...touched.rewritten, ...touched.removed]))) {
+    await sql`delete from progress_runs p using ${keysOf(chunk)}
       where p.board_id = c.board_id and p.action_id = c.record_id`.execute(trx);
+  }
+  for (const chunk of chunks(notWhole(touched.rewritten))) {
     await sql`insert into progress_runs ${COLUMNS}
-      ${runRows(sql`(r.board_id, r.record_id) in (select * from ${keys} as c(board_id, record_id))`)}`.execute(
+      ${runRows(sql`(r.board_id, r.record_id) in (select * from ${keysOf(chunk)})`)}`.execute(trx);
+  }
+  for (const chunk of chunks(notWhole(touched.updated))) {
+    await sql`
+      update progress_runs p
+      set due_on = n.due_on, owner_id = n.owner_id, owner_organisation_id = n.owner_organisation_id,
+        person_id = n.person_id
+      from (
+        select a.board_id, a.id, ${dueDay(sql`a.due_date`)} as due_on, a.owner_id,
+          a.owner_organisation_id, a.person_id
+        from projected_actions a join ${keysOf(chunk)} on a.board_id = c.board_id and a.id = c.record_id
+      ) n
+      where p.board_id = n.board_id and p.action_id = n.id
+        and (p.due_on, p.owner_id, p.owner_organisation_id, p.person_id)
+          is distinct from (n.due_on, n.owner_id, n.owner_organisation_id, n.person_id)`.execute(trx);
+    // An action whose history was written before its row (none of its runs could be) gains them now.
+    await sql`insert into progress_runs ${COLUMNS}
+      ${runRows(sql`(r.board_id, r.record_id) in (select * from ${keysOf(chunk)})
+        and not exists (select 1 from progress_runs p where p.board_id = r.board_id and p.action_id = r.record_id)`)}`.execute(
       trx,
     );
   }

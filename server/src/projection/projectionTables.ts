@@ -13,7 +13,7 @@ import { storable, storableKey, storableText } from '../db/storable.ts';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { ProjectionBatch } from './projectionBatch.ts';
 import { statusRuns } from './statusRuns.ts';
-import { refreshProgressRuns, type ActionKey } from '../progress/progressRuns.ts';
+import { refreshProgressRuns, type ActionKey, type TouchedActions } from '../progress/progressRuns.ts';
 
 /*
  * The projection in Postgres: a table per collection (`projected_actions`, ...) with the columns the
@@ -271,20 +271,31 @@ export async function writeProjections(
   for (const [boardId, batch] of batches) if (batch.behind) await markProjectionBehind(trx, boardId);
 }
 
-/** The actions whose row or status rows this write changes, on boards not projected whole. */
+/**
+ * The actions this write touches, on boards not projected whole: those with new status rows (their
+ * runs are written again), the others whose row was written (their runs take its due date, owner and
+ * person) and those removed (their runs go).
+ */
 function touchedActions(
   batches: ReadonlyMap<string, ProjectionBatch>,
   transitions: readonly NewRecordTransition[],
-): ActionKey[] {
-  const actions = new Map<string, ActionKey>();
-  const add = (board_id: string, record_id: string) =>
-    actions.set(`${board_id}\u0000${record_id}`, { board_id, record_id });
-  for (const [boardId, batch] of batches)
-    if (!batch.whole)
-      for (const { collection, id } of batch.records.values())
-        if (collection === 'actions') add(boardId, storableKey(id));
-  for (const t of transitions) if (isStatusRow(t)) add(t.board_id, t.record_id);
-  return [...actions.values()];
+): TouchedActions {
+  const key = (a: ActionKey) => `${a.board_id}\u0000${a.record_id}`;
+  const rewritten = new Map<string, ActionKey>();
+  for (const t of transitions)
+    if (isStatusRow(t)) rewritten.set(key(t), { board_id: t.board_id, record_id: t.record_id });
+  const updated = new Map<string, ActionKey>();
+  const removed: ActionKey[] = [];
+  for (const [boardId, batch] of batches) {
+    if (batch.whole) continue;
+    for (const { collection, id, record } of batch.records.values()) {
+      if (collection !== 'actions') continue;
+      const action = { board_id: boardId, record_id: storableKey(id) };
+      if (!record) removed.push(action);
+      else if (!rewritten.has(key(action))) updated.set(key(action), action);
+    }
+  }
+  return { rewritten: [...rewritten.values()], updated: [...updated.values()], removed };
 }
 
 /** An action's status rows: when it was made, and each change of its status. */
