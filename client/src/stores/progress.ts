@@ -103,17 +103,21 @@ export const useProgressStore = defineStore('progress', () => {
     return done;
   }
 
+  /** Counts again in a moment (once, however many ask meanwhile); stopped when the page closes. */
+  function refreshSoon(): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), REFRESH_AFTER_MS);
+  }
+
   /**
    * Counts again a moment after what is being counted now has come: not beside it, nor while the
    * page draws it.
    */
-  function refreshAfterAsking(): Promise<void> {
-    return asking.then(() => new Promise((resolve) => setTimeout(resolve, REFRESH_AFTER_MS))).then(refresh);
-  }
-
-  function refreshSoon(): void {
-    clearTimeout(timer);
-    timer = setTimeout(() => void refresh(), REFRESH_AFTER_MS);
+  function refreshAfterAsking(): void {
+    void asking.then(() => {
+      // Not for a page closed meanwhile.
+      if (live.value) refreshSoon();
+    });
   }
 
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -157,7 +161,7 @@ export const useProgressStore = defineStore('progress', () => {
         live.value = following;
         // Counted before following began (nothing asked yet: the first count comes after, and
         // misses nothing): counted again, so a change stored in between shows within seconds too.
-        if (following && query) void refreshAfterAsking();
+        if (following && query) refreshAfterAsking();
       },
       { immediate: true },
     );
