@@ -194,17 +194,6 @@ export interface RecordTransitionsTable {
   user_id: string | null;
   /** 'change' when seen as it happened; 'document' when read off the document's timestamps. */
   source: string;
-  /**
-   * On an action's status rows (kinds 'created' and 'status'): when its next status row begins, so
-   * the status lasted from `at` until then; null for the status it has now (and on other rows).
-   */
-  status_until: Generated<Date | null>;
-  /** On an action's status rows: when the status before this one began (null for the first). */
-  status_since: Generated<Date | null>;
-  /** On an action's status rows: when the action was made. */
-  made_at: Generated<Date | null>;
-  /** On an action's status rows: the last time, up to this row, it was accepted or made taken on. */
-  taken_on_at: Generated<Date | null>;
 }
 
 /** The progress page's read model of actions (progress/progressRuns.ts): one row per status row. */

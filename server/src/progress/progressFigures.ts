@@ -388,7 +388,7 @@ export class ProgressQueries {
         group by 1
       ),
       overdue as (
-        -- Weeks before the first count as the first (a negative week's division rounds to 0).
+        -- A run begun, or an action due, before the first week counts from the first (week 0).
         select greatest(${weekOf(sql`r.started_on`)}, ${weekOf(sql`r.due_on`)}, 0) as began,
           ${weekOf(sql`r.ended_on`)} as stopped
         from progress_runs r

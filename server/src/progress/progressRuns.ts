@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { PROGRESS_TIME_ZONE } from '#shared/progress';
 import type { Database } from '../db/schema.ts';
+import { statusRuns } from '../projection/statusRuns.ts';
 
 /*
  * `progress_runs` (migration 0010): the progress page's read model of actions, one row per status
@@ -50,8 +51,9 @@ const daysBetween = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) =>
   sql`extract(epoch from (${to} - ${from}))::float8 / 86400`;
 
 /**
- * The runs of the actions `narrow` chooses (a condition on `r`, record_transitions, and `a`,
- * projected_actions), as `progress_runs` keeps them. An action no longer on its board has none.
+ * The runs of the actions `narrow` chooses (a condition on `r`, record_transitions, true or false for
+ * all of an action's rows alike), as `progress_runs` keeps them, each with the times of its run
+ * (statusRuns). An action no longer on its board has none.
  */
 const runRows = (narrow: RawBuilder<boolean>) => sql`
   select r.id as transition_id, r.board_id, r.record_id as action_id, r.kind, r.from_value as from_status,
@@ -62,9 +64,8 @@ const runRows = (narrow: RawBuilder<boolean>) => sql`
     ${daysBetween(sql`r.status_since`, sql`r.at`)} as days_after_previous,
     ${daysBetween(sql`coalesce(r.taken_on_at, r.made_at, r.at)`, sql`r.at`)} as days_after_taken_on,
     ${dueDay(sql`a.due_date`)} as due_on, a.owner_id, a.owner_organisation_id, a.person_id
-  from record_transitions r
+  from (${statusRuns(sql``, narrow)}) r
   join projected_actions a on a.board_id = r.board_id and a.id = r.record_id
-  where r.collection = 'actions' and r.kind in ('created', 'status') and ${narrow}
   window made as (partition by r.board_id, r.record_id, r.kind = 'created' order by r.at, r.id)`;
 
 const COLUMNS = sql`(transition_id, board_id, action_id, kind, from_status, status, user_id, made,

@@ -12,7 +12,6 @@ import type {
 import { storable, storableKey, storableText } from '../db/storable.ts';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { ProjectionBatch } from './projectionBatch.ts';
-import { statusRuns } from './statusRuns.ts';
 import { refreshProgressRuns, type ActionKey, type TouchedActions } from '../progress/progressRuns.ts';
 
 /*
@@ -253,7 +252,6 @@ export async function writeProjections(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  await markStatusRuns(trx, transitions);
   await refreshProgressRuns(
     trx,
     touchedActions(batches, transitions),
@@ -301,34 +299,6 @@ function touchedActions(
 /** An action's status rows: when it was made, and each change of its status. */
 const isStatusRow = (t: NewRecordTransition) =>
   t.collection === 'actions' && (t.kind === 'created' || t.kind === 'status');
-
-/**
- * Sets the status rows' times (migration 0009: until, since, made, taken on) on every status row of
- * the actions these new rows belong to. Rows may arrive out of order (a history read off a document
- * later), so each such action's rows are ordered again whole.
- */
-async function markStatusRuns(
-  trx: Transaction<Database>,
-  transitions: readonly NewRecordTransition[],
-): Promise<void> {
-  const actions = new Map<string, { board_id: string; record_id: string }>();
-  for (const t of transitions)
-    if (isStatusRow(t))
-      actions.set(`${t.board_id}\u0000${t.record_id}`, { board_id: t.board_id, record_id: t.record_id });
-  const list = [...actions.values()];
-  for (let i = 0; i < list.length; i += INSERT_CHUNK) {
-    const chunk = list.slice(i, i + INSERT_CHUNK);
-    const touched = sql`join (values ${sql.join(chunk.map((a) => sql`(${a.board_id}, ${a.record_id})`))})
-      as c(board_id, record_id) on r.board_id = c.board_id and r.record_id = c.record_id`;
-    await sql`
-      update record_transitions t
-      set status_until = n.status_until, status_since = n.status_since, made_at = n.made_at,
-        taken_on_at = n.taken_on_at
-      from (${statusRuns(touched)}) n
-      where t.id = n.id and (t.status_until, t.status_since, t.made_at, t.taken_on_at)
-        is distinct from (n.status_until, n.status_since, n.made_at, n.taken_on_at)`.execute(trx);
-  }
-}
 
 /**
  * Marks a board's projection as behind (its rows could not all be written): it is projected again
