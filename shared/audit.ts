@@ -12,14 +12,20 @@ export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 /** A JSON value as it was in the board document; `null` when the field or record did not exist. */
 export type AuditValue = string | number | boolean | null | AuditValue[] | { [key: string]: AuditValue };
 
-/** One row as the History panel and the export show it. */
+/**
+ * One entry as the History panel and the export show it: a change to one field, or one person's
+ * burst of typing in a text field, from the text before it to the text after.
+ */
 export interface AuditEntry {
   id: string;
+  /** When it was made; for a burst of typing, its first keystroke. */
   at: string;
+  /** A burst of typing's last keystroke; null for a change made at once. */
+  until: string | null;
   event: AuditEvent;
   boardId: string;
-  /** `null` for changes the server made itself (seeding, a pathway template). */
-  user: { id: string; name: string } | null;
+  /** Who, by name as it was then; `null` for changes the server made itself (seeding, a pathway template). */
+  user: { name: string } | null;
   /** The collection in the board document (`actions`, `people`, ...). */
   recordType: string | null;
   recordId: string | null;
@@ -37,9 +43,9 @@ export interface RecordHistoryQuery {
 /** The columns of the CSV export, in order. */
 export const AUDIT_CSV_COLUMNS = [
   'at',
+  'until',
   'event',
   'board_id',
-  'user_id',
   'user_name',
   'record_type',
   'record_id',

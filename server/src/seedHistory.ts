@@ -203,7 +203,7 @@ export async function writeDemoHistory(
   today = new Date(),
 ): Promise<number> {
   const storage = new PostgresBoardStorage(db, storageConfig, log);
-  const hooks = [auditHook, projectionHook({ isCurrent: (id) => projectionIsCurrent(db, id) }, log)];
+  const hooks = [auditHook(), projectionHook({ isCurrent: (id) => projectionIsCurrent(db, id) }, log)];
   let written = 0;
   try {
     for (const [i, board] of boards.entries()) {

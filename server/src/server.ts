@@ -152,7 +152,7 @@ export async function startServer(
     {
       roomHooks: [
         boardRulesHook,
-        auditHook,
+        auditHook(),
         projectionHook({ isCurrent: (boardId) => projectionIsCurrent(db, boardId) }, log),
         notificationsHook,
       ],

@@ -470,7 +470,7 @@ describe('admin API', () => {
     expect(cells[0]).toMatchObject({
       event: 'change',
       board_id: DEMO_BOARD_ID,
-      user_id: 'demo-grace-okafor',
+      until: '',
       user_name: `'=HYPERLINK("http://evil.example","Click")`,
       before: '"Old title"',
       after: '"New title"',

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditValue } from '#shared/audit';
 import { ACTION_STATUS_LABELS, type ActionStatus } from '#shared/board/action';
-import { TEXT_FIELDS, type CollectionName } from '#shared/board/boardDoc';
+import type { CollectionName } from '#shared/board/boardDoc';
 import { GOAL_STATUS_LABELS, type GoalStatus } from '#shared/board/goal';
 import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '#shared/board/person';
 import { formatNhsNumber } from '#shared/board/nhsNumber';
@@ -134,46 +134,21 @@ export function describeValue(
   return formatAuditValue(value);
 }
 
-/** Typing within this long of the last keystroke in a field reads as one change in the history. */
-export const TYPING_PAUSE_MS = 2 * 60_000;
-
-/**
- * The trail keeps every change to a shared text field, down to each burst of typing. The history
- * shows one person's typing in one field, without a pause of `TYPING_PAUSE_MS` and with nobody
- * else's change to that field between, as one entry from the text before to the text after.
- * `entries` are newest first, as the server sends them.
- */
-export function coalesceTyping(entries: readonly AuditEntry[], recordType: CollectionName): AuditEntry[] {
-  const textFields = new Set(TEXT_FIELDS[recordType]);
-  const out: AuditEntry[] = [];
-  /** When the oldest keystroke folded into the last entry so far was made. */
-  let burstStart = 0;
-  for (const entry of entries) {
-    const newer = out[out.length - 1];
-    const at = Date.parse(entry.at);
-    const sameBurst =
-      newer !== undefined &&
-      entry.event === 'change' &&
-      newer.event === 'change' &&
-      entry.field !== null &&
-      textFields.has(entry.field) &&
-      newer.field === entry.field &&
-      newer.recordId === entry.recordId &&
-      newer.user?.id === entry.user?.id &&
-      burstStart - at <= TYPING_PAUSE_MS &&
-      JSON.stringify(entry.after) === JSON.stringify(newer.before);
-    if (sameBurst) out[out.length - 1] = { ...newer, before: entry.before };
-    else out.push(entry);
-    burstStart = at;
-  }
-  return out;
-}
-
 /** "22 Nov 2026, 14:05" in the browser's own time zone. */
 export function formatWhen(at: string): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return at;
   return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** When a change was made: "22 Nov 2026, 14:05", or for a burst of typing "22 Nov 2026, 14:05 to 14:09". */
+export function formatSpan(entry: Pick<AuditEntry, 'at' | 'until'>): string {
+  const start = formatWhen(entry.at);
+  if (!entry.until) return start;
+  const until = new Date(entry.until);
+  if (Number.isNaN(until.getTime())) return start;
+  const sameDay = new Date(entry.at).toDateString() === until.toDateString();
+  return `${start} to ${sameDay ? until.toLocaleTimeString('en-GB', { timeStyle: 'short' }) : formatWhen(entry.until)}`;
 }
 
 export function whoChanged(entry: AuditEntry): string {

@@ -1,12 +1,12 @@
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { Kysely, Selectable } from 'kysely';
-import type { AuditExportQuery } from '#shared/audit';
+import type { Kysely } from 'kysely';
+import type { AuditEntry, AuditExportQuery } from '#shared/audit';
 import { AUDIT_CSV_COLUMNS } from '#shared/audit';
-import type { AuditEventsTable, Database } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import { auditEntries } from './auditLog.ts';
 
 type CsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
-type AuditRow = Selectable<AuditEventsTable>;
 
 /** Rows read from the database per query while the export streams. */
 const PAGE_SIZE = 1_000;
@@ -31,25 +31,31 @@ export function spreadsheetSafe(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
-function toCsvRecord(row: AuditRow): Record<CsvColumn, string> {
+function toCsvRecord(entry: AuditEntry): Record<CsvColumn, string> {
   const record: Record<CsvColumn, string> = {
-    at: new Date(row.at).toISOString(),
-    event: row.event,
-    board_id: row.board_id,
-    user_id: row.user_id ?? '',
-    user_name: row.user_name ?? '',
-    record_type: row.record_type ?? '',
-    record_id: row.record_id ?? '',
-    field: row.field ?? '',
-    before: JSON.stringify(row.before ?? null),
-    after: JSON.stringify(row.after ?? null),
+    at: entry.at,
+    until: entry.until ?? '',
+    event: entry.event,
+    board_id: entry.boardId,
+    user_name: entry.user?.name ?? '',
+    record_type: entry.recordType ?? '',
+    record_id: entry.recordId ?? '',
+    field: entry.field ?? '',
+    before: JSON.stringify(entry.before),
+    after: JSON.stringify(entry.after),
   };
   for (const column of AUDIT_CSV_COLUMNS) record[column] = spreadsheetSafe(record[column]);
   return record;
 }
 
-/** The audit rows in the range, oldest first, read a page at a time (keyset on `id`). */
-async function* auditRows(db: Kysely<Database>, range: { start: Date; end: Date }): AsyncGenerator<AuditRow> {
+/**
+ * The trail's entries begun in the range, oldest first, read a page at a time (keyset on `id`): a
+ * burst of typing as one entry, with its keystrokes after the range too.
+ */
+async function* entriesIn(
+  db: Kysely<Database>,
+  range: { start: Date; end: Date },
+): AsyncGenerator<AuditEntry> {
   let after: string | null = null;
   for (;;) {
     let query = db
@@ -57,11 +63,12 @@ async function* auditRows(db: Kysely<Database>, range: { start: Date; end: Date 
       .selectAll()
       .where('at', '>=', range.start)
       .where('at', '<', range.end)
+      .where('splice', 'is', null)
       .orderBy('id')
       .limit(PAGE_SIZE);
     if (after !== null) query = query.where('id', '>', after);
     const rows = await query.execute();
-    yield* rows;
+    yield* await auditEntries(db, rows);
     if (rows.length < PAGE_SIZE) return;
     after = String(rows[rows.length - 1]!.id);
   }
@@ -69,7 +76,7 @@ async function* auditRows(db: Kysely<Database>, range: { start: Date; end: Date 
 
 /**
  * The audit trail between two dates as a CSV stream: a header row of AUDIT_CSV_COLUMNS, then one row
- * per event in the order they were recorded, `before` and `after` as JSON. Rows are read in pages,
+ * per entry (a burst of typing is one) in the order they were begun, `before` and `after` as JSON. Rows are read in pages,
  * so a long range does not sit in memory. A database error part way ends the stream with `onError`.
  */
 export function auditCsv(
@@ -80,7 +87,7 @@ export function auditCsv(
   const csv = stringify({ header: true, columns: [...AUDIT_CSV_COLUMNS] });
   const records = Readable.from(
     (async function* () {
-      for await (const row of auditRows(db, exportRange(query))) yield toCsvRecord(row);
+      for await (const entry of entriesIn(db, exportRange(query))) yield toCsvRecord(entry);
     })(),
   );
   return pipeline(records, csv, (error) => {

@@ -1,7 +1,9 @@
 import type { AuditValue } from '#shared/audit';
+import { TEXT_FIELDS, isCollectionName } from '#shared/board/records';
 import type { AppliedChange, AuditedChange, RecordFields } from '../sync/boardChange.ts';
 import type { RoomHook } from '../sync/roomContract.ts';
 import { jsonValue } from '../sync/documentValue.ts';
+import { TypingBursts } from './typingBursts.ts';
 
 /** Longest value kept in the trail for one field; a longer one is cut, with a note of its length. */
 const MAX_VALUE_CHARS = 20_000;
@@ -12,11 +14,16 @@ function capped(value: AuditValue, json: string): AuditValue {
   return `${json.slice(0, MAX_VALUE_CHARS)}... (${json.length} characters in all)`;
 }
 
+function isTextField(recordType: string, field: string): boolean {
+  return isCollectionName(recordType) && TEXT_FIELDS[recordType].includes(field);
+}
+
 /**
  * The field-level audit rows of one kept change: who, when, which record and field, the value
- * before and after (shared text as whole strings).
+ * before and after. With `bursts`, a person's typing in a shared text field is kept as bursts (see
+ * typingBursts.ts): a row that continues one holds only its splice of the text.
  */
-export function auditRows(change: AppliedChange): AuditedChange[] {
+export function auditRows(change: AppliedChange, bursts?: TypingBursts): AuditedChange[] {
   const origin = change.origin;
   const user = origin.source === 'storage' ? null : (origin.user ?? null);
   const rows: AuditedChange[] = [];
@@ -29,7 +36,7 @@ export function auditRows(change: AppliedChange): AuditedChange[] {
       const wasJson = JSON.stringify(was);
       const nowJson = JSON.stringify(now);
       if (wasJson === nowJson) continue;
-      rows.push({
+      const row: AuditedChange = {
         at: change.at,
         user: user ? { id: user.id, name: user.name } : null,
         recordType: record.collection,
@@ -37,14 +44,38 @@ export function auditRows(change: AppliedChange): AuditedChange[] {
         field: field === '' ? null : field,
         before: capped(was, wasJson),
         after: capped(now, nowJson),
-      });
+      };
+      if (bursts && isTextField(record.collection, field)) {
+        const where = { boardId: change.boardId, recordType: record.collection, recordId: record.id, field };
+        const typed =
+          user !== null &&
+          typeof was === 'string' &&
+          typeof now === 'string' &&
+          wasJson.length <= MAX_VALUE_CHARS &&
+          nowJson.length <= MAX_VALUE_CHARS;
+        if (typed) {
+          const place = bursts.place(where, user.id, change.at, was, now);
+          row.burst = place.burst;
+          if (place.splice) {
+            row.splice = place.splice;
+            row.before = null;
+            row.after = null;
+          }
+        } else bursts.end(where);
+      }
+      rows.push(row);
     }
   }
   return rows;
 }
 
-/** Every kept change to a board enters the audit trail, stored in the same transaction as its update. */
-export const auditHook: RoomHook = {
-  name: 'audit trail',
-  describe: (change) => ({ audit: auditRows(change) }),
-};
+/**
+ * Every kept change to a board enters the audit trail, stored in the same transaction as its update;
+ * typing is kept as bursts, followed across changes by this hook.
+ */
+export function auditHook(bursts: TypingBursts = new TypingBursts()): RoomHook {
+  return {
+    name: 'audit trail',
+    describe: (change) => ({ audit: auditRows(change, bursts) }),
+  };
+}

@@ -1,23 +1,81 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditEntry } from '#shared/audit';
+import type { AuditEntry, AuditValue } from '#shared/audit';
 import type { AuditEventsTable, Database, NewAuditEvent } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
+import { applySplice, type TextSplice } from './typingBursts.ts';
 
 export const HISTORY_LIMIT = 500;
+/** Bursts whose later rows are read in one query. */
+const BURSTS_PER_QUERY = 500;
 
-export function toAuditEntry(row: Selectable<AuditEventsTable>): AuditEntry {
+export type AuditRow = Selectable<AuditEventsTable>;
+
+/** What a burst of typing came to: the text after its last keystroke that fits, and when that was. */
+interface Folded {
+  after: AuditValue;
+  until: Date | null;
+}
+
+/**
+ * The later rows of each burst among `rows` (the rows that start one), folded into the text they
+ * leave: one query per `BURSTS_PER_QUERY` bursts, however many keystrokes each holds. Should a row of
+ * a burst be missing (the database refused it), its text stops at the last keystroke that fits.
+ */
+async function foldBursts(db: Kysely<Database>, rows: readonly AuditRow[]): Promise<Map<string, Folded>> {
+  const folded = new Map<string, Folded>();
+  const texts = new Map<string, string>();
+  for (const row of rows) {
+    if (row.burst === null || row.splice !== null || typeof row.after !== 'string') continue;
+    folded.set(row.burst, { after: row.after, until: null });
+    texts.set(row.burst, row.after);
+  }
+  const bursts = [...texts.keys()];
+  for (let i = 0; i < bursts.length; i += BURSTS_PER_QUERY) {
+    const later = await db
+      .selectFrom('audit_events')
+      .select(['burst', 'at', 'splice'])
+      .where('burst', 'in', bursts.slice(i, i + BURSTS_PER_QUERY))
+      .where('splice', 'is not', null)
+      .orderBy('id')
+      .execute();
+    for (const row of later) {
+      const text = texts.get(row.burst!);
+      if (text === undefined) continue;
+      const next = applySplice(text, row.splice as TextSplice);
+      if (next === null) {
+        texts.delete(row.burst!);
+        continue;
+      }
+      texts.set(row.burst!, next);
+      folded.set(row.burst!, { after: next, until: new Date(row.at) });
+    }
+  }
+  return folded;
+}
+
+function toAuditEntry(row: AuditRow, folded: Folded | undefined): AuditEntry {
   return {
     id: String(row.id),
     at: new Date(row.at).toISOString(),
+    until: folded?.until ? folded.until.toISOString() : null,
     event: row.event,
     boardId: row.board_id,
-    user: row.user_id ? { id: row.user_id, name: row.user_name ?? '' } : null,
+    user: row.user_id ? { name: row.user_name ?? '' } : null,
     recordType: row.record_type,
     recordId: row.record_id,
     field: row.field,
     before: row.before ?? null,
-    after: row.after ?? null,
+    after: folded ? folded.after : (row.after ?? null),
   };
+}
+
+/**
+ * Rows of the trail as entries, in the order given: each burst of typing (given by its first row)
+ * as one entry from the text before it to the text after. `rows` must not hold a burst's later rows.
+ */
+export async function auditEntries(db: Kysely<Database>, rows: readonly AuditRow[]): Promise<AuditEntry[]> {
+  const folded = await foldBursts(db, rows);
+  return rows.map((row) => toAuditEntry(row, row.burst === null ? undefined : folded.get(row.burst)));
 }
 
 /**
@@ -43,7 +101,7 @@ export class AuditLog {
     await this.db.insertInto('audit_events').values(row).execute();
   }
 
-  /** One record's trail, newest first. */
+  /** One record's trail, newest first, a burst of typing as one entry. */
   async history(boardId: string, recordType: string, recordId: string): Promise<AuditEntry[]> {
     const rows = await this.db
       .selectFrom('audit_events')
@@ -51,9 +109,10 @@ export class AuditLog {
       .where('board_id', '=', boardId)
       .where('record_type', '=', recordType)
       .where('record_id', '=', recordId)
+      .where('splice', 'is', null)
       .orderBy('id', 'desc')
       .limit(HISTORY_LIMIT)
       .execute();
-    return rows.map(toAuditEntry);
+    return auditEntries(this.db, rows);
   }
 }

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { OrganisationKind } from '#shared/organisations';
 import type { AuditEvent, AuditValue } from '#shared/audit';
 import type { GlobalRole, TeamRole } from '#shared/access';
+import type { TextSplice } from '../audit/typingBursts.ts';
 
 /**
  * Every table, declared once. Migrations create them and queries are typed by them.
@@ -170,6 +171,10 @@ export interface AuditEventsTable {
   field: string | null;
   before: ColumnType<AuditValue, string | null, never>;
   after: ColumnType<AuditValue, string | null, never>;
+  /** The burst of typing the row belongs to (see audit/typingBursts.ts); null for other rows. */
+  burst: string | null;
+  /** A row that continues a burst: its splice of the text (before and after are then null). */
+  splice: ColumnType<TextSplice | null, string | null, never>;
 }
 
 /** When each board's projection was last written whole, by which version, and how many records it held. */

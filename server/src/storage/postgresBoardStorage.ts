@@ -116,6 +116,8 @@ function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
     field: storableName(change.field),
     before: change.before === null ? null : JSON.stringify(storable(change.before)),
     after: change.after === null ? null : JSON.stringify(storable(change.after)),
+    burst: change.burst ?? null,
+    splice: change.splice ? JSON.stringify(storable({ ...change.splice })) : null,
   };
 }
 

@@ -6,6 +6,7 @@ import type { CollectionName } from '#shared/board/records';
 import type { NotificationKind } from '#shared/notifications';
 import type { BoardFacts, RecordChange } from '#shared/board/rules';
 import type { TransactionOrigin } from './origin.ts';
+import type { TextSplice } from '../audit/typingBursts.ts';
 
 /** One field of one board record as a change left it: a row of the audit trail. */
 export interface AuditedChange {
@@ -18,9 +19,13 @@ export interface AuditedChange {
   recordId: string | null;
   /** Null when the record is not a map of fields. */
   field: string | null;
-  /** `null` when the field or record did not exist before (or after). */
+  /** `null` when the field or record did not exist before (or after), and in a splice row. */
   before: AuditValue;
   after: AuditValue;
+  /** The burst of typing the row belongs to (text fields only). */
+  burst?: string;
+  /** For a row that continues a burst: what it did to the text (its before and after are null). */
+  splice?: TextSplice;
 }
 
 /** A Yjs document client id and the user who writes under it: nobody else may. */
