@@ -5,6 +5,7 @@ import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/roomContract.ts';
+import { DEFAULT_VERSIONS_CONFIG, type VersionsConfig } from './versions/boardVersions.ts';
 import { httpOrigin, optionalRaw, parsedBy, readEnv, smtpUrl, trueOrFalse, wholeNumber } from './env.ts';
 
 export interface Config {
@@ -38,6 +39,8 @@ export interface Config {
   /** Single sign-on, when OIDC_* is set. */
   oidc: OidcConfig | null;
   mail: MailConfig;
+  /** When automatic versions are saved, and what the retention policy keeps of them. */
+  versions: VersionsConfig;
 }
 
 export interface MailConfig {
@@ -141,6 +144,12 @@ export const envSchema = z
     MAIL_FROM: optionalRaw,
     DIGEST_HOUR: wholeNumber(7).refine((hour) => hour <= 23, 'DIGEST_HOUR must be an hour from 0 to 23'),
     NOTIFICATION_JOBS_INTERVAL_MS: wholeNumber(60_000),
+    VERSIONS_DAILY_HOUR: wholeNumber(DEFAULT_VERSIONS_CONFIG.dailyHour).refine(
+      (hour) => hour <= 23,
+      'VERSIONS_DAILY_HOUR must be an hour from 0 to 23',
+    ),
+    VERSIONS_KEEP_ALL_DAYS: wholeNumber(DEFAULT_VERSIONS_CONFIG.keepAllDays),
+    VERSIONS_KEEP_WEEKLY_DAYS: wholeNumber(DEFAULT_VERSIONS_CONFIG.keepWeeklyDays),
     ...oidcVariables,
   })
   .transform((env, ctx): Config => ({
@@ -191,6 +200,11 @@ export const envSchema = z
       from: env.MAIL_FROM ?? 'Huddle <huddle@localhost>',
       digestHour: env.DIGEST_HOUR,
       jobsIntervalMs: env.NOTIFICATION_JOBS_INTERVAL_MS,
+    },
+    versions: {
+      dailyHour: env.VERSIONS_DAILY_HOUR,
+      keepAllDays: env.VERSIONS_KEEP_ALL_DAYS,
+      keepWeeklyDays: env.VERSIONS_KEEP_WEEKLY_DAYS,
     },
   }));
 

@@ -8,6 +8,7 @@ import { isRefusal, REFUSAL_STATUS } from './refusal.ts';
 import type { Principal } from './access/principal.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { auditHook } from './audit/auditHook.ts';
+import { BoardVersions } from './versions/boardVersions.ts';
 import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { projectionHook } from './projection/projectionHook.ts';
 import { projectionIsCurrent } from './projection/projectionTables.ts';
@@ -47,6 +48,7 @@ export interface HuddleServer {
   database: DatabaseHandle;
   sync: SyncServer;
   storage: PostgresBoardStorage;
+  versions: BoardVersions;
   log: Logger;
   /** Where it listens and why; whether the database lets anyone in with the demo's published sign-ins. */
   listening: Listening;
@@ -91,6 +93,7 @@ export async function startServer(
   const sessions = new SessionStore(db, config.session, events);
   const audit = new AuditLog(db);
   const storage = new PostgresBoardStorage(db, config.storage, log);
+  const versions = new BoardVersions(db, (boardId) => storage.current(boardId), log, config.versions);
   /** When each session last had each board's opening recorded. */
   const recordedOpens = new Map<string, number>();
   const health = new ServerHealth(database, storage, config.storage.warnAfterMs);
@@ -169,6 +172,7 @@ export async function startServer(
     users: new UsersRepository(db),
     boards: new BoardsRepository(db),
     audit,
+    versions,
     events,
     storage,
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
@@ -286,7 +290,9 @@ export async function startServer(
   const runJobs = () => {
     jobsRunning = jobsRunning
       .then(() => (closing ? undefined : jobs.tick()))
-      .catch((err: unknown) => log.error({ err }, 'reminders, digests or email failed; tried again shortly'));
+      .catch((err: unknown) => log.error({ err }, 'reminders, digests or email failed; tried again shortly'))
+      .then(() => (closing ? undefined : versions.tick()))
+      .catch((err: unknown) => log.error({ err }, 'the day’s versions failed; tried again shortly'));
   };
   const jobsTimer = config.mail.jobsIntervalMs > 0 ? setInterval(runJobs, config.mail.jobsIntervalMs) : null;
   jobsTimer?.unref();
@@ -314,5 +320,5 @@ export async function startServer(
     return closed;
   };
 
-  return { port, url: `http://127.0.0.1:${port}`, database, sync, storage, log, listening, close };
+  return { port, url: `http://127.0.0.1:${port}`, database, sync, storage, versions, log, listening, close };
 }

@@ -3,6 +3,7 @@ import type { OrganisationKind } from '#shared/organisations';
 import type { AuditEvent, AuditValue } from '#shared/audit';
 import type { GlobalRole, TeamRole } from '#shared/access';
 import type { TextSplice } from '../audit/typingBursts.ts';
+import type { VersionKind } from '#shared/versions';
 
 /**
  * Every table, declared once. Migrations create them and queries are typed by them.
@@ -35,6 +36,7 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   email_outbox: EmailOutboxTable;
   scheduled_runs: ScheduledRunsTable;
+  board_versions: BoardVersionsTable;
 }
 
 export interface OrganisationsTable {
@@ -317,6 +319,19 @@ export interface EmailOutboxTable {
   /** 'smtp' or 'log'. */
   delivery: string | null;
   error: string | null;
+}
+
+/** A whole copy of a board's document as it was (migration 0013): never changed once saved. */
+export interface BoardVersionsTable {
+  id: Generated<string>;
+  board_id: string;
+  kind: VersionKind;
+  label: string | null;
+  state: Uint8Array;
+  saved_at: ColumnType<Date, Date | undefined, never>;
+  saved_by_id: string | null;
+  saved_by_name: string | null;
+  authors: ColumnType<string[], string | undefined, never>;
 }
 
 export interface ScheduledRunsTable {

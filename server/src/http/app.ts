@@ -14,6 +14,7 @@ import { registerAuthRoutes } from './authRoutes.ts';
 import { registerAdminRoutes } from './adminRoutes.ts';
 import { registerBoardRoutes } from './boardRoutes.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
+import { registerVersionRoutes } from './versionRoutes.ts';
 import { registerWorkRoutes } from './workRoutes.ts';
 import { registerProgressRoutes } from './progressRoutes.ts';
 import { registerNotificationRoutes } from './notificationRoutes.ts';
@@ -109,6 +110,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   options.registerOidc?.(app);
   registerBoardRoutes(app, options.deps);
   registerHistoryRoutes(app, options.deps);
+  registerVersionRoutes(app, options.deps);
   registerWorkRoutes(app, options.deps);
   registerProgressRoutes(app, options.deps);
   registerNotificationRoutes(app, options.deps);

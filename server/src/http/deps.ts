@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import type { UsersRepository } from '../users/usersRepository.ts';
 import type { AuditLog } from '../audit/auditLog.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
+import type { BoardVersions } from '../versions/boardVersions.ts';
 
 /** What the REST route modules share. Each module takes this and registers its routes. */
 export interface RouteDeps {
@@ -18,6 +19,7 @@ export interface RouteDeps {
   users: UsersRepository;
   boards: BoardsRepository;
   audit: AuditLog;
+  versions: BoardVersions;
   events: AccessEvents;
   /** Whether cookies get the Secure attribute (the site is served over https). */
   secureCookies: boolean;

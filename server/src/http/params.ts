@@ -23,6 +23,12 @@ export const userParams = z.object({ id: idOf('user') });
 export const teamParams = z.object({ id: idOf('team') });
 export const teamMemberParams = z.object({ id: idOf('team'), userId: idOf('user') });
 export const boardParams = z.object({ id: idOf('board') });
+export const versionParams = z.object({
+  id: idOf('board'),
+  versionId: z
+    .string({ error: 'There is no version with that id' })
+    .regex(/^[1-9][0-9]{0,17}$/, 'There is no version with that id'),
+});
 
 /** A route's path parameters by its schema: 404 with the schema's message when one names nothing. */
 export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {

@@ -9,6 +9,7 @@ import { storable, storableKey, storableText } from '../db/storable.ts';
 import { ProjectionBatch } from '../projection/projectionBatch.ts';
 import { markProjectionBehind, writeProjections } from '../projection/projectionTables.ts';
 import { isEmptyUpdate, type NotificationNote } from '../sync/boardChange.ts';
+import { saveAutomaticIfDue } from '../versions/boardVersions.ts';
 import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './BoardStorage.ts';
 
 /**
@@ -243,16 +244,26 @@ export class PostgresBoardStorage implements BoardStorage {
   ) {}
 
   async load(boardId: string): Promise<Uint8Array | null> {
+    const { state, logRows } = await this.#whole(boardId);
+    this.#logRows.set(boardId, logRows);
+    return state;
+  }
+
+  /** The board's whole state now, stored and not stored yet (for a version), without loading it. */
+  async current(boardId: string): Promise<Uint8Array | null> {
+    return (await this.#whole(boardId)).state;
+  }
+
+  async #whole(boardId: string): Promise<{ state: Uint8Array | null; logRows: number }> {
     const stored = await storedBoard(this.db, boardId);
-    this.#logRows.set(boardId, stored.logRows);
     // Changes this server holds and has not stored yet (a refused board's) belong to the board too:
     // a board unloaded meanwhile and opened again must not lose them. Yjs updates apply only once.
     const unstored = [this.#inFlightBatch?.get(boardId), this.#pending.get(boardId)].flatMap(
       (entry) => entry?.updates ?? [],
     );
     const parts = [...stored.parts, ...unstored];
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+    if (parts.length === 0) return { state: null, logRows: stored.logRows };
+    return { state: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), logRows: stored.logRows };
   }
 
   async loadClients(boardId: string): Promise<Map<number, string>> {
@@ -400,6 +411,8 @@ export class PostgresBoardStorage implements BoardStorage {
         if (snapshot) Y.applyUpdate(doc, snapshot.state);
         for (const row of rows) Y.applyUpdate(doc, row.update);
         const state = Y.encodeStateAsUpdate(doc);
+        // Before folding: the day's automatic version, if the board changed since its last one.
+        await saveAutomaticIfDue(trx, boardId, () => state, new Date(this.now()));
         await trx
           .insertInto('board_snapshots')
           .values({ board_id: boardId, state })

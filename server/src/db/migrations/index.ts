@@ -11,6 +11,7 @@ import * as m0009 from './0009_status_runs.ts';
 import * as m0010 from './0010_progress_runs.ts';
 import * as m0011 from './0011_status_runs_read_once.ts';
 import * as m0012 from './0012_audit_bursts.ts';
+import * as m0013 from './0013_board_versions.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_progress_runs': m0010,
   '0011_status_runs_read_once': m0011,
   '0012_audit_bursts': m0012,
+  '0013_board_versions': m0013,
 };

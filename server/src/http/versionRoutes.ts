@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { saveVersionRequest } from '#shared/versions';
+import { isRefusal } from '../refusal.ts';
+import { principalOf } from './auth.ts';
+import type { RouteDeps } from './deps.ts';
+import { HttpError, parseWith } from './errors.ts';
+import { boardParams, parseParams, versionParams } from './params.ts';
+
+/** Labelled versions one board may have saved in a day: a team saves one or two at a handover. */
+export const LABELLED_PER_DAY = 50;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A board's versions: the list and one version's document for anyone who can open the board;
+ * saving one with a label for anyone who can change it.
+ */
+export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { versions } = deps;
+
+  /** The board's id, once the caller may open it (and change it, for `edit`). */
+  async function boardFor(request: Parameters<typeof principalOf>[0], id: string, need: 'view' | 'edit') {
+    const access = await deps.policy.boardAccess(principalOf(request), id);
+    if (isRefusal(access)) throw HttpError.from(access);
+    if (need === 'edit' && access !== 'edit')
+      throw new HttpError(403, 'You can view this board but not save versions of it');
+    return id;
+  }
+
+  app.get('/api/boards/:id/versions', async (request) => {
+    const { id } = parseParams(boardParams, request.params);
+    return versions.list(await boardFor(request, id, 'view'));
+  });
+
+  app.post('/api/boards/:id/versions', async (request, reply) => {
+    const { id } = parseParams(boardParams, request.params);
+    await boardFor(request, id, 'edit');
+    const { label } = parseWith(saveVersionRequest, request.body);
+    const principal = principalOf(request);
+    const recent = await versions.labelledSince(id, new Date(Date.now() - DAY_MS));
+    if (recent >= LABELLED_PER_DAY)
+      throw new HttpError(
+        429,
+        `This board has had ${LABELLED_PER_DAY} versions saved in the last day, the most it keeps; the server saves one automatically each day too`,
+      );
+    const saved = await versions.save(id, label, { id: principal.userId, name: principal.name });
+    if (!saved) throw new HttpError(409, 'This board has nothing on it yet to save');
+    return reply.status(201).send(saved);
+  });
+
+  app.get('/api/boards/:id/versions/:versionId/state', async (request, reply) => {
+    const { id, versionId } = parseParams(versionParams, request.params);
+    const version = await versions.read(await boardFor(request, id, 'view'), versionId);
+    if (!version) throw new HttpError(404, 'There is no version with that id on this board');
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('cache-control', 'private, no-cache')
+      .send(Buffer.from(version.state));
+  });
+}

@@ -1,0 +1,297 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { ApiError } from '#shared/api';
+import { BoardDocument } from '#shared/board/boardDoc';
+import type { BoardVersionSummary } from '#shared/versions';
+import { BoardVersions } from '../src/versions/boardVersions.ts';
+import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';
+import { DEMO, signedIn } from './support/auth.ts';
+import { by, testDb } from './support/boards.ts';
+import { connectClient } from './support/clients.ts';
+import { startTestServer } from './support/server.ts';
+import type { HuddleServer } from '../src/server.ts';
+
+const versionsOf = (boardId: string) => `/api/boards/${boardId}/versions`;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A version's document, as a browser opening it reads it. */
+async function versionBoard(url: string, cookie: string, boardId: string, versionId: string) {
+  const response = await fetch(`${url}${versionsOf(boardId)}/${versionId}/state`, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('application/octet-stream');
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, new Uint8Array(await response.arrayBuffer()));
+  return new BoardDocument(doc);
+}
+
+const personName = (board: BoardDocument, id: string) => {
+  const read = board.readPeople().find((p) => p.id === id);
+  return read?.ok ? read.value.name : undefined;
+};
+
+/** Waits until the server holds the person's name as given (a change sent is on its way until then). */
+async function serverHas(server: HuddleServer, personId: string, name: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (await server.storage.current(DEMO_BOARD_ID))!);
+      return personName(new BoardDocument(doc), personId);
+    })
+    .toBe(name);
+  await server.storage.flush();
+}
+
+/** The board's labelled versions' labels, newest first (the demo board also has the one saved when it was set up). */
+const labels = (versions: BoardVersionSummary[]) =>
+  versions.filter((v) => v.kind === 'labelled').map((v) => v.label);
+
+describe('versions of a board', () => {
+  it('saves the board as it is with a label, lists it with who saved it, and reads it back as it was', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: tom.cookie });
+    await client.synced();
+    const before = personName(client.board, 'person-1');
+    client.board.updatePerson(
+      'person-1',
+      { name: 'Margaret Ellis-Brown' },
+      { by: by('Dr Tom Reid', 'demo-tom-reid') },
+    );
+    await serverHas(server, 'person-1', 'Margaret Ellis-Brown');
+
+    const saved = await grace.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), {
+      label: '  Handover 1 Dec ',
+    });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({
+      kind: 'labelled',
+      label: 'Handover 1 Dec',
+      savedBy: { name: 'Grace Okafor' },
+    });
+    // Whose changes it holds: Tom's, just made (the demo's own are the server's, by nobody).
+    expect(saved.body.authors).toContain('Dr Tom Reid');
+    expect(Date.now() - Date.parse(saved.body.savedAt)).toBeLessThan(60_000);
+
+    // Changed after the version: the version still reads as it was, the board as it is.
+    client.board.updatePerson(
+      'person-1',
+      { name: 'Margaret Brown' },
+      { by: by('Dr Tom Reid', 'demo-tom-reid') },
+    );
+    await serverHas(server, 'person-1', 'Margaret Brown');
+    const viewer = await signedIn(server.url, DEMO.viewer);
+    const listed = await viewer.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID));
+    expect(listed.status).toBe(200);
+    expect(labels(listed.body)).toEqual(['Handover 1 Dec']);
+    const past = await versionBoard(server.url, viewer.cookie, DEMO_BOARD_ID, saved.body.id);
+    expect(personName(past, 'person-1')).toBe('Margaret Ellis-Brown');
+    expect(before).not.toBe('Margaret Ellis-Brown');
+    expect(past.readActions().length).toBe(client.board.readActions().length);
+
+    // A second version names only those who changed the board since the first.
+    const second = await tom.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), {
+      label: 'After the ward round',
+    });
+    expect(second.body.authors).toEqual(['Dr Tom Reid']);
+    expect(labels((await grace.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID))).body)).toEqual([
+      'After the ward round',
+      'Handover 1 Dec',
+    ]);
+    client.destroy();
+  });
+
+  it('refuses what it should, with a clear message, and saves nothing', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const viewer = await signedIn(server.url, DEMO.viewer);
+    const outsider = await signedIn(server.url, DEMO.otherTeam);
+    const cases: [typeof grace, string, unknown, number, RegExp][] = [
+      [viewer, versionsOf(DEMO_BOARD_ID), { label: 'Handover' }, 403, /view this board but not save/],
+      [grace, versionsOf(DEMO_BOARD_ID), {}, 400, /Give the version a name/],
+      [grace, versionsOf(DEMO_BOARD_ID), { label: '   ' }, 400, /Give the version a name/],
+      [grace, versionsOf(DEMO_BOARD_ID), { label: 'x'.repeat(121) }, 400, /120 characters/],
+      [grace, versionsOf(DEMO_BOARD_ID), { label: 'Handover\u0007' }, 400, /letters, numbers/],
+      [grace, versionsOf(DEMO_BOARD_ID), { label: 'Handover\u0000' }, 400, /character/],
+      [grace, versionsOf(DEMO_BOARD_ID), { label: ['Handover'] }, 400, /name/],
+      [grace, versionsOf('no-such-board'), { label: 'Handover' }, 404, /board/],
+      [grace, versionsOf("b'; drop table boards"), { label: 'Handover' }, 404, /board/],
+    ];
+    for (const [who, path, body, status, message] of cases) {
+      const answer = await who.post<ApiError>(path, body);
+      expect([path, JSON.stringify(body), answer.status]).toEqual([path, JSON.stringify(body), status]);
+      expect(answer.body.error).toMatch(message);
+    }
+    expect((await fetch(`${server.url}${versionsOf(DEMO_BOARD_ID)}`)).status).toBe(401);
+    // Someone with no access to the board cannot list or read its versions.
+    expect((await outsider.get(versionsOf(DEMO_BOARD_ID))).status).toBe(403);
+    expect((await outsider.post(versionsOf(DEMO_BOARD_ID), { label: 'Handover' })).status).toBe(403);
+
+    const saved = await grace.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover' });
+    for (const id of ['0', '-1', '1e3', '99999999', 'abc', '9'.repeat(40)]) {
+      const response = await fetch(`${server.url}${versionsOf(DEMO_BOARD_ID)}/${id}/state`, {
+        headers: { cookie: grace.cookie },
+      });
+      expect([id, response.status]).toEqual([id, 404]);
+    }
+    // A version of one board cannot be read through another.
+    const other = await fetch(`${server.url}${versionsOf(DEMO_DISCHARGE_BOARD_ID)}/${saved.body.id}/state`, {
+      headers: { cookie: (await signedIn(server.url, DEMO.admin)).cookie },
+    });
+    expect(other.status).toBe(404);
+    expect(labels((await grace.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID))).body)).toEqual([
+      'Handover',
+    ]);
+
+    // A browser saving versions in a loop is stopped at a day's worth, each a copy of the whole board.
+    const state = (await server.versions.read(DEMO_BOARD_ID, saved.body.id))!.state;
+    await server.database.db
+      .insertInto('board_versions')
+      .values(
+        Array.from({ length: 49 }, (_, i) => ({
+          board_id: DEMO_BOARD_ID,
+          kind: 'labelled' as const,
+          label: `Loop ${i}`,
+          state,
+        })),
+      )
+      .execute();
+    const refused = await grace.post<ApiError>(versionsOf(DEMO_BOARD_ID), { label: 'One more' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatch(/50 versions saved in the last day/);
+  });
+
+  it('keeps versions across compaction and restarts, and saves the day’s version before folding history', async () => {
+    const db = await testDb();
+    let server = await startTestServer({ db });
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    let client = connectClient(server.url, DEMO_BOARD_ID, { cookie: tom.cookie });
+    await client.synced();
+    const TOM = by('Dr Tom Reid', 'demo-tom-reid');
+    client.board.updatePerson('person-2', { name: 'Before the version' }, { by: TOM });
+    await serverHas(server, 'person-2', 'Before the version');
+    const saved = await tom.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover 1 Dec' });
+    // The database refuses to change a version, whatever the application does.
+    await expect(
+      server.database.db.updateTable('board_versions').set({ label: 'Rewritten' }).execute(),
+    ).rejects.toThrow(/never changed/);
+
+    for (let i = 0; i < 30; i += 1)
+      client.board.updatePerson('person-2', { name: `Renamed ${i}` }, { by: TOM });
+    await serverHas(server, 'person-2', 'Renamed 29');
+    const before = (await tom.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID))).body;
+    await server.storage.compact(DEMO_BOARD_ID);
+    client.destroy();
+    await server.close();
+
+    server = await startTestServer({ db });
+    const again = await signedIn(server.url, DEMO.facilitator);
+    const past = await versionBoard(server.url, again.cookie, DEMO_BOARD_ID, saved.body.id);
+    expect(personName(past, 'person-2')).toBe('Before the version');
+    client = connectClient(server.url, DEMO_BOARD_ID, { cookie: again.cookie });
+    await client.synced();
+    expect(personName(client.board, 'person-2')).toBe('Renamed 29');
+    // A version today already: compaction saved no automatic one.
+    const listed = (await again.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID))).body;
+    expect(listed).toEqual(before);
+    expect(listed[0]).toEqual(saved.body);
+    client.destroy();
+  });
+
+  it('saves an automatic version of each changed board once a day, before compaction too', async () => {
+    const db = await testDb();
+    const server = await startTestServer({ db });
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: tom.cookie });
+    await client.synced();
+    const TOM = by('Dr Tom Reid', 'demo-tom-reid');
+    // No version yet (the one saved when the demo was set up is removed, as the retention policy could).
+    await server.database.db.deleteFrom('board_versions').execute();
+    client.board.updatePerson('person-3', { name: 'Changed today' }, { by: TOM });
+    await serverHas(server, 'person-3', 'Changed today');
+
+    // The board changed and has no version: compaction saves today's first.
+    await server.storage.compact(DEMO_BOARD_ID);
+    let listed = (await tom.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID))).body;
+    expect(listed.map((v) => [v.kind, v.label, v.savedBy])).toEqual([['automatic', null, null]]);
+    expect(listed[0]!.authors).toContain('Dr Tom Reid');
+    const first = await versionBoard(server.url, tom.cookie, DEMO_BOARD_ID, listed[0]!.id);
+    expect(personName(first, 'person-3')).toBe('Changed today');
+
+    // Tomorrow, at the daily hour: a version of the board changed since (and none of the unchanged one).
+    client.board.updatePerson('person-3', { name: 'Changed again' }, { by: TOM });
+    await serverHas(server, 'person-3', 'Changed again');
+    const tomorrow = new Date(Date.now() + DAY_MS);
+    tomorrow.setUTCHours(12);
+    const versions = new BoardVersions(
+      server.database.db,
+      (id) => server.storage.current(id),
+      server.log,
+      undefined,
+      () => tomorrow,
+    );
+    await versions.tick();
+    await versions.tick();
+    listed = (await tom.get<BoardVersionSummary[]>(versionsOf(DEMO_BOARD_ID))).body;
+    expect(listed.map((v) => v.kind)).toEqual(['automatic', 'automatic']);
+    expect(listed[0]!.authors).toEqual(['Dr Tom Reid']);
+    const newest = await versionBoard(server.url, tom.cookie, DEMO_BOARD_ID, listed[0]!.id);
+    expect(personName(newest, 'person-3')).toBe('Changed again');
+    // The day after, nobody changed it: no version.
+    const later = new Date(tomorrow.getTime() + DAY_MS);
+    await new BoardVersions(
+      server.database.db,
+      (id) => server.storage.current(id),
+      server.log,
+      undefined,
+      () => later,
+    ).tick();
+    expect(await versions.list(DEMO_BOARD_ID)).toHaveLength(2);
+    client.destroy();
+  });
+
+  it('keeps every automatic version of the last 30 days, then one a week, and never a labelled one', async () => {
+    const db = await testDb();
+    const server = await startTestServer({ db });
+    const now = new Date('2026-12-04T12:00:00Z');
+    const state = Y.encodeStateAsUpdate(new Y.Doc());
+    const row = (daysAgo: number, kind: 'automatic' | 'labelled') => ({
+      board_id: DEMO_BOARD_ID,
+      kind,
+      label: kind === 'labelled' ? `Handover ${daysAgo} days ago` : null,
+      state,
+      saved_at: new Date(now.getTime() - daysAgo * DAY_MS),
+    });
+    await server.database.db.deleteFrom('board_versions').execute();
+    await server.database.db
+      .insertInto('board_versions')
+      .values([
+        ...Array.from({ length: 500 }, (_, i) => row(i + 1, 'automatic')),
+        row(45, 'labelled'),
+        row(400, 'labelled'),
+      ])
+      .execute();
+    const versions = new BoardVersions(server.database.db, async () => null, server.log, {
+      dailyHour: 1,
+      keepAllDays: 30,
+      keepWeeklyDays: 365,
+    });
+    const removed = await versions.prune(now);
+    const kept = await versions.list(DEMO_BOARD_ID);
+    expect(removed + kept.length).toBe(502);
+    const daysAgo = (v: BoardVersionSummary) => Math.round((now.getTime() - Date.parse(v.savedAt)) / DAY_MS);
+    const automatic = kept.filter((v) => v.kind === 'automatic').map(daysAgo);
+    // All of the last 30 days.
+    expect(automatic.filter((d) => d <= 30)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // Then one a week (the last of each week) up to a year.
+    const weekly = automatic.filter((d) => d > 30);
+    expect(weekly.length).toBeGreaterThanOrEqual(47);
+    expect(weekly.length).toBeLessThanOrEqual(49);
+    for (let i = 1; i < weekly.length; i += 1) expect(weekly[i]! - weekly[i - 1]!).toBe(7);
+    expect(Math.max(...weekly)).toBeLessThanOrEqual(365);
+    // Labelled versions stay, however old.
+    expect(kept.filter((v) => v.kind === 'labelled').map(daysAgo)).toEqual([45, 400]);
+    // Pruning again removes nothing more.
+    expect(await versions.prune(now)).toBe(0);
+  });
+});
