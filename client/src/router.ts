@@ -7,6 +7,7 @@ import BoardGoalsView from './views/board/BoardGoalsView.vue';
 import BoardHandoverView from './views/board/BoardHandoverView.vue';
 import BoardPathwayView from './views/board/BoardPathwayView.vue';
 import BoardPersonView from './views/board/BoardPersonView.vue';
+import BoardHistoryView from './views/board/BoardHistoryView.vue';
 import BoardsView from './views/BoardsView.vue';
 import ChangePasswordView from './views/ChangePasswordView.vue';
 import NoAccessView from './views/NoAccessView.vue';
@@ -23,6 +24,7 @@ import {
   signInLocation,
 } from './lib/routeAccess.ts';
 import { useSessionStore } from './stores/session.ts';
+import { useVersionsStore } from './stores/versions.ts';
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -52,6 +54,12 @@ export const router = createRouter({
         { path: 'actions', name: 'board-actions', component: BoardActionsView, meta: { title: 'Actions' } },
         { path: 'goals', name: 'board-goals', component: BoardGoalsView, meta: { title: 'Goals' } },
         { path: 'pathway', name: 'board-pathway', component: BoardPathwayView, meta: { title: 'Pathway' } },
+        {
+          path: 'history',
+          name: 'board-history',
+          component: BoardHistoryView,
+          meta: { title: 'History' },
+        },
         {
           path: 'people/:personId',
           name: 'board-person',
@@ -87,6 +95,19 @@ export const router = createRouter({
       meta: { title: 'Page not found' },
     },
   ],
+});
+
+/**
+ * While a past version of a board is open (`?version=` on the board's address), going from one of
+ * the board's views to another keeps it open; "Back to the board now" closes it first. The history
+ * page lists the versions and is always the board's own.
+ */
+router.beforeEach((to, from) => {
+  const version = from.query.version;
+  if (typeof version !== 'string' || 'version' in to.query || to.name === 'board-history') return true;
+  if (to.params.id !== from.params.id || !to.path.startsWith('/boards/')) return true;
+  if (!useVersionsStore().viewing) return true;
+  return { path: to.path, query: { ...to.query, version }, hash: to.hash };
 });
 
 router.afterEach((to, from) => {

@@ -32,25 +32,40 @@ function isApiError(body: unknown): body is ApiError {
   return typeof body === 'object' && body !== null && typeof (body as ApiError).error === 'string';
 }
 
-export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** Sends a request; a failure (no answer, or an answer that is not OK) as an ApiRequestError. */
+async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
   const { unauthorisedIsAnswer = false, ...init } = options;
   let response: Response;
   try {
     response = await fetch(path, {
       ...init,
       credentials: 'same-origin',
-      headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Accept: accept, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
     });
   } catch {
     throw new ApiRequestError('Huddle could not reach the server. Check your connection and try again.', 0);
   }
+  if (response.ok) return response;
+  const body: unknown = await response.json().catch(() => undefined);
+  const message = isApiError(body) ? body.error : `The server answered ${response.status}`;
+  if (response.status === 401 && !unauthorisedIsAnswer) onUnauthorised?.();
+  throw new ApiRequestError(message, response.status, isApiError(body) ? (body.issues ?? []) : []);
+}
+
+export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options, 'application/json');
   const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = isApiError(body) ? body.error : `The server answered ${response.status}`;
-    if (response.status === 401 && !unauthorisedIsAnswer) onUnauthorised?.();
-    throw new ApiRequestError(message, response.status, isApiError(body) ? (body.issues ?? []) : []);
-  }
   return body as T;
+}
+
+/** A binary answer (a board version's document), as bytes. */
+export async function requestBytes(path: string, options: RequestOptions = {}): Promise<Uint8Array> {
+  const response = await send(path, options, 'application/octet-stream');
+  try {
+    return new Uint8Array(await response.arrayBuffer());
+  } catch {
+    throw new ApiRequestError('The answer from the server was cut short. Try again.', 0);
+  }
 }
 
 /** A JSON body for POST/PUT/PATCH; state-changing requests always send one, even when it is `{}`. */

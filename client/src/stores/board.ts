@@ -20,6 +20,7 @@ import {
   CLOSED_BOARD,
   openBoardSync,
   pendingKey,
+  type BoardRead,
   type BoardSync,
   type BoardSyncState,
   type ConnectionState,
@@ -29,6 +30,7 @@ import {
 import { useOrganisationsStore } from './organisations.ts';
 import { useBoardAccessStore } from './boardAccess.ts';
 import { useSessionStore } from './session.ts';
+import { useVersionsStore } from './versions.ts';
 
 export type { ConnectionState, EditingRef, Peer };
 
@@ -69,17 +71,26 @@ export const useBoardStore = defineStore('board', () => {
   const session = useSessionStore();
   const organisations = useOrganisationsStore();
   const opening = useBoardAccessStore();
+  const versions = useVersionsStore();
   const boardId = computed(() => opening.boardId);
-  const readOnly = computed(() => opening.readOnly);
+  /** A past version is open: the board shows it as it was, and nothing can be changed. */
+  const viewingVersion = computed(() => versions.viewing);
+  const readOnly = computed(() => opening.readOnly || viewingVersion.value);
   const members = computed(() => opening.members);
 
   /** The open document, as lib/boardSync.ts reports it (one object, replaced whenever any of it changes). */
   const syncState = shallowRef<BoardSyncState>(CLOSED_BOARD);
-  const actions = computed<RecordRead<Action>[]>(() => syncState.value.read.actions);
-  const people = computed<RecordRead<Person>[]>(() => syncState.value.read.people);
-  const goals = computed<RecordRead<Goal>[]>(() => syncState.value.read.goals);
-  const stageReads = computed<RecordRead<PathwayStage>[]>(() => syncState.value.read.stages);
-  const comments = computed<RecordRead<Comment>[]>(() => syncState.value.read.comments);
+  /** The records every view shows: the board's as they are, or a past version's while one is open. */
+  const shown = computed<BoardRead>(() =>
+    versions.viewing ? (versions.open?.read ?? CLOSED_BOARD.read) : syncState.value.read,
+  );
+  /** The board's records as they are now, whatever version is open. */
+  const live = computed<BoardRead>(() => syncState.value.read);
+  const actions = computed<RecordRead<Action>[]>(() => shown.value.actions);
+  const people = computed<RecordRead<Person>[]>(() => shown.value.people);
+  const goals = computed<RecordRead<Goal>[]>(() => shown.value.goals);
+  const stageReads = computed<RecordRead<PathwayStage>[]>(() => shown.value.stages);
+  const comments = computed<RecordRead<Comment>[]>(() => shown.value.comments);
   const connection = computed<ConnectionState>(() => syncState.value.connection);
   /** True once the document has synced with the server at least once; edits wait for it. */
   const hasSynced = computed(() => syncState.value.synced);
@@ -208,7 +219,14 @@ export const useBoardStore = defineStore('board', () => {
    * just before or after it. Throws an Error with a message to show when the change is refused.
    */
   function write<T>(change: (board: BoardSync['board'], context: WriteContext) => T): T {
-    if (readOnly.value) throw new Error('You can view this board but not change it');
+    if (viewingVersion.value)
+      throw new Error('This is a past version of the board; go back to the board now to change it');
+    return writeLive(change);
+  }
+
+  /** A change to the board as it is now, even while a past version is open (restoring from it). */
+  function writeLive<T>(change: (board: BoardSync['board'], context: WriteContext) => T): T {
+    if (opening.readOnly) throw new Error('You can view this board but not change it');
     if (!sync || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
     if (!actor.value.id) throw new Error('Sign in to change the board');
     sync.endUndoStep();
@@ -278,6 +296,8 @@ export const useBoardStore = defineStore('board', () => {
   return {
     boardId,
     readOnly,
+    viewingVersion,
+    live,
     actor,
     actions,
     people,

@@ -10,7 +10,7 @@ export interface NewPerson {
   frailtyScore?: number;
 }
 
-export type BoardView = 'Handover' | 'Actions' | 'Goals' | 'Pathway';
+export type BoardView = 'Handover' | 'Actions' | 'Goals' | 'Pathway' | 'History';
 
 /** One board at `/boards/:id`, as a signed-in clinician sees it. */
 export class BoardPage {
