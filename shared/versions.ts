@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PersonChanges } from './board/changes.ts';
 
 /*
  * Versions of a board: whole copies of its document as it was, never changed once saved. Someone
@@ -37,3 +38,20 @@ export const saveVersionRequest = z.object({
     .refine((label) => !CONTROL.test(label), 'Use letters, numbers and punctuation only'),
 });
 export type SaveVersionRequest = z.input<typeof saveVersionRequest>;
+
+/** `GET /api/boards/:id/versions/:versionId/changes?to=<versionId>|now`: what changed since a version. */
+export interface VersionChanges {
+  from: BoardVersionSummary;
+  /** The later version; null for the board as it is now. */
+  to: BoardVersionSummary | null;
+  /** When the later state is from (the later version's time, or now). */
+  toAt: string;
+  people: PersonChanges[];
+}
+
+export const versionChangesQuery = z.object({
+  to: z
+    .string()
+    .regex(/^(now|[1-9][0-9]{0,17})$/, 'Say which version to compare with, or “now”')
+    .default('now'),
+});

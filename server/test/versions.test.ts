@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ApiError } from '#shared/api';
 import { BoardDocument } from '#shared/board/boardDoc';
-import type { BoardVersionSummary } from '#shared/versions';
+import type { BoardVersionSummary, VersionChanges } from '#shared/versions';
 import { BoardVersions } from '../src/versions/boardVersions.ts';
 import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';
 import { DEMO, signedIn } from './support/auth.ts';
@@ -293,5 +293,70 @@ describe('versions of a board', () => {
     expect(kept.filter((v) => v.kind === 'labelled').map(daysAgo)).toEqual([45, 400]);
     // Pruning again removes nothing more.
     expect(await versions.prune(now)).toBe(0);
+  });
+
+  it('says what changed since a version, by person, with who made each change and when', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    const saved = (
+      await grace.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover 1 Dec' })
+    ).body;
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: tom.cookie });
+    await client.synced();
+    const TOM = by('Dr Tom Reid', 'demo-tom-reid');
+    const name = (id: string) => personName(client.board, id)!;
+    client.board.updatePerson('person-2', { name: `${name('person-2')} Jones` }, { by: TOM });
+    const situation = client.board.sharedText('people', 'person-3', 'sbarSituation')!;
+    const was = situation.toString();
+    for (const character of ' Seen by GP.')
+      client.doc.transact(() => situation.insert(situation.length, character));
+    await serverHas(server, 'person-2', name('person-2'));
+    await expect
+      .poll(
+        async () =>
+          (await grace.get<VersionChanges>(`${versionsOf(DEMO_BOARD_ID)}/${saved.id}/changes`)).body.people
+            .length,
+      )
+      .toBe(2);
+
+    const changes = (
+      await grace.get<VersionChanges>(`${versionsOf(DEMO_BOARD_ID)}/${saved.id}/changes?to=now`)
+    ).body;
+    expect(changes.from).toEqual(saved);
+    expect(changes.to).toBeNull();
+    const groups = new Map(changes.people.map((group) => [group.personId, group.changes]));
+    expect(groups.get('person-2')?.map((c) => [c.kind, c.by])).toEqual([['person-details', 'Dr Tom Reid']]);
+    const typed = groups.get('person-3')!;
+    expect(typed.map((c) => [c.kind, c.summary, c.by])).toEqual([
+      ['text', 'SBAR: Situation changed', 'Dr Tom Reid'],
+    ]);
+    expect(typed[0]!.text).toEqual({ label: 'SBAR: Situation', before: was, after: `${was} Seen by GP.` });
+    expect(Date.parse(typed[0]!.at!)).toBeGreaterThan(Date.parse(saved.savedAt));
+
+    // Between two versions: the same, fixed once the second is saved; and nothing after it.
+    const second = (
+      await tom.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover 2 Dec' })
+    ).body;
+    const between = (
+      await grace.get<VersionChanges>(`${versionsOf(DEMO_BOARD_ID)}/${saved.id}/changes?to=${second.id}`)
+    ).body;
+    expect(between.to).toEqual(second);
+    expect(between.people).toEqual(changes.people);
+    expect(
+      (await grace.get<VersionChanges>(`${versionsOf(DEMO_BOARD_ID)}/${second.id}/changes`)).body.people,
+    ).toEqual([]);
+
+    for (const [query, status] of [
+      [`${saved.id}/changes?to=yesterday`, 400],
+      [`${second.id}/changes?to=${saved.id}`, 400],
+      [`${saved.id}/changes?to=99999999`, 404],
+      [`99999999/changes`, 404],
+    ] as const)
+      expect([query, (await grace.get(`${versionsOf(DEMO_BOARD_ID)}/${query}`)).status]).toEqual([
+        query,
+        status,
+      ]);
+    client.destroy();
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { saveVersionRequest } from '#shared/versions';
+import { saveVersionRequest, versionChangesQuery, type VersionChanges } from '#shared/versions';
+import { changesBetween } from '../versions/versionChanges.ts';
 import { isRefusal } from '../refusal.ts';
 import { principalOf } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
@@ -55,5 +56,25 @@ export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): vo
       .header('content-type', 'application/octet-stream')
       .header('cache-control', 'private, no-cache')
       .send(Buffer.from(version.state));
+  });
+
+  app.get('/api/boards/:id/versions/:versionId/changes', async (request): Promise<VersionChanges> => {
+    const { id, versionId } = parseParams(versionParams, request.params);
+    await boardFor(request, id, 'view');
+    const { to } = parseWith(versionChangesQuery, request.query);
+    const from = await versions.read(id, versionId);
+    if (!from) throw new HttpError(404, 'There is no version with that id on this board');
+    const later = to === 'now' ? null : await versions.read(id, to);
+    if (to !== 'now' && !later) throw new HttpError(404, 'There is no version to compare with on this board');
+    const fromAt = new Date(from.summary.savedAt);
+    const toAt = later ? new Date(later.summary.savedAt) : new Date();
+    if (toAt < fromAt) throw new HttpError(400, 'Compare a version with a later one, or with the board now');
+    const people = await changesBetween(
+      deps.db,
+      id,
+      { state: from.state, at: fromAt },
+      { state: later ? later.state : await versions.current(id), at: toAt },
+    );
+    return { from: from.summary, to: later?.summary ?? null, toAt: toAt.toISOString(), people };
   });
 }

@@ -190,6 +190,11 @@ export class BoardVersions {
     });
   }
 
+  /** The board's whole state as it is now (stored and not stored yet). */
+  current(boardId: string): Promise<Uint8Array | null> {
+    return this.stateOf(boardId);
+  }
+
   /** How many labelled versions of the board have been saved since `since`. */
   async labelledSince(boardId: string, since: Date): Promise<number> {
     const row = await this.db
