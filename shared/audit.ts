@@ -62,3 +62,16 @@ export const auditExportQuery = z
   })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'The last day must be on or after the first day' });
 export type AuditExportQuery = z.infer<typeof auditExportQuery>;
+
+/**
+ * `GET /api/boards/:id/text-authors`: who last changed each text field of the board's people and
+ * goals (what matters, SBAR, goal notes), and when (a burst of typing: its last keystroke).
+ */
+export interface TextAuthor {
+  recordType: 'people' | 'goals';
+  recordId: string;
+  field: string;
+  /** By name; null for a change Huddle made itself. */
+  by: string | null;
+  at: string;
+}

@@ -8,6 +8,7 @@ import BoardHandoverView from './views/board/BoardHandoverView.vue';
 import BoardPathwayView from './views/board/BoardPathwayView.vue';
 import BoardPersonView from './views/board/BoardPersonView.vue';
 import BoardHistoryView from './views/board/BoardHistoryView.vue';
+import BoardChangesView from './views/board/BoardChangesView.vue';
 import BoardsView from './views/BoardsView.vue';
 import ChangePasswordView from './views/ChangePasswordView.vue';
 import NoAccessView from './views/NoAccessView.vue';
@@ -61,6 +62,12 @@ export const router = createRouter({
           meta: { title: 'History' },
         },
         {
+          path: 'changes',
+          name: 'board-changes',
+          component: BoardChangesView,
+          meta: { title: 'What changed' },
+        },
+        {
           path: 'people/:personId',
           name: 'board-person',
           component: BoardPersonView,
@@ -104,7 +111,8 @@ export const router = createRouter({
  */
 router.beforeEach((to, from) => {
   const version = from.query.version;
-  if (typeof version !== 'string' || 'version' in to.query || to.name === 'board-history') return true;
+  if (typeof version !== 'string' || 'version' in to.query) return true;
+  if (to.name === 'board-history' || to.name === 'board-changes') return true;
   if (to.params.id !== from.params.id || !to.path.startsWith('/boards/')) return true;
   if (!useVersionsStore().viewing) return true;
   return { path: to.path, query: { ...to.query, version }, hash: to.hash };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { AuditEntry } from '#shared/audit';
+import type { AuditEntry, TextAuthor } from '#shared/audit';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, signedIn } from './support/auth.ts';
 import { anAction, by, testDb } from './support/boards.ts';
@@ -220,6 +220,13 @@ describe('audit trail', () => {
     // Tom's burst starts from Grace's text in full; the rest grows with what he typed.
     expect(twice - note.length * 2).toBeLessThan(2.5 * once);
     expect(once).toBeLessThan(note.length * 80);
+
+    // Who last changed each text field, and when: Grace's second burst, to its last keystroke; Tom.
+    const authors = (await viewer.get<TextAuthor[]>(`/api/boards/${DEMO_BOARD_ID}/text-authors`)).body;
+    const author = (field: string) => authors.find((a) => a.recordId === 'person-1' && a.field === field);
+    expect(author('sbarRecommendation')).toMatchObject({ recordType: 'people', by: 'Grace Okafor' });
+    expect(author('sbarRecommendation')!.at).toBe((await trail())[0]!.until);
+    expect(author('sbarBackground')).toMatchObject({ by: 'Dr Tom Reid' });
 
     // The export reads one row per burst, names and no user ids.
     const admin = await signedIn(server.url, DEMO.admin);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applySplice, BURST_PAUSE_MS, spliceBetween, TypingBursts } from '../src/audit/typingBursts.ts';
+import { applySplice, spliceBetween } from '#shared/textSplice';
+import { BURST_PAUSE_MS, TypingBursts } from '../src/audit/typingBursts.ts';
 
 const field = { boardId: 'b', recordType: 'people', recordId: 'p1', field: 'sbarSituation' };
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 1, 9, 0, seconds));

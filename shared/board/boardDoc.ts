@@ -45,7 +45,8 @@ import {
   type PersonTextField,
 } from './person.ts';
 import { problemsOf, type RecordRead, type WriteContext } from './record.ts';
-import { Collection, TEXT_FIELDS, readBoardRecord, type CollectionName } from './records.ts';
+import { COLLECTIONS, Collection, TEXT_FIELDS, readBoardRecord, type CollectionName } from './records.ts';
+import { spliceBetween } from '../textSplice.ts';
 
 export { Collection, TEXT_FIELDS, type CollectionName } from './records.ts';
 
@@ -496,6 +497,63 @@ export class BoardDocument {
         }
       });
     });
+  }
+
+  // Restoring from a past version
+
+  /**
+   * Puts records back as a past version had them, as one new change: for each, only the fields that
+   * differ (`fields`, or every field of its collection), shared text by the smallest edit (so what
+   * someone types elsewhere in it meanwhile is kept). A record no longer on the board is made again,
+   * whole, with its id. Records not named are left alone. Returns, per record, the fields it changed.
+   */
+  restoreRecords(
+    records: readonly {
+      collection: CollectionName;
+      id: string;
+      /** The record's fields as the version has them (text fields as strings). */
+      values: Readonly<Record<string, unknown>>;
+      fields?: readonly string[];
+    }[],
+  ): { collection: CollectionName; id: string; fields: string[] }[] {
+    const restored: { collection: CollectionName; id: string; fields: string[] }[] = [];
+    this.doc.transact(() => {
+      for (const { collection, id, values, fields } of records) {
+        const spec = COLLECTIONS[collection];
+        const map = this.#collection(collection).map;
+        let record = map.get(id);
+        const remade = !(record instanceof Y.Map);
+        if (!(record instanceof Y.Map)) {
+          record = new Y.Map<unknown>();
+          map.set(id, record);
+        }
+        const names = (remade || !fields ? [...spec.fields] : fields).filter(
+          (field) => spec.fields.has(field) && field in values,
+        );
+        const changed: string[] = [];
+        for (const field of names) {
+          const value = values[field];
+          if (spec.textFields.includes(field)) {
+            let text = record.get(field);
+            if (!(text instanceof Y.Text)) {
+              text = new Y.Text(typeof text === 'string' ? text : '');
+              record.set(field, text);
+            }
+            const target = typeof value === 'string' ? value : '';
+            const splice = spliceBetween((text as Y.Text).toString(), target);
+            if (splice.cut === 0 && splice.put === '') continue;
+            if (splice.cut > 0) (text as Y.Text).delete(splice.at, splice.cut);
+            if (splice.put) (text as Y.Text).insert(splice.at, splice.put);
+            changed.push(field);
+          } else if (!sameValue(record.get(field), value)) {
+            record.set(field, value);
+            changed.push(field);
+          }
+        }
+        if (changed.length > 0) restored.push({ collection, id, fields: changed });
+      }
+    }, this.origin);
+    return restored;
   }
 
   // Shared text

@@ -2,7 +2,7 @@ import type { BoardSummary } from '#shared/boards';
 import type { Organisation } from '#shared/organisations';
 import type { BoardMember, CreateBoardRequest } from '#shared/boards';
 import type { TeamSummary } from '#shared/teams';
-import type { AuditEntry, RecordHistoryQuery } from '#shared/audit';
+import type { AuditEntry, RecordHistoryQuery, TextAuthor } from '#shared/audit';
 import { jsonBody, requestJson } from './http.ts';
 
 const boardPath = (id: string): string => `/api/boards/${encodeURIComponent(id)}`;
@@ -28,6 +28,11 @@ export function getBoardMembers(id: string): Promise<BoardMember[]> {
 export function getRecordHistory(boardId: string, query: RecordHistoryQuery): Promise<AuditEntry[]> {
   const search = new URLSearchParams({ recordType: query.recordType, recordId: query.recordId });
   return requestJson<AuditEntry[]>(`${boardPath(boardId)}/history?${search}`);
+}
+
+/** Who last changed each text field of the board's people and goals, and when. */
+export function getTextAuthors(boardId: string): Promise<TextAuthor[]> {
+  return requestJson<TextAuthor[]>(`${boardPath(boardId)}/text-authors`);
 }
 
 export function listOrganisations(): Promise<Organisation[]> {

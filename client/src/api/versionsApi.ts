@@ -1,4 +1,4 @@
-import type { BoardVersionSummary, SaveVersionRequest } from '#shared/versions';
+import type { BoardVersionSummary, SaveVersionRequest, VersionChanges } from '#shared/versions';
 import { jsonBody, requestBytes, requestJson } from './http.ts';
 
 const versionsPath = (boardId: string): string => `/api/boards/${encodeURIComponent(boardId)}/versions`;
@@ -16,4 +16,12 @@ export function saveVersion(boardId: string, request: SaveVersionRequest): Promi
 /** One version's document, as a Yjs update. */
 export function getVersionState(boardId: string, versionId: string): Promise<Uint8Array> {
   return requestBytes(`${versionsPath(boardId)}/${encodeURIComponent(versionId)}/state`);
+}
+
+/** What changed since a version: to another (by id) or to the board now. */
+export function getVersionChanges(boardId: string, versionId: string, to: string): Promise<VersionChanges> {
+  const search = new URLSearchParams({ to });
+  return requestJson<VersionChanges>(
+    `${versionsPath(boardId)}/${encodeURIComponent(versionId)}/changes?${search}`,
+  );
 }

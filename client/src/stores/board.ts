@@ -41,6 +41,10 @@ export interface RefusedChange extends SyncRefusal {
   key: number;
 }
 
+/** What can be restored from a past version, and where the board's reads keep each. */
+const READS = { people: 'people', goals: 'goals', actions: 'actions', pathwayStages: 'stages' } as const;
+export type RestorableCollection = keyof typeof READS;
+
 /** Refusals shown at once, at most; an older one gives way to a newer. */
 const REFUSALS_SHOWN = 3;
 let nextRefusalKey = 0;
@@ -264,6 +268,60 @@ export const useBoardStore = defineStore('board', () => {
   const moveStage = (id: string, index: number): void => write((b, as) => b.moveStage(id, index, as));
   const removeStage = (id: string): void => write((b, as) => b.removeStage(id, as));
 
+  /** A valid record of the past version open now, by collection and id. */
+  function versionRecord(collection: RestorableCollection, id: string): Record<string, unknown> | undefined {
+    const read = versions.open?.read[READS[collection]].find((r) => r.id === id);
+    return read?.ok ? (read.value as Record<string, unknown>) : undefined;
+  }
+
+  /** The same record on the board now, as read and validated (undefined when it is not there). */
+  function liveRecord(collection: RestorableCollection, id: string): Record<string, unknown> | undefined {
+    const read = live.value[READS[collection]].find((r) => r.id === id);
+    return read?.ok ? (read.value as Record<string, unknown>) : undefined;
+  }
+
+  /** Whether restoring a record (or some of its fields) from the open version would change the board now. */
+  function differsFromNow(collection: RestorableCollection, id: string, fields?: readonly string[]): boolean {
+    const past = versionRecord(collection, id);
+    if (!past) return false;
+    const now = liveRecord(collection, id);
+    if (!now) return true;
+    return (fields ?? Object.keys(past)).some(
+      (field) => field !== 'id' && JSON.stringify(past[field]) !== JSON.stringify(now[field]),
+    );
+  }
+
+  /**
+   * Puts one record (or some of its fields: an SBAR part) back as the open past version had it, as
+   * the signed-in user's change to the board now: checked by the server like any other, in the
+   * audit trail, undone by Undo. Throws with a message to show when it cannot.
+   */
+  function restoreFromVersion(
+    collection: RestorableCollection,
+    id: string,
+    fields?: readonly string[],
+  ): number {
+    const values = versionRecord(collection, id);
+    if (!values) throw new Error('This record is not in the version');
+    return writeLive((b) => b.restoreRecords([{ collection, id, values, fields }])).length;
+  }
+
+  /**
+   * Puts every person, goal, action and pathway stage back as the open version had them, as one
+   * change; people, goals and actions added since are kept, and comments are left as they are.
+   * Returns how many records it changed.
+   */
+  function restoreBoardFromVersion(): number {
+    const read = versions.open?.read;
+    if (!read) throw new Error('No version is open');
+    const records = (Object.keys(READS) as RestorableCollection[]).flatMap((collection) =>
+      read[READS[collection]].flatMap((r) =>
+        r.ok ? [{ collection, id: r.id, values: r.value as Record<string, unknown> }] : [],
+      ),
+    );
+    return writeLive((b) => b.restoreRecords(records)).length;
+  }
+
   /** Undoes this person's own last change on the board (never someone else's). */
   function undo(): void {
     if (!readOnly.value) sync?.undo();
@@ -359,6 +417,9 @@ export const useBoardStore = defineStore('board', () => {
     updateStage,
     moveStage,
     removeStage,
+    differsFromNow,
+    restoreFromVersion,
+    restoreBoardFromVersion,
     undo,
     redo,
     setEditing,

@@ -2,6 +2,8 @@ import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import * as Y from 'yjs';
 import { BoardDocument } from '#shared/board/boardDoc';
+import type { BoardState } from '#shared/board/changes';
+import { validRecords } from '#shared/board/record';
 import type { BoardVersionSummary } from '#shared/versions';
 import { getVersionState, listVersions, saveVersion } from '../api/versionsApi.ts';
 import type { BoardRead } from '../lib/boardSync.ts';
@@ -11,6 +13,22 @@ import { errorMessage } from '../lib/errorMessage.ts';
 export interface OpenVersion {
   summary: BoardVersionSummary;
   read: BoardRead;
+}
+
+/** A board's valid records, to compare with another state of it (`boardChanges`). */
+export function boardStateOf(read: BoardRead): BoardState {
+  return {
+    people: validRecords(read.people),
+    goals: validRecords(read.goals),
+    actions: validRecords(read.actions),
+    stages: read.stages.flatMap((s) => (s.ok ? [{ ...s.value, id: s.id }] : [])),
+  };
+}
+
+/** The newest version: what the handover marks people as changed since. */
+export interface Baseline {
+  summary: BoardVersionSummary;
+  state: BoardState;
 }
 
 /** Every record of a version's document, read and validated as the live board's are. */
@@ -47,7 +65,11 @@ export const useVersionsStore = defineStore('versions', () => {
   const openState = ref<'none' | 'loading' | 'ready' | 'error'>('none');
   const openError = ref('');
   const viewing = computed(() => openId.value !== null);
+  /** The newest version, once asked for (the handover compares the board with it). */
+  const baseline = shallowRef<Baseline | null>(null);
+  let baselineWanted = false;
   let request = 0;
+  let baselineRequest = 0;
 
   /** Starts afresh for a board (or none): its list is loaded when asked for. */
   function forBoard(id: string | null): void {
@@ -55,7 +77,38 @@ export const useVersionsStore = defineStore('versions', () => {
     boardId.value = id;
     list.value = [];
     listState.value = 'idle';
+    baseline.value = null;
+    baselineWanted = false;
+    baselineRequest += 1;
     leave();
+  }
+
+  /**
+   * Loads the newest version to compare the board with (again after a new one is saved). Quietly
+   * nothing when it cannot: the handover then marks nobody.
+   */
+  async function loadBaseline(): Promise<void> {
+    const id = boardId.value;
+    if (!id) return;
+    baselineWanted = true;
+    const mine = ++baselineRequest;
+    try {
+      const found = await listVersions(id);
+      if (mine !== baselineRequest) return;
+      list.value = found;
+      listState.value = 'ready';
+      const newest = found[0];
+      if (!newest) {
+        baseline.value = null;
+        return;
+      }
+      if (baseline.value?.summary.id === newest.id) return;
+      const state = await getVersionState(id, newest.id);
+      if (mine !== baselineRequest) return;
+      baseline.value = { summary: newest, state: boardStateOf(readVersion(state)) };
+    } catch {
+      if (mine === baselineRequest) baseline.value = null;
+    }
   }
 
   async function loadList(): Promise<void> {
@@ -82,6 +135,7 @@ export const useVersionsStore = defineStore('versions', () => {
     if (id === boardId.value) {
       list.value = [saved, ...list.value.filter((v) => v.id !== saved.id)];
       listState.value = 'ready';
+      if (baselineWanted) void loadBaseline();
     }
     return saved;
   }
@@ -130,6 +184,8 @@ export const useVersionsStore = defineStore('versions', () => {
     openState,
     openError,
     viewing,
+    baseline,
+    loadBaseline,
     forBoard,
     loadList,
     save,

@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { AuditEntry, AuditValue } from '#shared/audit';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AuditEntry, AuditValue, TextAuthor } from '#shared/audit';
+import { TEXT_FIELDS } from '#shared/board/records';
 import type { AuditEventsTable, Database, NewAuditEvent } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
-import { applySplice, type TextSplice } from './typingBursts.ts';
+import { applySplice, type TextSplice } from '#shared/textSplice';
 
 export const HISTORY_LIMIT = 500;
 /** Bursts whose later rows are read in one query. */
@@ -114,5 +115,48 @@ export class AuditLog {
       .limit(HISTORY_LIMIT)
       .execute();
     return auditEntries(this.db, rows);
+  }
+
+  /**
+   * Who last changed each text field of the board's people and goals, and when: the newest entry
+   * per field (read through the record index, which leaves out typing's later keystrokes), with a
+   * burst's time taken from its last keystroke.
+   */
+  async textAuthors(boardId: string): Promise<TextAuthor[]> {
+    const fields = [...TEXT_FIELDS.people, ...TEXT_FIELDS.goals];
+    const rows = await sql<{
+      record_type: 'people' | 'goals';
+      record_id: string;
+      field: string;
+      user_id: string | null;
+      user_name: string | null;
+      at: Date;
+      burst: string | null;
+    }>`
+      select distinct on (record_type, record_id, field)
+        record_type, record_id, field, user_id, user_name, at, burst
+      from audit_events
+      where board_id = ${boardId} and record_type in ('people', 'goals') and splice is null
+        and field in (${sql.join(fields)})
+      order by record_type, record_id, field, id desc`.execute(this.db);
+    const bursts = rows.rows.flatMap((row) => (row.burst ? [row.burst] : []));
+    const ends = new Map<string, Date>();
+    for (let i = 0; i < bursts.length; i += BURSTS_PER_QUERY) {
+      const found = await this.db
+        .selectFrom('audit_events')
+        .select(['burst', (eb) => eb.fn.max('at').as('at')])
+        .where('burst', 'in', bursts.slice(i, i + BURSTS_PER_QUERY))
+        .where('splice', 'is not', null)
+        .groupBy('burst')
+        .execute();
+      for (const row of found) if (row.burst) ends.set(row.burst, new Date(row.at));
+    }
+    return rows.rows.map((row) => ({
+      recordType: row.record_type,
+      recordId: row.record_id,
+      field: row.field,
+      by: row.user_id === null ? null : (row.user_name ?? ''),
+      at: (row.burst ? (ends.get(row.burst) ?? new Date(row.at)) : new Date(row.at)).toISOString(),
+    }));
   }
 }

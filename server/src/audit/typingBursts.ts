@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { spliceBetween, type TextSplice } from '#shared/textSplice';
 
 /**
  * Typing into a shared text field changes it once a keystroke. The audit trail keeps such typing
@@ -6,14 +7,6 @@ import { createHash, randomBytes } from 'node:crypto';
  * keystroke only what it did to the text (a splice), so a note of n characters costs O(n)
  * storage rather than n copies of itself. Reading the trail folds each burst into one entry.
  */
-
-/** One edit to a text: `cut` characters (UTF-16 units) removed at `at`, `put` inserted there; `length` after. */
-export interface TextSplice {
-  at: number;
-  cut: number;
-  put: string;
-  length: number;
-}
 
 /** A pause in one person's typing longer than this ends their burst in that field. */
 export const BURST_PAUSE_MS = 2 * 60_000;
@@ -23,38 +16,6 @@ const BURST_LONGEST_MS = 30 * 60_000;
 const BURST_MOST_SPLICES = 1_000;
 /** Bursts held open at most, across this server's boards; past it, ended ones are cleared out. */
 const SWEEP_ABOVE = 1_000;
-
-const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
-
-/** The one splice that turns `before` into `after`: the part between their common start and end. */
-export function spliceBetween(before: string, after: string): TextSplice {
-  const shorter = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start += 1;
-  let end = 0;
-  while (
-    end < shorter - start &&
-    before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)
-  )
-    end += 1;
-  // Never between the two halves of a surrogate pair (an emoji): each half alone is not storable text.
-  if (start > 0 && isHighSurrogate(after.charCodeAt(start - 1))) start -= 1;
-  if (end > 0 && isLowSurrogate(after.charCodeAt(after.length - end))) end -= 1;
-  return {
-    at: start,
-    cut: before.length - start - end,
-    put: after.slice(start, after.length - end),
-    length: after.length,
-  };
-}
-
-/** `text` with the splice made; null when the splice does not fit it (a row of the burst is missing). */
-export function applySplice(text: string, splice: TextSplice): string | null {
-  if (splice.at < 0 || splice.cut < 0 || splice.at + splice.cut > text.length) return null;
-  const result = text.slice(0, splice.at) + splice.put + text.slice(splice.at + splice.cut);
-  return result.length === splice.length ? result : null;
-}
 
 /** Where a change to a text field goes in the trail: a new burst (full text), or a splice of an open one. */
 export type BurstPlace = { burst: string; splice: null } | { burst: string; splice: TextSplice };

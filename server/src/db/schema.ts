@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { OrganisationKind } from '#shared/organisations';
 import type { AuditEvent, AuditValue } from '#shared/audit';
 import type { GlobalRole, TeamRole } from '#shared/access';
-import type { TextSplice } from '../audit/typingBursts.ts';
+import type { TextSplice } from '#shared/textSplice';
 import type { VersionKind } from '#shared/versions';
 
 /**

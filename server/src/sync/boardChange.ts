@@ -6,7 +6,7 @@ import type { CollectionName } from '#shared/board/records';
 import type { NotificationKind } from '#shared/notifications';
 import type { BoardFacts, RecordChange } from '#shared/board/rules';
 import type { TransactionOrigin } from './origin.ts';
-import type { TextSplice } from '../audit/typingBursts.ts';
+import type { TextSplice } from '#shared/textSplice';
 
 /** One field of one board record as a change left it: a row of the audit trail. */
 export interface AuditedChange {
