@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ApiError } from '#shared/api';
 import { BoardDocument } from '#shared/board/boardDoc';
+import { validRecords } from '#shared/board/record';
 import type { BoardVersionSummary, VersionChanges } from '#shared/versions';
 import { BoardVersions } from '../src/versions/boardVersions.ts';
 import { DEMO_BOARD_ID, DEMO_DISCHARGE_BOARD_ID } from '../src/seed.ts';
 import { DEMO, signedIn } from './support/auth.ts';
 import { by, testDb } from './support/boards.ts';
-import { connectClient } from './support/clients.ts';
+import { connectClient, type TestClient } from './support/clients.ts';
 import { startTestServer } from './support/server.ts';
 import type { HuddleServer } from '../src/server.ts';
 
@@ -358,5 +359,74 @@ describe('versions of a board', () => {
         status,
       ]);
     client.destroy();
+  });
+
+  it('restores a board a faulty browser erased from its last version: every browser converges, one offline during it too', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    const priya = await signedIn(server.url, DEMO.otherMember);
+    const saved = (
+      await grace.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover 1 Dec' })
+    ).body;
+    const [graceClient, faulty, offline] = [grace, tom, priya].map((who) =>
+      connectClient(server.url, DEMO_BOARD_ID, { cookie: who.cookie }),
+    ) as [TestClient, TestClient, TestClient];
+    await Promise.all([graceClient.synced(), faulty.synced(), offline.synced()]);
+    const notes = (client: TestClient) =>
+      validRecords(client.board.readPeople())
+        .map((p) => [p.id, p.whatMatters, p.sbarSituation, p.sbarRecommendation])
+        .sort();
+    const version = await versionBoard(server.url, grace.cookie, DEMO_BOARD_ID, saved.id);
+    const expected = validRecords(version.readPeople())
+      .map((p) => [p.id, p.whatMatters, p.sbarSituation, p.sbarRecommendation])
+      .sort();
+    expect(expected.some(([, matters]) => matters)).toBe(true);
+
+    // Priya goes offline; Tom's browser, faulty, empties every note on the board.
+    offline.provider.disconnect();
+    faulty.doc.transact(() => {
+      for (const person of faulty.board.readPeople())
+        for (const field of [
+          'whatMatters',
+          'sbarSituation',
+          'sbarBackground',
+          'sbarAssessment',
+          'sbarRecommendation',
+        ]) {
+          const text = faulty.board.sharedText('people', person.id, field);
+          text?.delete(0, text.length);
+        }
+    });
+    await expect.poll(() => notes(graceClient).every(([, a, b, c]) => !a && !b && !c)).toBe(true);
+
+    // Grace restores the whole board from the version, in her browser, as a browser does.
+    const restored = graceClient.board.restoreRecords(
+      (['people', 'goals', 'actions'] as const).flatMap((collection) =>
+        (collection === 'people'
+          ? version.readPeople()
+          : collection === 'goals'
+            ? version.readGoals()
+            : version.readActions()
+        ).flatMap((r) =>
+          r.ok ? [{ collection, id: r.id, values: r.value as Record<string, unknown> }] : [],
+        ),
+      ),
+    );
+    expect(restored.length).toBeGreaterThan(0);
+    await expect.poll(() => notes(faulty)).toEqual(expected);
+    expect(faulty.refusals).toEqual([]);
+    expect(graceClient.refusals).toEqual([]);
+    // Priya, back online, converges on the same board.
+    offline.provider.connect();
+    await expect.poll(() => notes(offline)).toEqual(expected);
+    // And what the server stored is the restored board.
+    await server.storage.flush();
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await server.storage.current(DEMO_BOARD_ID))!);
+    const storedNotes = validRecords(new BoardDocument(stored).readPeople())
+      .map((p) => [p.id, p.whatMatters, p.sbarSituation, p.sbarRecommendation])
+      .sort();
+    expect(storedNotes).toEqual(expected);
   });
 });
