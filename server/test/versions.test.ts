@@ -154,12 +154,48 @@ describe('versions of a board', () => {
           kind: 'labelled' as const,
           label: `Loop ${i}`,
           state,
+          state_vector: Y.encodeStateVectorFromUpdate(state),
         })),
       )
       .execute();
     const refused = await grace.post<ApiError>(versionsOf(DEMO_BOARD_ID), { label: 'One more' });
     expect(refused.status).toBe(429);
     expect(refused.body.error).toMatch(/50 versions saved in the last day/);
+  });
+
+  it('stores a version as what changed since a keyframe, reads it whole, and keeps the keyframe while it is needed', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const { db } = server.database;
+    await db.deleteFrom('board_versions').execute();
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: tom.cookie });
+    await client.synced();
+    const TOM = by('Dr Tom Reid', 'demo-tom-reid');
+    const first = (await tom.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Monday' })).body;
+    client.board.updatePerson('person-1', { name: 'Renamed on Tuesday' }, { by: TOM });
+    await serverHas(server, 'person-1', 'Renamed on Tuesday');
+    const second = (await tom.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Tuesday' }))
+      .body;
+    const stored = await db
+      .selectFrom('board_versions')
+      .select(['id', 'base_id', (eb) => eb.fn('octet_length', ['state']).as('bytes')])
+      .orderBy('id')
+      .execute();
+    // Monday's is whole; Tuesday's only what changed since, a small part of it.
+    expect(stored.map((row) => (row.base_id === null ? null : String(row.base_id)))).toEqual([
+      null,
+      first.id,
+    ]);
+    expect(Number(stored[1]!.bytes)).toBeLessThan(Number(stored[0]!.bytes) / 20);
+    // Read back whole, each as it was.
+    const tuesday = await versionBoard(server.url, tom.cookie, DEMO_BOARD_ID, second.id);
+    expect(personName(tuesday, 'person-1')).toBe('Renamed on Tuesday');
+    expect(tuesday.readActions().length).toBe(client.board.readActions().length);
+    const monday = await versionBoard(server.url, tom.cookie, DEMO_BOARD_ID, first.id);
+    expect(personName(monday, 'person-1')).not.toBe('Renamed on Tuesday');
+    // The database will not remove a keyframe a version is stored against.
+    await expect(db.deleteFrom('board_versions').where('id', '=', first.id).execute()).rejects.toThrow();
+    client.destroy();
   });
 
   it('keeps versions across compaction and restarts, and saves the day’s version before folding history', async () => {
@@ -261,6 +297,7 @@ describe('versions of a board', () => {
       kind,
       label: kind === 'labelled' ? `Handover ${daysAgo} days ago` : null,
       state,
+      state_vector: Y.encodeStateVectorFromUpdate(state),
       saved_at: new Date(now.getTime() - daysAgo * DAY_MS),
     });
     await server.database.db.deleteFrom('board_versions').execute();
@@ -294,6 +331,31 @@ describe('versions of a board', () => {
     expect(kept.filter((v) => v.kind === 'labelled').map(daysAgo)).toEqual([45, 400]);
     // Pruning again removes nothing more.
     expect(await versions.prune(now)).toBe(0);
+
+    // A keyframe stays while a version is stored against it (a labelled one, here); once the versions
+    // stored against one have gone, it goes too.
+    const keyframe = (daysAgo: number) =>
+      server.database.db
+        .insertInto('board_versions')
+        .values(row(daysAgo, 'automatic'))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const needed = await keyframe(420.5);
+    await server.database.db
+      .insertInto('board_versions')
+      .values({ ...row(420.4, 'labelled'), base_id: needed.id })
+      .execute();
+    const unneeded = await keyframe(421.5);
+    const stored = await server.database.db
+      .insertInto('board_versions')
+      .values({ ...row(421.4, 'automatic'), base_id: unneeded.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await versions.prune(now);
+    const left = (await versions.list(DEMO_BOARD_ID)).map((v) => v.id);
+    expect(left).toContain(needed.id);
+    expect(left).not.toContain(stored.id);
+    expect(left).not.toContain(unneeded.id);
   });
 
   it('says what changed since a version, by person, with who made each change and when', async () => {

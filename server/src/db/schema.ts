@@ -327,7 +327,10 @@ export interface BoardVersionsTable {
   board_id: string;
   kind: VersionKind;
   label: string | null;
+  /** The document whole (a keyframe), or what changed since `base_id`'s. */
   state: Uint8Array;
+  base_id: string | null;
+  state_vector: Uint8Array;
   saved_at: ColumnType<Date, Date | undefined, never>;
   saved_by_id: string | null;
   saved_by_name: string | null;

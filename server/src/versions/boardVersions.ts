@@ -21,8 +21,15 @@ export const DEFAULT_VERSIONS_CONFIG: VersionsConfig = { dailyHour: 1, keepAllDa
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Authors named on one version, at most (a board a whole trust edits). */
 const AUTHORS_NAMED = 50;
+/**
+ * A version is stored as what changed since the board's newest keyframe (a version stored whole)
+ * while that keyframe is younger than this and the change smaller than `DELTA_MOST` of the whole;
+ * otherwise whole, as the next keyframe. A day's versions of a busy board cost its day's changes.
+ */
+const KEYFRAME_DAYS = 7;
+const DELTA_MOST = 0.5;
 
-type VersionRow = Omit<Selectable<BoardVersionsTable>, 'state'>;
+type VersionRow = Omit<Selectable<BoardVersionsTable>, 'state' | 'base_id' | 'state_vector'>;
 type Db = Kysely<Database>;
 
 const SUMMARY_COLUMNS = [
@@ -118,13 +125,33 @@ export async function insertVersion(
 ): Promise<BoardVersionSummary> {
   const since = await lastSavedAt(db, boardId);
   const authors = await authorsSince(db, boardId, since);
+  const keyframe = await db
+    .selectFrom('board_versions')
+    .select(['id', 'saved_at', 'state_vector'])
+    .where('board_id', '=', boardId)
+    .where('base_id', 'is', null)
+    .orderBy('saved_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  let stored = state;
+  let base: string | null = null;
+  if (keyframe && version.at.getTime() - new Date(keyframe.saved_at).getTime() < KEYFRAME_DAYS * DAY_MS) {
+    const delta = Y.diffUpdate(state, keyframe.state_vector);
+    if (delta.byteLength < state.byteLength * DELTA_MOST) {
+      stored = delta;
+      base = String(keyframe.id);
+    }
+  }
   const row = await db
     .insertInto('board_versions')
     .values({
       board_id: boardId,
       kind: version.kind,
       label: version.label === null ? null : storableText(version.label),
-      state,
+      state: stored,
+      base_id: base,
+      state_vector: Y.encodeStateVectorFromUpdate(state),
       saved_at: version.at,
       saved_by_id: version.by?.id ?? null,
       saved_by_name: version.by ? storableText(version.by.name) : null,
@@ -226,11 +253,22 @@ export class BoardVersions {
   ): Promise<{ summary: BoardVersionSummary; state: Uint8Array } | undefined> {
     const row = await this.db
       .selectFrom('board_versions')
-      .select([...SUMMARY_COLUMNS, 'state'])
+      .select([...SUMMARY_COLUMNS, 'state', 'base_id'])
       .where('board_id', '=', boardId)
       .where('id', '=', versionId)
       .executeTakeFirst();
-    return row && { summary: toVersionSummary(row), state: row.state };
+    if (!row) return undefined;
+    if (row.base_id === null) return { summary: toVersionSummary(row), state: row.state };
+    // What changed since its keyframe, on the keyframe: the version whole.
+    const keyframe = await this.db
+      .selectFrom('board_versions')
+      .select('state')
+      .where('id', '=', String(row.base_id))
+      .executeTakeFirstOrThrow();
+    return {
+      summary: toVersionSummary(row),
+      state: versionState(Y.mergeUpdates([keyframe.state, row.state])),
+    };
   }
 
   /** The day's versions once the hour comes, and the retention policy: call it every minute or so. */
@@ -297,7 +335,8 @@ export class BoardVersions {
   /**
    * The retention policy: automatic versions of the last `keepAllDays` days stay; before that, the
    * last of each week (UK) for `keepWeeklyDays`; older ones go. A board's newest version always
-   * stays, and labelled versions are never removed. Returns how many were removed.
+   * stays, labelled versions are never removed, and nor is a keyframe while a version is encoded
+   * against it. Returns how many were removed.
    */
   async prune(now: Date = this.#now()): Promise<number> {
     const allSince = new Date(now.getTime() - this.config.keepAllDays * DAY_MS);
@@ -305,16 +344,23 @@ export class BoardVersions {
       this.config.keepWeeklyDays > 0 ? new Date(now.getTime() - this.config.keepWeeklyDays * DAY_MS) : null;
     const week = (alias: string) =>
       sql`date_trunc('week', ${sql.ref(`${alias}.saved_at`)} at time zone 'Europe/London')`;
-    const result = await sql<{ id: string }>`
-      delete from board_versions v
-      where v.kind = 'automatic' and v.saved_at < ${allSince}
-        and exists (select 1 from board_versions n where n.board_id = v.board_id and n.saved_at > v.saved_at)
-        and (${weeklySince === null ? sql`false` : sql`v.saved_at < ${weeklySince}`}
-          or exists (
-            select 1 from board_versions w
-            where w.board_id = v.board_id and w.kind = 'automatic' and w.saved_at > v.saved_at
-              and ${week('w')} = ${week('v')}))
-      returning v.id`.execute(this.db);
-    return result.rows.length;
+    let removed = 0;
+    // A keyframe goes once the versions encoded against it have gone: a second round removes it.
+    for (let round = 0; round < 3; round += 1) {
+      const result = await sql<{ id: string }>`
+        delete from board_versions v
+        where v.kind = 'automatic' and v.saved_at < ${allSince}
+          and exists (select 1 from board_versions n where n.board_id = v.board_id and n.saved_at > v.saved_at)
+          and not exists (select 1 from board_versions d where d.base_id = v.id)
+          and (${weeklySince === null ? sql`false` : sql`v.saved_at < ${weeklySince}`}
+            or exists (
+              select 1 from board_versions w
+              where w.board_id = v.board_id and w.kind = 'automatic' and w.saved_at > v.saved_at
+                and ${week('w')} = ${week('v')}))
+        returning v.id`.execute(this.db);
+      removed += result.rows.length;
+      if (result.rows.length === 0) break;
+    }
+    return removed;
   }
 }

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 
 /*
- * Versions of a board (versions/boardVersions.ts): each a whole, self-contained copy of the board's
- * document as it was, never changed once written. Compaction folds the update log and drops deleted
- * content, but never touches a version, which needs nothing else to be read. Automatic versions are
- * thinned by the retention policy; labelled ones are kept for as long as the board.
+ * Versions of a board (versions/boardVersions.ts): the board's document as it was, never changed
+ * once written: a whole copy (a keyframe), or what changed since a keyframe, which the database keeps
+ * for as long as a version is encoded against it. Compaction folds the update log and drops deleted
+ * content, but never touches a version, which needs nothing but itself and its keyframe to be read.
+ * Automatic versions are thinned by the retention policy; labelled ones are kept for as long as the board.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -13,7 +14,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('board_id', 'text', (c) => c.notNull().references('boards.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('labelled', 'automatic')`))
     .addColumn('label', 'text', (c) => c.check(sql`(kind = 'labelled') = (label is not null)`))
+    // The whole document (a keyframe), or what changed since `base_id`'s: the two make the version.
     .addColumn('state', 'bytea', (c) => c.notNull())
+    .addColumn('base_id', 'bigint', (c) => c.references('board_versions.id'))
+    // The version's Yjs state vector: what a later version is encoded against.
+    .addColumn('state_vector', 'bytea', (c) => c.notNull())
     .addColumn('saved_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     // Who saved it (null for the server's own); their name as it was then.
     .addColumn('saved_by_id', 'text')
@@ -21,6 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // The names of those whose changes it holds since the version before it.
     .addColumn('authors', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .execute();
+  await db.schema.createIndex('board_versions_base_idx').on('board_versions').column('base_id').execute();
   await db.schema
     .createIndex('board_versions_board_idx')
     .on('board_versions')
