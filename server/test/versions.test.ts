@@ -353,9 +353,9 @@ describe('versions of a board', () => {
       .executeTakeFirstOrThrow();
     await versions.prune(now);
     const left = (await versions.list(DEMO_BOARD_ID)).map((v) => v.id);
-    expect(left).toContain(needed.id);
-    expect(left).not.toContain(stored.id);
-    expect(left).not.toContain(unneeded.id);
+    expect(left).toContain(String(needed.id));
+    expect(left).not.toContain(String(stored.id));
+    expect(left).not.toContain(String(unneeded.id));
   });
 
   it('says what changed since a version, by person, with who made each change and when', async () => {
