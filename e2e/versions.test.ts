@@ -159,6 +159,11 @@ describe('versions of a board', () => {
     await tom.goTo('Actions');
     await tom.card(visit).waitFor();
     expect(await tom.card(renamed).count()).toBe(0);
+    // The action's history says it was restored, from which version, by whom.
+    const history = await tom.openCardHistory(visit);
+    await expect.poll(textOf(history)).toContain('Restored from a version');
+    expect(await history.textContent()).toContain('As in “Handover 1 Dec”');
+    await tom.page.keyboard.press('Escape');
 
     // Then the whole board, after saying what will change.
     await grace.page.getByTestId('restore-board').click();

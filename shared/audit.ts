@@ -5,8 +5,12 @@ import { z } from 'zod';
  * opened. Rows are derived on the server from the applied Yjs transaction; nothing edits or deletes them.
  */
 
-/** What happened. `change` rows name a record and field; `open` rows only a board and a user. */
-export const AUDIT_EVENTS = ['change', 'open'] as const;
+/**
+ * What happened. `change` rows name a record and field; `open` rows only a board and a user;
+ * `restore` rows a record (or none, for the whole board) put back as a version had it, the version
+ * in `after` ({ versionId, version }), beside the `change` rows of what it changed.
+ */
+export const AUDIT_EVENTS = ['change', 'open', 'restore'] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
 /** A JSON value as it was in the board document; `null` when the field or record did not exist. */

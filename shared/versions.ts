@@ -55,3 +55,19 @@ export const versionChangesQuery = z.object({
     .regex(/^(now|[1-9][0-9]{0,17})$/, 'Say which version to compare with, or “now”')
     .default('now'),
 });
+
+/**
+ * `POST /api/boards/:id/versions/:versionId/restored` (anyone who can change the board): notes in the
+ * audit trail that someone restored a record, or the whole board, from the version.
+ */
+export const restoredRequest = z.discriminatedUnion('scope', [
+  z.object({
+    scope: z.literal('record'),
+    recordType: z.enum(['people', 'goals', 'actions', 'pathwayStages'], {
+      error: 'Say which kind of record',
+    }),
+    recordId: z.string().min(1).max(128),
+  }),
+  z.object({ scope: z.literal('board') }),
+]);
+export type RestoredRequest = z.input<typeof restoredRequest>;

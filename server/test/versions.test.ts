@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ApiError } from '#shared/api';
+import type { AuditEntry } from '#shared/audit';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { validRecords } from '#shared/board/record';
 import type { BoardVersionSummary, VersionChanges } from '#shared/versions';
@@ -490,5 +491,57 @@ describe('versions of a board', () => {
       .map((p) => [p.id, p.whatMatters, p.sbarSituation, p.sbarRecommendation])
       .sort();
     expect(storedNotes).toEqual(expected);
+  });
+
+  it('notes a restore in the audit trail, and refuses a note it should not take', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const viewer = await signedIn(server.url, DEMO.viewer);
+    const saved = (
+      await grace.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover 1 Dec' })
+    ).body;
+    const restored = `${versionsOf(DEMO_BOARD_ID)}/${saved.id}/restored`;
+    expect(
+      (await grace.post(restored, { scope: 'record', recordType: 'actions', recordId: 'action-1' })).status,
+    ).toBe(204);
+    expect((await grace.post(restored, { scope: 'board' })).status).toBe(204);
+    const trail = (
+      await grace.get<AuditEntry[]>(
+        `/api/boards/${DEMO_BOARD_ID}/history?recordType=actions&recordId=action-1`,
+      )
+    ).body;
+    expect(trail[0]).toMatchObject({
+      event: 'restore',
+      user: { name: 'Grace Okafor' },
+      after: { versionId: saved.id, version: 'Handover 1 Dec' },
+    });
+    const notes = await server.database.db
+      .selectFrom('audit_events')
+      .select(['record_type', 'record_id'])
+      .where('event', '=', 'restore')
+      .orderBy('id')
+      .execute();
+    expect(notes).toEqual([
+      { record_type: 'actions', record_id: 'action-1' },
+      { record_type: null, record_id: null },
+    ]);
+    for (const [who, path, body, status] of [
+      [viewer, restored, { scope: 'board' }, 403],
+      [grace, restored, { scope: 'everything' }, 400],
+      [grace, restored, { scope: 'record', recordType: 'users', recordId: 'x' }, 400],
+      [grace, restored, { scope: 'record', recordType: 'actions', recordId: 'x'.repeat(500) }, 400],
+      [grace, `${versionsOf(DEMO_BOARD_ID)}/99999999/restored`, { scope: 'board' }, 404],
+    ] as const)
+      expect([JSON.stringify(body), (await who.post(path, body)).status]).toEqual([
+        JSON.stringify(body),
+        status,
+      ]);
+    expect(
+      await server.database.db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('event', '=', 'restore')
+        .execute(),
+    ).toHaveLength(2);
   });
 });

@@ -1,4 +1,9 @@
-import type { BoardVersionSummary, SaveVersionRequest, VersionChanges } from '#shared/versions';
+import type {
+  BoardVersionSummary,
+  RestoredRequest,
+  SaveVersionRequest,
+  VersionChanges,
+} from '#shared/versions';
 import { jsonBody, requestBytes, requestJson } from './http.ts';
 
 const versionsPath = (boardId: string): string => `/api/boards/${encodeURIComponent(boardId)}/versions`;
@@ -24,4 +29,16 @@ export function getVersionChanges(boardId: string, versionId: string, to: string
   return requestJson<VersionChanges>(
     `${versionsPath(boardId)}/${encodeURIComponent(versionId)}/changes?${search}`,
   );
+}
+
+/** Notes in the audit trail that a record, or the whole board, was restored from a version. */
+export async function noteRestored(
+  boardId: string,
+  versionId: string,
+  request: RestoredRequest,
+): Promise<void> {
+  await requestJson<void>(`${versionsPath(boardId)}/${encodeURIComponent(versionId)}/restored`, {
+    method: 'POST',
+    ...jsonBody(request),
+  });
 }

@@ -151,6 +151,16 @@ export function formatSpan(entry: Pick<AuditEntry, 'at' | 'until'>): string {
   return `${start} to ${sameDay ? until.toLocaleTimeString('en-GB', { timeStyle: 'short' }) : formatWhen(entry.until)}`;
 }
 
+/** A restore's note: "As in “Handover 1 Dec”". */
+export function restoredFrom(entry: Pick<AuditEntry, 'after'>): string {
+  const after = entry.after;
+  const version =
+    after && typeof after === 'object' && !Array.isArray(after) && typeof after.version === 'string'
+      ? after.version
+      : 'a version';
+  return `As in “${version}”`;
+}
+
 export function whoChanged(entry: AuditEntry): string {
   return entry.user?.name ?? 'Huddle (automatic change)';
 }

@@ -16,6 +16,8 @@ import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
 import { validRecords, type Actor, type RecordRead, type WriteContext } from '#shared/board/record';
 import type { SyncRefusal } from '#shared/sync/protocol';
 import { getRecordHistory } from '../api/boardsApi.ts';
+import { noteRestored } from '../api/versionsApi.ts';
+import type { RestoredRequest } from '#shared/versions';
 import {
   CLOSED_BOARD,
   openBoardSync,
@@ -303,7 +305,18 @@ export const useBoardStore = defineStore('board', () => {
   ): number {
     const values = versionRecord(collection, id);
     if (!values) throw new Error('This record is not in the version');
-    return writeLive((b) => b.restoreRecords([{ collection, id, values, fields }])).length;
+    const changed = writeLive((b) => b.restoreRecords([{ collection, id, values, fields }])).length;
+    noteInTrail({ scope: 'record', recordType: collection, recordId: id });
+    return changed;
+  }
+
+  /** The trail says what was restored from which version, beside the changes themselves. */
+  function noteInTrail(request: RestoredRequest): void {
+    const board = boardId.value;
+    const version = versions.openId;
+    if (!board || !version) return;
+    // The changes themselves are in the trail already; a note that cannot be sent is not worth a message.
+    noteRestored(board, version, request).catch(() => undefined);
   }
 
   /**
@@ -319,7 +332,9 @@ export const useBoardStore = defineStore('board', () => {
         r.ok ? [{ collection, id: r.id, values: r.value as Record<string, unknown> }] : [],
       ),
     );
-    return writeLive((b) => b.restoreRecords(records)).length;
+    const changed = writeLive((b) => b.restoreRecords(records)).length;
+    noteInTrail({ scope: 'board' });
+    return changed;
   }
 
   /** Undoes this person's own last change on the board (never someone else's). */

@@ -3,6 +3,7 @@ import type { AuditEntry, AuditValue, TextAuthor } from '#shared/audit';
 import { TEXT_FIELDS } from '#shared/board/records';
 import type { AuditEventsTable, Database, NewAuditEvent } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
+import { storableKey, storableText } from '../db/storable.ts';
 import { applySplice, type TextSplice } from '#shared/textSplice';
 
 export const HISTORY_LIMIT = 500;
@@ -100,6 +101,29 @@ export class AuditLog {
       after: null,
     };
     await this.db.insertInto('audit_events').values(row).execute();
+  }
+
+  /** Notes that someone restored a record (or, with none named, the whole board) from a version. */
+  async recordRestore(
+    boardId: string,
+    principal: Pick<Principal, 'userId' | 'name'>,
+    record: { type: string; id: string } | null,
+    version: { id: string; name: string },
+  ): Promise<void> {
+    await this.db
+      .insertInto('audit_events')
+      .values({
+        event: 'restore',
+        board_id: boardId,
+        user_id: principal.userId,
+        user_name: principal.name,
+        record_type: record?.type ?? null,
+        record_id: record ? storableKey(record.id) : null,
+        field: null,
+        before: null,
+        after: JSON.stringify({ versionId: version.id, version: storableText(version.name) }),
+      })
+      .execute();
   }
 
   /** One record's trail, newest first, a burst of typing as one entry. */

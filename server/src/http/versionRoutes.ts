@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { saveVersionRequest, versionChangesQuery, type VersionChanges } from '#shared/versions';
+import {
+  restoredRequest,
+  saveVersionRequest,
+  versionChangesQuery,
+  type VersionChanges,
+} from '#shared/versions';
 import { changesBetween } from '../versions/versionChanges.ts';
 import { isRefusal } from '../refusal.ts';
 import { principalOf } from './auth.ts';
@@ -76,5 +81,20 @@ export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): vo
       { state: later ? later.state : await versions.current(id), at: toAt },
     );
     return { from: from.summary, to: later?.summary ?? null, toAt: toAt.toISOString(), people };
+  });
+
+  app.post('/api/boards/:id/versions/:versionId/restored', async (request, reply) => {
+    const { id, versionId } = parseParams(versionParams, request.params);
+    await boardFor(request, id, 'edit');
+    const body = parseWith(restoredRequest, request.body);
+    const version = await versions.summary(id, versionId);
+    if (!version) throw new HttpError(404, 'There is no version with that id on this board');
+    await deps.audit.recordRestore(
+      id,
+      principalOf(request),
+      body.scope === 'record' ? { type: body.recordType, id: body.recordId } : null,
+      { id: version.id, name: version.label ?? `the automatic version of ${version.savedAt.slice(0, 10)}` },
+    );
+    return reply.status(204).send();
   });
 }

@@ -246,6 +246,17 @@ export class BoardVersions {
     return rows.map(toVersionSummary);
   }
 
+  /** One version of the board, without its document; undefined when the board has no such version. */
+  async summary(boardId: string, versionId: string): Promise<BoardVersionSummary | undefined> {
+    const row = await this.db
+      .selectFrom('board_versions')
+      .select(SUMMARY_COLUMNS)
+      .where('board_id', '=', boardId)
+      .where('id', '=', versionId)
+      .executeTakeFirst();
+    return row && toVersionSummary(row);
+  }
+
   /** One version of the board, whole; undefined when the board has no such version. */
   async read(
     boardId: string,

@@ -41,6 +41,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create trigger board_versions_no_update before update on board_versions
     for each row execute function board_versions_immutable()`.execute(db);
+  // A restore from a version is noted in the trail too, beside the changes it made.
+  await sql`alter table audit_events drop constraint audit_events_event_check`.execute(db);
+  await sql`alter table audit_events add constraint audit_events_event_check
+    check (event in ('change', 'open', 'restore'))`.execute(db);
   // Who changed a board since when: the authors of a version, and which boards changed today.
   await db.schema
     .createIndex('audit_events_board_at_idx')
@@ -52,6 +56,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop index if exists audit_events_board_at_idx`.execute(db);
+  await sql`alter table audit_events drop constraint audit_events_event_check`.execute(db);
+  await sql`alter table audit_events add constraint audit_events_event_check
+    check (event in ('change', 'open'))`.execute(db);
   await db.schema.dropTable('board_versions').execute();
   await sql`drop function board_versions_immutable()`.execute(db);
 }
