@@ -276,10 +276,8 @@ export class BoardVersions {
       .select('state')
       .where('id', '=', String(row.base_id))
       .executeTakeFirstOrThrow();
-    return {
-      summary: toVersionSummary(row),
-      state: versionState(Y.mergeUpdates([keyframe.state, row.state])),
-    };
+    // The two merged are the version whole, as one update a browser applies.
+    return { summary: toVersionSummary(row), state: Y.mergeUpdates([keyframe.state, row.state]) };
   }
 
   /** The day's versions once the hour comes, and the retention policy: call it every minute or so. */
