@@ -82,6 +82,13 @@ describe('versions of a board', () => {
     await expect
       .poll(() => grace!.sharedText(ada, 'Situation').inputValue())
       .toBe('Found on the floor by her carer at 7am. GP visited at noon.');
+
+    // An address naming no version of the board says so, with the way back.
+    await grace!.page.goto(`${scenario.server.url}${BoardPage.path(board.id)}?version=999999`);
+    await expect.poll(textOf(banner)).toContain('There is no version with that id on this board');
+    await grace!.page.getByTestId('back-to-now').click();
+    await grace!.view().waitFor();
+    await grace!.person(ada).waitFor();
   });
 
   it('Handover 1 Dec: a colleague changes two people; the nurse sees them marked, reads what changed, restores one action and then the whole board, live for the colleague', async () => {
