@@ -227,6 +227,10 @@ describe('audit trail', () => {
     expect(author('sbarRecommendation')).toMatchObject({ recordType: 'people', by: 'Grace Okafor' });
     expect(author('sbarRecommendation')!.at).toBe((await trail())[0]!.until);
     expect(author('sbarBackground')).toMatchObject({ by: 'Dr Tom Reid' });
+    // Only for those who can open the board.
+    const outsider = await signedIn(server.url, DEMO.otherTeam);
+    expect((await outsider.get(`/api/boards/${DEMO_BOARD_ID}/text-authors`)).status).toBe(403);
+    expect((await fetch(`${server.url}/api/boards/${DEMO_BOARD_ID}/text-authors`)).status).toBe(401);
 
     // The export reads one row per burst, names and no user ids.
     const admin = await signedIn(server.url, DEMO.admin);
@@ -269,6 +273,49 @@ describe('audit trail', () => {
       (e) => e.field === 'whatMatters',
     );
     expect(trail.map((e) => [e.before, e.after])).toEqual([['', 'Go']]);
+  });
+
+  it('reads typing kept before bursts, a whole text per keystroke, as bursts too', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const at = (seconds: number) => new Date(Date.UTC(2001, 1, 3, 9, 0, seconds));
+    const row = (seconds: number, who: 'grace' | 'tom', before: string, after: string) => ({
+      at: at(seconds),
+      event: 'change' as const,
+      board_id: DEMO_BOARD_ID,
+      user_id: who === 'grace' ? 'demo-grace-okafor' : 'demo-tom-reid',
+      user_name: who === 'grace' ? 'Grace Okafor' : 'Dr Tom Reid',
+      record_type: 'people',
+      record_id: 'person-2',
+      field: 'sbarSituation',
+      before: JSON.stringify(before),
+      after: JSON.stringify(after),
+    });
+    await server.database.db
+      .insertInto('audit_events')
+      .values([
+        row(0, 'grace', '', 'F'),
+        row(1, 'grace', 'F', 'Fe'),
+        row(2, 'grace', 'Fe', 'Fel'),
+        row(3, 'grace', 'Fel', 'Fell'),
+        row(5, 'tom', 'Fell', 'Fell.'),
+        row(6, 'grace', 'Fell.', 'Fell. A'),
+        // After a pause of more than two minutes: another entry.
+        row(200, 'grace', 'Fell. A', 'Fell. AB'),
+      ])
+      .execute();
+    const grace = await signedIn(server.url, DEMO.member);
+    const trail = (await grace.get<AuditEntry[]>(history('person-2', 'people'))).body.filter(
+      (e) => e.field === 'sbarSituation' && e.at.startsWith('2001'),
+    );
+    expect(trail.map((e) => [e.user?.name, e.before, e.after, e.at, e.until])).toEqual([
+      ['Grace Okafor', 'Fell. A', 'Fell. AB', at(200).toISOString(), null],
+      ['Grace Okafor', 'Fell.', 'Fell. A', at(6).toISOString(), null],
+      ['Dr Tom Reid', 'Fell', 'Fell.', at(5).toISOString(), null],
+      ['Grace Okafor', '', 'Fell', at(0).toISOString(), at(3).toISOString()],
+    ]);
+    const admin = await signedIn(server.url, DEMO.admin);
+    const csv = (await admin.get<string>('/api/admin/audit.csv?from=2001-02-03&to=2001-02-03')).body;
+    expect(csv.split('\n').filter((line) => line.includes('sbarSituation'))).toHaveLength(4);
   });
 
   it('records each opening of a board, and nothing for a viewer’s refused edit', async () => {

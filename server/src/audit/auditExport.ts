@@ -68,7 +68,7 @@ async function* entriesIn(
       .limit(PAGE_SIZE);
     if (after !== null) query = query.where('id', '>', after);
     const rows = await query.execute();
-    yield* await auditEntries(db, rows);
+    yield* await auditEntries(db, rows, 'oldest first');
     if (rows.length < PAGE_SIZE) return;
     after = String(rows[rows.length - 1]!.id);
   }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditEntry, AuditValue, TextAuthor } from '#shared/audit';
-import { TEXT_FIELDS } from '#shared/board/records';
+import { TEXT_FIELDS, isCollectionName } from '#shared/board/records';
+import { BURST_PAUSE_MS } from './typingBursts.ts';
 import type { AuditEventsTable, Database, NewAuditEvent } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
 import { storableKey, storableText } from '../db/storable.ts';
@@ -71,13 +72,68 @@ function toAuditEntry(row: AuditRow, folded: Folded | undefined): AuditEntry {
   };
 }
 
+/** Whether a row is typing kept before bursts were (each keystroke a row with the whole text). */
+function typedBeforeBursts(row: AuditRow): boolean {
+  return (
+    row.burst === null &&
+    row.event === 'change' &&
+    row.user_id !== null &&
+    row.record_type !== null &&
+    row.field !== null &&
+    isCollectionName(row.record_type) &&
+    TEXT_FIELDS[row.record_type].includes(row.field) &&
+    typeof row.before === 'string' &&
+    typeof row.after === 'string'
+  );
+}
+
 /**
- * Rows of the trail as entries, in the order given: each burst of typing (given by its first row)
- * as one entry from the text before it to the text after. `rows` must not hold a burst's later rows.
+ * Typing kept before bursts were, read as bursts all the same: in time order, a keystroke row that
+ * follows the same person's last one in the same field (within `BURST_PAUSE_MS`, with nobody else's
+ * change to the field between, from the text it left) joins its entry. `pairs` are oldest first.
  */
-export async function auditEntries(db: Kysely<Database>, rows: readonly AuditRow[]): Promise<AuditEntry[]> {
+function foldOldTyping(pairs: readonly { row: AuditRow; entry: AuditEntry }[]): AuditEntry[] {
+  const open = new Map<string, { userId: string; entry: AuditEntry }>();
+  const out: AuditEntry[] = [];
+  for (const { row, entry } of pairs) {
+    const key = `${row.board_id}/${row.record_type}/${row.record_id}/${row.field}`;
+    const typed = typedBeforeBursts(row);
+    const last = open.get(key);
+    if (
+      typed &&
+      last &&
+      last.userId === row.user_id &&
+      Date.parse(entry.at) - Date.parse(last.entry.until ?? last.entry.at) <= BURST_PAUSE_MS &&
+      last.entry.after === entry.before
+    ) {
+      last.entry.after = entry.after;
+      last.entry.until = entry.at;
+      continue;
+    }
+    out.push(entry);
+    if (typed) open.set(key, { userId: row.user_id!, entry });
+    else if (row.record_type !== null) open.delete(key);
+  }
+  return out;
+}
+
+/**
+ * Rows of the trail as entries, in the order given (`newest first` or `oldest first`): each burst of
+ * typing (given by its first row) one entry from the text before it to the text after, and typing
+ * kept before bursts were read the same way. `rows` must not hold a burst's later rows.
+ */
+export async function auditEntries(
+  db: Kysely<Database>,
+  rows: readonly AuditRow[],
+  order: 'newest first' | 'oldest first',
+): Promise<AuditEntry[]> {
   const folded = await foldBursts(db, rows);
-  return rows.map((row) => toAuditEntry(row, row.burst === null ? undefined : folded.get(row.burst)));
+  const pairs = rows.map((row) => ({
+    row,
+    entry: toAuditEntry(row, row.burst === null ? undefined : folded.get(row.burst)),
+  }));
+  if (order === 'oldest first') return foldOldTyping(pairs);
+  return foldOldTyping([...pairs].reverse()).reverse();
 }
 
 /**
@@ -138,7 +194,7 @@ export class AuditLog {
       .orderBy('id', 'desc')
       .limit(HISTORY_LIMIT)
       .execute();
-    return auditEntries(this.db, rows);
+    return auditEntries(this.db, rows, 'newest first');
   }
 
   /**
