@@ -411,6 +411,23 @@ describe('versions of a board', () => {
       (await grace.get<VersionChanges>(`${versionsOf(DEMO_BOARD_ID)}/${second.id}/changes`)).body.people,
     ).toEqual([]);
 
+    // A browser asking over and over, all at once: one comparison at a time for it, and a colleague's
+    // own comparison answered all the while.
+    const [burst, tomsOwn] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 20 }, () =>
+          grace.get<ApiError>(`${versionsOf(DEMO_BOARD_ID)}/${saved.id}/changes`),
+        ),
+      ),
+      tom.get<VersionChanges>(`${versionsOf(DEMO_BOARD_ID)}/${saved.id}/changes`),
+    ]);
+    for (const answer of burst) {
+      expect([200, 429]).toContain(answer.status);
+      if (answer.status === 429) expect(answer.body.error).toMatch(/still working on your last request/);
+    }
+    expect(burst.some((answer) => answer.status === 200)).toBe(true);
+    expect(tomsOwn.status).toBe(200);
+
     for (const [query, status] of [
       [`${saved.id}/changes?to=yesterday`, 400],
       [`${second.id}/changes?to=${saved.id}`, 400],

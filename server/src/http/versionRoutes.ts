@@ -22,6 +22,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { versions } = deps;
+  /**
+   * Who is having the server read whole boards for them now (comparing versions, saving one): each
+   * takes a few hundred milliseconds on a large board, so one person has one at a time, and a browser
+   * asking in a loop cannot take the server from everyone else.
+   */
+  const busy = new Set<string>();
+  async function oneAtATime<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    if (busy.has(userId))
+      throw new HttpError(
+        429,
+        'Huddle is still working on your last request about versions; try again in a moment',
+      );
+    busy.add(userId);
+    try {
+      return await work();
+    } finally {
+      busy.delete(userId);
+    }
+  }
 
   /** The board's id, once the caller may open it (and change it, for `edit`). */
   async function boardFor(request: Parameters<typeof principalOf>[0], id: string, need: 'view' | 'edit') {
@@ -48,7 +67,9 @@ export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): vo
         429,
         `This board has had ${LABELLED_PER_DAY} versions saved in the last day, the most it keeps; the server saves one automatically each day too`,
       );
-    const saved = await versions.save(id, label, { id: principal.userId, name: principal.name });
+    const saved = await oneAtATime(principal.userId, () =>
+      versions.save(id, label, { id: principal.userId, name: principal.name }),
+    );
     if (!saved) throw new HttpError(409, 'This board has nothing on it yet to save');
     return reply.status(201).send(saved);
   });
@@ -74,11 +95,13 @@ export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): vo
     const fromAt = new Date(from.summary.savedAt);
     const toAt = later ? new Date(later.summary.savedAt) : new Date();
     if (toAt < fromAt) throw new HttpError(400, 'Compare a version with a later one, or with the board now');
-    const people = await changesBetween(
-      deps.db,
-      id,
-      { state: from.state, at: fromAt },
-      { state: later ? later.state : await versions.current(id), at: toAt },
+    const people = await oneAtATime(principalOf(request).userId, async () =>
+      changesBetween(
+        deps.db,
+        id,
+        { state: from.state, at: fromAt },
+        { state: later ? later.state : await versions.current(id), at: toAt },
+      ),
     );
     return { from: from.summary, to: later?.summary ?? null, toAt: toAt.toISOString(), people };
   });

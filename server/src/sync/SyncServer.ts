@@ -187,12 +187,19 @@ export class SyncServer {
       return refuse(socket, 500, 'Could not check access to this board');
     }
     if ('status' in grant) return refuse(socket, grant.status, grant.message);
+    // Shutting down began while access was checked: no board is opened after its rooms were unloaded.
+    if (this.#closing) return refuse(socket, 503, 'Server is shutting down');
     const limited = this.#limits.check(address, grant.user?.id ?? null);
     if (limited) return refuse(socket, limited.status, limited.message);
     if (socket.destroyed) return;
     const counted = this.#limits.open(address, grant.user?.id ?? null);
     try {
       this.#wss.handleUpgrade(request, socket, head, (ws) => {
+        if (this.#closing) {
+          counted();
+          ws.close(CloseCode.GoingAway, 'server shutting down');
+          return;
+        }
         try {
           this.#accept(ws, boardId, grant, counted);
         } catch (err) {
