@@ -32,6 +32,13 @@ describe('the board on a phone and on a laptop screen', () => {
       return { underline: style.textDecorationLine, colour: style.color };
     });
     expect(look).toEqual({ underline: 'none', colour: 'rgb(33, 43, 50)' });
+    // Opened, with the quick entry of an action and its list of owners, it still fits the phone.
+    const panel = await handover.expand(name);
+    await panel
+      .getByRole('region', { name: `Add an action for ${name}` })
+      .getByLabel('Owner', { exact: true })
+      .waitFor();
+    expect(await handover.sidewaysScroll()).toBe(0);
   });
 
   it('at 1366 px, the pathway says which columns are in sight and brings the rest into view by its buttons', async () => {
