@@ -44,6 +44,16 @@ import {
   type PersonInput,
   type PersonTextField,
 } from './person.ts';
+import {
+  amendmentSchema,
+  attendanceSchema,
+  meetingItemSchema,
+  meetingSchema,
+  type Amendment,
+  type Attendance,
+  type Meeting,
+  type MeetingItem,
+} from './meetings/meeting.ts';
 import { problemsOf, type RecordRead, type WriteContext } from './record.ts';
 import { COLLECTIONS, Collection, TEXT_FIELDS, readBoardRecord, type CollectionName } from './records.ts';
 import { spliceBetween } from '../textSplice.ts';
@@ -180,6 +190,10 @@ export class BoardDocument {
   readonly #goals: RecordCollection<Goal>;
   readonly #stages: RecordCollection<PathwayStage>;
   readonly #comments: RecordCollection<Comment>;
+  readonly #meetings: RecordCollection<Meeting>;
+  readonly #meetingItems: RecordCollection<MeetingItem>;
+  readonly #attendance: RecordCollection<Attendance>;
+  readonly #amendments: RecordCollection<Amendment>;
   readonly #collections: RecordCollection<unknown>[];
   readonly #listeners = new Set<() => void>();
   readonly #observers: [RecordCollection<unknown>, (events: Y.YEvent<any>[]) => void][] = [];
@@ -201,12 +215,22 @@ export class BoardDocument {
       doc.getMap(Collection.comments),
       commentSchema,
     );
+    const collection = <T>(name: CollectionName, schema: z.ZodType<T>) =>
+      new RecordCollection<T>(name, doc.getMap(name), schema);
+    this.#meetings = collection(Collection.meetings, meetingSchema);
+    this.#meetingItems = collection(Collection.meetingItems, meetingItemSchema);
+    this.#attendance = collection(Collection.meetingAttendance, attendanceSchema);
+    this.#amendments = collection(Collection.meetingAmendments, amendmentSchema);
     this.#collections = [
       this.#actions,
       this.#people,
       this.#goals,
       this.#stages,
       this.#comments,
+      this.#meetings,
+      this.#meetingItems,
+      this.#attendance,
+      this.#amendments,
     ] as RecordCollection<unknown>[];
   }
 
@@ -236,6 +260,24 @@ export class BoardDocument {
 
   readComments(): RecordRead<Comment>[] {
     return this.#fresh(this.#comments).read();
+  }
+
+  // Meetings (written through MeetingDocument)
+
+  readMeetings(): RecordRead<Meeting>[] {
+    return this.#fresh(this.#meetings).read();
+  }
+
+  readMeetingItems(): RecordRead<MeetingItem>[] {
+    return this.#fresh(this.#meetingItems).read();
+  }
+
+  readAttendance(): RecordRead<Attendance>[] {
+    return this.#fresh(this.#attendance).read();
+  }
+
+  readAmendments(): RecordRead<Amendment>[] {
+    return this.#fresh(this.#amendments).read();
   }
 
   // People

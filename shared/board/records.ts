@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { z } from 'zod';
 import { actionSchema } from './action.ts';
 import { commentSchema } from './comment.ts';
+import { amendmentSchema, attendanceSchema, meetingItemSchema, meetingSchema } from './meetings/meeting.ts';
 import { GOAL_TEXT_FIELDS, goalSchema } from './goal.ts';
 import { pathwayStageSchema } from './pathway.ts';
 import { PERSON_TEXT_FIELDS, personSchema } from './person.ts';
@@ -18,10 +19,22 @@ export const Collection = {
   goals: 'goals',
   pathwayStages: 'pathwayStages',
   comments: 'comments',
+  meetings: 'meetings',
+  meetingItems: 'meetingItems',
+  meetingAttendance: 'meetingAttendance',
+  meetingAmendments: 'meetingAmendments',
 } as const;
 export type CollectionName = (typeof Collection)[keyof typeof Collection];
 
 export const COLLECTION_NAMES: readonly CollectionName[] = Object.values(Collection);
+
+/** The collections projected to Postgres for queries across boards (meetings are kept whole when they close). */
+export const PROJECTED_COLLECTIONS = ['actions', 'people', 'goals', 'pathwayStages', 'comments'] as const;
+export type ProjectedCollection = (typeof PROJECTED_COLLECTIONS)[number];
+
+export function isProjectedCollection(name: CollectionName): name is ProjectedCollection {
+  return (PROJECTED_COLLECTIONS as readonly string[]).includes(name);
+}
 
 export function isCollectionName(name: string): name is CollectionName {
   return (COLLECTION_NAMES as readonly string[]).includes(name);
@@ -79,6 +92,34 @@ export const COLLECTIONS: Record<CollectionName, CollectionSpec> = {
     textFields: [],
     noun: 'comment',
   },
+  meetings: {
+    name: 'meetings',
+    schema: meetingSchema,
+    fields: fieldsOf(meetingSchema),
+    textFields: [],
+    noun: 'meeting',
+  },
+  meetingItems: {
+    name: 'meetingItems',
+    schema: meetingItemSchema,
+    fields: fieldsOf(meetingItemSchema),
+    textFields: [],
+    noun: 'agenda item',
+  },
+  meetingAttendance: {
+    name: 'meetingAttendance',
+    schema: attendanceSchema,
+    fields: fieldsOf(attendanceSchema),
+    textFields: [],
+    noun: 'attendance record',
+  },
+  meetingAmendments: {
+    name: 'meetingAmendments',
+    schema: amendmentSchema,
+    fields: fieldsOf(amendmentSchema),
+    textFields: [],
+    noun: 'amendment',
+  },
 };
 
 /** Fields held as Y.Text (typed together, merged character by character), per collection. */
@@ -88,6 +129,10 @@ export const TEXT_FIELDS: Record<CollectionName, readonly string[]> = {
   goals: COLLECTIONS.goals.textFields,
   pathwayStages: COLLECTIONS.pathwayStages.textFields,
   comments: COLLECTIONS.comments.textFields,
+  meetings: [],
+  meetingItems: [],
+  meetingAttendance: [],
+  meetingAmendments: [],
 };
 
 /** The id of a new record: up to 64 letters, digits, `-` and `_` (a UUID fits). */

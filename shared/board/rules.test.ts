@@ -14,6 +14,10 @@ const board: BoardFacts = {
     nhs === '9434765919' && exceptId !== 'person-1'
       ? { id: 'person-1', name: 'Margaret Ellis', archived: false }
       : undefined,
+  meeting: () => undefined,
+  meetingItem: () => undefined,
+  onAgenda: () => false,
+  attending: () => false,
 };
 
 const ok = <T>(id: string, value: T): RecordRead<unknown> => ({ id, ok: true, value });

@@ -5,6 +5,7 @@ import { stageRemovalProblem } from './pathway.ts';
 import { NhsNumberTakenError, type NhsNumberHolder, type Person } from './person.ts';
 import type { Actor, RecordRead } from './record.ts';
 import { COLLECTIONS, RECORD_ID, type CollectionName } from './records.ts';
+import { MEETING_COLLECTIONS, meetingChangeProblem, type MeetingCollection, type MeetingFacts } from './meetings/meetingRules.ts';
 
 /**
  * The board's rules for a change to one record, whoever makes it and however it is made. The
@@ -13,7 +14,7 @@ import { COLLECTIONS, RECORD_ID, type CollectionName } from './records.ts';
  */
 
 /** What rules about other records need to know of the board, as it is after the change. */
-export interface BoardFacts {
+export interface BoardFacts extends MeetingFacts {
   hasPerson(id: string): boolean;
   hasAction(id: string): boolean;
   /** A valid goal, for checking that an action's goal is its person's. */
@@ -67,6 +68,14 @@ export function recordChangeProblem(
   facts: BoardFacts,
 ): string | null {
   const { collection, id, before, after } = change;
+  if (isMeetingCollection(collection)) {
+    if (after && !after.ok) return after.problems[0] ?? 'The record is not valid';
+    if (!before && !RECORD_ID.test(id))
+      return `A new ${COLLECTIONS[collection].noun} needs an id of up to 64 letters, digits, - or _`;
+    const plain = (read: RecordRead<unknown> | undefined) =>
+      read ? ((read.ok ? read.value : read.raw) as Record<string, unknown>) : undefined;
+    return meetingChangeProblem(collection, id, plain(before), plain(after), authors.creator, authors.of, facts);
+  }
   if (!after) {
     if (!before) return null;
     if (collection === 'pathwayStages') return stageRemovalProblem(facts.peopleAtStage(id));
@@ -110,6 +119,10 @@ export function recordChangeProblem(
     if (problem) return problem;
   }
   return linksProblem(collection, id, was, now, facts);
+}
+
+function isMeetingCollection(collection: CollectionName): collection is MeetingCollection {
+  return (MEETING_COLLECTIONS as readonly string[]).includes(collection);
 }
 
 function newRecordProblem(collection: CollectionName, value: unknown, authors: RecordAuthors): string | null {

@@ -68,6 +68,27 @@ const FIELD_LABELS: Record<CollectionName, Record<string, string>> = {
     createdBy: 'Written by',
     createdById: 'Written by',
   },
+  meetings: {
+    series: 'Meeting',
+    status: 'Status',
+    chairName: 'Chair',
+    currentItemId: 'Current person',
+    startedAt: 'Started',
+    finishedAt: 'Finished',
+  },
+  meetingItems: {
+    mark: 'Before the meeting',
+    outcomeCode: 'Outcome',
+    outcomeText: 'Outcome',
+    outcomeBy: 'Outcome written by',
+    actionIds: 'Actions agreed',
+    tellActionId: 'Who tells the person and their GP',
+    result: 'Result',
+    resultReason: 'Reason',
+    urgent: 'Urgent addition',
+  },
+  meetingAttendance: { how: 'Attended', name: 'Name', organisationName: 'Organisation' },
+  meetingAmendments: { text: 'Amendment', by: 'Signed by', at: 'Signed' },
 };
 
 const WHOLE_RECORD: Record<CollectionName, string> = {
@@ -76,6 +97,10 @@ const WHOLE_RECORD: Record<CollectionName, string> = {
   goals: 'Whole goal',
   pathwayStages: 'Whole stage',
   comments: 'Whole comment',
+  meetings: 'Whole meeting',
+  meetingItems: 'Whole agenda item',
+  meetingAttendance: 'Attendance',
+  meetingAmendments: 'Amendment',
 };
 
 export function fieldLabel(recordType: CollectionName, field: string | null): string {

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { RecordRead } from '#shared/board/record';
-import { COLLECTION_NAMES, COLLECTIONS, readBoardRecord, type CollectionName } from '#shared/board/records';
+import { COLLECTIONS, PROJECTED_COLLECTIONS, readBoardRecord, type CollectionName, type ProjectedCollection } from '#shared/board/records';
 import type { AuditValue } from '#shared/audit';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { jsonValue } from '../sync/documentValue.ts';
@@ -14,7 +14,7 @@ import { jsonValue } from '../sync/documentValue.ts';
 
 /** One record as the projection keeps it, from the room's (or a fresh) read of it. */
 export function projectRead(
-  collection: CollectionName,
+  collection: ProjectedCollection,
   id: string,
   read: RecordRead<unknown>,
 ): ProjectedRecord {
@@ -28,14 +28,14 @@ export function projectRead(
 }
 
 /** One record of `collection`, from the document's value under `id` (a `Y.Map`, or whatever a client left). */
-export function projectRecord(collection: CollectionName, id: string, value: unknown): ProjectedRecord {
+export function projectRecord(collection: ProjectedCollection, id: string, value: unknown): ProjectedRecord {
   return projectRead(collection, id, readBoardRecord(collection, id, value));
 }
 
 /** Every record of the board's document, projected. */
 export function projectDocument(doc: Y.Doc): ProjectedRecord[] {
   const records: ProjectedRecord[] = [];
-  for (const collection of COLLECTION_NAMES) {
+  for (const collection of PROJECTED_COLLECTIONS) {
     doc.getMap(collection).forEach((value, id) => records.push(projectRecord(collection, id, value)));
   }
   return records;

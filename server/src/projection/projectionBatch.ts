@@ -1,4 +1,4 @@
-import type { CollectionName } from '#shared/board/records';
+import type { ProjectedCollection } from '#shared/board/records';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 
 /**
@@ -11,7 +11,7 @@ export class ProjectionBatch {
   /** Each record as the batch leaves it; null when removed. */
   readonly records = new Map<
     string,
-    { collection: CollectionName; id: string; record: ProjectedRecord | null }
+    { collection: ProjectedCollection; id: string; record: ProjectedRecord | null }
   >();
   readonly transitions: RecordTransition[] = [];
   /** True when a change since the last whole one could not be projected. */
@@ -52,4 +52,4 @@ export class ProjectionBatch {
   }
 }
 
-const key = (collection: CollectionName, id: string): string => `${collection}\u0000${id}`;
+const key = (collection: ProjectedCollection, id: string): string => `${collection}\u0000${id}`;

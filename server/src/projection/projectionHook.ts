@@ -1,3 +1,4 @@
+import { isProjectedCollection } from '#shared/board/records';
 import type { AppliedChange, ProjectedRecord, ProjectionChange } from '../sync/boardChange.ts';
 import type { LoadedBoard, RoomHook, RoomLog } from '../sync/roomContract.ts';
 import { changeTransitions, projectRead, wholeProjection } from './boardProjection.ts';
@@ -16,6 +17,7 @@ export function projectChange(change: AppliedChange): ProjectionChange {
   const transitions: ProjectionChange['transitions'][number][] = [];
   for (const touched of change.records) {
     const { collection, id } = touched;
+    if (!isProjectedCollection(collection)) continue;
     const before = touched.before && projectRead(collection, id, touched.before);
     const after = touched.after && projectRead(collection, id, touched.after);
     if (after) records.push(after);

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import { COLLECTION_NAMES, type CollectionName } from '#shared/board/records';
+import { PROJECTED_COLLECTIONS, type ProjectedCollection } from '#shared/board/records';
 import type {
   Database,
   NewRecordTransition,
@@ -33,9 +33,9 @@ export const PROJECTION_TABLES = {
   goals: 'projected_goals',
   pathwayStages: 'projected_stages',
   comments: 'projected_comments',
-} as const satisfies Record<CollectionName, keyof Database>;
+} as const satisfies Record<ProjectedCollection, keyof Database>;
 
-type ProjectionTable = (typeof PROJECTION_TABLES)[CollectionName];
+type ProjectionTable = (typeof PROJECTION_TABLES)[ProjectedCollection];
 
 /** One record as its collection's table keeps it. */
 export type ProjectionRow =
@@ -334,9 +334,9 @@ export async function replaceBoardProjection(
 export async function readBoardProjection(
   db: Kysely<Database>,
   boardId: string,
-): Promise<Record<CollectionName, Record<string, unknown>[]>> {
-  const result = {} as Record<CollectionName, Record<string, unknown>[]>;
-  for (const collection of COLLECTION_NAMES) {
+): Promise<Record<ProjectedCollection, Record<string, unknown>[]>> {
+  const result = {} as Record<ProjectedCollection, Record<string, unknown>[]>;
+  for (const collection of PROJECTED_COLLECTIONS) {
     result[collection] = await db
       .selectFrom(PROJECTION_TABLES[collection])
       .selectAll()

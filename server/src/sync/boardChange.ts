@@ -2,7 +2,7 @@ import type { AuditValue } from '#shared/audit';
 import type { Action } from '#shared/board/action';
 import type { CommentSubject } from '#shared/board/comment';
 import type { Actor } from '#shared/board/record';
-import type { CollectionName } from '#shared/board/records';
+import type { CollectionName, ProjectedCollection } from '#shared/board/records';
 import type { NotificationKind } from '#shared/notifications';
 import type { BoardFacts, RecordChange } from '#shared/board/rules';
 import type { TransactionOrigin } from './origin.ts';
@@ -36,7 +36,7 @@ export interface ClientBinding {
 
 /** One record as the projection keeps it: its fields and, when it fails validation, why. */
 export interface ProjectedRecord {
-  collection: CollectionName;
+  collection: ProjectedCollection;
   id: string;
   /** Its fields as plain JSON values, without its id and its shared text. */
   fields: Record<string, AuditValue>;
@@ -69,7 +69,7 @@ export interface ProjectionChange {
   /** Records as the change leaves them. */
   records: readonly ProjectedRecord[];
   /** Records the change removed. */
-  removed: readonly { collection: CollectionName; id: string }[];
+  removed: readonly { collection: ProjectedCollection; id: string }[];
   transitions: readonly RecordTransition[];
   /**
    * True when the change could not be projected (a fault in the projection): the board's

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Action } from '#shared/board/action';
 import type { CommentSubject } from '#shared/board/comment';
 import type { Goal } from '#shared/board/goal';
+import type { Meeting, MeetingItem } from '#shared/board/meetings/meeting';
 import { findNhsNumberHolder, type Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
 import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '#shared/board/records';
@@ -208,6 +209,31 @@ class FactsAfter implements ChangeFacts {
   personWithNhsNumber(nhsNumber: string, exceptId: string) {
     const people = this.#people().map((p) => ({ ...(p.ok ? p.value : p.raw), id: p.id }));
     return findNhsNumberHolder(people, nhsNumber, exceptId) ?? undefined;
+  }
+
+  meeting(id: string): Pick<Meeting, 'status' | 'chairId'> | undefined {
+    const read = this.#get('meetings', id);
+    return read?.ok ? (read.value as Meeting) : undefined;
+  }
+
+  meetingItem(id: string): Pick<MeetingItem, 'meetingId'> | undefined {
+    const read = this.#get('meetingItems', id);
+    return read?.ok ? (read.value as MeetingItem) : undefined;
+  }
+
+  onAgenda(meetingId: string, personId: string, exceptId: string): boolean {
+    return this.#some('meetingItems', exceptId, (f) => f.meetingId === meetingId && f.personId === personId);
+  }
+
+  attending(meetingId: string, userId: string, exceptId: string): boolean {
+    return this.#some('meetingAttendance', exceptId, (f) => f.meetingId === meetingId && f.userId === userId);
+  }
+
+  #some(collection: CollectionName, exceptId: string, test: (fields: Record<string, unknown>) => boolean): boolean {
+    for (const [id, read] of this.#all(collection)) {
+      if (id !== exceptId && test((read.ok ? read.value : read.raw) as Record<string, unknown>)) return true;
+    }
+    return false;
   }
 
   #get(collection: CollectionName, id: string): RecordRead<unknown> | undefined {

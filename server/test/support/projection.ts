@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { Kysely } from 'kysely';
-import { COLLECTION_NAMES } from '#shared/board/records';
+import { PROJECTED_COLLECTIONS } from '#shared/board/records';
 import type { Database } from '../../src/db/schema.ts';
 import { projectDocument } from '../../src/projection/boardProjection.ts';
 import { projectionRow, readBoardProjection } from '../../src/projection/projectionTables.ts';
@@ -15,7 +15,7 @@ const order = (a: ComparableRow, b: ComparableRow) =>
 /** The board's projection in the database, every table, in one order. */
 export async function storedProjection(db: Kysely<Database>, boardId: string): Promise<ComparableRow[]> {
   const tables = await readBoardProjection(db, boardId);
-  return COLLECTION_NAMES.flatMap((collection) =>
+  return PROJECTED_COLLECTIONS.flatMap((collection) =>
     tables[collection].map((row) => ({ collection, ...row }) as ComparableRow),
   ).sort(order);
 }
