@@ -9,6 +9,7 @@ import type { Principal } from './access/principal.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { auditHook } from './audit/auditHook.ts';
 import { BoardVersions } from './versions/boardVersions.ts';
+import { BoardMeetings } from './meetings/boardMeetings.ts';
 import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { projectionHook } from './projection/projectionHook.ts';
 import { projectionIsCurrent } from './projection/projectionTables.ts';
@@ -164,15 +165,26 @@ export async function startServer(
   );
 
   let appEvents: AppEvents | null = null;
+  const boardsRepository = new BoardsRepository(db);
+  const meetings = new BoardMeetings({
+    db,
+    change: (boardId, origin, write) => sync.change(boardId, origin, write),
+    members: (boardId) => boardsRepository.members(boardId),
+    boardName: async (boardId) => (await boardsRepository.get(boardId))?.name,
+    organisations: () => boardsRepository.listOrganisations(),
+    saveVersion: (boardId, label, by) => versions.save(boardId, label, by),
+    log,
+  });
   const deps: RouteDeps = {
     db,
     policy,
     sessions,
     throttle: new SignInThrottle(db, config.throttle),
     users: new UsersRepository(db),
-    boards: new BoardsRepository(db),
+    boards: boardsRepository,
     audit,
     versions,
+    meetings,
     events,
     storage,
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,

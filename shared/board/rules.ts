@@ -5,7 +5,12 @@ import { stageRemovalProblem } from './pathway.ts';
 import { NhsNumberTakenError, type NhsNumberHolder, type Person } from './person.ts';
 import type { Actor, RecordRead } from './record.ts';
 import { COLLECTIONS, RECORD_ID, type CollectionName } from './records.ts';
-import { MEETING_COLLECTIONS, meetingChangeProblem, type MeetingCollection, type MeetingFacts } from './meetings/meetingRules.ts';
+import {
+  MEETING_COLLECTIONS,
+  meetingChangeProblem,
+  type MeetingCollection,
+  type MeetingFacts,
+} from './meetings/meetingRules.ts';
 
 /**
  * The board's rules for a change to one record, whoever makes it and however it is made. The
@@ -74,7 +79,15 @@ export function recordChangeProblem(
       return `A new ${COLLECTIONS[collection].noun} needs an id of up to 64 letters, digits, - or _`;
     const plain = (read: RecordRead<unknown> | undefined) =>
       read ? ((read.ok ? read.value : read.raw) as Record<string, unknown>) : undefined;
-    return meetingChangeProblem(collection, id, plain(before), plain(after), authors.creator, authors.of, facts);
+    return meetingChangeProblem(
+      collection,
+      id,
+      plain(before),
+      plain(after),
+      authors.creator,
+      authors.of,
+      facts,
+    );
   }
   if (!after) {
     if (!before) return null;

@@ -37,6 +37,9 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   scheduled_runs: ScheduledRunsTable;
   board_versions: BoardVersionsTable;
+  meeting_summaries: MeetingSummariesTable;
+  meeting_pulse_answers: MeetingPulseAnswersTable;
+  meeting_pulse_responders: MeetingPulseRespondersTable;
 }
 
 export interface OrganisationsTable {
@@ -347,3 +350,30 @@ export type UserRow = Selectable<UsersTable>;
 export type NewAuditEvent = Insertable<AuditEventsTable>;
 export type NewRecordTransition = Insertable<RecordTransitionsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
+
+/** A finished meeting's summary as it was when it closed (the JSON is `MeetingSummary` from shared/meetings). */
+export interface MeetingSummariesTable {
+  board_id: string;
+  meeting_id: string;
+  series: string;
+  started_at: Date;
+  finished_at: Date;
+  version_id: string | null;
+  summary: ColumnType<unknown, string, string>;
+}
+
+/** One anonymous pulse answer: scores in the questions' order, and a comment. */
+export interface MeetingPulseAnswersTable {
+  id: Generated<string>;
+  board_id: string;
+  meeting_id: string;
+  scores: ColumnType<number[], string, string>;
+  comment: string | null;
+}
+
+/** Who has answered a meeting's pulse, kept apart from the answers, so each answers once. */
+export interface MeetingPulseRespondersTable {
+  board_id: string;
+  meeting_id: string;
+  user_id: string;
+}

@@ -15,6 +15,7 @@ import { registerAdminRoutes } from './adminRoutes.ts';
 import { registerBoardRoutes } from './boardRoutes.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
 import { registerVersionRoutes } from './versionRoutes.ts';
+import { registerMeetingRoutes } from './meetingRoutes.ts';
 import { registerWorkRoutes } from './workRoutes.ts';
 import { registerProgressRoutes } from './progressRoutes.ts';
 import { registerNotificationRoutes } from './notificationRoutes.ts';
@@ -111,6 +112,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   registerBoardRoutes(app, options.deps);
   registerHistoryRoutes(app, options.deps);
   registerVersionRoutes(app, options.deps);
+  registerMeetingRoutes(app, options.deps);
   registerWorkRoutes(app, options.deps);
   registerProgressRoutes(app, options.deps);
   registerNotificationRoutes(app, options.deps);

@@ -9,6 +9,7 @@ import type { UsersRepository } from '../users/usersRepository.ts';
 import type { AuditLog } from '../audit/auditLog.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
 import type { BoardVersions } from '../versions/boardVersions.ts';
+import type { BoardMeetings } from '../meetings/boardMeetings.ts';
 
 /** What the REST route modules share. Each module takes this and registers its routes. */
 export interface RouteDeps {
@@ -20,6 +21,7 @@ export interface RouteDeps {
   boards: BoardsRepository;
   audit: AuditLog;
   versions: BoardVersions;
+  meetings: BoardMeetings;
   events: AccessEvents;
   /** Whether cookies get the Secure attribute (the site is served over https). */
   secureCookies: boolean;

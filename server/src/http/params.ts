@@ -30,6 +30,8 @@ export const versionParams = z.object({
     .regex(/^[1-9][0-9]{0,17}$/, 'There is no version with that id'),
 });
 
+export const meetingParams = z.object({ id: idOf('board'), meetingId: idOf('meeting') });
+
 /** A route's path parameters by its schema: 404 with the schema's message when one names nothing. */
 export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
   const parsed = schema.safeParse(params);

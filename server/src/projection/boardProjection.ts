@@ -1,6 +1,12 @@
 import type * as Y from 'yjs';
 import type { RecordRead } from '#shared/board/record';
-import { COLLECTIONS, PROJECTED_COLLECTIONS, readBoardRecord, type CollectionName, type ProjectedCollection } from '#shared/board/records';
+import {
+  COLLECTIONS,
+  PROJECTED_COLLECTIONS,
+  readBoardRecord,
+  type CollectionName,
+  type ProjectedCollection,
+} from '#shared/board/records';
 import type { AuditValue } from '#shared/audit';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { jsonValue } from '../sync/documentValue.ts';

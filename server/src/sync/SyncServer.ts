@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type * as Y from 'yjs';
 import { CloseCode } from '#shared/sync/closeCodes';
 import { YJS_PATH } from '#shared/sync/protocol';
 import type { SessionEndReason } from '#shared/events';
@@ -11,6 +12,7 @@ import { ConnectionLimits } from '../limits/connectionLimits.ts';
 import { boardRulesHook } from '../boards/boardRulesHook.ts';
 import { Connection, type ConnectionGrant } from './Connection.ts';
 import { Room } from './Room.ts';
+import type { TransactionOrigin } from './origin.ts';
 import type { RoomHook, RoomPersistence } from './roomContract.ts';
 import { roomPersistence } from './roomPersistence.ts';
 
@@ -275,6 +277,28 @@ export class SyncServer {
   /** Resolves once every update received so far is durable. */
   flush(): Promise<void> {
     return this.storage.flush();
+  }
+
+  /**
+   * Makes a change to a board as the server (a meeting stepped on its chair's request): loads the
+   * board if it is not loaded, runs `write` on its document in one transaction with `origin`, and
+   * lets everyone on it see the change and storage keep it like any other. A board nobody has open
+   * is unloaded again after the idle time.
+   */
+  async change<T>(boardId: string, origin: TransactionOrigin, write: (doc: Y.Doc) => T): Promise<T> {
+    if (this.#closing) throw new Error('The server is shutting down');
+    const entry = await this.#open(boardId);
+    let result!: T;
+    entry.room.doc.transact(() => {
+      result = write(entry.room.doc);
+    }, origin);
+    if (entry.room.connectionCount === 0 && !entry.idleTimer && !entry.unloading) {
+      entry.idleTimer = setTimeout(() => {
+        entry.idleTimer = null;
+        if (entry.room.connectionCount === 0) void this.#unload(boardId);
+      }, this.config.idleUnloadMs);
+    }
+    return result;
   }
 
   /** Stops accepting, closes every connection, then persists and unloads every board. */

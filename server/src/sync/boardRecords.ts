@@ -229,7 +229,11 @@ class FactsAfter implements ChangeFacts {
     return this.#some('meetingAttendance', exceptId, (f) => f.meetingId === meetingId && f.userId === userId);
   }
 
-  #some(collection: CollectionName, exceptId: string, test: (fields: Record<string, unknown>) => boolean): boolean {
+  #some(
+    collection: CollectionName,
+    exceptId: string,
+    test: (fields: Record<string, unknown>) => boolean,
+  ): boolean {
     for (const [id, read] of this.#all(collection)) {
       if (id !== exceptId && test((read.ok ? read.value : read.raw) as Record<string, unknown>)) return true;
     }

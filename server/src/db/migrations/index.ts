@@ -12,6 +12,7 @@ import * as m0010 from './0010_progress_runs.ts';
 import * as m0011 from './0011_status_runs_read_once.ts';
 import * as m0012 from './0012_audit_bursts.ts';
 import * as m0013 from './0013_board_versions.ts';
+import * as m0014 from './0014_meetings.ts';
 
 /** Every migration in order. Listed here (not read from disk) so the built server and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_status_runs_read_once': m0011,
   '0012_audit_bursts': m0012,
   '0013_board_versions': m0013,
+  '0014_meetings': m0014,
 };

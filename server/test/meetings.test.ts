@@ -1,0 +1,194 @@
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import type { ApiError } from '#shared/api';
+import { MeetingDocument } from '#shared/board/meetings/meetingDoc';
+import type { Meeting } from '#shared/board/meetings/meeting';
+import type { MeetingSummary } from '#shared/meetings';
+import type { BoardVersionSummary } from '#shared/versions';
+import { DEMO, signedIn } from './support/auth.ts';
+import { GRACE, by, newBoard, TEST_PERSON_ID } from './support/boards.ts';
+import { connectClient } from './support/clients.ts';
+import { watched } from './support/hostile.ts';
+import { startTestServer } from './support/server.ts';
+import { testDb } from './support/boards.ts';
+
+const TOM = { id: 'demo-tom-reid', name: 'Dr Tom Reid' };
+const meetingsOf = (boardId: string) => `/api/boards/${boardId}/meetings`;
+
+/** A board with two people, its facilitator Tom and members Grace and Priya signed in, Grace and Priya connected. */
+async function meetingBoard() {
+  const server = await startTestServer({ db: await testDb() });
+  const boardId = await newBoard(server.url, 'Meeting board');
+  const tom = await signedIn(server.url, DEMO.facilitator);
+  const grace = await signedIn(server.url, DEMO.member);
+  const priya = await signedIn(server.url, DEMO.otherMember);
+  const graceClient = watched(connectClient(server.url, boardId, { cookie: grace.cookie }));
+  const priyaClient = watched(connectClient(server.url, boardId, { cookie: priya.cookie }));
+  await Promise.all([graceClient.synced(), priyaClient.synced()]);
+  graceClient.board.addPerson(
+    { name: 'Arthur Bell', risk: 'red', riskReason: 'Lives alone' },
+    { by: GRACE, id: 'person-2' },
+  );
+  await expect.poll(() => priyaClient.board.readPeople().length).toBe(2);
+  return { server, boardId, tom, grace, priya, graceClient, priyaClient };
+}
+
+describe('a board’s meeting, run by its chair through the server', () => {
+  it('builds the agenda, follows the chair’s steps with the server’s clock, keeps outcomes and finishes with a version and a summary', async () => {
+    const { server, boardId, tom, grace, priya, graceClient, priyaClient } = await meetingBoard();
+    const prepared = await grace.post<Meeting>(meetingsOf(boardId), { series: ' Daily handover ' });
+    expect(prepared.status).toBe(201);
+    expect(prepared.body).toMatchObject({
+      series: 'Daily handover',
+      status: 'planned',
+      preparedBy: 'Grace Okafor',
+    });
+    const meetingId = prepared.body.id;
+    const onGrace = new MeetingDocument(graceClient.doc);
+    await expect
+      .poll(() => onGrace.items(meetingId).map((item) => item.personId))
+      .toEqual(['person-2', TEST_PERSON_ID]);
+    const [first, second] = onGrace.items(meetingId);
+
+    // A second meeting while one is open is refused, and so is nonsense.
+    expect((await tom.post<ApiError>(meetingsOf(boardId), { series: 'Weekly frailty MDT' })).status).toBe(
+      409,
+    );
+    const bad = await tom.post<ApiError>(meetingsOf(boardId), { series: '', slotSeconds: 2 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/Name the meeting/);
+
+    // Before the meeting, members mark people.
+    onGrace.markItem(second!.id, 'discuss', { by: GRACE });
+
+    // Only a facilitator starts; Tom is, and takes the chair.
+    expect((await grace.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/start`)).status).toBe(403);
+    const before = Date.now();
+    const started = await tom.post<Meeting>(`${meetingsOf(boardId)}/${meetingId}/start`);
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ status: 'running', chairName: TOM.name, currentItemId: first!.id });
+    expect(Date.parse(started.body.stepAt!)).toBeGreaterThanOrEqual(before - 1);
+    const onPriya = new MeetingDocument(priyaClient.doc);
+    await expect.poll(() => onPriya.meeting(meetingId).currentItemId).toBe(first!.id);
+
+    // Only the chair steps; a browser cannot step by writing the meeting itself.
+    expect(
+      (await grace.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/step`, { itemId: second!.id })).status,
+    ).toBe(403);
+    graceClient.doc.transact(() => {
+      const meeting = graceClient.doc.getMap('meetings').get(meetingId) as Y.Map<unknown>;
+      meeting.set('chairId', GRACE.id);
+      meeting.set('currentItemId', second!.id);
+    });
+    await expect.poll(() => graceClient.refusals.length).toBeGreaterThan(0);
+    expect(graceClient.refusals[0]!.message).toMatch(/by the server when its chair asks/);
+    await expect.poll(() => onGrace.meeting(meetingId).chairId).toBe(TOM.id);
+    expect(priyaClient.wasSent(`"${GRACE.id}"`)).toBe(false);
+    expect(onPriya.meeting(meetingId).currentItemId).toBe(first!.id);
+
+    // Members write outcomes in their own name; joining is for oneself; only the chair marks others.
+    onGrace.recordOutcome(
+      first!.id,
+      { outcomeCode: 'decision', outcomeText: 'Refer to falls clinic' },
+      { by: GRACE },
+    );
+    onGrace.attend(
+      meetingId,
+      { userId: GRACE.id!, name: GRACE.name, profession: 'OT', organisationId: null, organisationName: null },
+      'joined',
+      { by: GRACE },
+    );
+    await expect.poll(() => onPriya.items(meetingId)[0]?.outcomeText).toBe('Refer to falls clinic');
+    await expect.poll(() => onPriya.attendance(meetingId).map((a) => a.name)).toEqual(['Grace Okafor']);
+    const refusedBefore = priyaClient.refusals.length;
+    onPriya.attend(
+      meetingId,
+      { userId: TOM.id, name: TOM.name, profession: 'GP', organisationId: null, organisationName: null },
+      'room',
+      { by: by() },
+    );
+    await expect.poll(() => priyaClient.refusals.length).toBeGreaterThan(refusedBefore);
+    expect(priyaClient.refusals.at(-1)!.message).toMatch(/Only the chair marks who is in the room/);
+
+    const stepped = await tom.post<Meeting>(`${meetingsOf(boardId)}/${meetingId}/step`, {
+      itemId: second!.id,
+    });
+    expect(stepped.status).toBe(200);
+    await expect.poll(() => onGrace.meeting(meetingId).currentItemId).toBe(second!.id);
+    expect(onGrace.items(meetingId)[0]!.secondsSpent).toBeGreaterThanOrEqual(0);
+    expect(
+      (await tom.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/step`, { itemId: 'nobody' })).status,
+    ).toBe(404);
+
+    // Tom hands the chair to Priya, who finishes: nobody is left to carry over but the reason is kept.
+    expect(
+      (await grace.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/chair`, { userId: GRACE.id })).status,
+    ).toBe(403);
+    const handed = await tom.post<Meeting>(`${meetingsOf(boardId)}/${meetingId}/chair`, {
+      userId: 'demo-priya-shah',
+    });
+    expect(handed.body.chairName).toBe('Priya Shah');
+    expect((await tom.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/finish`)).status).toBe(403);
+    const finished = await priya.post<MeetingSummary>(`${meetingsOf(boardId)}/${meetingId}/finish`, {
+      carryReason: 'Ran out of time',
+    });
+    expect(finished.status).toBe(200);
+    const summary = finished.body;
+    expect(summary).toMatchObject({
+      series: 'Daily handover',
+      boardName: 'Meeting board',
+      chair: 'Priya Shah',
+      attendance: [{ name: 'Grace Okafor', how: 'joined' }],
+      figures: { people: 2, discussed: 2, carriedOver: 0 },
+    });
+    expect(summary.people[0]).toMatchObject({
+      name: 'Arthur Bell',
+      initials: 'A B',
+      outcomeCode: 'decision',
+      result: 'discussed',
+    });
+    expect(summary.absentOrganisations.length).toBeGreaterThan(0);
+    expect(summary.versionId).not.toBeNull();
+    const versions = await tom.get<BoardVersionSummary[]>(`/api/boards/${boardId}/versions`);
+    expect(versions.body.find((v) => v.id === summary.versionId)?.label).toBe(summary.label);
+    expect(summary.label).toMatch(/^Daily handover \d{1,2} [A-Z][a-z]{2} \d{4}$/);
+
+    // Finished: the summary is kept; finishing again, stepping and changing outcomes are refused.
+    expect((await priya.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/finish`)).status).toBe(409);
+    const kept = await grace.get<MeetingSummary>(`${meetingsOf(boardId)}/${meetingId}/summary`);
+    expect(kept.body).toEqual(summary);
+    const list = await grace.get<{ meetingId: string; people: number }[]>(meetingsOf(boardId));
+    expect(list.body).toEqual([expect.objectContaining({ meetingId, people: 2, attended: 1 })]);
+    await expect.poll(() => onGrace.meeting(meetingId).status).toBe('finished');
+    const refusedNow = graceClient.refusals.length;
+    graceClient.doc.transact(() => {
+      (graceClient.doc.getMap('meetingItems').get(first!.id) as Y.Map<unknown>).set(
+        'outcomeText',
+        'Rewritten later',
+      );
+    });
+    await expect.poll(() => graceClient.refusals.length).toBeGreaterThan(refusedNow);
+    expect(graceClient.refusals.at(-1)!.message).toMatch(/signed amendment/);
+    onGrace.amend(meetingId, first!.id, 'GP told by phone', { by: GRACE });
+    await expect
+      .poll(() => priyaClient.board.readAmendments().map((a) => (a.ok ? a.value.text : '')))
+      .toEqual(['GP told by phone']);
+    await server.close();
+  });
+
+  it('refuses requests about meetings to those who may not run them, with a clear reason', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url, 'Viewed board');
+    const viewer = await signedIn(server.url, DEMO.viewer);
+    const outsider = await signedIn(server.url, DEMO.otherTeam);
+    const refused = await viewer.post<ApiError>(meetingsOf(boardId), { series: 'Daily handover' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatch(/view this board’s meetings but not run them/);
+    expect((await outsider.get<ApiError>(meetingsOf(boardId))).status).toBe(403);
+    expect((await viewer.get(`${meetingsOf(boardId)}/no-such-meeting/summary`)).status).toBe(404);
+    expect((await viewer.get(`${meetingsOf(boardId)}/bad%20id/summary`)).status).toBe(404);
+    const clock = await viewer.get<{ now: number }>('/api/clock');
+    expect(Math.abs(clock.body.now - Date.now())).toBeLessThan(5_000);
+    await server.close();
+  });
+});
