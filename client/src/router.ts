@@ -5,6 +5,8 @@ import BoardView from './views/BoardView.vue';
 import BoardActionsView from './views/board/BoardActionsView.vue';
 import BoardGoalsView from './views/board/BoardGoalsView.vue';
 import BoardHandoverView from './views/board/BoardHandoverView.vue';
+import BoardMeetingView from './views/board/BoardMeetingView.vue';
+import BoardMeetingSummaryView from './views/board/BoardMeetingSummaryView.vue';
 import BoardPathwayView from './views/board/BoardPathwayView.vue';
 import BoardPersonView from './views/board/BoardPersonView.vue';
 import BoardHistoryView from './views/board/BoardHistoryView.vue';
@@ -55,6 +57,14 @@ export const router = createRouter({
         { path: 'actions', name: 'board-actions', component: BoardActionsView, meta: { title: 'Actions' } },
         { path: 'goals', name: 'board-goals', component: BoardGoalsView, meta: { title: 'Goals' } },
         { path: 'pathway', name: 'board-pathway', component: BoardPathwayView, meta: { title: 'Pathway' } },
+        { path: 'meeting', name: 'board-meeting', component: BoardMeetingView, meta: { title: 'Meeting' } },
+        {
+          path: 'meetings/:meetingId',
+          name: 'board-meeting-summary',
+          component: BoardMeetingSummaryView,
+          props: true,
+          meta: { title: 'Meeting summary' },
+        },
         {
           path: 'history',
           name: 'board-history',

@@ -10,6 +10,8 @@ import type { Goal } from '#shared/board/goal';
 import type { PathwayStage } from '#shared/board/pathway';
 import type { Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
+import type { Amendment, Attendance, Meeting, MeetingItem } from '#shared/board/meetings/meeting';
+import { MeetingDocument } from '#shared/board/meetings/meetingDoc';
 import type { PresenceState, PresenceUser } from '#shared/sync/presence';
 import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
@@ -42,6 +44,25 @@ export interface BoardRead {
   goals: RecordRead<Goal>[];
   stages: RecordRead<PathwayStage>[];
   comments: RecordRead<Comment>[];
+  meetings: RecordRead<Meeting>[];
+  meetingItems: RecordRead<MeetingItem>[];
+  attendance: RecordRead<Attendance>[];
+  amendments: RecordRead<Amendment>[];
+}
+
+/** Every record of a board's document, read and validated (incrementally, while it is observed). */
+export function readBoard(board: BoardDocument): BoardRead {
+  return {
+    actions: board.readActions(),
+    people: board.readPeople(),
+    goals: board.readGoals(),
+    stages: board.readPathwayStages(),
+    comments: board.readComments(),
+    meetings: board.readMeetings(),
+    meetingItems: board.readMeetingItems(),
+    attendance: board.readAttendance(),
+    amendments: board.readAmendments(),
+  };
 }
 
 /** How an open board stands: reported whole, as a new object, whenever any of it changes. */
@@ -65,7 +86,17 @@ export interface BoardSyncState {
 
 /** A board not opened yet, or closed. */
 export const CLOSED_BOARD: BoardSyncState = Object.freeze({
-  read: { actions: [], people: [], goals: [], stages: [], comments: [] },
+  read: {
+    actions: [],
+    people: [],
+    goals: [],
+    stages: [],
+    comments: [],
+    meetings: [],
+    meetingItems: [],
+    attendance: [],
+    amendments: [],
+  },
   connection: 'connecting',
   synced: false,
   localCopy: false,
@@ -88,6 +119,8 @@ export interface BoardSyncEvents {
 /** An open board document: the store calls `board`'s typed accessors; nothing else sees Y types. */
 export interface BoardSync {
   board: BoardDocument;
+  /** The board's meetings, written with the same origin (one undo history). */
+  meetings: MeetingDocument;
   /**
    * Keeps the board in this browser (IndexedDB) from now on, and shows what was kept from earlier
    * visits at once. `createdAt` is the board's, so a copy of another board with the same id is never used.
@@ -180,16 +213,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   };
 
   const isLive = (): boolean => connected && provider.synced;
-  const read = (): void =>
-    report({
-      read: {
-        actions: board.readActions(),
-        people: board.readPeople(),
-        goals: board.readGoals(),
-        stages: board.readPathwayStages(),
-        comments: board.readComments(),
-      },
-    });
+  const read = (): void => report({ read: readBoard(board) });
   const reportPending = (): void => {
     savePending(user.id, boardId, pending);
     report({ pending: new Set(pending) });
@@ -282,6 +306,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
 
   return {
     board,
+    meetings: new MeetingDocument(doc, LOCAL_ORIGIN),
     keepLocally: (createdAt) => {
       if (local) return;
       local = new IndexeddbPersistence(localBoardName(user.id, boardId, createdAt), doc);

@@ -230,6 +230,11 @@ export const useBoardStore = defineStore('board', () => {
     return writeLive(change);
   }
 
+  /** A change to the board's meetings as the signed-in user (marks, outcomes, joining, amendments). */
+  function writeMeeting<T>(change: (meetings: BoardSync['meetings'], context: WriteContext) => T): T {
+    return writeLive(() => change(sync!.meetings, { by: actor.value, now: new Date() }));
+  }
+
   /** A change to the board as it is now, even while a past version is open (restoring from it). */
   function writeLive<T>(change: (board: BoardSync['board'], context: WriteContext) => T): T {
     if (opening.readOnly) throw new Error('You can view this board but not change it');
@@ -412,6 +417,7 @@ export const useBoardStore = defineStore('board', () => {
     closeDocument,
     keepLocally,
     reconnect,
+    writeMeeting,
     addPerson,
     updatePerson,
     movePersonToStage,

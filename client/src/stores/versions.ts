@@ -6,7 +6,7 @@ import type { BoardState } from '#shared/board/changes';
 import { validRecords } from '#shared/board/record';
 import type { BoardVersionSummary } from '#shared/versions';
 import { getVersionState, listVersions, saveVersion } from '../api/versionsApi.ts';
-import type { BoardRead } from '../lib/boardSync.ts';
+import { readBoard, type BoardRead } from '../lib/boardSync.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
 
 /** A past version open on the board: what it is, and its records as they were. */
@@ -36,14 +36,7 @@ export function readVersion(state: Uint8Array): BoardRead {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    const board = new BoardDocument(doc);
-    return {
-      actions: board.readActions(),
-      people: board.readPeople(),
-      goals: board.readGoals(),
-      stages: board.readPathwayStages(),
-      comments: board.readComments(),
-    };
+    return readBoard(new BoardDocument(doc));
   } finally {
     doc.destroy();
   }
