@@ -26,6 +26,7 @@ const VIEWS: { name: string; path: string; ready: string; prepare?: (page: Page)
   { name: 'goals', path: '/goals', ready: 'view-goals' },
   { name: 'pathway', path: '/pathway', ready: 'view-pathway' },
   { name: 'person', path: '/people/person-1', ready: 'view-person' },
+  { name: 'meeting', path: '/meeting', ready: 'view-meeting' },
 ];
 
 describe('accessibility of every board view', () => {

@@ -171,6 +171,7 @@ describe('the daily handover as a meeting', () => {
     await handover.person(name).waitFor();
     await grace.page.getByRole('button', { name: 'Privacy screen' }).click();
     const banner = grace.page.getByTestId('privacy-screen');
+    await banner.waitFor();
     await expect
       .poll(textOf(banner))
       .toMatch(/Privacy screen on: initials only; NHS numbers and dates of birth hidden/);
