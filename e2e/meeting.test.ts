@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpServer } from '../server/test/support/smtpServer.ts';
 import { addDays, todayIsoDate } from '#shared/board/record';
+import { initialsOf } from '#shared/meetings';
 import { accessibilityProblems } from './support/axe.ts';
 import { demo } from './support/demoUsers.ts';
 import { textOf, useScenario } from './support/scenario.ts';
@@ -11,7 +13,13 @@ import { BoardPage } from './support/pages/BoardPage.ts';
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 
 describe('the daily handover as a meeting', () => {
-  const scenario = useScenario();
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpServer({ forTheFile: true });
+  });
+  afterAll(() => smtp?.close());
+  // A server of the file's own, sending email to the SMTP server above at once.
+  const scenario = useScenario({ ownServer: true, env: () => ({ SMTP_URL: smtp!.url }) });
 
   it('a chair and three members from different organisations run a meeting: agenda, following, timer, outcomes, carry-over, summary', async () => {
     const board = await scenario.server.createBoard(unique('E2E meeting'));
@@ -136,6 +144,17 @@ describe('the daily handover as a meeting', () => {
       /Lucy Evans[\s\S]*Riverside Council Adult Social Care/,
     );
     expect(await accessibilityProblems(tom.page)).toEqual([]);
+
+    // The summary's email reaches the attending organisations' members: initials and a link only.
+    const mailTo = (email: string) =>
+      smtp!.received.filter((m) => m.to.includes(email) && m.subject.startsWith('Huddle: summary of'));
+    await expect.poll(() => mailTo(demo.lucy.email).length).toBe(1);
+    const mail = mailTo(demo.lucy.email)[0]!;
+    expect(mail.subject).toMatch(/^Huddle: summary of Daily handover/);
+    expect(mail.text).toContain(`/boards/${board.id}/meetings/`);
+    expect(mail.text).toMatch(new RegExp(`- ${initialsOf(people.unrated)}: carried over`));
+    expect(mail.text).not.toMatch(/Arthur|Dora|falls clinic/);
+    expect(mailTo(demo.helen.email)).toEqual([]);
 
     // After the meeting, an outcome is added to only as a signed amendment; it shows on every screen.
     await grace.page.goto(tom.page.url());

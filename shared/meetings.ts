@@ -99,6 +99,7 @@ export interface MeetingSummary {
     userId: string;
     name: string;
     profession: string;
+    organisationId: string | null;
     organisation: string | null;
     how: AttendanceMode;
   }[];

@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   'overdue',
   'mention',
   'comment',
+  'meeting-summary',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -99,6 +100,7 @@ export function notificationPath(item: {
   recordId: string;
 }): string {
   const board = `/boards/${encodeURIComponent(item.boardId)}`;
+  if (item.recordType === 'meetings') return `${board}/meetings/${encodeURIComponent(item.recordId)}`;
   const comments = COMMENT_NOTIFICATION_KINDS.includes(item.kind);
   if (item.recordType === 'people')
     return `${board}/people/${encodeURIComponent(item.recordId)}${comments ? '#comments' : ''}`;
@@ -133,5 +135,7 @@ export function notificationText(
       return recordType === 'people'
         ? `${who} commented on someone whose comments you follow`
         : `${who} commented on an action you own or follow`;
+    case 'meeting-summary':
+      return `${who} finished a meeting you attended or your organisation was at: its summary is ready`;
   }
 }

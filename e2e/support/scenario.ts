@@ -21,8 +21,14 @@ export interface Scenario<S extends HuddleSite = HuddleSite> {
  * `ownServer` asks for a server process of the block's own (to stop and start it, say).
  */
 export function useScenario(): Scenario;
-export function useScenario(options: { ownServer: true }): Scenario<HuddleServer>;
-export function useScenario(options: { ownServer?: boolean } = {}): Scenario<HuddleSite> {
+export function useScenario(options: {
+  ownServer: true;
+  /** More settings for the block's server, asked for when it starts (an SMTP server's address). */
+  env?: () => Record<string, string>;
+}): Scenario<HuddleServer>;
+export function useScenario(
+  options: { ownServer?: boolean; env?: () => Record<string, string> } = {},
+): Scenario<HuddleSite> {
   let server: HuddleSite | undefined;
   let own: HuddleServer | undefined;
   let browser: Browser | undefined;
@@ -38,7 +44,7 @@ export function useScenario(options: { ownServer?: boolean } = {}): Scenario<Hud
 
   beforeAll(async () => {
     const shared = inject('e2e');
-    if (options.ownServer) server = own = await startHuddleServer();
+    if (options.ownServer) server = own = await startHuddleServer({ env: options.env?.() });
     else server = huddleSite(() => shared.url, { kind: shared.databaseKind });
     browser = await chromium.connect(shared.browserEndpoint);
   });

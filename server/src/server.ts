@@ -10,6 +10,7 @@ import { AuditLog } from './audit/auditLog.ts';
 import { auditHook } from './audit/auditHook.ts';
 import { BoardVersions } from './versions/boardVersions.ts';
 import { BoardMeetings } from './meetings/boardMeetings.ts';
+import { tellAttendingOrganisations } from './meetings/meetingNotices.ts';
 import { boardRulesHook } from './boards/boardRulesHook.ts';
 import { projectionHook } from './projection/projectionHook.ts';
 import { projectionIsCurrent } from './projection/projectionTables.ts';
@@ -165,6 +166,9 @@ export async function startServer(
   );
 
   let appEvents: AppEvents | null = null;
+  // Known once listening: where links in emails lead, and the email sender.
+  let siteUrl = (): string => config.publicUrl ?? 'http://localhost';
+  let sendEmailSoon = (): void => undefined;
   const boardsRepository = new BoardsRepository(db);
   const meetings = new BoardMeetings({
     db,
@@ -173,6 +177,12 @@ export async function startServer(
     boardName: async (boardId) => (await boardsRepository.get(boardId))?.name,
     organisations: () => boardsRepository.listOrganisations(),
     saveVersion: (boardId, label, by) => versions.save(boardId, label, by),
+    // The attending organisations' members hear that the summary is ready; its emails go at once.
+    onFinished: async (summary) => {
+      const told = await tellAttendingOrganisations(db, summary, siteUrl());
+      appEvents?.tellNotified(told);
+      sendEmailSoon();
+    },
     log,
   });
   const deps: RouteDeps = {
@@ -305,6 +315,12 @@ export async function startServer(
       .catch((err: unknown) => log.error({ err }, 'reminders, digests or email failed; tried again shortly'))
       .then(() => (closing ? undefined : versions.tick()))
       .catch((err: unknown) => log.error({ err }, 'the day’s versions failed; tried again shortly'));
+  };
+  siteUrl = () => config.publicUrl ?? `http://localhost:${port}`;
+  sendEmailSoon = () => {
+    jobsRunning = jobsRunning
+      .then(async () => void (closing ? undefined : await jobs.sendOutbox()))
+      .catch((err: unknown) => log.error({ err }, 'sending email failed; tried again shortly'));
   };
   const jobsTimer = config.mail.jobsIntervalMs > 0 ? setInterval(runJobs, config.mail.jobsIntervalMs) : null;
   jobsTimer?.unref();

@@ -10,14 +10,15 @@ import { GRACE, by, newBoard, TEST_PERSON_ID } from './support/boards.ts';
 import { connectClient } from './support/clients.ts';
 import { watched } from './support/hostile.ts';
 import { startTestServer } from './support/server.ts';
+import { startSmtpServer } from './support/smtpServer.ts';
 import { testDb } from './support/boards.ts';
 
 const TOM = { id: 'demo-tom-reid', name: 'Dr Tom Reid' };
 const meetingsOf = (boardId: string) => `/api/boards/${boardId}/meetings`;
 
 /** A board with two people, its facilitator Tom and members Grace and Priya signed in, Grace and Priya connected. */
-async function meetingBoard() {
-  const server = await startTestServer({ db: await testDb() });
+async function meetingBoard(smtpUrl: string | null = null) {
+  const server = await startTestServer({ db: await testDb(), mail: { smtpUrl } });
   const boardId = await newBoard(server.url, 'Meeting board');
   const tom = await signedIn(server.url, DEMO.facilitator);
   const grace = await signedIn(server.url, DEMO.member);
@@ -35,7 +36,8 @@ async function meetingBoard() {
 
 describe('a board’s meeting, run by its chair through the server', () => {
   it('builds the agenda, follows the chair’s steps with the server’s clock, keeps outcomes and finishes with a version and a summary', async () => {
-    const { server, boardId, tom, grace, priya, graceClient, priyaClient } = await meetingBoard();
+    const smtp = await startSmtpServer();
+    const { server, boardId, tom, grace, priya, graceClient, priyaClient } = await meetingBoard(smtp.url);
     const prepared = await grace.post<Meeting>(meetingsOf(boardId), { series: ' Daily handover ' });
     expect(prepared.status).toBe(201);
     expect(prepared.body).toMatchObject({
@@ -153,8 +155,23 @@ describe('a board’s meeting, run by its chair through the server', () => {
     expect(versions.body.find((v) => v.id === summary.versionId)?.label).toBe(summary.label);
     expect(summary.label).toMatch(/^Daily handover \d{1,2} [A-Z][a-z]{2} \d{4}$/);
 
+    // Grace's organisation attended: its members on the board's team are told, by email at once,
+    // with initials and a link, no names or outcomes; organisations that did not attend are not.
+    const mailTo = (email: string) => smtp.received.filter((m) => m.to.includes(email));
+    await expect.poll(() => mailTo(DEMO.member).length).toBe(1);
+    await expect.poll(() => mailTo(DEMO.otherMember).length).toBe(1);
+    const mail = mailTo(DEMO.member)[0]!;
+    expect(mail.subject).toBe(`Huddle: summary of ${summary.label} (Meeting board)`);
+    expect(mail.text).toContain(`/boards/${boardId}/meetings/${meetingId}`);
+    expect(mail.text).toMatch(/- A B: discussed/);
+    expect(mail.text).not.toMatch(/Arthur|Margaret|falls clinic/);
+    expect(mailTo(DEMO.facilitator)).toEqual([]);
+    const bell = await grace.get<{ items: { kind: string; text: string }[] }>('/api/notifications');
+    expect(bell.body.items[0]).toMatchObject({ kind: 'meeting-summary' });
+
     // Finished: the summary is kept; finishing again, stepping and changing outcomes are refused.
     expect((await priya.post<ApiError>(`${meetingsOf(boardId)}/${meetingId}/finish`)).status).toBe(409);
+    await expect.poll(() => smtp.received.length).toBe(2);
     const kept = await grace.get<MeetingSummary>(`${meetingsOf(boardId)}/${meetingId}/summary`);
     expect(kept.body).toEqual(summary);
     const list = await grace.get<{ meetingId: string; people: number }[]>(meetingsOf(boardId));

@@ -330,7 +330,23 @@ export function summarise(
         }
       : null;
   };
-  const attendance = meetings.attendance(meetingId);
+  // Who attended as the server knows them (profession, organisation), not as a browser wrote them;
+  // anyone not on the board's teams is left out.
+  const members = new Map(context.members.map((m) => [m.id, m]));
+  const attendance = meetings.attendance(meetingId).flatMap((a) => {
+    const member = members.get(a.userId);
+    return member
+      ? [
+          {
+            ...a,
+            name: member.name,
+            profession: member.profession,
+            organisationId: member.organisation?.id ?? null,
+            organisationName: member.organisation?.name ?? null,
+          },
+        ]
+      : [];
+  });
   const attendingOrgs = new Set(attendance.map((a) => a.organisationId).filter(Boolean));
   const absent = new Map<string, Organisation>();
   for (const member of context.members) {
@@ -371,6 +387,7 @@ export function summarise(
       userId: a.userId,
       name: a.name,
       profession: a.profession,
+      organisationId: a.organisationId,
       organisation: a.organisationName,
       how: a.how,
     })),

@@ -36,8 +36,13 @@ function parse(raw: string, to: string[]): ReceivedEmail {
   };
 }
 
-/** A real SMTP server in this process (no TLS, no sign-in), closed when the test finishes. */
-export async function startSmtpServer(): Promise<{ url: string; received: ReceivedEmail[] }> {
+/**
+ * A real SMTP server in this process (no TLS, no sign-in), closed when the test finishes; or, with
+ * `forTheFile` (started in a `beforeAll`), when its `close` is called.
+ */
+export async function startSmtpServer(
+  options: { forTheFile?: boolean } = {},
+): Promise<{ url: string; received: ReceivedEmail[]; close(): Promise<void> }> {
   const received: ReceivedEmail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -58,7 +63,8 @@ export async function startSmtpServer(): Promise<{ url: string; received: Receiv
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!options.forTheFile) onTestFinished(close);
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received };
+  return { url: `smtp://127.0.0.1:${port}`, received, close };
 }
