@@ -135,3 +135,58 @@ export function initialsOf(name: string): string {
     .map((part) => [...part][0]!.toUpperCase())
     .join(' ');
 }
+
+/** The team's pulse after a meeting: a few seconds, on a scale of 1 (strongly disagree) to 5. */
+export const PULSE_QUESTIONS = [
+  'We agreed clear actions',
+  'Every agency’s view was heard',
+  'I can follow up what was agreed',
+  'The meeting used our time well',
+] as const;
+
+export const PULSE_SCALE = [
+  'Strongly disagree',
+  'Disagree',
+  'Neither agree nor disagree',
+  'Agree',
+  'Strongly agree',
+] as const;
+
+/** Answers are shown once at least this many have answered, always with the count. */
+export const PULSE_SHOWN_FROM = 4;
+export const PULSE_COMMENT_MAX = 500;
+/** Days after a meeting its pulse can be answered. */
+export const PULSE_OPEN_DAYS = 14;
+
+const score = z
+  .number({ error: 'Answer each statement from 1 (strongly disagree) to 5 (strongly agree)' })
+  .int('Answer each statement from 1 (strongly disagree) to 5 (strongly agree)')
+  .min(1, 'Answer each statement from 1 (strongly disagree) to 5 (strongly agree)')
+  .max(5, 'Answer each statement from 1 (strongly disagree) to 5 (strongly agree)');
+
+/** `POST .../meetings/:meetingId/pulse`: one attendee's answers, anonymous once stored. */
+export const pulseRequest = z.object({
+  scores: z
+    .array(score, { error: 'Answer every statement' })
+    .length(PULSE_QUESTIONS.length, 'Answer every statement'),
+  comment: z
+    .string()
+    .trim()
+    .max(PULSE_COMMENT_MAX, `Keep the comment to ${PULSE_COMMENT_MAX} characters or fewer`)
+    .default(''),
+});
+export type PulseRequest = z.input<typeof pulseRequest>;
+
+/** `GET .../meetings/:meetingId/pulse`: the answers so far, shown only once enough have answered. */
+export interface PulseResults {
+  answered: number;
+  /** Whether the answers are shown: at least `PULSE_SHOWN_FROM` have answered. */
+  shown: boolean;
+  /** Per question, the mean score (null until shown). */
+  averages: number[] | null;
+  /** Comments, in no order that says who wrote them (null until shown). */
+  comments: string[] | null;
+  /** Whether the caller attended and can still answer. */
+  canAnswer: boolean;
+  youAnswered: boolean;
+}

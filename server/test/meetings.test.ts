@@ -1,9 +1,9 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from '#shared/api';
 import { MeetingDocument } from '#shared/board/meetings/meetingDoc';
 import type { Meeting } from '#shared/board/meetings/meeting';
-import type { MeetingSummary } from '#shared/meetings';
+import type { MeetingSummary, PulseResults } from '#shared/meetings';
 import type { BoardVersionSummary } from '#shared/versions';
 import { DEMO, signedIn } from './support/auth.ts';
 import { GRACE, by, newBoard, TEST_PERSON_ID } from './support/boards.ts';
@@ -206,6 +206,92 @@ describe('a board’s meeting, run by its chair through the server', () => {
     expect((await viewer.get(`${meetingsOf(boardId)}/bad%20id/summary`)).status).toBe(404);
     const clock = await viewer.get<{ now: number }>('/api/clock');
     expect(Math.abs(clock.body.now - Date.now())).toBeLessThan(5_000);
+    await server.close();
+  });
+
+  it('takes the pulse from those who attended, once each, anonymously, and shows it only once four have answered', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url, 'Pulse board');
+    const tom = await signedIn(server.url, DEMO.facilitator);
+    const prepared = await tom.post<Meeting>(meetingsOf(boardId), { series: 'Weekly frailty MDT' });
+    const meetingId = prepared.body.id;
+    expect((await tom.post(`${meetingsOf(boardId)}/${meetingId}/start`)).status).toBe(200);
+    // The chair marks who is in the room.
+    const chair = connectClient(server.url, boardId, { cookie: tom.cookie });
+    await chair.synced();
+    const onChair = new MeetingDocument(chair.doc);
+    await expect.poll(() => onChair.meeting(meetingId).status).toBe('running');
+    const attendees = [
+      { email: DEMO.facilitator, id: 'demo-tom-reid' },
+      { email: DEMO.member, id: 'demo-grace-okafor' },
+      { email: DEMO.otherMember, id: 'demo-priya-shah' },
+      { email: 'lucy.evans@riverside-asc.example', id: 'demo-lucy-evans' },
+    ];
+    for (const person of attendees)
+      onChair.attend(
+        meetingId,
+        { userId: person.id, name: person.id, profession: '', organisationId: null, organisationName: null },
+        'room',
+        { by: TOM },
+      );
+    // The server has them all before the chair finishes.
+    await expect
+      .poll(async () => {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, (await server.storage.current(boardId))!);
+        return new MeetingDocument(doc).attendance(meetingId).length;
+      })
+      .toBe(4);
+    const finished = await tom.post<MeetingSummary>(`${meetingsOf(boardId)}/${meetingId}/finish`);
+    expect(finished.body.attendance.map((a) => a.userId).sort()).toEqual(attendees.map((a) => a.id).sort());
+
+    const pulseOf = `${meetingsOf(boardId)}/${meetingId}/pulse`;
+    const callers = await Promise.all(attendees.map((a) => signedIn(server.url, a.email)));
+    const first = await callers[0]!.post<PulseResults>(pulseOf, {
+      scores: [5, 4, 4, 3],
+      comment: 'Good to hear from social care',
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({
+      answered: 1,
+      shown: false,
+      averages: null,
+      comments: null,
+      canAnswer: false,
+      youAnswered: true,
+    });
+    expect((await callers[0]!.post<ApiError>(pulseOf, { scores: [1, 1, 1, 1] })).status).toBe(409);
+    const bad = await callers[1]!.post<ApiError>(pulseOf, { scores: [6, 4, 4] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/Answer/);
+    const viewer = await signedIn(server.url, DEMO.viewer);
+    expect((await viewer.post<ApiError>(pulseOf, { scores: [3, 3, 3, 3] })).status).toBe(403);
+    expect((await viewer.get<PulseResults>(pulseOf)).body).toMatchObject({
+      answered: 1,
+      shown: false,
+      canAnswer: false,
+    });
+    await callers[1]!.post(pulseOf, { scores: [4, 4, 5, 3] });
+    const third = await callers[2]!.post<PulseResults>(pulseOf, { scores: [3, 2, 4, 3], comment: '  ' });
+    expect(third.body).toMatchObject({ answered: 3, shown: false, averages: null });
+    const fourth = await callers[3]!.post<PulseResults>(pulseOf, {
+      scores: [4, 4, 3, 3],
+      comment: 'Ran over',
+    });
+    expect(fourth.body).toMatchObject({
+      answered: 4,
+      shown: true,
+      averages: [4, 3.5, 4, 3],
+      comments: ['Good to hear from social care', 'Ran over'],
+    });
+    // Nothing stored ties an answer to who gave it.
+    const columns = await server.database.db
+      .selectFrom('meeting_pulse_answers')
+      .selectAll()
+      .where('meeting_id', '=', meetingId)
+      .execute();
+    expect(Object.keys(columns[0]!).sort()).toEqual(['board_id', 'comment', 'id', 'meeting_id', 'scores']);
+    chair.destroy();
     await server.close();
   });
 });

@@ -364,7 +364,7 @@ export interface MeetingSummariesTable {
 
 /** One anonymous pulse answer: scores in the questions' order, and a comment. */
 export interface MeetingPulseAnswersTable {
-  id: Generated<string>;
+  id: string;
   board_id: string;
   meeting_id: string;
   scores: ColumnType<number[], string, string>;

@@ -3,6 +3,7 @@ import {
   chairRequest,
   finishRequest,
   prepareMeetingRequest,
+  pulseRequest,
   stepRequest,
   type ServerClock,
 } from '#shared/meetings';
@@ -74,5 +75,20 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: RouteDeps): vo
     const { id, meetingId } = parseParams(meetingParams, request.params);
     await boardFor(request, id, 'view');
     return answer(await meetings.summary(id, meetingId));
+  });
+
+  app.get('/api/boards/:id/meetings/:meetingId/pulse', async (request) => {
+    const { id, meetingId } = parseParams(meetingParams, request.params);
+    await boardFor(request, id, 'view');
+    return answer(await meetings.pulse(principalOf(request), id, meetingId));
+  });
+
+  app.post('/api/boards/:id/meetings/:meetingId/pulse', async (request, reply) => {
+    const { id, meetingId } = parseParams(meetingParams, request.params);
+    await boardFor(request, id, 'view');
+    const body = parseWith(pulseRequest, request.body);
+    return reply
+      .status(201)
+      .send(answer(await meetings.answerPulse(principalOf(request), id, meetingId, body)));
   });
 }

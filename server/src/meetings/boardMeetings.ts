@@ -12,8 +12,10 @@ import {
   type MeetingListItem,
   type MeetingSummary,
   type PrepareMeetingRequest,
+  type PulseResults,
   type SummaryAction,
 } from '#shared/meetings';
+import { MeetingPulse } from './meetingPulse.ts';
 import type { Database } from '../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
 import { refuse, type Refusal } from '../refusal.ts';
@@ -69,9 +71,30 @@ function refusalOf(error: unknown): Refusal {
  */
 export class BoardMeetings {
   readonly #now: () => Date;
+  readonly #pulse: MeetingPulse;
 
   constructor(private readonly deps: MeetingDeps) {
     this.#now = deps.now ?? (() => new Date());
+    this.#pulse = new MeetingPulse(deps.db, this.#now);
+  }
+
+  /** An attendee's answers to the meeting's pulse, once; the results as they then stand. */
+  async answerPulse(
+    principal: Principal,
+    boardId: string,
+    meetingId: string,
+    answer: { scores: number[]; comment: string },
+  ): Promise<PulseResults | Refusal> {
+    const summary = await this.summary(boardId, meetingId);
+    if ('refused' in summary) return summary;
+    return this.#pulse.answer(boardId, summary, principal.userId, answer);
+  }
+
+  /** The meeting's pulse: how many answered, and the answers once enough have. */
+  async pulse(principal: Principal, boardId: string, meetingId: string): Promise<PulseResults | Refusal> {
+    const summary = await this.summary(boardId, meetingId);
+    if ('refused' in summary) return summary;
+    return this.#pulse.results(boardId, summary, principal.userId);
   }
 
   async prepare(

@@ -24,7 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable('meeting_pulse_answers')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    // A random id: no order to match against who answered.
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('board_id', 'text', (c) => c.notNull())
     .addColumn('meeting_id', 'text', (c) => c.notNull())
     // One score from 1 to 5 per question, in the questions' order.
