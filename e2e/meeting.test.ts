@@ -156,9 +156,34 @@ describe('the daily handover as a meeting', () => {
     expect(mail.text).not.toMatch(/Arthur|Dora|falls clinic/);
     expect(mailTo(demo.helen.email)).toEqual([]);
 
+    // The team's pulse: hidden until four of those who attended have answered, always with the count.
+    const summaryUrl = tom.page.url();
+    const answerPulse = async (page: typeof tom.page, answers: number[]) => {
+      const pulse = page.getByTestId('meeting-pulse');
+      for (const [index, answer] of answers.entries())
+        await pulse.locator(`#pulse-q${index}-${answer}`).check();
+      await pulse.getByRole('button', { name: 'Send my answers' }).click();
+      await pulse.getByText('Thank you: your answers are in.').waitFor();
+      return textOf(pulse.getByTestId('pulse-count'))();
+    };
+    expect(await accessibilityProblems(tom.page)).toEqual([]);
+    expect(await answerPulse(tom.page, [5, 4, 4, 3])).toMatch(
+      /One person has answered.\s+The answers are shown once 4 have/,
+    );
+    for (const actor of [lucy, dan]) await actor.page.goto(summaryUrl);
+    expect(await answerPulse(lucy.page, [4, 4, 5, 3])).toMatch(
+      /2 people have answered.\s+The answers are shown once 4 have/,
+    );
+    expect(await answerPulse(dan.page, [3, 2, 4, 3])).toMatch(/3 people have answered/);
+    expect(await dan.page.getByTestId('pulse-results').count()).toBe(0);
+
     // After the meeting, an outcome is added to only as a signed amendment; it shows on every screen.
     await grace.page.goto(tom.page.url());
     const graceSummary = grace.page.getByTestId('meeting-summary');
+    expect(await answerPulse(grace.page, [4, 4, 3, 3])).toMatch(/4 people have answered/);
+    await expect
+      .poll(textOf(grace.page.getByTestId('pulse-results')))
+      .toMatch(/We agreed clear actions\s*4\.0/);
     await graceSummary.getByText(`Add a signed amendment for ${people.red}`).click();
     await graceSummary
       .getByLabel(`What to add, signed with your name for ${people.red}`)

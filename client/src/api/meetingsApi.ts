@@ -1,5 +1,12 @@
 import type { Meeting } from '#shared/board/meetings/meeting';
-import type { MeetingListItem, MeetingSummary, PrepareMeetingRequest, ServerClock } from '#shared/meetings';
+import type {
+  MeetingListItem,
+  MeetingSummary,
+  PrepareMeetingRequest,
+  PulseRequest,
+  PulseResults,
+  ServerClock,
+} from '#shared/meetings';
 import { jsonBody, requestJson } from './http.ts';
 
 const meetingsPath = (boardId: string): string => `/api/boards/${encodeURIComponent(boardId)}/meetings`;
@@ -44,4 +51,12 @@ export function getMeetingSummary(boardId: string, meetingId: string): Promise<M
 
 export function getServerClock(): Promise<ServerClock> {
   return requestJson<ServerClock>('/api/clock');
+}
+
+export function getPulse(boardId: string, meetingId: string): Promise<PulseResults> {
+  return requestJson<PulseResults>(`${meetingPath(boardId, meetingId)}/pulse`);
+}
+
+export function answerPulse(boardId: string, meetingId: string, answer: PulseRequest): Promise<PulseResults> {
+  return post<PulseResults>(`${meetingPath(boardId, meetingId)}/pulse`, answer);
 }
