@@ -184,6 +184,14 @@ describe('the daily handover as a meeting', () => {
     await expect
       .poll(textOf(grace.page.getByTestId('pulse-results')))
       .toMatch(/We agreed clear actions\s*4\.0/);
+    // The facilitator sees the week's meeting and its pulse on the progress page.
+    await tom.page.goto('/progress');
+    const meetingsFigures = tom.page.getByTestId('progress-meetings');
+    await expect
+      .poll(textOf(meetingsFigures), { timeout: 15_000 })
+      .toMatch(/Riverside frailty MDT[\s\S]*\(4 answers\)/);
+    expect(await accessibilityProblems(tom.page, '[data-testid="progress-meetings"]')).toEqual([]);
+    await tom.page.goto(summaryUrl);
     await graceSummary.getByText(`Add a signed amendment for ${people.red}`).click();
     await graceSummary
       .getByLabel(`What to add, signed with your name for ${people.red}`)

@@ -190,3 +190,29 @@ export interface PulseResults {
   canAnswer: boolean;
   youAnswered: boolean;
 }
+
+/** One team's meetings in one week (Monday to Sunday in the UK), for the progress page. */
+export interface MeetingWeek {
+  weekStart: string;
+  meetings: number;
+  /** People on the agendas, and what became of them. */
+  people: number;
+  discussed: number;
+  noted: number;
+  carriedOver: number;
+  /** Mean time on each person discussed, in seconds (null with nobody discussed). */
+  secondsPerPerson: number | null;
+  actionsAgreed: number;
+  /** Agreed actions due by today, and of those, done by their due date. */
+  agreedDue: number;
+  agreedDoneOnTime: number;
+  /** Pulse answers from meetings where enough answered to show them, and their means per question. */
+  pulseAnswers: number;
+  pulse: number[] | null;
+}
+
+/** `GET /api/progress/meetings`: each team's meetings by week, over the period asked for. */
+export interface MeetingProgress {
+  period: { from: string; to: string };
+  teams: { id: string; name: string; weeks: MeetingWeek[] }[];
+}

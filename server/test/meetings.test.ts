@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ApiError } from '#shared/api';
 import { MeetingDocument } from '#shared/board/meetings/meetingDoc';
 import type { Meeting } from '#shared/board/meetings/meeting';
-import type { MeetingSummary, PulseResults } from '#shared/meetings';
+import type { MeetingProgress, MeetingSummary, PulseResults } from '#shared/meetings';
 import type { BoardVersionSummary } from '#shared/versions';
 import { DEMO, signedIn } from './support/auth.ts';
-import { GRACE, by, newBoard, TEST_PERSON_ID } from './support/boards.ts';
+import { GRACE, by, newBoard, TEST_PERSON_ID, TEST_TEAM_ID } from './support/boards.ts';
 import { connectClient } from './support/clients.ts';
 import { watched } from './support/hostile.ts';
 import { startTestServer } from './support/server.ts';
@@ -291,6 +291,21 @@ describe('a board’s meeting, run by its chair through the server', () => {
       .where('meeting_id', '=', meetingId)
       .execute();
     expect(Object.keys(columns[0]!).sort()).toEqual(['board_id', 'comment', 'id', 'meeting_id', 'scores']);
+    // The progress page shows the team's week: the meeting, its people and its pulse.
+    const manager = await signedIn(server.url, DEMO.manager);
+    const progress = await manager.get<MeetingProgress>('/api/progress/meetings');
+    expect(progress.status).toBe(200);
+    const team = progress.body.teams.find((t) => t.id === TEST_TEAM_ID)!;
+    const week = team.weeks.find((w) => w.meetings > 0)!;
+    expect(week).toMatchObject({
+      meetings: 1,
+      people: 1,
+      discussed: 1,
+      pulseAnswers: 4,
+      pulse: [4, 3.5, 4, 3],
+    });
+    expect((await callers[1]!.get('/api/progress/meetings')).status).toBe(403);
+    expect((await manager.get<ApiError>('/api/progress/meetings?from=2026-13-01')).status).toBe(400);
     chair.destroy();
     await server.close();
   });

@@ -1,4 +1,5 @@
 import type { ProgressFigures, ProgressItems, ProgressItemsQuery, ProgressQuery } from '#shared/progress';
+import type { MeetingProgress } from '#shared/meetings';
 import { requestJson } from './http.ts';
 
 const search = (query: object): string => {
@@ -17,4 +18,9 @@ export function getProgress(query: ProgressQuery): Promise<ProgressFigures> {
 /** The records behind one figure. */
 export function getProgressItems(query: ProgressItemsQuery): Promise<ProgressItems> {
   return requestJson<ProgressItems>(`/api/progress/items?${search(query)}`);
+}
+
+/** Each team's meetings by week: time per person, results, actions agreed, and the pulse. */
+export function getMeetingProgress(query: ProgressQuery): Promise<MeetingProgress> {
+  return requestJson<MeetingProgress>(`/api/progress/meetings?${search(query)}`);
 }

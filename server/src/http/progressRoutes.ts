@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { progressItemsQuery, progressQuery } from '#shared/progress';
 import { ProgressQueries } from '../progress/progressFigures.ts';
 import { ProgressItemsQueries } from '../progress/progressItems.ts';
+import { meetingProgress } from '../progress/meetingFigures.ts';
 import { principalOf } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { answer, parseWith } from './errors.ts';
@@ -13,6 +14,12 @@ export function registerProgressRoutes(app: FastifyInstance, deps: RouteDeps): v
 
   app.get('/api/progress', async (request) =>
     answer(await progress.figures(principalOf(request), parseWith(progressQuery, request.query))),
+  );
+
+  app.get('/api/progress/meetings', async (request) =>
+    answer(
+      await meetingProgress(deps.db, progress, principalOf(request), parseWith(progressQuery, request.query)),
+    ),
   );
 
   app.get('/api/progress/items', async (request) =>
