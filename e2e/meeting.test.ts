@@ -79,6 +79,19 @@ describe('the daily handover as a meeting', () => {
     expect(await accessibilityProblems(tom.page)).toEqual([]);
     expect(await accessibilityProblems(grace.page)).toEqual([]);
 
+    // The meeting-room screen: the one person, large, and nothing to fill in.
+    await grace.page.getByRole('button', { name: 'Meeting-room screen' }).click();
+    await expect.poll(() => graceMeeting.shownName()).toBe(people.red);
+    const nameSize = await graceMeeting
+      .person()
+      .getByRole('heading', { level: 3 })
+      .evaluate((el) => parseFloat(el.ownerDocument.defaultView!.getComputedStyle(el).fontSize));
+    expect(nameSize).toBeGreaterThanOrEqual(48);
+    expect(await grace.page.getByTestId('meeting-outcome').count()).toBe(0);
+    expect(await accessibilityProblems(grace.page)).toEqual([]);
+    await grace.page.getByRole('button', { name: 'Leave the meeting-room screen' }).click();
+    await grace.page.getByTestId('meeting-outcome').waitFor();
+
     // The timer, held by the server, agrees across browsers within a second.
     await expect.poll(() => tomMeeting.timerSeconds(), { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     const seconds = await Promise.all(

@@ -15,6 +15,8 @@ declare module 'vue-router' {
     progress?: boolean;
     /** Uses the full width of the screen (boards with columns). */
     wide?: boolean;
+    /** A board's page that shows before the board's document has loaded (a meeting's summary). */
+    beforeDocument?: boolean;
   }
 }
 

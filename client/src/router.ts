@@ -63,7 +63,7 @@ export const router = createRouter({
           name: 'board-meeting-summary',
           component: BoardMeetingSummaryView,
           props: true,
-          meta: { title: 'Meeting summary' },
+          meta: { title: 'Meeting summary', beforeDocument: true },
         },
         {
           path: 'history',
