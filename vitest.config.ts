@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const SLOW_FILES = [
   'e2e/accessibility.test.ts',
+  'e2e/meeting.test.ts',
   'server/test/crash.test.ts',
   'server/test/hostile/database.test.ts',
   'server/test/hostile/listen.test.ts',

@@ -158,6 +158,17 @@ describe('the daily handover as a meeting', () => {
     );
     expect(await accessibilityProblems(tom.page)).toEqual([]);
 
+    // Printed, the summary is the content alone: no controls, no forms, no navigation.
+    await tom.page.emulateMedia({ media: 'print' });
+    const visibleControls = await tom.page.evaluate<number>(
+      `[...document.querySelectorAll('button, input, select, textarea, nav, form')].filter((el) => el.getClientRects().length > 0).length`,
+    );
+    expect(visibleControls).toBe(0);
+    expect(
+      await summary.getByRole('heading', { level: 2, name: /^Summary of Daily handover/ }).isVisible(),
+    ).toBe(true);
+    await tom.page.emulateMedia({ media: 'screen' });
+
     // The summary's email reaches the attending organisations' members: initials and a link only.
     const mailTo = (email: string) =>
       smtp!.received.filter((m) => m.to.includes(email) && m.subject.startsWith('Huddle: summary of'));
@@ -224,7 +235,8 @@ describe('the daily handover as a meeting', () => {
     // The next meeting's agenda carries Dora over with the reason.
     await graceMeeting.prepare('Daily handover');
     expect(await textOf(graceMeeting.agendaItem(people.unrated))()).toMatch(/Carried over: Ran out of time/);
-  });
+    // A whole meeting in four browsers, from the agenda to the next one's: longer than one view's test.
+  }, 180_000);
 
   it('the privacy screen shows initials and hides NHS numbers and dates of birth, on this device until switched off', async () => {
     const board = await scenario.server.createBoard(unique('E2E privacy'));

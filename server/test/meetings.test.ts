@@ -174,6 +174,19 @@ describe('a board’s meeting, run by its chair through the server', () => {
     await expect.poll(() => smtp.received.length).toBe(2);
     const kept = await grace.get<MeetingSummary>(`${meetingsOf(boardId)}/${meetingId}/summary`);
     expect(kept.body).toEqual(summary);
+    // A summary lost (the database was away as the meeting finished) is built again when asked for,
+    // with the version already saved, and nobody is told twice.
+    await server.database.db.deleteFrom('meeting_summaries').where('meeting_id', '=', meetingId).execute();
+    const rebuilt = await grace.get<MeetingSummary>(`${meetingsOf(boardId)}/${meetingId}/summary`);
+    expect(rebuilt.body).toEqual(summary);
+    const versionsNow = await tom.get<BoardVersionSummary[]>(`/api/boards/${boardId}/versions`);
+    expect(versionsNow.body.filter((v) => v.label === summary.label)).toHaveLength(1);
+    const outbox = await server.database.db
+      .selectFrom('email_outbox')
+      .select('to_address')
+      .where('dedupe_key', 'like', `meeting-summary:${boardId}:%`)
+      .execute();
+    expect(outbox).toHaveLength(2);
     const list = await grace.get<{ meetingId: string; people: number }[]>(meetingsOf(boardId));
     expect(list.body).toEqual([expect.objectContaining({ meetingId, people: 2, attended: 1 })]);
     await expect.poll(() => onGrace.meeting(meetingId).status).toBe('finished');

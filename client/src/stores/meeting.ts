@@ -1,7 +1,7 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { Action } from '#shared/board/action';
-import { agendaOf, missingToDiscuss } from '#shared/board/meetings/agenda';
+import { agendaOf, attendanceOf, missingToDiscuss } from '#shared/board/meetings/agenda';
 import type { Attendee } from '#shared/board/meetings/meetingDoc';
 import type {
   AgendaMark,
@@ -66,17 +66,9 @@ export const useMeetingStore = defineStore('meeting', () => {
       return { item, person, missing, notReady: item.mark === 'not_ready' || missing.length > 0 };
     });
   });
-  const attendance = computed<Attendance[]>(() => {
-    const meeting = open.value;
-    if (!meeting) return [];
-    const byUser = new Map<string, Attendance>();
-    for (const record of validRecords(board.live.attendance)) {
-      if (record.meetingId !== meeting.id) continue;
-      const seen = byUser.get(record.userId);
-      if (!seen || record.at < seen.at) byUser.set(record.userId, record);
-    }
-    return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
-  });
+  const attendance = computed<Attendance[]>(() =>
+    open.value ? attendanceOf(validRecords(board.live.attendance), open.value.id) : [],
+  );
   const userId = computed(() => session.user?.id ?? null);
   const running = computed(() => open.value?.status === 'running');
   const isChair = computed(() => running.value && open.value?.chairId === userId.value);

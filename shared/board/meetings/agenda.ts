@@ -1,6 +1,13 @@
 import type { Person } from '../person.ts';
 import { riskRank } from '../person.ts';
-import { READINESS_NEED_LABELS, type Meeting, type MeetingItem, type ReadinessNeed } from './meeting.ts';
+import {
+  READINESS_NEED_LABELS,
+  type Attendance,
+  type ItemResult,
+  type Meeting,
+  type MeetingItem,
+  type ReadinessNeed,
+} from './meeting.ts';
 
 /** A record about a person, as the agenda asks about it: when it was added, and for whom. */
 export interface PersonNews {
@@ -97,4 +104,30 @@ export function agendaOf<T extends Pick<MeetingItem, 'meetingId' | 'order' | 'id
   return items
     .filter((item) => item.meetingId === meetingId)
     .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+}
+
+/**
+ * What becomes of a person on the agenda if the meeting finishes now: discussed (they have an
+ * outcome, the meeting spent time on them, or it is on them), noted without discussion (marked "note
+ * only"), or carried over to the series' next meeting.
+ */
+export function resultIfFinished(
+  item: Pick<MeetingItem, 'id' | 'outcomeCode' | 'outcomeText' | 'secondsSpent' | 'mark'>,
+  meeting: Pick<Meeting, 'currentItemId' | 'stepAt'>,
+): ItemResult {
+  const spoken = item.outcomeCode !== null || item.outcomeText !== '' || item.secondsSpent > 0;
+  const onNow = item.id === meeting.currentItemId && meeting.stepAt !== null;
+  if (spoken || onNow) return 'discussed';
+  return item.mark === 'note_only' ? 'noted' : 'carried_over';
+}
+
+/** A meeting's attendance, one record per person (the first written, should two browsers race), by name. */
+export function attendanceOf(records: readonly Attendance[], meetingId: string): Attendance[] {
+  const byUser = new Map<string, Attendance>();
+  for (const record of records) {
+    if (record.meetingId !== meetingId) continue;
+    const seen = byUser.get(record.userId);
+    if (!seen || record.at < seen.at) byUser.set(record.userId, record);
+  }
+  return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
 }

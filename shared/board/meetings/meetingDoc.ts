@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { uuidv4 } from 'lib0/random';
 import { problemsOf, type WriteContext } from '../record.ts';
 import { Collection } from '../records.ts';
-import { agendaOf, urgentOrder, type AgendaEntry } from './agenda.ts';
+import { agendaOf, attendanceOf, resultIfFinished, urgentOrder, type AgendaEntry } from './agenda.ts';
 import {
   amendmentSchema,
   attendanceSchema,
@@ -100,15 +100,13 @@ export class MeetingDocument {
 
   /** A meeting's attendance, one record per person (the first written, should two browsers race). */
   attendance(meetingId: string): Attendance[] {
-    const byUser = new Map<string, Attendance>();
+    const records: Attendance[] = [];
     for (const [id, record] of this.#map(Collection.meetingAttendance).entries()) {
       if (!(record instanceof Y.Map) || record.get('meetingId') !== meetingId) continue;
       const parsed = attendanceSchema.safeParse({ ...record.toJSON(), id });
-      if (!parsed.success) continue;
-      const seen = byUser.get(parsed.data.userId);
-      if (!seen || parsed.data.at < seen.at) byUser.set(parsed.data.userId, parsed.data);
+      if (parsed.success) records.push(parsed.data);
     }
-    return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    return attendanceOf(records, meetingId);
   }
 
   // Members' writes
@@ -290,9 +288,7 @@ export class MeetingDocument {
     this.#transact(() => {
       this.#stopClock(meeting, now);
       for (const item of this.items(meetingId)) {
-        const spoken = item.outcomeCode !== null || item.outcomeText !== '' || item.secondsSpent > 0;
-        const seen = spoken || (item.id === meeting.currentItemId && meeting.stepAt !== null);
-        const result = seen ? 'discussed' : item.mark === 'note_only' ? 'noted' : 'carried_over';
+        const result = resultIfFinished(item, meeting);
         const reason =
           result !== 'carried_over'
             ? ''
