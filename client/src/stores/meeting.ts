@@ -66,9 +66,23 @@ export const useMeetingStore = defineStore('meeting', () => {
       return { item, person, missing, notReady: item.mark === 'not_ready' || missing.length > 0 };
     });
   });
-  const attendance = computed<Attendance[]>(() =>
-    open.value ? attendanceOf(validRecords(board.live.attendance), open.value.id) : [],
-  );
+  /** Who is at the meeting, by name, profession and organisation as the team knows them (not as a browser wrote them). */
+  const attendance = computed<Attendance[]>(() => {
+    if (!open.value) return [];
+    const members = new Map(board.members.map((m) => [m.id, m]));
+    return attendanceOf(validRecords(board.live.attendance), open.value.id).map((a) => {
+      const member = members.get(a.userId);
+      return member
+        ? {
+            ...a,
+            name: member.name,
+            profession: member.profession,
+            organisationId: member.organisation?.id ?? null,
+            organisationName: member.organisation?.name ?? null,
+          }
+        : a;
+    });
+  });
   const userId = computed(() => session.user?.id ?? null);
   const running = computed(() => open.value?.status === 'running');
   const isChair = computed(() => running.value && open.value?.chairId === userId.value);
