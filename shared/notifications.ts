@@ -136,6 +136,6 @@ export function notificationText(
         ? `${who} commented on someone whose comments you follow`
         : `${who} commented on an action you own or follow`;
     case 'meeting-summary':
-      return `${who} finished a meeting you attended or your organisation was at: its summary is ready`;
+      return `${who} finished a meeting your organisation attended: its summary is ready`;
   }
 }
