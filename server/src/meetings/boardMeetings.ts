@@ -388,7 +388,8 @@ export function summarise(
       urgent: item.urgent,
       outcomeCode: item.outcomeCode,
       outcomeText: item.outcomeText,
-      outcomeBy: item.outcomeBy,
+      // The writer as the team knows them: the name a browser wrote beside the id is only its word.
+      outcomeBy: (item.outcomeById ? members.get(item.outcomeById)?.name : undefined) ?? item.outcomeBy,
       secondsSpent: item.secondsSpent,
       actions: item.actionIds.flatMap((id) => actionOf(id) ?? []),
       tell: actionOf(item.tellActionId),

@@ -220,6 +220,22 @@ describe('the meeting rules for a browser’s change', () => {
         facts('running'),
       ),
     ).toMatch(/in the name of the person writing it/);
+    // Changing what Priya wrote leaves it in her name: refused for Tom.
+    const rewritten = { ...outcome, outcomeText: 'Something else' };
+    expect(
+      meetingChangeProblem('meetingItems', 'i1', outcome, rewritten, null, by(tom), facts('running')),
+    ).toMatch(/in the name of the person writing it/);
+    expect(
+      meetingChangeProblem(
+        'meetingItems',
+        'i1',
+        outcome,
+        { ...rewritten, outcomeById: tom.id },
+        null,
+        by(tom),
+        facts('running'),
+      ),
+    ).toBeNull();
     expect(
       meetingChangeProblem(
         'meetingItems',

@@ -101,9 +101,12 @@ function itemProblem(
   const outcome = new Set<string>(ITEM_OUTCOME_FIELDS);
   if (changed.some((field) => outcome.has(field))) {
     if (meeting.status !== 'running') return 'Outcomes are written once the meeting has started';
-    const writer = authorOf('outcomeById');
-    if (changed.includes('outcomeById') && writer && after.outcomeById !== writer.id)
-      return 'An outcome is written in the name of the person writing it';
+    // Whoever changes what the outcome says signs it: it may not stay in an earlier writer's name.
+    for (const field of ['outcomeCode', 'outcomeText', 'outcomeById'] as const) {
+      const writer = changed.includes(field) ? authorOf(field) : null;
+      if (writer && after.outcomeById !== writer.id)
+        return 'An outcome is written in the name of the person writing it';
+    }
   }
   return null;
 }
