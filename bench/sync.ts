@@ -29,6 +29,7 @@ import {
   type LoadParameters,
   type LoadResult,
 } from './support/load.ts';
+import type { SyncProtocol } from './support/clients.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
 import { CpuMeter, MachineCpuMeter, memory } from './support/proc.ts';
 import {
@@ -37,6 +38,7 @@ import {
   huddleCheckouts,
   repoRoot,
   signInMembers,
+  spawnHocuspocus,
   spawnHuddle,
   spawnReference,
   type HuddleCheckout,
@@ -44,7 +46,8 @@ import {
 } from './support/servers.ts';
 import { formatTable } from './support/table.ts';
 
-type Server = 'huddle' | 'reference';
+type Server = 'huddle' | 'reference' | 'hocuspocus';
+const SERVERS: readonly Server[] = ['huddle', 'reference', 'hocuspocus'];
 
 /** One server the bench measures: a Huddle checkout, or the reference server. */
 interface Target {
@@ -57,6 +60,8 @@ interface ServerFigures {
   rssPeakMB: number;
   rssEndMB: number;
   cpuPercentOfOneCore: number;
+  /** Server CPU over the measure phase divided by the updates delivered to clients meanwhile. */
+  cpuMicrosecondsPerDelivery: number;
   /** Whole machine over the measure phase, % of one core (up to cores × 100). */
   machineCpuPercentOfOneCore: number;
   /** Machine CPU not used by the server or the bench process: other work sharing the cores. */
@@ -94,6 +99,7 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
       warmup: { type: 'string' },
       drain: { type: 'string' },
       batch: { type: 'string' },
+      writers: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
       rounds: { type: 'string' },
@@ -109,18 +115,25 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
       throw new Error(`${env} / flag must be a number >= ${min}, got "${raw}"`);
     return value;
   };
-  const only = (values.only ?? process.env.BENCH_ONLY ?? null) as Server | null;
-  if (only !== null && only !== 'huddle' && only !== 'reference')
-    throw new Error(`--only must be huddle or reference`);
+  const onlyRaw = values.only ?? process.env.BENCH_ONLY ?? '';
+  const only = onlyRaw === '' ? [...SERVERS] : onlyRaw.split(',').map((name) => name.trim());
+  for (const name of only)
+    if (!SERVERS.includes(name as Server))
+      throw new Error(`--only takes ${SERVERS.join(', ')} (comma-separated), got "${name}"`);
   const targets: Target[] = [
-    ...(only === 'reference'
-      ? []
-      : huddleCheckouts(values['huddle-root']).map((checkout) => ({
+    ...(only.includes('huddle')
+      ? huddleCheckouts(values['huddle-root']).map((checkout) => ({
           server: 'huddle' as const,
           label: checkout.label,
           checkout,
-        }))),
-    ...(only === 'huddle' ? [] : [{ server: 'reference' as const, label: 'reference', checkout: null }]),
+        }))
+      : []),
+    ...(only.includes('reference')
+      ? [{ server: 'reference' as const, label: 'reference', checkout: null }]
+      : []),
+    ...(only.includes('hocuspocus')
+      ? [{ server: 'hocuspocus' as const, label: 'Hocuspocus', checkout: null }]
+      : []),
   ];
   const resultsFile = process.env.DATABASE_URL ? 'sync.json' : 'sync-pglite.json';
   const params = {
@@ -131,6 +144,7 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
     warmupS: number(values.warmup, 'BENCH_WARMUP', 5, 0),
     drainTimeoutS: number(values.drain, 'BENCH_DRAIN', 20, 1),
     connectBatch: Math.round(number(values.batch, 'BENCH_BATCH', 50, 1)),
+    writersPerBoard: Math.round(number(values.writers, 'BENCH_WRITERS', 0, 0)),
     rounds: Math.round(number(values.rounds, 'BENCH_ROUNDS', 3, 1)),
     targets,
     out: path.resolve(
@@ -149,12 +163,14 @@ async function measure(
   rooms: string[],
   params: LoadParameters,
   cookies: string[] | null,
+  protocol: SyncProtocol = 'y-websocket',
 ) {
   const cpu = new CpuMeter(server.pid);
   const machine = new MachineCpuMeter(os.cpus().length);
   let cpuPercent = NaN;
   let machinePercent = NaN;
-  const load = await runLoad({ wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookies }, rooms, params, {
+  const endpoint = { wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookies, protocol };
+  const load = await runLoad(endpoint, rooms, params, {
     onMeasureStart: () => {
       cpu.start();
       machine.start();
@@ -172,6 +188,11 @@ async function measure(
     rssPeakMB: mb(mem.peakRss),
     rssEndMB: mb(mem.rss),
     cpuPercentOfOneCore: Number(cpuPercent.toFixed(1)),
+    cpuMicrosecondsPerDelivery: Number(
+      (((cpuPercent / 100) * params.durationS * 1e6) / Math.max(1, load.deliveries.measuredReceived)).toFixed(
+        1,
+      ),
+    ),
     machineCpuPercentOfOneCore: Number(machinePercent.toFixed(1)),
     otherProcessesCpuPercentOfOneCore: Number(
       Math.max(0, machinePercent - cpuPercent - load.bench.cpuPercentOfOneCore).toFixed(1),
@@ -260,6 +281,19 @@ async function benchReference(params: LoadParameters): Promise<TargetResult> {
   }
 }
 
+async function benchHocuspocus(params: LoadParameters): Promise<TargetResult> {
+  log('Hocuspocus @hocuspocus/server (in memory)');
+  const server = await spawnHocuspocus();
+  try {
+    const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
+    const result = await measure(server, rooms, params, null, 'hocuspocus');
+    const { lastWrites: _writes, ...load } = result.load;
+    return { target: 'hocuspocus', label: 'Hocuspocus', database: 'memory', load, server: result.figures };
+  } finally {
+    await server.stop();
+  }
+}
+
 function table(results: TargetResult[]): string {
   const rows: [string, (r: TargetResult) => string | number][] = [
     ['database', (r) => r.database],
@@ -284,6 +318,7 @@ function table(results: TargetResult[]): string {
     ['server RSS peak (MB)', (r) => r.server.rssPeakMB],
     ['server RSS end (MB)', (r) => r.server.rssEndMB],
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore],
+    ['server CPU per delivered update (µs)', (r) => r.server.cpuMicrosecondsPerDelivery],
     ['server warn/error lines', (r) => r.server.problemLines],
     ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore],
@@ -317,6 +352,7 @@ function summary(rounds: TargetResult[][], targets: string[]): string {
     ['server RSS peak (MB)', (r) => r.server.rssPeakMB, 'max'],
     ['server RSS end (MB)', (r) => r.server.rssEndMB, 'median'],
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore, 'median'],
+    ['server CPU per delivered update (µs)', (r) => r.server.cpuMicrosecondsPerDelivery, 'median'],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore, 'max'],
   ];
   const header = ['', ...targets];
@@ -354,7 +390,11 @@ async function main(): Promise<number> {
     for (const target of order) {
       log(`round ${round} of ${roundCount}`);
       results.push(
-        target.server === 'huddle' ? await benchHuddle(params, target) : await benchReference(params),
+        target.server === 'huddle'
+          ? await benchHuddle(params, target)
+          : target.server === 'reference'
+            ? await benchReference(params)
+            : await benchHocuspocus(params),
       );
     }
     results.sort((a, b) => labels.indexOf(a.label) - labels.indexOf(b.label));

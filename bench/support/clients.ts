@@ -2,13 +2,22 @@ import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { HocuspocusProvider } from '@hocuspocus/provider';
 import { MessageType, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
+
+/** The wire a server speaks: the y-websocket protocol (Huddle, the reference) or Hocuspocus's own. */
+export type SyncProtocol = 'y-websocket' | 'hocuspocus';
 
 /** Where a client connects, and the session cookie it sends with the handshake (Huddle only). */
 export interface Endpoint {
   wsUrl: string;
   cookie: string | null;
+  /** y-websocket unless said. */
+  protocol?: SyncProtocol;
 }
+
+/** A bench client's provider: y-websocket's, or Hocuspocus's for the Hocuspocus server. */
+export type BenchProvider = WebsocketProvider | HocuspocusProvider;
 
 /** A WebSocket that sends the session cookie with its handshake, as a signed-in browser does. */
 function webSocketWithCookie(cookie: string | null): typeof globalThis.WebSocket {
@@ -40,8 +49,42 @@ export function connectClient(
   return { doc, provider };
 }
 
+/**
+ * A client of the protocol the endpoint speaks: `connectClient`'s for y-websocket, or Hocuspocus's
+ * own provider with its defaults (one socket per client, as a browser tab has).
+ */
+export function connectBenchClient(
+  endpoint: Endpoint,
+  room: string,
+  doc: Y.Doc = new Y.Doc(),
+): { doc: Y.Doc; provider: BenchProvider } {
+  if (endpoint.protocol !== 'hocuspocus') return connectClient(endpoint, room, doc);
+  const provider = new HocuspocusProvider({
+    url: endpoint.wsUrl,
+    name: room,
+    document: doc,
+    WebSocketPolyfill: WebSocket,
+  } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  return { doc, provider };
+}
+
 /** Resolves once the provider has finished its first sync with the server; rejects after `timeoutMs`. */
-export function whenSynced(provider: WebsocketProvider, timeoutMs: number): Promise<void> {
+export function whenSynced(provider: BenchProvider, timeoutMs: number): Promise<void> {
+  if (provider instanceof HocuspocusProvider) {
+    if (provider.isSynced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        provider.off('synced', onSynced);
+        reject(new Error(`client did not sync within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onSynced = (): void => {
+        clearTimeout(timer);
+        provider.off('synced', onSynced);
+        resolve();
+      };
+      provider.on('synced', onSynced);
+    });
+  }
   if (provider.synced) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -84,7 +127,8 @@ export function covers(have: ReadonlyMap<number, number>, want: ReadonlyMap<numb
  * "permission denied" auth message), by listening to the provider's socket beside it: the provider
  * itself is left as it is (it only logs them).
  */
-export function watchRefusals(provider: WebsocketProvider, onRefusal: (refusal: SyncRefusal) => void): void {
+export function watchRefusals(provider: BenchProvider, onRefusal: (refusal: SyncRefusal) => void): void {
+  if (!(provider instanceof WebsocketProvider)) return;
   provider.on('status', ({ status }: { status: string }) => {
     const socket = provider.ws;
     if (status !== 'connected' || !socket) return;

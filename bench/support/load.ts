@@ -1,10 +1,16 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
-import type { WebsocketProvider } from 'y-websocket';
 import { BoardDocument, Collection } from '#shared/board/boardDoc';
 import { todayIsoDate } from '#shared/board/record';
-import { connectClient, waitUntil, watchRefusals, whenSynced } from './clients.ts';
+import {
+  connectBenchClient,
+  waitUntil,
+  watchRefusals,
+  whenSynced,
+  type BenchProvider,
+  type SyncProtocol,
+} from './clients.ts';
 import { BENCH_MEMBERS, type BenchMember } from './members.ts';
 
 export interface LoadParameters {
@@ -20,6 +26,11 @@ export interface LoadParameters {
   drainTimeoutS: number;
   /** Clients connected at a time; each batch is synced before the next starts. */
   connectBatch: number;
+  /**
+   * The clients on each board that write (the first ones); 0 for all. One is a person typing a note
+   * while the rest of the team watches.
+   */
+  writersPerBoard: number;
 }
 
 /**
@@ -75,6 +86,8 @@ export interface LoadResult {
 export interface LoadEndpoint {
   wsUrl: string;
   cookies: readonly string[] | null;
+  /** y-websocket unless said. */
+  protocol?: SyncProtocol;
 }
 
 export interface LoadHooks {
@@ -90,7 +103,7 @@ export interface LoadHooks {
  */
 interface Client {
   doc: Y.Doc;
-  provider: WebsocketProvider;
+  provider: BenchProvider;
   board: BoardDocument;
   actions: Y.Map<Y.Map<unknown>>;
   boardIndex: number;
@@ -151,7 +164,9 @@ export async function missingWrites(
   log: (message: string) => void,
 ): Promise<number> {
   const cookie = endpoint.cookies?.[0] ?? null;
-  const fresh = rooms.map((room) => connectClient({ wsUrl: endpoint.wsUrl, cookie }, room));
+  const fresh = rooms.map((room) =>
+    connectBenchClient({ wsUrl: endpoint.wsUrl, cookie, protocol: endpoint.protocol }, room),
+  );
   try {
     const synced = await Promise.allSettled(fresh.map(({ provider }) => whenSynced(provider, 30_000)));
     let missing = 0;
@@ -265,7 +280,10 @@ export async function runLoad(
       const slot = Math.floor(i / rooms.length);
       const memberIndex = memberAt(slot);
       const cookie = endpoint.cookies?.[memberIndex] ?? null;
-      const { doc, provider } = connectClient({ wsUrl: endpoint.wsUrl, cookie }, rooms[boardIndex]!);
+      const { doc, provider } = connectBenchClient(
+        { wsUrl: endpoint.wsUrl, cookie, protocol: endpoint.protocol },
+        rooms[boardIndex]!,
+      );
       const client: Client = {
         doc,
         provider,
@@ -328,6 +346,9 @@ export async function runLoad(
     });
   }
 
+  const writers = clients.flatMap((client, index) =>
+    params.writersPerBoard === 0 || client.slot < params.writersPerBoard ? [index] : [],
+  );
   const sequence = new Int32Array(clientCount);
   let writes = 0;
   let measuredWrites = 0;
@@ -365,8 +386,8 @@ export async function runLoad(
       const due = Math.floor(((now - writeStart) * rate) / 1000);
       if (due - writes > 1) maxLag = Math.max(maxLag, ((due - writes - 1) * 1000) / rate);
       while (writes < due) {
-        const index = nextClient;
-        nextClient = (nextClient + 1) % clientCount;
+        const index = writers[nextClient]!;
+        nextClient = (nextClient + 1) % writers.length;
         const client = clients[index]!;
         const seq = sequence[index]!++;
         lastWriteAt = performance.now();

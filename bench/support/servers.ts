@@ -211,6 +211,18 @@ export function spawnReference(): Promise<ServerProcess> {
   );
 }
 
+/** Hocuspocus (`@hocuspocus/server`), in memory; with `redisUrl`, fanning out over Redis. */
+export function spawnHocuspocus(redisUrl?: string): Promise<ServerProcess> {
+  const env: Record<string, string | undefined> = { ...process.env, REDIS_URL: redisUrl };
+  for (const name of ['DATABASE_URL', 'DATA_DIR']) delete env[name];
+  return spawnListening(
+    'Hocuspocus server',
+    ['--import', 'tsx', path.join(repoRoot, 'bench/hocuspocusServer.ts')],
+    env,
+    (msg) => msg === 'hocuspocus listening',
+  );
+}
+
 /** Signs in over REST as a demo user; returns the `Cookie` header value of the new session. */
 export async function signIn(port: number, email: string): Promise<string> {
   const origin = `http://127.0.0.1:${port}`;

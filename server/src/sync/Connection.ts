@@ -1,9 +1,11 @@
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '#shared/sync/closeCodes';
 import type { Logger } from '../log.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 import type { Room } from './Room.ts';
 import { ProtocolViolation, type RoomConnection } from './roomContract.ts';
+import { holdForThisTurn } from './sendTurns.ts';
 
 /** Who a connection belongs to and what it may do, as decided at the upgrade. */
 export interface ConnectionGrant {
@@ -14,6 +16,8 @@ export interface ConnectionGrant {
 }
 
 let nextConnectionId = 0;
+/** The server pings its connections in this many turns an interval, a slice at a time. */
+export const PING_SLICES = 10;
 const SEND_OPTIONS = { binary: true } as const;
 /** Frames a connection may send before its board has loaded (a browser sends three or four). */
 const BACKLOG_MAX_FRAMES = 256;
@@ -32,6 +36,8 @@ function closeReason(text: string): string {
  */
 export class Connection implements RoomConnection {
   readonly id = `c${++nextConnectionId}`;
+  /** Which tenth of the connections this one is pinged with (the server pings them in turns). */
+  readonly pingSlice = nextConnectionId % PING_SLICES;
   readonly origin: TransactionOrigin & { source: 'connection' };
   /** Cleared on every ping and set again by the pong; a socket that stays unset is dead. */
   alive = true;
@@ -51,8 +57,13 @@ export class Connection implements RoomConnection {
   readonly user: ConnectionUser | null;
   readonly sessionId: string | null;
 
+  /**
+   * `wire` is the stream under `socket` (the upgraded HTTP socket): what the connection is sent in
+   * one turn of the event loop is written to it together.
+   */
   constructor(
     private readonly socket: WebSocket,
+    private readonly wire: Writable,
     readonly boardId: string,
     grant: ConnectionGrant,
     private readonly log: Logger,
@@ -92,6 +103,7 @@ export class Connection implements RoomConnection {
 
   send(message: Uint8Array): void {
     if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
+    holdForThisTurn(this.wire);
     this.socket.send(message, SEND_OPTIONS, this.#sent);
   }
 
@@ -109,6 +121,7 @@ export class Connection implements RoomConnection {
       return;
     }
     this.alive = false;
+    holdForThisTurn(this.wire);
     this.socket.ping();
   }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { BoardStorage } from '../storage/BoardStorage.ts';
 import { ConnectionLimits } from '../limits/connectionLimits.ts';
 import { boardRulesHook } from '../boards/boardRulesHook.ts';
-import { Connection, type ConnectionGrant } from './Connection.ts';
+import { Connection, PING_SLICES, type ConnectionGrant } from './Connection.ts';
 import { Room } from './Room.ts';
 import type { TransactionOrigin } from './origin.ts';
 import type { RoomHook, RoomPersistence } from './roomContract.ts';
@@ -98,6 +98,9 @@ function refuse(socket: Duplex, status: number, message: string): void {
  * The Yjs sync endpoint at `/yjs/<boardId>`: one room per loaded board, one connection per socket.
  * Loads boards on first use, unloads them after they have been idle, and pings every socket.
  */
+/** Access decisions a recheck waits on at once. */
+const RECHECKS_AT_ONCE = 8;
+
 export class SyncServer {
   readonly #wss: WebSocketServer;
   readonly #rooms = new Map<string, RoomEntry>();
@@ -125,9 +128,16 @@ export class SyncServer {
     );
     this.#persistence = roomPersistence(storage);
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
-    this.#pingTimer = setInterval(() => {
-      for (const connection of this.#connections) connection.ping();
-    }, config.pingIntervalMs);
+    // Each connection is pinged once an interval, a tenth of them at a time: pinging thousands of
+    // sockets in one go would hold up every delivery behind it.
+    let slice = 0;
+    this.#pingTimer = setInterval(
+      () => {
+        slice = (slice + 1) % PING_SLICES;
+        for (const connection of this.#connections) if (connection.pingSlice === slice) connection.ping();
+      },
+      Math.max(1, Math.floor(config.pingIntervalMs / PING_SLICES)),
+    );
     this.#pingTimer.unref();
   }
 
@@ -203,7 +213,7 @@ export class SyncServer {
           return;
         }
         try {
-          this.#accept(ws, boardId, grant, counted);
+          this.#accept(ws, socket, boardId, grant, counted);
         } catch (err) {
           counted();
           this.log.error({ err, boardId }, 'opening a sync connection failed');
@@ -243,26 +253,29 @@ export class SyncServer {
         readOnly: c.readOnly,
       }),
     );
-    // One decision per session and board, however many tabs share them.
-    const decisions = new Map<string, Promise<ConnectionGrant | UpgradeRefusal>>();
-    await Promise.all(
-      picked.map(async (connection) => {
-        const key = `${connection.sessionId ?? ''} ${connection.boardId}`;
-        let decision = decisions.get(key);
-        if (!decision) {
-          decision = reauthorize({
-            boardId: connection.boardId,
-            sessionId: connection.sessionId,
-            userId: connection.user?.id ?? null,
-            readOnly: connection.readOnly,
-          }).catch((err: unknown): ConnectionGrant | UpgradeRefusal => {
-            this.log.error({ err, boardId: connection.boardId }, 'checking a connection’s access failed');
-            // Keep the connection as it is; the next check decides.
-            return { user: connection.user, sessionId: connection.sessionId, readOnly: connection.readOnly };
-          });
-          decisions.set(key, decision);
-        }
-        const result = await decision;
+    // One decision per session and board, however many tabs share them; a few at a time, so that
+    // checking thousands of sockets never holds up the deliveries meanwhile.
+    const byKey = new Map<string, Connection[]>();
+    for (const connection of picked) {
+      const key = `${connection.sessionId ?? ''} ${connection.boardId}`;
+      const same = byKey.get(key);
+      if (same) same.push(connection);
+      else byKey.set(key, [connection]);
+    }
+    const groups = [...byKey.values()];
+    const decide = async (connections: Connection[]): Promise<void> => {
+      const first = connections[0]!;
+      const result = await reauthorize({
+        boardId: first.boardId,
+        sessionId: first.sessionId,
+        userId: first.user?.id ?? null,
+        readOnly: first.readOnly,
+      }).catch((err: unknown): ConnectionGrant | UpgradeRefusal => {
+        this.log.error({ err, boardId: first.boardId }, 'checking a connection’s access failed');
+        // Keep the connection as it is; the next check decides.
+        return { user: first.user, sessionId: first.sessionId, readOnly: first.readOnly };
+      });
+      for (const connection of connections) {
         if ('status' in result) {
           if (result.status === 401)
             connection.close(CloseCode.SessionEnded, 'expired' satisfies SessionEndReason);
@@ -270,8 +283,13 @@ export class SyncServer {
         } else if (result.readOnly !== connection.readOnly) {
           connection.close(CloseCode.AccessChanged, 'access to this board changed');
         }
-      }),
-    );
+      }
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length) await decide(groups[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(RECHECKS_AT_ONCE, groups.length) }, worker));
   }
 
   /** Resolves once every update received so far is durable. */
@@ -312,10 +330,11 @@ export class SyncServer {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket, boardId: string, grant: ConnectionGrant, counted: () => void): void {
+  #accept(ws: WebSocket, wire: Duplex, boardId: string, grant: ConnectionGrant, counted: () => void): void {
     const sessionId = grant.sessionId;
     const connection = new Connection(
       ws,
+      wire,
       boardId,
       grant,
       this.log,
