@@ -17,6 +17,10 @@ export interface Config {
   host: string | null;
   /** Postgres connection string; when absent the server runs embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** With it, this process shares boards, presence, socket.io rooms and access changes with the others on the same Redis. */
+  redisUrl: string | undefined;
+  /** Starts every Redis channel name: only processes with the same prefix share anything. */
+  redisPrefix: string;
   /** Where embedded PGlite keeps its files; `null` keeps them in memory (tests). */
   dataDir: string | null;
   logLevel: string;
@@ -111,6 +115,8 @@ export const envSchema = z
     PORT: wholeNumber(3000),
     HOST: optionalRaw,
     DATABASE_URL: optionalRaw,
+    REDIS_URL: optionalRaw,
+    REDIS_PREFIX: optionalRaw,
     DATA_DIR: optionalRaw,
     LOG_LEVEL: optionalRaw,
     CLIENT_DIR: optionalRaw,
@@ -156,6 +162,8 @@ export const envSchema = z
     port: env.PORT,
     host: env.HOST ?? null,
     databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX ?? 'huddle',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(env.CLIENT_DIR ?? './dist/client'),

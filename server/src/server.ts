@@ -36,6 +36,7 @@ import type { RouteDeps } from './http/deps.ts';
 import { chooseHost, type Listening } from './http/listenAddress.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppEvents } from './realtime/socketIo.ts';
+import { joinRedisCluster, type RedisCluster } from './cluster/redisCluster.ts';
 import { seedDemoPlace } from './seed.ts';
 import { PostgresBoardStorage } from './storage/postgresBoardStorage.ts';
 import { BoardStorageNotices, ServerHealth } from './storage/storageHealth.ts';
@@ -91,6 +92,14 @@ export async function startServer(
   const { db } = database;
   const allowedOrigins = config.publicUrl ? [config.publicUrl] : [];
   const events = new AccessEvents();
+  let cluster: RedisCluster | null = null;
+  try {
+    if (config.redisUrl)
+      cluster = await joinRedisCluster({ url: config.redisUrl, prefix: config.redisPrefix }, events, log);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const policy = new AccessPolicy(db);
   const sessions = new SessionStore(db, config.session, events);
   const audit = new AuditLog(db);
@@ -162,6 +171,7 @@ export async function startServer(
         notificationsHook,
       ],
       addressOf: clientAddress,
+      ...(cluster ? { peers: cluster.peers } : {}),
     },
   );
 
@@ -223,6 +233,7 @@ export async function startServer(
     storageState: (boardId) => notices.stateOf(boardId),
     progressBoards: (principal) => progressBoards.boards(principal),
     addressOf: clientAddress,
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const realtime = appEvents;
   // A board's browsers hear when its changes wait too long to be stored, and when that clears.
@@ -336,6 +347,7 @@ export async function startServer(
       log.info('shutting down: closing connections and writing pending updates');
       await sync.close();
       await realtime.close();
+      await cluster?.close();
       await app.close();
       await storage.flush();
       storage.close();

@@ -1,5 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { BoardSummary } from '#shared/boards';
 import {
   SOCKET_IO_PATH,
@@ -66,6 +66,11 @@ export interface AppEventsOptions {
   storageState?(boardId: string): BoardStorageState;
   /** The boards whose progress figures the principal may see, or a refusal (ProgressQueries.boards). */
   progressBoards?(principal: Principal): Promise<readonly { id: string }[] | Refusal>;
+  /**
+   * Where rooms live when several server processes run (socket.io's Redis adapter): an event to a
+   * board's or a user's room reaches their sockets on every process.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 /**
@@ -88,6 +93,7 @@ export class AppEvents {
       serveClient: false,
       // Upgrades to other paths (the Yjs endpoint) are not socket.io's to close.
       destroyUpgrade: false,
+      ...(options.adapter ? { adapter: options.adapter } : {}),
     });
     this.io.use((socket, next) => {
       this.#authenticate(socket)
@@ -166,7 +172,8 @@ export class AppEvents {
   /** Signs out the sockets of these sessions. */
   async endSessions(sessionIds: readonly string[], reason: SessionEndReason): Promise<void> {
     const ended = new Set(sessionIds);
-    for (const socket of await this.io.fetchSockets()) {
+    // Every process hears that sessions ended (see cluster/accessRelay.ts): each signs out its own sockets.
+    for (const socket of await this.io.local.fetchSockets()) {
       if (!ended.has(socket.data.principal.sessionId)) continue;
       socket.emit('session:ended', reason);
       socket.disconnect(true);
@@ -180,7 +187,8 @@ export class AppEvents {
   async recheck(userIds?: readonly string[]): Promise<void> {
     if (userIds?.length === 0) return;
     // Each user's sockets are in their own room: only theirs are fetched when users are named.
-    const sockets = await (userIds ? this.io.in(userIds.map(userRoom)) : this.io).fetchSockets();
+    // Every process hears of access changes: each checks its own sockets.
+    const sockets = await (userIds ? this.io.in(userIds.map(userRoom)) : this.io).local.fetchSockets();
     for (const socket of sockets) {
       const { principal } = socket.data;
       const current = await this.options.sessions.resolveById(principal.sessionId, { touch: false });
@@ -202,7 +210,7 @@ export class AppEvents {
 
   /** Tells everyone to fetch their board list and access again (a board's teams changed). */
   broadcastAccessChanged(): void {
-    this.io.emit('access:changed');
+    this.io.local.emit('access:changed');
   }
 
   async close(): Promise<void> {

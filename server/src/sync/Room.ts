@@ -26,13 +26,15 @@ import {
   type RoomConnection,
   type RoomHook,
   type RoomLimits,
+  type PeerUpdate,
   type RoomLog,
+  type RoomPeers,
   type RoomPersistence,
 } from './roomContract.ts';
-import { RoomPresence } from './presence.ts';
+import { RoomPresence, presenceOwners } from './presence.ts';
 import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
-import { SERVER_ORIGIN, STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
+import { PEER_ORIGIN, SERVER_ORIGIN, STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
 import {
   dropStrayRoots,
   forgetRefusedEntries,
@@ -136,6 +138,8 @@ export class Room {
     private readonly log: RoomLog = silent,
     /** When a kept change happened, for its audit rows and history: the clock, or a test's or a seed's. */
     private readonly now: () => Date = () => new Date(),
+    /** The other server processes holding the board, when several run. */
+    private readonly peers: RoomPeers | null = null,
   ) {
     // The server is not a participant; it has no awareness state of its own.
     this.awareness.setLocalState(null);
@@ -212,6 +216,40 @@ export class Room {
       if (error instanceof ProtocolViolation) throw error;
       throw new MalformedMessageError(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * Applies a change another server process kept (see `PEER_ORIGIN`): this process's connections
+   * get it, and storage keeps a copy (so it is durable even if that process dies before storing it).
+   */
+  applyPeerUpdate(peer: PeerUpdate): void {
+    if (!this.#loaded) return;
+    this.#clients.learn(peer.owners, peer.serverIds);
+    Y.applyUpdate(this.doc, peer.update, PEER_ORIGIN);
+  }
+
+  /** Applies presence another server process's connections set or removed. */
+  applyPeerAwareness(update: Uint8Array): void {
+    if (!this.#loaded) return;
+    this.#clients.learn(presenceOwners(update), []);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, PEER_ORIGIN);
+  }
+
+  /** The board's state vector, for a peer to say what this process lacks. */
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc);
+  }
+
+  /** What this process holds of the board that a holder of `stateVector` lacks (all of it without one). */
+  peerUpdateSince(stateVector?: Uint8Array): PeerUpdate {
+    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
+    return { update, ...this.#clients.describe(update) };
+  }
+
+  /** The presence this process's connections hold, for a process that has just opened the board; null when none. */
+  localAwareness(): Uint8Array | null {
+    const ids = this.#presence.heldIds().filter((id) => this.awareness.getStates().has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
   }
 
   /** Persists, compacts and releases the board. The room cannot be used afterwards. */
@@ -374,6 +412,11 @@ export class Room {
         return;
       }
       if (origin === STORAGE_ORIGIN) return;
+      if (origin === PEER_ORIGIN) {
+        // Checked by the process whose connection sent it; read so that later changes are judged against it.
+        records.accept(records.touched(transaction).records);
+        return;
+      }
       const { records: touched, strays, strayRoots } = records.touched(transaction);
       const change: AppliedChange = {
         boardId: this.boardId,
@@ -548,8 +591,13 @@ export class Room {
       for (const connection of this.#connections) {
         if (connection.origin !== origin) connection.send(message);
       }
+      if (origin === PEER_ORIGIN) {
+        this.#store({ update });
+        return;
+      }
       const change = this.#kept.get(transaction);
       this.#store({ update, ...(change && this.#notes(change)) });
+      this.#share(update);
     } catch (err) {
       this.log.error({ err, boardId: this.boardId }, 'sending or storing a board update failed');
     }
@@ -583,6 +631,13 @@ export class Room {
     }
     const kept = undoing.kept;
     this.#store({ update: both, ...(kept && this.#notes(kept)) });
+    this.#share(both);
+  }
+
+  /** Passes a change kept here on to the other processes holding the board. */
+  #share(update: Uint8Array): void {
+    if (!this.peers) return;
+    this.peers.shareUpdate(this.boardId, { update, ...this.#clients.describe(update) });
   }
 
   /** What the hooks keep beside a kept change. A hook that fails is logged; the change is stored regardless. */
@@ -669,6 +724,13 @@ export class Room {
       // Sent to everyone, the sender included: y-websocket clients count it as a sign of life.
       const message = this.#awarenessMessage(changed);
       for (const connection of this.#connections) connection.send(message);
+      // What this process's connections set (or left behind) reaches the other processes' too.
+      if (this.peers && isTransactionOrigin(origin) && origin.source === 'connection') {
+        this.peers.shareAwareness(
+          this.boardId,
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
+        );
+      }
     } catch (err) {
       this.log.error({ err, boardId: this.boardId }, 'sharing presence failed');
     }

@@ -13,7 +13,7 @@ import { boardRulesHook } from '../boards/boardRulesHook.ts';
 import { Connection, PING_SLICES, type ConnectionGrant } from './Connection.ts';
 import { Room } from './Room.ts';
 import type { TransactionOrigin } from './origin.ts';
-import type { RoomHook, RoomPersistence } from './roomContract.ts';
+import type { RoomHook, RoomPeers, RoomPersistence } from './roomContract.ts';
 import { roomPersistence } from './roomPersistence.ts';
 
 export type { ConnectionGrant };
@@ -50,6 +50,16 @@ export interface SyncServerOptions {
   roomHooks?: readonly RoomHook[];
   /** The client's address, for the per-address limit (behind a proxy, from its headers). */
   addressOf?(request: IncomingMessage): string;
+  /** The other server processes (Redis, when several run): each loaded board is shared with them. */
+  peers?: SyncPeers;
+}
+
+/** The other server processes holding the boards this one has loaded. */
+export interface SyncPeers extends RoomPeers {
+  /** A board has loaded here: hear the others about it (and catch up with them). */
+  join(boardId: string, room: Room): void | Promise<void>;
+  /** The board is being unloaded here. */
+  leave(boardId: string): void;
 }
 
 interface RoomEntry {
@@ -118,7 +128,7 @@ export class SyncServer {
     private readonly storage: BoardStorage,
     private readonly hooks: SyncServerHooks,
     private readonly log: Logger,
-    options: SyncServerOptions = {},
+    private readonly options: SyncServerOptions = {},
   ) {
     this.#roomHooks = options.roomHooks ?? [boardRulesHook];
     this.#addressOf = options.addressOf ?? ((request) => request.socket.remoteAddress ?? 'unknown');
@@ -370,8 +380,19 @@ export class SyncServer {
       // A board being unloaded is loaded afresh once its state is safely stored.
       await existing.unloading.catch(() => undefined);
     }
-    const room = new Room(boardId, this.#persistence, this.#roomHooks, this.config.limits, this.log);
-    const entry: RoomEntry = { room, ready: room.load(), idleTimer: null, unloading: null };
+    const peers = this.options.peers ?? null;
+    const room = new Room(
+      boardId,
+      this.#persistence,
+      this.#roomHooks,
+      this.config.limits,
+      this.log,
+      undefined,
+      peers,
+    );
+    // With other processes, a board is served once it has caught up with what they hold.
+    const ready = peers ? room.load().then(() => this.#joinPeers(peers, boardId, room)) : room.load();
+    const entry: RoomEntry = { room, ready, idleTimer: null, unloading: null };
     this.#rooms.set(boardId, entry);
     try {
       await entry.ready;
@@ -381,6 +402,15 @@ export class SyncServer {
     }
     this.log.debug({ boardId }, 'board loaded');
     return entry;
+  }
+
+  /** Never rejects: a board whose other holders cannot be heard is served from this process alone. */
+  async #joinPeers(peers: SyncPeers, boardId: string, room: Room): Promise<void> {
+    try {
+      await peers.join(boardId, room);
+    } catch (err) {
+      this.log.warn({ err, boardId }, 'sharing a board with other processes failed');
+    }
   }
 
   #onConnectionClosed(connection: Connection): void {
@@ -402,6 +432,7 @@ export class SyncServer {
     entry.unloading = (async () => {
       try {
         await entry.ready.catch(() => undefined);
+        this.options.peers?.leave(boardId);
         await entry.room.unload();
         this.log.debug({ boardId }, 'board unloaded');
       } catch (err) {

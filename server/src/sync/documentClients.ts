@@ -46,6 +46,30 @@ export class DocumentClients {
     return this.#server.has(clientId);
   }
 
+  /**
+   * What another server process says of ids it has seen: their owners and its own ids. An id
+   * already bound here keeps its owner (both processes stored the first binding they saw, and the
+   * database keeps the first of those).
+   */
+  learn(owners: readonly ClientBinding[], serverIds: readonly number[]): void {
+    for (const id of serverIds) if (!this.#owners.has(id)) this.#server.add(id);
+    for (const { clientId, userId } of owners) {
+      if (!this.#server.has(clientId) && !this.#owners.has(clientId)) this.#owners.set(clientId, userId);
+    }
+  }
+
+  /** The owners this board knows of the client ids an update holds structs of, and the server's among them. */
+  describe(update: Uint8Array): { owners: ClientBinding[]; serverIds: number[] } {
+    const owners: ClientBinding[] = [];
+    const serverIds: number[] = [];
+    for (const clientId of clientsOf(update)) {
+      if (this.#server.has(clientId)) serverIds.push(clientId);
+      const userId = this.#owners.get(clientId);
+      if (userId !== undefined) owners.push({ clientId, userId });
+    }
+    return { owners, serverIds };
+  }
+
   ownerOf(clientId: number): string | undefined {
     return this.#owners.get(clientId);
   }

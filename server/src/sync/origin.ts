@@ -24,3 +24,10 @@ export const SERVER_ORIGIN: TransactionOrigin = Object.freeze({ source: 'server'
 export function isTransactionOrigin(value: unknown): value is TransactionOrigin {
   return typeof value === 'object' && value !== null && 'source' in value;
 }
+
+/**
+ * Changes and presence another server process kept and passed on (over Redis when several run):
+ * applied and shown to this process's connections, stored beside the other process's copy, never
+ * checked, audited or passed on again. Not a `TransactionOrigin`: no hook ever sees it.
+ */
+export const PEER_ORIGIN = Object.freeze({ source: 'peer' as const });

@@ -94,6 +94,11 @@ export class RoomPresence {
     return { own: encoding.toUint8Array(encoder), claims };
   }
 
+  /** Every client id this process's connections hold. */
+  heldIds(): number[] {
+    return [...this.#owners.keys()];
+  }
+
   /** Notes which client ids a connection's applied awareness update added and removed. */
   applied(connection: RoomConnection, added: readonly number[], removed: readonly number[]): void {
     const held = this.#held.get(connection);
@@ -107,4 +112,23 @@ export class RoomPresence {
       this.#owners.delete(id);
     }
   }
+}
+
+/**
+ * Whose each entry of an awareness update another server process passed on is, by the signed-in
+ * user its room put in it; entries without one (removals) say nothing.
+ */
+export function presenceOwners(update: Uint8Array): ClientBinding[] {
+  const owners: ClientBinding[] = [];
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder); // clock
+    const state: unknown = JSON.parse(decoding.readVarString(decoder));
+    const user = typeof state === 'object' && state !== null ? (state as { user?: unknown }).user : undefined;
+    const userId = typeof user === 'object' && user !== null ? (user as { id?: unknown }).id : undefined;
+    if (typeof userId === 'string') owners.push({ clientId, userId });
+  }
+  return owners;
 }

@@ -60,6 +60,25 @@ export interface RoomHook {
   loaded?(board: LoadedBoard): Promise<ChangeNotes | null>;
 }
 
+/** A change one process kept on a board, as it passes it to the others that hold the board. */
+export interface PeerUpdate {
+  /** A Yjs update (format 1). */
+  update: Uint8Array;
+  /** Who writes under each client id the update holds structs of, as the sending process knows. */
+  owners: readonly ClientBinding[];
+  /** Client ids the sending process writes under itself (undoing refused changes, meetings). */
+  serverIds: readonly number[];
+}
+
+/**
+ * The other server processes holding a board (Redis when several run): what a room kept, and the
+ * presence its connections set, is passed on to them.
+ */
+export interface RoomPeers {
+  shareUpdate(boardId: string, update: PeerUpdate): void;
+  shareAwareness(boardId: string, update: Uint8Array): void;
+}
+
 /** Where a room's board comes from and goes to; the sync server adapts board storage to it. */
 export interface RoomPersistence {
   load(boardId: string): Promise<{ state: Uint8Array | null; clients: ReadonlyMap<number, string> }>;

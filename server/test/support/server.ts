@@ -32,6 +32,8 @@ export interface TestServerOptions {
   mail?: Partial<MailConfig>;
   /** The proxies in front (the test itself, sending X-Forwarded-For); none by default. */
   trustProxy?: TrustProxy;
+  /** Runs beside other servers on this Redis (and channel prefix); alone by default. */
+  redis?: { url: string; prefix: string };
 }
 
 export function testConfig(options: TestServerOptions): Config {
@@ -53,6 +55,8 @@ export function testConfig(options: TestServerOptions): Config {
     oidc: options.oidc ?? null,
     accessCheckIntervalMs: options.accessCheckIntervalMs ?? base.accessCheckIntervalMs,
     trustProxy: options.trustProxy ?? base.trustProxy,
+    redisUrl: options.redis?.url,
+    redisPrefix: options.redis?.prefix ?? base.redisPrefix,
     // Reminders and digests run when a test says, on its own clock.
     mail: { ...base.mail, jobsIntervalMs: 0, ...options.mail },
   };
