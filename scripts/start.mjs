@@ -1,42 +1,8 @@
 // `npm start`: builds the client and server when the build is missing or older than the sources,
 // then runs the production server.
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ensureBuild, serverEntry } from './ensureBuild.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const stamp = path.join(root, 'dist', '.build-stamp');
-const serverEntry = path.join(root, 'dist', 'server', 'src', 'main.js');
-const sources = [
-  'client',
-  'server/src',
-  'shared',
-  'package.json',
-  'package-lock.json',
-  'vite.config.ts',
-  'tsconfig.build.json',
-];
-
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === 'node_modules' || entry.endsWith('.test.ts')) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
-const builtAt = existsSync(stamp) && existsSync(serverEntry) ? statSync(stamp).mtimeMs : 0;
-const changedAt = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
-if (changedAt > builtAt) {
-  console.warn(builtAt ? 'Sources changed since the last build; building…' : 'No build yet; building…');
-  execSync('npm run build', { cwd: root, stdio: 'inherit' });
-  writeFileSync(stamp, new Date().toISOString());
-}
-
+ensureBuild();
 process.env.NODE_ENV ??= 'production';
 await import(pathToFileURL(serverEntry).href);

@@ -81,6 +81,31 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     expect(actionTitles(fresh).sort()).toEqual(['Book a falls assessment', 'Order a perching stool']);
   });
 
+  it('the balancer sends every connection to a board to one process, and to another once it is gone', async () => {
+    const db = await testDb();
+    const setUp = await startTestServer({ db });
+    const boardId = await newBoard(setUp.url);
+    await setUp.close();
+    const redis = await testRedis();
+    const [a, b] = await startProcesses(db, redis, 2);
+    const balancer = await startBalancer({ backends: [a!.url, b!.url], routing: 'board' });
+    onTestFinished(() => balancer.close());
+    const cookie = await memberCookie(a!.url);
+    const clients = Array.from({ length: 4 }, () => connectClient(balancer.url, boardId, { cookie }));
+    await Promise.all(clients.map((c) => c.synced()));
+    const holders = [a!, b!].filter((p) => p.sync.loadedBoards.includes(boardId));
+    expect(holders).toHaveLength(1);
+
+    // Its process stops: the clients reconnect to the other, and carry on.
+    const [holder] = holders;
+    const other = holder === a ? b! : a!;
+    await holder!.close();
+    clients[0]!.board.addAction(anAction('After the move'), { by: by() });
+    for (const client of clients)
+      await expect.poll(() => actionTitles(client), { timeout: 10_000 }).toEqual(['After the move']);
+    expect(other.sync.loadedBoards).toContain(boardId);
+  });
+
   it('the board’s rules hold on whichever process receives an edit', async () => {
     const db = await testDb();
     const redis = await testRedis();

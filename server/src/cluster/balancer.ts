@@ -19,6 +19,8 @@ export type Routing = 'board' | 'spread';
 export interface Balancer {
   readonly port: number;
   readonly url: string;
+  /** The processes behind it now (one restarted elsewhere, one added). */
+  setBackends(urls: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startBalancer(options: {
   port?: number;
   host?: string;
 }): Promise<Balancer> {
-  const backends = [...options.backends];
+  let backends = [...options.backends];
   const downUntil = new Map<string, number>();
   let turn = 0;
   const proxy = createProxyServer({ xfwd: true });
@@ -102,6 +104,9 @@ export async function startBalancer(options: {
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    setBackends(urls) {
+      backends = [...urls];
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
