@@ -4,7 +4,7 @@ import { CloseCode } from '#shared/sync/closeCodes';
 import { startBalancer } from '../src/cluster/balancer.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, signedIn } from './support/auth.ts';
-import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
+import { actionTitles, anAction, by, GRACE, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { connectClient, docContent, type TestClient } from './support/clients.ts';
 import { openAppSocket, join } from './support/appSocket.ts';
 import { spawnServer, startTestServer } from './support/server.ts';
@@ -124,6 +124,38 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(actionTitles(onA)).toEqual(['Review medicines']);
     expect(added.id).toBeTruthy();
+  });
+
+  it('a document client id is its first user’s, whichever process bound it', async () => {
+    const db = await testDb();
+    const redis = await testRedis();
+    const [a, b] = await startProcesses(db, redis, 2);
+    const boardId = await newBoard(a!.url);
+    const watcher = connectClient(b!.url, boardId, { cookie: await memberCookie(b!.url) });
+    const grace = connectClient(b!.url, boardId, { cookie: await memberCookie(b!.url, DEMO.member) });
+    await Promise.all([watcher.synced(), grace.synced()]);
+
+    // With Redis away, Priya opens the board on process A and writes: A binds her client id. Process B
+    // has not heard of it when Grace's browser, compromised, writes under that id there.
+    redis.proxy.set('cut');
+    const priya = connectClient(a!.url, boardId, { cookie: await memberCookie(a!.url) });
+    await priya.synced();
+    priya.board.addAction(anAction('Priya’s own action'), { by: by() });
+    await expect.poll(() => actionTitles(priya)).toEqual(['Priya’s own action']);
+    const own = grace.doc.clientID;
+    grace.doc.clientID = priya.doc.clientID;
+    grace.board.addAction(anAction('Written under Priya’s id'), { by: GRACE });
+    grace.doc.clientID = own;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    redis.proxy.set('pass');
+
+    // Nobody gets it, and Priya's edits under her id reach everyone.
+    priya.board.addAction(anAction('Priya again'), { by: by() });
+    const hers = ['Priya again', 'Priya’s own action'];
+    await expect.poll(() => actionTitles(watcher).sort(), { timeout: 5_000 }).toEqual(hers);
+    const fresh = connectClient(a!.url, boardId, { cookie: await memberCookie(a!.url) });
+    await fresh.synced();
+    expect(actionTitles(fresh).sort()).toEqual(hers);
   });
 
   it('access changes and sign-outs reach sockets on every process', async () => {

@@ -114,6 +114,11 @@ export class RedisPeers implements RoomPeers {
    */
   async join(boardId: string, room: PeerRoom): Promise<void> {
     this.#rooms.set(boardId, room);
+    if (this.subscriber.status !== 'ready' || this.publisher.status !== 'ready') {
+      // Redis is away: served from this process alone meanwhile; subscribed, and asking, once it is back.
+      this.subscriber.subscribe(this.#channelOf(boardId)).catch(() => undefined);
+      return;
+    }
     try {
       await this.subscriber.subscribe(this.#channelOf(boardId));
     } catch (err) {

@@ -16,9 +16,10 @@ export interface BoardStorage {
   loadClients(boardId: string): Promise<Map<number, string>>;
   /**
    * Stores client id bindings now, outside the group commit (a binding must be durable before
-   * anything under its id is shared). An id already bound keeps its first user.
+   * anything under its id is shared). An id already bound keeps its first user: resolves with the
+   * bindings already held for these ids with someone else (another process bound them first).
    */
-  bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void>;
+  bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<ClientBinding[]>;
   /**
    * Adds a change to the board's log (group commit). Resolves once durable. Logs and rejects if the
    * database refuses it; a caller need not wait for or handle the result.

@@ -275,18 +275,31 @@ export class PostgresBoardStorage implements BoardStorage {
     return new Map(rows.map((row) => [Number(row.client_id), row.user_id]));
   }
 
-  async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void> {
+  async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<ClientBinding[]> {
+    const taken: ClientBinding[] = [];
     for (let i = 0; i < bindings.length; i += CLIENTS_CHUNK) {
-      await this.db
+      const chunk = bindings.slice(i, i + CLIENTS_CHUNK);
+      const inserted = await this.db
         .insertInto('board_clients')
-        .values(
-          bindings
-            .slice(i, i + CLIENTS_CHUNK)
-            .map((b) => ({ board_id: boardId, client_id: b.clientId, user_id: b.userId })),
-        )
+        .values(chunk.map((b) => ({ board_id: boardId, client_id: b.clientId, user_id: b.userId })))
         .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing())
+        .returning('client_id')
         .execute();
+      if (inserted.length === chunk.length) continue;
+      // Ids bound before: to the same user (nothing to say), or first to someone else.
+      const asked = new Map(chunk.map((b) => [b.clientId, b.userId]));
+      const held = await this.db
+        .selectFrom('board_clients')
+        .select(['client_id', 'user_id'])
+        .where('board_id', '=', boardId)
+        .where('client_id', 'in', [...asked.keys()].map(String))
+        .execute();
+      for (const row of held) {
+        const clientId = Number(row.client_id);
+        if (asked.get(clientId) !== row.user_id) taken.push({ clientId, userId: row.user_id });
+      }
     }
+    return taken;
   }
 
   append(boardId: string, change: BoardChange): Promise<void> {

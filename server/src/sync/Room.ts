@@ -295,12 +295,15 @@ export class Room {
         const update = decoding.readVarUint8Array(decoder);
         this.#expectEnd(decoder);
         const { own, claims } = this.#presence.admit(connection, update);
-        const share = () => {
+        const share = (own: Uint8Array | null) => {
           if (own && this.#connections.has(connection))
             awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
         };
-        if (claims.length === 0) return share();
-        return this.#bindDurably(claims).then(share);
+        if (claims.length === 0) return share(own);
+        // An id another process bound first is not this connection's after all: admitted again without it.
+        return this.#bindDurably(claims).then((taken) =>
+          share(taken ? this.#presence.admit(connection, update).own : own),
+        );
       }
       case MessageType.QueryAwareness:
         this.#expectEnd(decoder);
@@ -341,8 +344,16 @@ export class Room {
     if (admitted.claims.length === 0) return this.#integrate(connection, update);
     // Nothing under a new client id is shared before its binding is stored: after a crash, whatever
     // anyone hands back under it is then known to be its owner's.
-    return this.#bindDurably(admitted.claims).then(() => {
-      if (this.#connections.has(connection)) this.#integrate(connection, update);
+    return this.#bindDurably(admitted.claims).then((taken) => {
+      if (!this.#connections.has(connection)) return;
+      if (!taken) return this.#integrate(connection, update);
+      // Another process bound one of the ids first: its structs are someone else's, and dropped.
+      this.log.warn(
+        { boardId: this.boardId, connectionId: connection.id, userId: connection.user?.id, taken },
+        'dropped content under document client ids another server bound first',
+      );
+      const again = this.#clients.admit(received, connection.user?.id ?? null);
+      this.#integrate(connection, withoutFieldDeletions(this.doc, again.update));
     });
   }
 
@@ -373,25 +384,32 @@ export class Room {
     }
   }
 
-  /** Stores bindings, waiting at most `BIND_WAIT_MS`; never rejects (a binding not stored in time is kept for later). */
-  async #bindDurably(bindings: ClientBinding[]): Promise<void> {
+  /**
+   * Stores bindings, waiting at most `BIND_WAIT_MS`; never rejects (a binding not stored in time is
+   * kept for later). Resolves with the ids the database held for someone else, once corrected here
+   * (null when none).
+   */
+  async #bindDurably(bindings: ClientBinding[]): Promise<ClientBinding[] | null> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), BIND_WAIT_MS)));
     try {
-      const stored = this.persistence.bind(this.boardId, bindings).then(() => 'stored' as const);
-      if ((await Promise.race([stored, late])) === 'late') {
-        this.log.warn(
-          { boardId: this.boardId },
-          'storing document client ids is slow; going on without waiting',
-        );
-        stored.catch(() => this.#unbound.push(...bindings));
+      const stored = this.persistence.bind(this.boardId, bindings);
+      const outcome = await Promise.race([stored, late]);
+      if (outcome !== 'late') {
+        if (outcome.length === 0) return null;
+        this.#clients.correct(outcome);
+        return outcome;
       }
+      this.log.warn({ boardId: this.boardId }, 'storing document client ids is slow; going on without waiting');
+      stored.catch(() => this.#unbound.push(...bindings));
+      return null;
     } catch (err) {
       this.log.warn(
         { err, boardId: this.boardId },
         'storing document client ids failed; they are stored with the next change',
       );
       this.#unbound.push(...bindings);
+      return null;
     } finally {
       clearTimeout(timer);
     }

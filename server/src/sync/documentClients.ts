@@ -58,6 +58,11 @@ export class DocumentClients {
     }
   }
 
+  /** The database's word, over this process's: these ids were bound first to these users. */
+  correct(bindings: readonly ClientBinding[]): void {
+    for (const { clientId, userId } of bindings) this.#owners.set(clientId, userId);
+  }
+
   /** The owners this board knows of the client ids an update holds structs of, and the server's among them. */
   describe(update: Uint8Array): { owners: ClientBinding[]; serverIds: number[] } {
     const owners: ClientBinding[] = [];

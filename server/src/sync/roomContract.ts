@@ -84,8 +84,11 @@ export interface RoomPersistence {
   load(boardId: string): Promise<{ state: Uint8Array | null; clients: ReadonlyMap<number, string> }>;
   /** Keeps a change; durability (and a refusal by the database) is the persistence's to track. */
   store(boardId: string, change: BoardChange): void;
-  /** Stores document client id bindings now: resolves once they are durable. */
-  bind(boardId: string, bindings: readonly ClientBinding[]): Promise<void>;
+  /**
+   * Stores document client id bindings now: resolves once they are durable, with those of them
+   * that were already someone else's (bound first, perhaps by another process).
+   */
+  bind(boardId: string, bindings: readonly ClientBinding[]): Promise<ClientBinding[]>;
   /** Stores everything pending for the board and folds its log. */
   unload(boardId: string): Promise<void>;
 }

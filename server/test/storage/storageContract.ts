@@ -136,10 +136,14 @@ export function boardStorageContract(name: string, open: () => Promise<StorageUn
           { clientId: 4_294_967_295, userId: second },
         ],
       });
-      await storage.bindClients(boardId, [
-        { clientId: 7, userId: first },
-        { clientId: 4_294_967_295, userId: first },
-      ]);
+      // The second binding was someone else's first (as when another process bound it): said so.
+      expect(
+        await storage.bindClients(boardId, [
+          { clientId: 7, userId: first },
+          { clientId: 4_294_967_295, userId: first },
+        ]),
+      ).toEqual([{ clientId: 4_294_967_295, userId: second }]);
+      expect(await storage.bindClients(boardId, [{ clientId: 7, userId: first }])).toEqual([]);
       const byClient = (clients: Map<number, string>) => [...clients].sort((a, b) => a[0] - b[0]);
       expect(byClient(await backend.storage().loadClients(boardId))).toEqual(
         byClient(

@@ -24,9 +24,9 @@ export interface TestClient {
 export function connectClient(
   baseUrl: string,
   boardId: string,
-  options: { connect?: boolean; cookie?: string; headers?: Record<string, string> } = {},
+  options: { connect?: boolean; cookie?: string; headers?: Record<string, string>; doc?: Y.Doc } = {},
 ): TestClient {
-  const doc = new Y.Doc();
+  const doc = options.doc ?? new Y.Doc();
   const wsUrl = baseUrl.replace(/^http/, 'ws') + YJS_PATH;
   const headers = { ...options.headers, ...(options.cookie ? { cookie: options.cookie } : {}) };
   // A browser sends its cookies with the WebSocket handshake; this client sends the ones it is given.

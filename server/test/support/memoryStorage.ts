@@ -65,9 +65,15 @@ export class MemoryBoardStorage implements BoardStorage {
     return new Map(this.boards.clients.get(boardId));
   }
 
-  async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<void> {
+  async bindClients(boardId: string, bindings: readonly ClientBinding[]): Promise<ClientBinding[]> {
     await this.bindDelay;
+    const held = this.boards.clients.get(boardId) ?? new Map<number, string>();
+    const taken = bindings.flatMap(({ clientId, userId }) => {
+      const owner = held.get(clientId);
+      return owner !== undefined && owner !== userId ? [{ clientId, userId: owner }] : [];
+    });
     await this.append(boardId, { update: new Uint8Array([0, 0]), clients: bindings });
+    return taken;
   }
 
   async append(boardId: string, change: BoardChange): Promise<void> {
