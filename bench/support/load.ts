@@ -88,6 +88,11 @@ export interface LoadEndpoint {
   cookies: readonly string[] | null;
   /** y-websocket unless said. */
   protocol?: SyncProtocol;
+  /**
+   * Several processes serving the same boards: client i connects to `spread[i % length]` (so every
+   * board has clients on each), `wsUrl` being the first.
+   */
+  spread?: readonly string[];
 }
 
 export interface LoadHooks {
@@ -281,7 +286,11 @@ export async function runLoad(
       const memberIndex = memberAt(slot);
       const cookie = endpoint.cookies?.[memberIndex] ?? null;
       const { doc, provider } = connectBenchClient(
-        { wsUrl: endpoint.wsUrl, cookie, protocol: endpoint.protocol },
+        {
+          wsUrl: endpoint.spread ? endpoint.spread[i % endpoint.spread.length]! : endpoint.wsUrl,
+          cookie,
+          protocol: endpoint.protocol,
+        },
         rooms[boardIndex]!,
       );
       const client: Client = {

@@ -11,7 +11,13 @@ export class ProjectionBatch {
   /** Each record as the batch leaves it; null when removed. */
   readonly records = new Map<
     string,
-    { collection: ProjectedCollection; id: string; record: ProjectedRecord | null }
+    {
+      collection: ProjectedCollection;
+      id: string;
+      record: ProjectedRecord | null;
+      /** Whether any change in the batch may have changed what the record's progress runs copy. */
+      runFieldsChanged: boolean;
+    }
   >();
   readonly transitions: RecordTransition[] = [];
   /** True when a change since the last whole one could not be projected. */
@@ -29,13 +35,16 @@ export class ProjectionBatch {
     }
     if (change.behind) this.behind = true;
     for (const { collection, id } of change.removed)
-      this.records.set(key(collection, id), { collection, id, record: null });
-    for (const record of change.records)
-      this.records.set(key(record.collection, record.id), {
+      this.records.set(key(collection, id), { collection, id, record: null, runFieldsChanged: true });
+    for (const record of change.records) {
+      const k = key(record.collection, record.id);
+      this.records.set(k, {
         collection: record.collection,
         id: record.id,
         record,
+        runFieldsChanged: record.runFieldsChanged !== false || this.records.get(k)?.runFieldsChanged === true,
       });
+    }
     this.transitions.push(...change.transitions);
   }
 
@@ -47,7 +56,13 @@ export class ProjectionBatch {
       this.records.clear();
     }
     if (later.behind) this.behind = true;
-    for (const [k, entry] of later.records) this.records.set(k, entry);
+    for (const [k, entry] of later.records) {
+      const earlier = this.records.get(k);
+      this.records.set(k, {
+        ...entry,
+        runFieldsChanged: entry.runFieldsChanged || earlier?.runFieldsChanged === true,
+      });
+    }
     this.transitions.push(...later.transitions);
   }
 }

@@ -8,6 +8,9 @@ export interface ProjectionState {
   isCurrent(boardId: string): Promise<boolean>;
 }
 
+/** The action fields `progress_runs` copies (progress/progressRuns.ts). */
+const RUN_FIELDS = ['ownerId', 'ownerOrganisationId', 'personId', 'dueDate'] as const;
+
 /** What one kept change does to the board's projection: each record it touched as it is now, and its history. */
 export function projectChange(change: AppliedChange): ProjectionChange {
   const origin = change.origin;
@@ -20,6 +23,8 @@ export function projectChange(change: AppliedChange): ProjectionChange {
     if (!isProjectedCollection(collection)) continue;
     const before = touched.before && projectRead(collection, id, touched.before);
     const after = touched.after && projectRead(collection, id, touched.after);
+    if (after && before && collection === 'actions')
+      after.runFieldsChanged = RUN_FIELDS.some((field) => before.fields[field] !== after.fields[field]);
     if (after) records.push(after);
     else removed.push({ collection, id });
     transitions.push(...changeTransitions(before, after, change.at, userId));

@@ -286,11 +286,11 @@ function touchedActions(
   const removed: ActionKey[] = [];
   for (const [boardId, batch] of batches) {
     if (batch.whole) continue;
-    for (const { collection, id, record } of batch.records.values()) {
+    for (const { collection, id, record, runFieldsChanged } of batch.records.values()) {
       if (collection !== 'actions') continue;
       const action = { board_id: boardId, record_id: storableKey(id) };
       if (!record) removed.push(action);
-      else if (!rewritten.has(key(action))) updated.set(key(action), action);
+      else if (runFieldsChanged && !rewritten.has(key(action))) updated.set(key(action), action);
     }
   }
   return { rewritten: [...rewritten.values()], updated: [...updated.values()], removed };

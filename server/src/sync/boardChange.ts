@@ -42,6 +42,11 @@ export interface ProjectedRecord {
   fields: Record<string, AuditValue>;
   /** Why it fails validation (it needs attention); null for a valid record. */
   problems: string[] | null;
+  /**
+   * False when the change left what an action's progress runs copy (its owner, their organisation,
+   * its person, its due date) as it was: a renamed action writes no run. Absent when unknown.
+   */
+  runFieldsChanged?: boolean;
 }
 
 /** What can happen to a record that its history keeps. */
