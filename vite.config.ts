@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { VitePWA } from 'vite-plugin-pwa';
+import { API_CACHE } from './client/src/lib/appCacheName.ts';
 
 const serverPort = Number(process.env.PORT ?? 3000);
 const serverTarget = `http://localhost:${serverPort}`;
@@ -8,7 +10,39 @@ const serverTarget = `http://localhost:${serverPort}`;
 // In development Vite serves the SPA with hot reload and forwards the server's paths to it.
 export default defineConfig({
   root: 'client',
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Opens offline (client/src/lib/appCache.ts): a Workbox service worker keeps the app's files at
+    // install, serves its page for any address, and keeps the answers to GET /api requests for when
+    // the network does not answer. Board documents are kept by y-indexeddb, not here.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,woff,woff2}'],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/yjs\//, /^\/socket\.io\//, /^\/healthz/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, request }) => url.pathname.startsWith('/api/') && request.method === 'GET',
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: API_CACHE,
+              // Patchy signal: after this long, what was kept is shown rather than a spinner.
+              networkTimeoutSeconds: 8,
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 300 },
+            },
+          },
+        ],
+      },
+    }),
+  ],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

@@ -4,6 +4,7 @@ import { demo } from './support/demoUsers.ts';
 import { textOf, useScenario } from './support/scenario.ts';
 import { HandoverPage } from './support/pages/HandoverPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
+import { keptApiPaths, keptBoardsHold, servedByAppCache } from './support/offline.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 
@@ -152,6 +153,51 @@ describe('the handover, worked on together', () => {
     // Tom never typed "My allotment.": his undo takes back only his own words.
     await tom.page.getByRole('button', { name: 'Undo your last change' }).click();
     await expect.poll(() => mine.inputValue()).toBe('My allotment.');
+  });
+
+  it('opens with no signal: a board kept from the last visit reloads offline, takes edits, and shares them later', async () => {
+    const { board, pages } = await openBoard(demo.grace, demo.priya);
+    const [grace, priya] = pages as [HandoverPage, HandoverPage];
+    const name = unique('Doris Palmer');
+    await grace.addPerson({ name, risk: 'amber', riskReason: 'Lives alone since March' });
+    await priya.person(name).waitFor();
+    // The app's service worker is in charge of the page. Her first visit was before it was, and what
+    // the page read is kept all the same; the board's document, with Grace's person, is kept too.
+    // The worker installs once per browser (it fetches the app's files first): on a busy machine, seconds.
+    const installing = { timeout: 15_000 };
+    await expect.poll(() => servedByAppCache(priya.page), installing).toBe(true);
+    await expect
+      .poll(() => keptApiPaths(priya.page), installing)
+      .toEqual(expect.arrayContaining(['/api/auth/session', `/api/boards/${board.id}`]));
+    await expect.poll(() => keptBoardsHold(priya.page, name), installing).toBe(true);
+
+    // Priya loses signal and opens Huddle again: the board she had open comes back, marked offline.
+    const context = priya.page.context();
+    await context.setOffline(true);
+    await priya.page.reload();
+    await priya.person(name).waitFor();
+    await expect.poll(textOf(priya.connectionState())).toBe('Offline');
+    await expect.poll(textOf(priya.page.getByTestId('app-offline'))).toContain('Offline');
+
+    // She works on; nothing reaches Grace until the connection returns.
+    await priya.expand(name);
+    await priya.sharedText(name, 'Background').fill('Daughter visits on Sundays; neighbour has a key.');
+    await expect.poll(textOf(priya.page.getByTestId('pending-count'))).toBe('1 change waiting to be shared');
+    await grace.expand(name);
+    expect(await grace.sharedText(name, 'Background').inputValue()).toBe('');
+
+    await context.setOffline(false);
+    await priya.waitUntilLive();
+    await expect
+      .poll(() => grace.sharedText(name, 'Background').inputValue())
+      .toBe('Daughter visits on Sundays; neighbour has a key.');
+    await expect.poll(() => priya.page.getByTestId('app-offline').count()).toBe(0);
+
+    // Signing out forgets what was kept, as on a shared computer it must.
+    await priya.page.getByRole('button', { name: 'Sign out' }).click();
+    await priya.page.waitForURL(/\/sign-in/);
+    await expect.poll(() => keptApiPaths(priya.page)).not.toContain('/api/auth/session');
+    expect((await keptApiPaths(priya.page)).filter((path) => path.startsWith('/api/boards'))).toEqual([]);
   });
 
   it('keeps edits made offline, marks them pending, and shares them on reconnecting', async () => {

@@ -4,7 +4,9 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { installSessionGuard, router } from './router.ts';
+import { registerAppCache } from './api/appCache.ts';
 
 const app = createApp(App).use(createPinia());
 installSessionGuard(router);
 app.use(router).mount('#app');
+registerAppCache();

@@ -28,6 +28,16 @@ export function setUnauthorisedListener(listener: UnauthorisedListener | null): 
   onUnauthorised = listener;
 }
 
+/** JSON answers read before the service worker was in charge of the page: not kept for offline use yet. */
+const getsBeforeAppCache = new Set<string>();
+
+/** The paths of those answers, once (see appCache.ts). */
+export function takeGetsBeforeAppCache(): string[] {
+  const paths = [...getsBeforeAppCache];
+  getsBeforeAppCache.clear();
+  return paths;
+}
+
 function isApiError(body: unknown): body is ApiError {
   return typeof body === 'object' && body !== null && typeof (body as ApiError).error === 'string';
 }
@@ -45,7 +55,12 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
   } catch {
     throw new ApiRequestError('Huddle could not reach the server. Check your connection and try again.', 0);
   }
-  if (response.ok) return response;
+  if (response.ok) {
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (method === 'GET' && accept === 'application/json' && !navigator.serviceWorker?.controller)
+      getsBeforeAppCache.add(path);
+    return response;
+  }
   const body: unknown = await response.json().catch(() => undefined);
   const message = isApiError(body) ? body.error : `The server answered ${response.status}`;
   if (response.status === 401 && !unauthorisedIsAnswer) onUnauthorised?.();

@@ -5,6 +5,8 @@
  * not keep one clinician's boards for the next.
  */
 
+import { forgetApiAnswers } from './appCache.ts';
+
 const DB_PREFIX = 'huddle-board';
 const PENDING_PREFIX = 'huddle-pending';
 
@@ -61,7 +63,8 @@ export async function forgetLocalBoard(userId: string, boardId: string): Promise
 
 /**
  * Forgets the boards kept in this browser (signing out), except any with changes made offline that
- * have not reached the server yet: those stay for their author's next visit, so nothing is lost.
+ * have not reached the server yet: those stay for their author's next visit, so nothing is lost;
+ * and the answers the app kept to open offline (appCache.ts).
  */
 export async function forgetLocalBoards(): Promise<void> {
   /** `user:board:` of each board with changes not yet shared. */
@@ -74,5 +77,5 @@ export async function forgetLocalBoards(): Promise<void> {
     const userAndBoard = name.slice(DB_PREFIX.length + 1);
     return !unshared.some((prefix) => userAndBoard.startsWith(prefix));
   });
-  await Promise.all(forget.map(deleteDatabase));
+  await Promise.all([...forget.map(deleteDatabase), forgetApiAnswers()]);
 }

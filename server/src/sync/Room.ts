@@ -400,7 +400,10 @@ export class Room {
         this.#clients.correct(outcome);
         return outcome;
       }
-      this.log.warn({ boardId: this.boardId }, 'storing document client ids is slow; going on without waiting');
+      this.log.warn(
+        { boardId: this.boardId },
+        'storing document client ids is slow; going on without waiting',
+      );
       stored.catch(() => this.#unbound.push(...bindings));
       return null;
     } catch (err) {
