@@ -29,7 +29,14 @@ export default defineConfig({
         skipWaiting: true,
         runtimeCaching: [
           {
-            urlPattern: ({ url, request }) => url.pathname.startsWith('/api/') && request.method === 'GET',
+            // Not the audit export (a download an admin asked for, never to be kept), a version's
+            // whole document (large, and opened online), nor the server's clock (stale is wrong).
+            urlPattern: ({ url, request }) =>
+              request.method === 'GET' &&
+              url.pathname.startsWith('/api/') &&
+              !url.pathname.endsWith('.csv') &&
+              !url.pathname.endsWith('/state') &&
+              url.pathname !== '/api/clock',
             handler: 'NetworkFirst',
             options: {
               cacheName: API_CACHE,

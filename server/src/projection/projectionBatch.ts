@@ -36,13 +36,15 @@ export class ProjectionBatch {
     if (change.behind) this.behind = true;
     for (const { collection, id } of change.removed)
       this.records.set(key(collection, id), { collection, id, record: null, runFieldsChanged: true });
+    const kept = new Set(change.runFieldsKept ?? []);
     for (const record of change.records) {
       const k = key(record.collection, record.id);
+      const unchanged = record.collection === 'actions' && kept.has(record.id);
       this.records.set(k, {
         collection: record.collection,
         id: record.id,
         record,
-        runFieldsChanged: record.runFieldsChanged !== false || this.records.get(k)?.runFieldsChanged === true,
+        runFieldsChanged: !unchanged || this.records.get(k)?.runFieldsChanged === true,
       });
     }
     this.transitions.push(...change.transitions);

@@ -18,18 +18,20 @@ export function projectChange(change: AppliedChange): ProjectionChange {
   const records: ProjectedRecord[] = [];
   const removed: ProjectionChange['removed'][number][] = [];
   const transitions: ProjectionChange['transitions'][number][] = [];
+  const runFieldsKept: string[] = [];
   for (const touched of change.records) {
     const { collection, id } = touched;
     if (!isProjectedCollection(collection)) continue;
     const before = touched.before && projectRead(collection, id, touched.before);
     const after = touched.after && projectRead(collection, id, touched.after);
-    if (after && before && collection === 'actions')
-      after.runFieldsChanged = RUN_FIELDS.some((field) => before.fields[field] !== after.fields[field]);
+    if (after && before && collection === 'actions') {
+      if (RUN_FIELDS.every((field) => before.fields[field] === after.fields[field])) runFieldsKept.push(id);
+    }
     if (after) records.push(after);
     else removed.push({ collection, id });
     transitions.push(...changeTransitions(before, after, change.at, userId));
   }
-  return { whole: false, records, removed, transitions };
+  return { whole: false, records, removed, transitions, runFieldsKept };
 }
 
 /**

@@ -42,11 +42,6 @@ export interface ProjectedRecord {
   fields: Record<string, AuditValue>;
   /** Why it fails validation (it needs attention); null for a valid record. */
   problems: string[] | null;
-  /**
-   * False when the change left what an action's progress runs copy (its owner, their organisation,
-   * its person, its due date) as it was: a renamed action writes no run. Absent when unknown.
-   */
-  runFieldsChanged?: boolean;
 }
 
 /** What can happen to a record that its history keeps. */
@@ -76,6 +71,11 @@ export interface ProjectionChange {
   /** Records the change removed. */
   removed: readonly { collection: ProjectedCollection; id: string }[];
   transitions: readonly RecordTransition[];
+  /**
+   * Actions among `records` whose fields that their progress runs copy (owner, their organisation,
+   * person, due date) the change left as they were: a renamed action writes no run.
+   */
+  runFieldsKept?: readonly string[];
   /**
    * True when the change could not be projected (a fault in the projection): the board's
    * projection is then behind its document, and is projected whole when the board next loads.
