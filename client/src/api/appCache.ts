@@ -1,5 +1,5 @@
 import { registerSW } from 'virtual:pwa-register';
-import { takeGetsBeforeAppCache } from './http.ts';
+import { noteGetsUntilAppCache, takeGetsBeforeAppCache } from './http.ts';
 
 /**
  * Registers the service worker that keeps the app and its answers for opening offline
@@ -10,6 +10,7 @@ import { takeGetsBeforeAppCache } from './http.ts';
  */
 export function registerAppCache(): void {
   if (!('serviceWorker' in navigator)) return;
+  if (!navigator.serviceWorker.controller) noteGetsUntilAppCache();
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     for (const path of takeGetsBeforeAppCache()) {
       fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(

@@ -28,13 +28,22 @@ export function setUnauthorisedListener(listener: UnauthorisedListener | null): 
   onUnauthorised = listener;
 }
 
-/** JSON answers read before the service worker was in charge of the page: not kept for offline use yet. */
-const getsBeforeAppCache = new Set<string>();
+/**
+ * JSON answers read before the service worker took charge of the page, so not kept for offline use
+ * yet: noted only while it is being set up (`noteGetsUntilAppCache`), at most `GETS_NOTED`.
+ */
+let getsBeforeAppCache: Set<string> | null = null;
+const GETS_NOTED = 100;
 
-/** The paths of those answers, once (see appCache.ts). */
+/** Starts noting what the page reads until the service worker takes charge (see appCache.ts). */
+export function noteGetsUntilAppCache(): void {
+  getsBeforeAppCache ??= new Set();
+}
+
+/** The paths of those answers, once; noting stops. */
 export function takeGetsBeforeAppCache(): string[] {
-  const paths = [...getsBeforeAppCache];
-  getsBeforeAppCache.clear();
+  const paths = [...(getsBeforeAppCache ?? [])];
+  getsBeforeAppCache = null;
   return paths;
 }
 
@@ -57,7 +66,12 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
   }
   if (response.ok) {
     const method = (init.method ?? 'GET').toUpperCase();
-    if (method === 'GET' && accept === 'application/json' && !navigator.serviceWorker?.controller)
+    if (
+      getsBeforeAppCache &&
+      getsBeforeAppCache.size < GETS_NOTED &&
+      method === 'GET' &&
+      accept === 'application/json'
+    )
       getsBeforeAppCache.add(path);
     return response;
   }
