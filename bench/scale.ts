@@ -54,6 +54,9 @@ interface StepResult {
   cpuMicrosecondsPerDelivery: number;
   serverRssMB: number;
   benchCpu: number;
+  /** The bench's own event loop (its clients share one Node process): p99 delay over the measure phase. */
+  benchEventLoopP99: number;
+  benchEventLoopMax: number;
   problems: string[];
   error?: string;
 }
@@ -172,6 +175,8 @@ async function measure(
       cpuMicrosecondsPerDelivery: NaN,
       serverRssMB: NaN,
       benchCpu: NaN,
+      benchEventLoopP99: NaN,
+      benchEventLoopMax: NaN,
       problems: servers.flatMap((s) => s.problems.slice(0, 3)),
       error: error instanceof Error ? error.message : String(error),
     };
@@ -194,6 +199,8 @@ async function measure(
     ),
     serverRssMB: Number((rss / 1024 / 1024).toFixed(1)),
     benchCpu: load.bench.cpuPercentOfOneCore,
+    benchEventLoopP99: load.bench.eventLoopDelayP99Ms,
+    benchEventLoopMax: load.bench.eventLoopDelayMaxMs,
     problems: servers.flatMap((s) => s.problems.slice(0, 3)),
   };
 }
@@ -250,6 +257,8 @@ function table(results: StepResult[]): string {
     'CPU µs/delivery',
     'server RSS MB',
     'bench CPU %',
+    'bench loop p99 ms',
+    'bench loop max ms',
   ];
   const rows = results.map((r) => [
     r.server,
@@ -265,6 +274,8 @@ function table(results: StepResult[]): string {
     String(r.cpuMicrosecondsPerDelivery),
     String(r.serverRssMB),
     String(r.benchCpu),
+    String(r.benchEventLoopP99),
+    String(r.benchEventLoopMax),
   ]);
   return formatTable(header, rows);
 }
