@@ -13,7 +13,10 @@
  * order; stops after the first step over the target), --per-board (BENCH_PER_BOARD, 10),
  * --rate (BENCH_RATE, 200), --duration (BENCH_DURATION, 15 s measured), --warmup (BENCH_WARMUP, 5),
  * --batch (BENCH_BATCH, 250), --target (BENCH_TARGET_P99, 50 ms), --cluster-clients
- * (BENCH_CLUSTER_CLIENTS, 2000: clients for the two-process comparison; 0 skips it), --out.
+ * (BENCH_CLUSTER_CLIENTS, 2000: clients for the two-process comparison; 0 skips it),
+ * --bench-processes (BENCH_PROCESSES, 2: the clients are spread over this many bench processes, each
+ * with whole boards, so that one Node process's stalls with thousands of clients are not counted as
+ * the server's), --out.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) for the two-process part.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +25,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { SyncProtocol } from './support/clients.ts';
-import { runLoad, type LoadParameters, type LoadResult } from './support/load.ts';
+import type { LoadParameters, LoadResult } from './support/load.ts';
+import { runSpreadLoad } from './support/spreadLoad.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
 import { cpuSeconds, memory } from './support/proc.ts';
 import {
@@ -76,6 +80,7 @@ function options() {
       batch: { type: 'string' },
       target: { type: 'string' },
       'cluster-clients': { type: 'string' },
+      'bench-processes': { type: 'string' },
       out: { type: 'string' },
     },
     strict: true,
@@ -101,6 +106,7 @@ function options() {
     batch: Math.round(number(values.batch, 'BENCH_BATCH', 250, 1)),
     targetP99: number(values.target, 'BENCH_TARGET_P99', 50, 1),
     clusterClients: Math.round(number(values['cluster-clients'], 'BENCH_CLUSTER_CLIENTS', 2000, 0)),
+    benchProcesses: Math.round(number(values['bench-processes'], 'BENCH_PROCESSES', 2, 1)),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     out: path.resolve(values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results/scale.json')),
   };
@@ -137,6 +143,7 @@ async function measure(
   params: LoadParameters,
   cookies: string[] | null,
   protocol: SyncProtocol,
+  benchProcesses: number,
 ): Promise<StepResult> {
   const urls = servers.map((s) => `ws://127.0.0.1:${s.port}/yjs`);
   let cpuStart = 0;
@@ -151,16 +158,23 @@ async function measure(
   };
   let load: LoadResult;
   try {
-    load = await runLoad({ wsUrl: urls[0]!, spread: urls, cookies, protocol }, rooms, params, {
-      onMeasureStart: () => {
-        cpuStart = cpuNow();
-        wallStart = performance.now();
+    const endpoint = { wsUrl: urls[0]!, spread: urls, cookies, protocol };
+    load = await runSpreadLoad(
+      endpoint,
+      rooms,
+      params,
+      {
+        onMeasureStart: () => {
+          cpuStart = cpuNow();
+          wallStart = performance.now();
+        },
+        onMeasureEnd: () => {
+          cpuPercent = ((cpuNow() - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
+        },
+        log,
       },
-      onMeasureEnd: () => {
-        cpuPercent = ((cpuNow() - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
-      },
-      log,
-    });
+      benchProcesses,
+    );
   } catch (error) {
     return {
       ...base,
@@ -220,7 +234,7 @@ async function benchHuddle(opts: Options, clients: number, processes: number): P
     for (let i = 0; i < processes; i++) servers.push(await spawnHuddle(db, env));
     const { rooms } = await createHuddleBoards(servers[0]!.port, params.boards);
     const cookies = await signInMembers(servers[0]!.port);
-    return await measure(label, servers, rooms, params, cookies, 'y-websocket');
+    return await measure(label, servers, rooms, params, cookies, 'y-websocket', opts.benchProcesses);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await db.drop();
@@ -236,7 +250,7 @@ async function benchHocuspocus(opts: Options, clients: number, processes: number
     for (let i = 0; i < processes; i++)
       servers.push(await spawnHocuspocus(processes > 1 ? opts.redisUrl : undefined));
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${randomUUID()}-${i + 1}`);
-    return await measure(label, servers, rooms, params, null, 'hocuspocus');
+    return await measure(label, servers, rooms, params, null, 'hocuspocus', opts.benchProcesses);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }

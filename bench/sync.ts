@@ -79,7 +79,7 @@ interface TargetResult {
   /** Huddle only: the checkout whose server ran. */
   checkout?: { root: string; commit: string | null; uncommittedChanges: boolean | null };
   database: string;
-  load: Omit<LoadResult, 'lastWrites'>;
+  load: Omit<LoadResult, 'lastWrites' | 'latencySamples'>;
   server: ServerFigures;
   /** Huddle only: after a SIGTERM and a restart on the same database, writes a fresh client missed. */
   persistence?: { exitCode: number | string | null; restartedMissingWrites: number };
@@ -249,7 +249,7 @@ async function benchHuddle(params: LoadParameters, target: Target): Promise<Targ
     } finally {
       await restarted.stop();
     }
-    const { lastWrites: _writes, ...load } = result.load;
+    const { lastWrites: _writes, latencySamples: _samples, ...load } = result.load;
     return {
       target: 'huddle',
       label: target.label,
@@ -274,7 +274,7 @@ async function benchReference(params: LoadParameters): Promise<TargetResult> {
   try {
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
     const result = await measure(server, rooms, params, null);
-    const { lastWrites: _writes, ...load } = result.load;
+    const { lastWrites: _writes, latencySamples: _samples, ...load } = result.load;
     return { target: 'reference', label: 'reference', database: 'memory', load, server: result.figures };
   } finally {
     await server.stop();
@@ -287,7 +287,7 @@ async function benchHocuspocus(params: LoadParameters): Promise<TargetResult> {
   try {
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
     const result = await measure(server, rooms, params, null, 'hocuspocus');
-    const { lastWrites: _writes, ...load } = result.load;
+    const { lastWrites: _writes, latencySamples: _samples, ...load } = result.load;
     return { target: 'hocuspocus', label: 'Hocuspocus', database: 'memory', load, server: result.figures };
   } finally {
     await server.stop();

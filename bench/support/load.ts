@@ -67,6 +67,8 @@ export interface LoadResult {
   };
   /** Clients that do not hold every other client's last write on their board after the drain. */
   divergedClients: number;
+  /** Every measured latency, in order (for bench processes' results to be put together). */
+  latencySamples: Float64Array;
   /** A fresh client per board after the drain: writes it did not get from the server. */
   freshClientMissingWrites: number;
   /** Status changes to `disconnected` after the connect phase (each is followed by a reconnect). */
@@ -100,6 +102,11 @@ export interface LoadHooks {
   onMeasureStart(): void;
   onMeasureEnd(): void;
   log(message: string): void;
+  /**
+   * Every client is set up and watching; the writes start once this resolves (bench processes
+   * sharing one load start together).
+   */
+  beforeWrites?(): Promise<void>;
 }
 
 /**
@@ -151,7 +158,7 @@ function lastWriteIn(actions: Y.Map<Y.Map<unknown>>, slot: number): number {
 /** The member client `slot` on a board signs in as: every member in turn. */
 const memberAt = (slot: number): number => slot % BENCH_MEMBERS.length;
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
@@ -358,6 +365,7 @@ export async function runLoad(
   const writers = clients.flatMap((client, index) =>
     params.writersPerBoard === 0 || client.slot < params.writersPerBoard ? [index] : [],
   );
+  await hooks.beforeWrites?.();
   const sequence = new Int32Array(clientCount);
   let writes = 0;
   let measuredWrites = 0;
@@ -478,6 +486,7 @@ export async function runLoad(
       drainMs: Math.round(drainMs),
     },
     divergedClients,
+    latencySamples: sorted,
     freshClientMissingWrites,
     disconnects,
     refusals,
