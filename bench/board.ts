@@ -59,7 +59,7 @@ import {
   type StorageLoadTiming,
 } from './support/boardServer.ts';
 import { runBounded, type Cleanup } from './support/cleanup.ts';
-import { MachineCpuMeter, memory } from './support/proc.ts';
+import { MachineCpuMeter, machineDescription, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
@@ -756,7 +756,6 @@ async function main(): Promise<number> {
   const { board, database, results, buildMs } = outcome;
   process.stdout.write(`\n${tables(board, results, buildMs, database)}\n\n`);
 
-  const cpus = os.cpus();
   const viewFigures = Object.fromEntries(
     results.views.map((v) => {
       const ms = (list: ViewTiming[]) => stats(list.filter((t) => t.rendered).map((t) => t.ms!));
@@ -790,11 +789,7 @@ async function main(): Promise<number> {
       uncommittedChanges: params.checkout.uncommittedChanges,
     },
     machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
+      ...machineDescription(),
       chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     },
     database: database.kind,

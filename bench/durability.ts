@@ -25,7 +25,7 @@
  * a read-only probe sees what the server had stored before any client hands anything back.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { machineDescription } from './support/proc.ts';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -736,7 +736,6 @@ async function main(): Promise<number> {
   }
   process.stdout.write('\n');
 
-  const cpus = os.cpus();
   const report = {
     benchmark: 'durability',
     startedAt: started.toISOString(),
@@ -747,13 +746,7 @@ async function main(): Promise<number> {
       servers: params.checkouts.map((c) => c.label),
       out: path.relative(repoRoot, params.out),
     },
-    machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineDescription(),
     notes:
       'An edit is present when the fresh client’s document has reached the Yjs clock the edit wrote (so it was ' +
       'stored, even if a later edit overwrote its value) and its effect is there: the action it added, the action it ' +

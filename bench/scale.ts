@@ -20,7 +20,6 @@
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) for the two-process part.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -28,7 +27,7 @@ import type { SyncProtocol } from './support/clients.ts';
 import type { LoadParameters, LoadResult } from './support/load.ts';
 import { runSpreadLoad } from './support/spreadLoad.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
-import { cpuSeconds, memory } from './support/proc.ts';
+import { cpuSeconds, machineDescription, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
@@ -39,6 +38,7 @@ import {
   type ServerProcess,
 } from './support/servers.ts';
 import { formatTable } from './support/table.ts';
+import { numberFlag } from './support/flags.ts';
 
 interface StepResult {
   server: string;
@@ -85,28 +85,20 @@ function options() {
     },
     strict: true,
   });
-  const number = (flag: string | undefined, env: string, fallback: number, min: number): number => {
-    const raw = flag ?? process.env[env];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min)
-      throw new Error(`${env} / flag must be a number >= ${min}, got "${raw}"`);
-    return value;
-  };
   const stepsRaw = values.steps ?? process.env.BENCH_STEPS ?? '1000,2000,3000,4000,5000';
   const steps = stepsRaw.split(',').map((s) => Number(s.trim()));
   if (steps.some((s) => !Number.isInteger(s) || s < 2))
     throw new Error(`--steps must be client counts, got "${stepsRaw}"`);
   return {
     steps,
-    perBoard: Math.round(number(values['per-board'], 'BENCH_PER_BOARD', 10, 2)),
-    rate: number(values.rate, 'BENCH_RATE', 200, 1),
-    durationS: number(values.duration, 'BENCH_DURATION', 15, 1),
-    warmupS: number(values.warmup, 'BENCH_WARMUP', 5, 0),
-    batch: Math.round(number(values.batch, 'BENCH_BATCH', 250, 1)),
-    targetP99: number(values.target, 'BENCH_TARGET_P99', 50, 1),
-    clusterClients: Math.round(number(values['cluster-clients'], 'BENCH_CLUSTER_CLIENTS', 2000, 0)),
-    benchProcesses: Math.round(number(values['bench-processes'], 'BENCH_PROCESSES', 2, 1)),
+    perBoard: Math.round(numberFlag(values['per-board'], 'BENCH_PER_BOARD', 10, 2)),
+    rate: numberFlag(values.rate, 'BENCH_RATE', 200, 1),
+    durationS: numberFlag(values.duration, 'BENCH_DURATION', 15, 1),
+    warmupS: numberFlag(values.warmup, 'BENCH_WARMUP', 5, 0),
+    batch: Math.round(numberFlag(values.batch, 'BENCH_BATCH', 250, 1)),
+    targetP99: numberFlag(values.target, 'BENCH_TARGET_P99', 50, 1),
+    clusterClients: Math.round(numberFlag(values['cluster-clients'], 'BENCH_CLUSTER_CLIENTS', 2000, 0)),
+    benchProcesses: Math.round(numberFlag(values['bench-processes'], 'BENCH_PROCESSES', 2, 1)),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     out: path.resolve(values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results/scale.json')),
   };
@@ -329,19 +321,12 @@ async function main(): Promise<number> {
   );
   if (cluster.length > 0) process.stdout.write(`\ntwo processes on Redis\n${table(cluster)}\n`);
 
-  const cpus = os.cpus();
   const report = {
     benchmark: 'scale',
     startedAt: started.toISOString(),
     durationS: Number(((Date.now() - started.getTime()) / 1000).toFixed(1)),
     parameters: { ...opts, redisUrl: undefined },
-    machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineDescription(),
     notes:
       'Clients, the bench, the servers, Postgres and Redis share the machine. One writer per board renames its ' +
       'own action at the board rate; latency is write to observe on every other client of the board. Two-process ' +

@@ -31,7 +31,7 @@ import {
 } from './support/load.ts';
 import type { SyncProtocol } from './support/clients.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
-import { CpuMeter, MachineCpuMeter, memory } from './support/proc.ts';
+import { CpuMeter, MachineCpuMeter, machineDescription, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
@@ -45,6 +45,7 @@ import {
   type ServerProcess,
 } from './support/servers.ts';
 import { formatTable } from './support/table.ts';
+import { numberFlag } from './support/flags.ts';
 
 type Server = 'huddle' | 'reference' | 'hocuspocus';
 const SERVERS: readonly Server[] = ['huddle', 'reference', 'hocuspocus'];
@@ -107,14 +108,6 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
     },
     strict: true,
   });
-  const number = (flag: string | undefined, env: string, fallback: number, min: number): number => {
-    const raw = flag ?? process.env[env];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min)
-      throw new Error(`${env} / flag must be a number >= ${min}, got "${raw}"`);
-    return value;
-  };
   const onlyRaw = values.only ?? process.env.BENCH_ONLY ?? '';
   const only = onlyRaw === '' ? [...SERVERS] : onlyRaw.split(',').map((name) => name.trim());
   for (const name of only)
@@ -137,15 +130,15 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
   ];
   const resultsFile = process.env.DATABASE_URL ? 'sync.json' : 'sync-pglite.json';
   const params = {
-    clients: Math.round(number(values.clients, 'BENCH_CLIENTS', 500, 2)),
-    boards: Math.round(number(values.boards, 'BENCH_BOARDS', 50, 1)),
-    rate: number(values.rate, 'BENCH_RATE', 500, 1),
-    durationS: number(values.duration, 'BENCH_DURATION', 30, 1),
-    warmupS: number(values.warmup, 'BENCH_WARMUP', 5, 0),
-    drainTimeoutS: number(values.drain, 'BENCH_DRAIN', 20, 1),
-    connectBatch: Math.round(number(values.batch, 'BENCH_BATCH', 50, 1)),
-    writersPerBoard: Math.round(number(values.writers, 'BENCH_WRITERS', 0, 0)),
-    rounds: Math.round(number(values.rounds, 'BENCH_ROUNDS', 3, 1)),
+    clients: Math.round(numberFlag(values.clients, 'BENCH_CLIENTS', 500, 2)),
+    boards: Math.round(numberFlag(values.boards, 'BENCH_BOARDS', 50, 1)),
+    rate: numberFlag(values.rate, 'BENCH_RATE', 500, 1),
+    durationS: numberFlag(values.duration, 'BENCH_DURATION', 30, 1),
+    warmupS: numberFlag(values.warmup, 'BENCH_WARMUP', 5, 0),
+    drainTimeoutS: numberFlag(values.drain, 'BENCH_DRAIN', 20, 1),
+    connectBatch: Math.round(numberFlag(values.batch, 'BENCH_BATCH', 50, 1)),
+    writersPerBoard: Math.round(numberFlag(values.writers, 'BENCH_WRITERS', 0, 0)),
+    rounds: Math.round(numberFlag(values.rounds, 'BENCH_ROUNDS', 3, 1)),
     targets,
     out: path.resolve(
       values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results', resultsFile),
@@ -405,19 +398,12 @@ async function main(): Promise<number> {
     process.stdout.write(`\nsummary over ${roundCount} rounds\n${summary(rounds, labels)}\n`);
   process.stdout.write('\n');
 
-  const cpus = os.cpus();
   const report = {
     benchmark: 'sync',
     startedAt: started.toISOString(),
     durationS: Number(((Date.now() - started.getTime()) / 1000).toFixed(1)),
     parameters: { ...params, rounds: roundCount, servers: labels },
-    machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineDescription(),
     notes:
       'Load: each client owns one action on its board and renames it with every write (a validated BoardDocument ' +
       'write as the signed-in member); the title carries the write number and send time. A remote client that sees ' +

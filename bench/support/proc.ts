@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 let clockTicks: number | undefined;
 
@@ -82,4 +83,22 @@ export class MachineCpuMeter {
     const total = end.total - this.#start.total;
     return total > 0 ? ((end.busy - this.#start.busy) / total) * this.cores * 100 : NaN;
   }
+}
+
+/** The machine a benchmark ran on, for its results file. */
+export function machineDescription(): {
+  cpuModel: string;
+  cores: number;
+  totalMemoryMB: number;
+  node: string;
+  platform: string;
+} {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
 }
