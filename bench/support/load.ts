@@ -158,7 +158,22 @@ function lastWriteIn(actions: Y.Map<Y.Map<unknown>>, slot: number): number {
 /** The member client `slot` on a board signs in as: every member in turn. */
 const memberAt = (slot: number): number => slot % BENCH_MEMBERS.length;
 
-export function percentile(sorted: Float64Array, p: number): number {
+/** The figures of latencies in order: how many, percentiles, the longest and the mean. */
+export function latencySummary(sorted: Float64Array): LoadResult['latencyMs'] {
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+  return {
+    samples: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    p999: round(percentile(sorted, 99.9)),
+    max: round(sorted.length > 0 ? sorted[sorted.length - 1]! : NaN),
+    mean: round(sorted.length > 0 ? sum / sorted.length : NaN),
+  };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
@@ -454,8 +469,6 @@ export async function runLoad(
   }
 
   const sorted = latencies.slice(0, latencyCount).sort();
-  let sum = 0;
-  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
   const measuredSeconds = (measureEnd - measureStart) / 1000;
 
   return {
@@ -468,15 +481,7 @@ export async function runLoad(
       maxScheduleLagMs: round(maxLag, 1),
     },
     maxLatencyBySecondMs: Array.from(maxBySecond, (value) => round(value, 1)),
-    latencyMs: {
-      samples: latencyCount,
-      p50: round(percentile(sorted, 50)),
-      p90: round(percentile(sorted, 90)),
-      p99: round(percentile(sorted, 99)),
-      p999: round(percentile(sorted, 99.9)),
-      max: round(sorted.length > 0 ? sorted[sorted.length - 1]! : NaN),
-      mean: round(sorted.length > 0 ? sum / sorted.length : NaN),
-    },
+    latencyMs: latencySummary(sorted),
     deliveries: {
       expected,
       received,

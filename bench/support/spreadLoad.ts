@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
-  percentile,
+  latencySummary,
   runLoad,
   type LoadEndpoint,
   type LoadHooks,
@@ -95,8 +95,6 @@ export async function runSpreadLoad(
 
 function merge(results: LoadResult[]): LoadResult {
   const samples = Float64Array.from(results.flatMap((r) => [...r.latencySamples])).sort();
-  let sum = 0;
-  for (const value of samples) sum += value;
   const total = (pick: (r: LoadResult) => number) => results.reduce((acc, r) => acc + pick(r), 0);
   const worst = (pick: (r: LoadResult) => number) => Math.max(...results.map(pick));
   const first = results[0]!;
@@ -115,15 +113,7 @@ function merge(results: LoadResult[]): LoadResult {
     maxLatencyBySecondMs: first.maxLatencyBySecondMs.map((_, i) =>
       worst((r) => r.maxLatencyBySecondMs[i] ?? 0),
     ),
-    latencyMs: {
-      samples: samples.length,
-      p50: round(percentile(samples, 50)),
-      p90: round(percentile(samples, 90)),
-      p99: round(percentile(samples, 99)),
-      p999: round(percentile(samples, 99.9)),
-      max: round(samples.length > 0 ? samples[samples.length - 1]! : NaN),
-      mean: round(samples.length > 0 ? sum / samples.length : NaN),
-    },
+    latencyMs: latencySummary(samples),
     deliveries: {
       expected: total((r) => r.deliveries.expected),
       received: total((r) => r.deliveries.received),
