@@ -86,8 +86,12 @@ export async function startBalancer(options: {
       } else response.destroy();
     });
   });
+  // Upgraded sockets are no longer the HTTP server's to close: kept here, so closing ends them too.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const target = pick(request);
     proxy.ws(request, socket, head, { target }, () => {
       // The browser reconnects, and finds a process that answers.
@@ -109,8 +113,9 @@ export async function startBalancer(options: {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         proxy.close();
       }),
   };
