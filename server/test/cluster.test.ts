@@ -7,6 +7,7 @@ import { DEMO, signedIn } from './support/auth.ts';
 import { actionTitles, anAction, by, GRACE, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { connectClient, docContent, type TestClient } from './support/clients.ts';
 import { openAppSocket, join } from './support/appSocket.ts';
+import type { HuddleServer } from '../src/server.ts';
 import { spawnServer, startTestServer } from './support/server.ts';
 import { startTcpProxy } from './support/tcpProxy.ts';
 import type { TestDatabase } from './support/testDatabase.ts';
@@ -22,6 +23,14 @@ async function testRedis() {
 /** `count` server processes' worth of Huddle in this process, on one database and one Redis. */
 async function startProcesses(db: TestDatabase, redis: { url: string; prefix: string }, count: number) {
   return Promise.all(Array.from({ length: count }, () => startTestServer({ db, redis })));
+}
+
+/** Two processes on one database (a fresh one unless given) and a Redis of their own. */
+async function twoProcesses(given?: TestDatabase) {
+  const db = given ?? (await testDb());
+  const redis = await testRedis();
+  const [a, b] = (await startProcesses(db, redis, 2)) as [HuddleServer, HuddleServer];
+  return { db, redis, a, b };
 }
 
 /** Clients of one board, one on each process in turn through a balancer that spreads them. */
@@ -41,13 +50,11 @@ function presenceNames(client: TestClient): string[] {
 // Several processes share one Postgres; embedded PGlite belongs to one process, so these run with DATABASE_URL (as CI does).
 describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgres and one Redis', () => {
   it('clients of one board spread over two processes see each other’s edits and presence, and converge', async () => {
-    const db = await testDb();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const balancer = await spreadBalancer([a!.url, b!.url]);
-    const boardId = await newBoard(a!.url);
-    const cookie = await memberCookie(a!.url);
-    const graceCookie = await memberCookie(a!.url, DEMO.member);
+    const { db, a, b } = await twoProcesses();
+    const balancer = await spreadBalancer([a.url, b.url]);
+    const boardId = await newBoard(a.url);
+    const cookie = await memberCookie(a.url);
+    const graceCookie = await memberCookie(a.url, DEMO.member);
     const clients = [
       connectClient(balancer.url, boardId, { cookie }),
       connectClient(balancer.url, boardId, { cookie: graceCookie }),
@@ -56,8 +63,8 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     ];
     await Promise.all(clients.map((c) => c.synced()));
     // Both processes serve the board.
-    expect(a!.sync.loadedBoards).toContain(boardId);
-    expect(b!.sync.loadedBoards).toContain(boardId);
+    expect(a.sync.loadedBoards).toContain(boardId);
+    expect(b.sync.loadedBoards).toContain(boardId);
 
     clients[0]!.board.addAction(anAction('Book a falls assessment'), { by: by() });
     clients[2]!.board.addAction(anAction('Order a perching stool'), { by: by() });
@@ -78,8 +85,8 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     await expect.poll(() => presenceNames(clients[0]!)).toEqual(['Grace Okafor', 'Priya Shah']);
 
     // Both processes stored what they hold: a fresh start on either has every action.
-    await a!.close();
-    await b!.close();
+    await a.close();
+    await b.close();
     const again = await startTestServer({ db });
     const fresh = connectClient(again.url, boardId, { cookie: await memberCookie(again.url) });
     await fresh.synced();
@@ -91,19 +98,18 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     const setUp = await startTestServer({ db });
     const boardId = await newBoard(setUp.url);
     await setUp.close();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const balancer = await startBalancer({ backends: [a!.url, b!.url], routing: 'board' });
+    const { a, b } = await twoProcesses(db);
+    const balancer = await startBalancer({ backends: [a.url, b.url], routing: 'board' });
     onTestFinished(() => balancer.close());
-    const cookie = await memberCookie(a!.url);
+    const cookie = await memberCookie(a.url);
     const clients = Array.from({ length: 4 }, () => connectClient(balancer.url, boardId, { cookie }));
     await Promise.all(clients.map((c) => c.synced()));
-    const holders = [a!, b!].filter((p) => p.sync.loadedBoards.includes(boardId));
+    const holders = [a, b].filter((p) => p.sync.loadedBoards.includes(boardId));
     expect(holders).toHaveLength(1);
 
     // Its process stops: the clients reconnect to the other, and carry on.
     const [holder] = holders;
-    const other = holder === a ? b! : a!;
+    const other = holder === a ? b : a;
     await holder!.close();
     clients[0]!.board.addAction(anAction('After the move'), { by: by() });
     for (const client of clients)
@@ -112,12 +118,10 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
   });
 
   it('the board’s rules hold on whichever process receives an edit', async () => {
-    const db = await testDb();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const boardId = await newBoard(a!.url);
-    const onA = connectClient(a!.url, boardId, { cookie: await memberCookie(a!.url) });
-    const onB = connectClient(b!.url, boardId, { cookie: await memberCookie(b!.url, DEMO.member) });
+    const { a, b } = await twoProcesses();
+    const boardId = await newBoard(a.url);
+    const onA = connectClient(a.url, boardId, { cookie: await memberCookie(a.url) });
+    const onB = connectClient(b.url, boardId, { cookie: await memberCookie(b.url, DEMO.member) });
     await Promise.all([onA.synced(), onB.synced()]);
     const added = onA.board.addAction(anAction('Review medicines'), { by: by() });
     await expect.poll(() => actionTitles(onB)).toEqual(['Review medicines']);
@@ -132,18 +136,16 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
   });
 
   it('a document client id is its first user’s, whichever process bound it', async () => {
-    const db = await testDb();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const boardId = await newBoard(a!.url);
-    const watcher = connectClient(b!.url, boardId, { cookie: await memberCookie(b!.url) });
-    const grace = connectClient(b!.url, boardId, { cookie: await memberCookie(b!.url, DEMO.member) });
+    const { redis, a, b } = await twoProcesses();
+    const boardId = await newBoard(a.url);
+    const watcher = connectClient(b.url, boardId, { cookie: await memberCookie(b.url) });
+    const grace = connectClient(b.url, boardId, { cookie: await memberCookie(b.url, DEMO.member) });
     await Promise.all([watcher.synced(), grace.synced()]);
 
     // With Redis away, Priya opens the board on process A and writes: A binds her client id. Process B
     // has not heard of it when Grace's browser, compromised, writes under that id there.
     redis.proxy.set('cut');
-    const priya = connectClient(a!.url, boardId, { cookie: await memberCookie(a!.url) });
+    const priya = connectClient(a.url, boardId, { cookie: await memberCookie(a.url) });
     await priya.synced();
     priya.board.addAction(anAction('Priya’s own action'), { by: by() });
     await expect.poll(() => actionTitles(priya)).toEqual(['Priya’s own action']);
@@ -158,22 +160,20 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     priya.board.addAction(anAction('Priya again'), { by: by() });
     const hers = ['Priya again', 'Priya’s own action'];
     await expect.poll(() => actionTitles(watcher).sort(), { timeout: 5_000 }).toEqual(hers);
-    const fresh = connectClient(a!.url, boardId, { cookie: await memberCookie(a!.url) });
+    const fresh = connectClient(a.url, boardId, { cookie: await memberCookie(a.url) });
     await fresh.synced();
     expect(actionTitles(fresh).sort()).toEqual(hers);
   });
 
   it('access changes and sign-outs reach sockets on every process', async () => {
-    const db = await testDb();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const admin = await signedIn(a!.url, DEMO.admin);
-    const priya = await signedIn(a!.url, DEMO.otherMember);
-    const grace = await signedIn(a!.url, DEMO.member);
+    const { a, b } = await twoProcesses();
+    const admin = await signedIn(a.url, DEMO.admin);
+    const priya = await signedIn(a.url, DEMO.otherMember);
+    const grace = await signedIn(a.url, DEMO.member);
     // Priya's and Grace's connections are on process B; the admin's change is made on process A.
-    const priyaDoc = connectClient(b!.url, DEMO_BOARD_ID, { cookie: priya.cookie });
-    const graceDoc = connectClient(b!.url, DEMO_BOARD_ID, { cookie: grace.cookie });
-    const graceSocket = openAppSocket(b!.url, { cookie: grace.cookie });
+    const priyaDoc = connectClient(b.url, DEMO_BOARD_ID, { cookie: priya.cookie });
+    const graceDoc = connectClient(b.url, DEMO_BOARD_ID, { cookie: grace.cookie });
+    const graceSocket = openAppSocket(b.url, { cookie: grace.cookie });
     const ended: string[] = [];
     graceSocket.on('session:ended', (reason) => ended.push(reason));
     await Promise.all([priyaDoc.synced(), graceDoc.synced()]);
@@ -191,25 +191,21 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
   });
 
   it('board events reach a browser on another process (socket.io over Redis)', async () => {
-    const db = await testDb();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const priya = await signedIn(a!.url, DEMO.otherMember);
-    const socket = openAppSocket(b!.url, { cookie: priya.cookie });
+    const { a, b } = await twoProcesses();
+    const priya = await signedIn(a.url, DEMO.otherMember);
+    const socket = openAppSocket(b.url, { cookie: priya.cookie });
     const created: string[] = [];
     socket.on('board:created', (board) => created.push(board.id));
     await expect.poll(() => socket.connected).toBe(true);
-    const boardId = await newBoard(a!.url, 'Made on the other process', undefined, { person: false });
+    const boardId = await newBoard(a.url, 'Made on the other process', undefined, { person: false });
     await expect.poll(() => created).toContain(boardId);
   });
 
   it('catches up once Redis returns, whatever was said while it was away', async () => {
-    const db = await testDb();
-    const redis = await testRedis();
-    const [a, b] = await startProcesses(db, redis, 2);
-    const boardId = await newBoard(a!.url);
-    const onA = connectClient(a!.url, boardId, { cookie: await memberCookie(a!.url) });
-    const onB = connectClient(b!.url, boardId, { cookie: await memberCookie(b!.url) });
+    const { redis, a, b } = await twoProcesses();
+    const boardId = await newBoard(a.url);
+    const onA = connectClient(a.url, boardId, { cookie: await memberCookie(a.url) });
+    const onB = connectClient(b.url, boardId, { cookie: await memberCookie(b.url) });
     await Promise.all([onA.synced(), onB.synced()]);
     onA.board.addAction(anAction('Before Redis went away'), { by: by() });
     await expect.poll(() => actionTitles(onB)).toEqual(['Before Redis went away']);
