@@ -207,6 +207,7 @@ export async function startServer(
     meetings,
     events,
     storage,
+    boardSnapshot: (boardId) => sync.snapshot(boardId),
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     sessionMaxAgeSeconds: Math.floor(config.session.maxAgeMs / 1000),
     onBoardCreated: async (boardId) => appEvents?.announceBoard(boardId),

@@ -7,7 +7,9 @@ import type { BoardMember } from '#shared/boards';
 import type { AuditEntry } from '#shared/audit';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { DEMO, api, signedIn } from './support/auth.ts';
-import { testDb } from './support/boards.ts';
+import { GRACE, testDb } from './support/boards.ts';
+import { boardSnapshotPath, type BoardSnapshot } from '#shared/board/snapshot';
+import { COLLECTION_NAMES } from '#shared/board/records';
 import { connectClient } from './support/clients.ts';
 import { startTestServer } from './support/server.ts';
 
@@ -176,5 +178,61 @@ describe('boards API', () => {
     expect((await nina.get(`/api/boards/${DEMO_BOARD_ID}/members`)).status).toBe(403);
     expect((await nina.get('/api/boards/no-such-board/members')).status).toBe(404);
     expect((await api(server.url, 'GET', `/api/boards/${DEMO_BOARD_ID}/members`)).status).toBe(401);
+  });
+
+  it('sends anyone who can open a board its records as the document holds them, and the change made since', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [grace, helen, nina] = await Promise.all([
+      signedIn(server.url, DEMO.member),
+      signedIn(server.url, DEMO.viewer),
+      signedIn(server.url, DEMO.otherTeam),
+    ]);
+    const client = connectClient(server.url, DEMO_BOARD_ID, { cookie: grace.cookie });
+    await client.synced();
+    const asRead = () =>
+      JSON.parse(
+        JSON.stringify({
+          people: client.board.readPeople(),
+          goals: client.board.readGoals(),
+          actions: client.board.readActions(),
+          pathwayStages: client.board.readPathwayStages(),
+        }),
+      ) as Partial<BoardSnapshot>;
+    const byId = (reads: BoardSnapshot[keyof BoardSnapshot] | undefined) =>
+      [...(reads ?? [])].sort((a, b) => a.id.localeCompare(b.id));
+    const expectSame = (snapshot: BoardSnapshot) => {
+      const read = asRead();
+      expect(Object.keys(snapshot).sort()).toEqual([...COLLECTION_NAMES].sort());
+      for (const name of ['people', 'goals', 'actions', 'pathwayStages'] as const)
+        expect(byId(snapshot[name])).toEqual(byId(read[name]));
+    };
+
+    const first = await helen.get<BoardSnapshot>(boardSnapshotPath(DEMO_BOARD_ID));
+    expect(first.status).toBe(200);
+    expect(first.body.people.length).toBeGreaterThan(0);
+    expectSame(first.body);
+
+    // A change made since is in the next snapshot, however many were sent before it.
+    client.board.addPerson(
+      { name: 'Arthur Bell', risk: 'red', riskReason: 'Lives alone' },
+      { by: GRACE, id: 'arthur' },
+    );
+    await expect
+      .poll(async () => (await grace.get<BoardSnapshot>(boardSnapshotPath(DEMO_BOARD_ID))).body.people.length)
+      .toBe(first.body.people.length + 1);
+    const second = await grace.get<BoardSnapshot>(boardSnapshotPath(DEMO_BOARD_ID));
+    expect(second.body.people.find((p) => p.id === 'arthur')).toMatchObject({
+      ok: true,
+      value: { name: 'Arthur Bell', risk: 'red' },
+    });
+    expectSame(second.body);
+
+    const outsider = await nina.get<ApiError>(boardSnapshotPath(DEMO_BOARD_ID));
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error).toBe('You do not have access to this board');
+    expect((await nina.get<ApiError>(boardSnapshotPath('no-such-board'))).status).toBe(404);
+    const notAnId = await grace.get<ApiError>(boardSnapshotPath('../../etc/passwd'));
+    expect(notAnId.status).toBe(404);
+    expect((await api(server.url, 'GET', boardSnapshotPath(DEMO_BOARD_ID))).status).toBe(401);
   });
 });

@@ -29,6 +29,8 @@ export interface BoardAdminDeps {
   events: AccessEvents;
   /** Tells the users who can open a new board about it. */
   onBoardCreated(boardId: string): Promise<void>;
+  /** A board's records as JSON (a BoardSnapshot), read by the sync server that holds its document. */
+  snapshot(boardId: string): Promise<string>;
   log: Pick<Logger, 'warn'>;
 }
 
@@ -52,6 +54,13 @@ export class BoardAdmin {
     const access = await this.deps.policy.boardAccess(principal, boardId);
     if (isRefusal(access)) return access;
     return this.deps.boards.members(boardId);
+  }
+
+  /** The board's records as they are now (JSON), for anyone who can open it: shown while its document loads. */
+  async snapshot(principal: Principal, boardId: string): Promise<string | Refusal> {
+    const access = await this.deps.policy.boardAccess(principal, boardId);
+    if (isRefusal(access)) return access;
+    return this.deps.snapshot(boardId);
   }
 
   /**

@@ -16,6 +16,7 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
     storage: deps.storage,
     events: deps.events,
     onBoardCreated: (boardId) => deps.onBoardCreated(boardId),
+    snapshot: (boardId) => deps.boardSnapshot(boardId),
     log: app.log,
   });
 
@@ -34,6 +35,14 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
     const principal = requireAdmin(request);
     const { id } = parseParams(boardParams, request.params);
     return answer(await boards.update(principal, id, parseWith(updateBoardRequest, request.body)));
+  });
+
+  // Already JSON: one string per change of the board, shared by everyone who opens it meanwhile.
+  app.get('/api/boards/:id/snapshot', async (request, reply) => {
+    const snapshot = answer(
+      await boards.snapshot(principalOf(request), parseParams(boardParams, request.params).id),
+    );
+    return reply.type('application/json; charset=utf-8').send(snapshot);
   });
 
   app.get('/api/boards/:id/members', async (request) =>

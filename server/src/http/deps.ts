@@ -33,4 +33,6 @@ export interface RouteDeps {
   onNotificationsRead(userId: string): void;
   /** Where a new board's first document state (its pathway stages) is written. */
   storage: BoardStorage;
+  /** A board's records as they are now, as JSON (a BoardSnapshot), from the sync server. */
+  boardSnapshot(boardId: string): Promise<string>;
 }

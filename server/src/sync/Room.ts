@@ -129,6 +129,8 @@ export class Room {
   /** The document's encoded size when loaded, plus every update since: an upper bound, made exact when near the limit. */
   #approxBytes = 0;
   #loaded = false;
+  /** The board's snapshot as sent, until the document changes: everyone opening the board at 9 am shares one. */
+  #snapshot: string | null = null;
 
   constructor(
     readonly boardId: string,
@@ -169,6 +171,16 @@ export class Room {
     this.doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
     this.#loaded = true;
+  }
+
+  /**
+   * The board's records as the room last accepted them, as JSON (a BoardSnapshot): what a browser
+   * shows while the document loads. Read once per change, however many ask.
+   */
+  snapshot(): string {
+    if (!this.#records) throw new Error('The board is not loaded');
+    this.#snapshot ??= JSON.stringify(this.#records.snapshot());
+    return this.#snapshot;
   }
 
   /** Starts a connection's session: sync step 1 and everyone's current awareness. */
@@ -600,6 +612,7 @@ export class Room {
   }
 
   #onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    this.#snapshot = null;
     try {
       if (origin === STORAGE_ORIGIN || this.#refused.has(transaction)) return;
       if (origin instanceof Y.UndoManager) {

@@ -320,13 +320,29 @@ export class SyncServer {
     entry.room.doc.transact(() => {
       result = write(entry.room.doc);
     }, origin);
-    if (entry.room.connectionCount === 0 && !entry.idleTimer && !entry.unloading) {
-      entry.idleTimer = setTimeout(() => {
-        entry.idleTimer = null;
-        if (entry.room.connectionCount === 0) void this.#unload(boardId);
-      }, this.config.idleUnloadMs);
-    }
+    this.#unloadWhenIdle(boardId, entry);
     return result;
+  }
+
+  /**
+   * A board's records as JSON (a BoardSnapshot), for a browser to show while the document loads:
+   * loads the board if it is not loaded (the browser's connection, on its way, finds it ready).
+   * A board nobody opens after all is unloaded again after the idle time.
+   */
+  async snapshot(boardId: string): Promise<string> {
+    if (this.#closing) throw new Error('The server is shutting down');
+    const entry = await this.#open(boardId);
+    this.#unloadWhenIdle(boardId, entry);
+    return entry.room.snapshot();
+  }
+
+  /** A board loaded for the server's own use, with nobody on it, is unloaded after the idle time. */
+  #unloadWhenIdle(boardId: string, entry: RoomEntry): void {
+    if (entry.room.connectionCount > 0 || entry.idleTimer || entry.unloading) return;
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null;
+      if (entry.room.connectionCount === 0) void this.#unload(boardId);
+    }, this.config.idleUnloadMs);
   }
 
   /** Stops accepting, closes every connection, then persists and unloads every board. */

@@ -6,6 +6,7 @@ import type { Goal } from '#shared/board/goal';
 import type { Meeting, MeetingItem } from '#shared/board/meetings/meeting';
 import { findNhsNumberHolder, type Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
+import type { BoardSnapshot } from '#shared/board/snapshot';
 import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '#shared/board/records';
 import type { ChangeFacts, RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
@@ -131,6 +132,13 @@ export class BoardRecords {
         afterClients: after?.clients,
       };
     });
+  }
+
+  /** Every record as held, by collection: the board as the room last accepted it. */
+  snapshot(): BoardSnapshot {
+    const snapshot = {} as BoardSnapshot;
+    for (const [name, held] of this.#held) snapshot[name] = [...held.values()].map((h) => h.read);
+    return snapshot;
   }
 
   /** Holds what an accepted transaction left. */
