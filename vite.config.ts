@@ -30,12 +30,14 @@ export default defineConfig({
         runtimeCaching: [
           {
             // Not the audit export (a download an admin asked for, never to be kept), a version's
-            // whole document (large, and opened online), nor the server's clock (stale is wrong).
+            // whole document (large, and opened online), a board's snapshot (the copy of the
+            // document kept in the browser is newer offline), nor the server's clock (stale is wrong).
             urlPattern: ({ url, request }) =>
               request.method === 'GET' &&
               url.pathname.startsWith('/api/') &&
               !url.pathname.endsWith('.csv') &&
               !url.pathname.endsWith('/state') &&
+              !url.pathname.endsWith('/snapshot') &&
               url.pathname !== '/api/clock',
             handler: 'NetworkFirst',
             options: {

@@ -155,6 +155,46 @@ describe('the handover, worked on together', () => {
     await expect.poll(() => mine.inputValue()).toBe('My allotment.');
   });
 
+  it('shows the board the server holds at once, while its live connection is still on its way, and takes edits once it connects', async () => {
+    const { board, pages } = await openBoard(demo.grace);
+    const grace = pages[0]!;
+    const name = unique('Walter Price');
+    await grace.addPerson({ name, risk: 'red', riskReason: 'Two falls this month' });
+    await grace.expand(name);
+    await grace.sharedText(name, 'Background').fill('Lives with his wife, who has dementia.');
+
+    // Priya opens the board in a browser that holds nothing of it, and her board's connection is held
+    // up on its way (a slow proxy): the server's snapshot shows the board meanwhile, changing nothing.
+    const priya = new HandoverPage((await scenario.signedIn(demo.priya)).page);
+    const held: { close(): Promise<void> }[] = [];
+    let holding = true;
+    await priya.page.routeWebSocket(/\/yjs\//, (socket) => {
+      if (holding) held.push(socket);
+      else socket.connectToServer();
+    });
+    await priya.page.goto(BoardPage.path(board.id));
+    await priya.person(name).waitFor();
+    await expect.poll(textOf(priya.page.getByTestId('board-snapshot'))).toContain('Still connecting');
+    expect(await priya.connectionState().textContent()).not.toBe('Live');
+    expect(await priya.addPersonControl().count()).toBe(0);
+    await priya.expand(name);
+    await expect
+      .poll(textOf(priya.readOnlyText('Background', priya.panel(name))))
+      .toBe('Lives with his wife, who has dementia.');
+
+    // The connection goes through: the board is live, and hers to change.
+    holding = false;
+    await Promise.all(held.map((socket) => socket.close()));
+    await priya.waitUntilLive();
+    await expect.poll(() => priya.page.getByTestId('board-snapshot').count()).toBe(0);
+    await priya
+      .sharedText(name, 'Background')
+      .fill('Lives with his wife, who has dementia. Carers twice a day.');
+    await expect
+      .poll(() => grace.sharedText(name, 'Background').inputValue())
+      .toBe('Lives with his wife, who has dementia. Carers twice a day.');
+  });
+
   it('opens with no signal: a board kept from the last visit reloads offline, takes edits, and shares them later', async () => {
     const { board, pages } = await openBoard(demo.grace, demo.priya);
     const [grace, priya] = pages as [HandoverPage, HandoverPage];

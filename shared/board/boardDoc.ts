@@ -122,6 +122,12 @@ function failWith(error: z.ZodError): never {
   throw new Error(problemsOf(error).join('; '));
 }
 
+/** Pathway stages in their `order` (sorted in place); stages that fail validation come last. */
+export function inPathwayOrder(stages: RecordRead<PathwayStage>[]): RecordRead<PathwayStage>[] {
+  const rank = (read: RecordRead<PathwayStage>) => (read.ok ? read.value.order : Number.POSITIVE_INFINITY);
+  return stages.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+}
+
 /**
  * One collection of the document, read incrementally: a record is validated again only after it
  * changed, and unchanged records keep their identity between reads (so views re-render only what
@@ -253,9 +259,7 @@ export class BoardDocument {
 
   /** The board's pathway stages in their `order`; stages that fail validation come last. */
   readPathwayStages(): RecordRead<PathwayStage>[] {
-    const stages = this.#fresh(this.#stages).read();
-    const rank = (read: RecordRead<PathwayStage>) => (read.ok ? read.value.order : Number.POSITIVE_INFINITY);
-    return stages.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+    return inPathwayOrder(this.#fresh(this.#stages).read());
   }
 
   readComments(): RecordRead<Comment>[] {

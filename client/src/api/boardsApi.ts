@@ -3,6 +3,7 @@ import type { Organisation } from '#shared/organisations';
 import type { BoardMember, CreateBoardRequest } from '#shared/boards';
 import type { TeamSummary } from '#shared/teams';
 import type { AuditEntry, RecordHistoryQuery, TextAuthor } from '#shared/audit';
+import { boardSnapshotPath, type BoardSnapshot } from '#shared/board/snapshot';
 import { jsonBody, requestJson } from './http.ts';
 
 const boardPath = (id: string): string => `/api/boards/${encodeURIComponent(id)}`;
@@ -17,6 +18,11 @@ export function getBoard(id: string): Promise<BoardSummary> {
 
 export function createBoard(request: CreateBoardRequest): Promise<BoardSummary> {
   return requestJson<BoardSummary>('/api/boards', { method: 'POST', ...jsonBody(request) });
+}
+
+/** The board's records as the server holds them, to show while its document loads. */
+export function getBoardSnapshot(id: string): Promise<BoardSnapshot> {
+  return requestJson<BoardSnapshot>(boardSnapshotPath(id));
 }
 
 /** Who can work on a board: the members of its owning teams, with their organisations. */

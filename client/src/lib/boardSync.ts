@@ -10,6 +10,7 @@ import type { Goal } from '#shared/board/goal';
 import type { PathwayStage } from '#shared/board/pathway';
 import type { Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
+import type { BoardSnapshot } from '#shared/board/snapshot';
 import type { Amendment, Attendance, Meeting, MeetingItem } from '#shared/board/meetings/meeting';
 import { MeetingDocument } from '#shared/board/meetings/meetingDoc';
 import type { PresenceState, PresenceUser } from '#shared/sync/presence';
@@ -17,6 +18,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 import { avatarColourFor, safeColour } from './avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
+import { readSnapshot } from './boardSnapshot.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
@@ -74,6 +76,11 @@ export interface BoardSyncState {
   synced: boolean;
   /** The copy kept in this browser from an earlier visit has loaded (before the server's, when it is quicker). */
   localCopy: boolean;
+  /**
+   * `read` is the server's snapshot of the board, shown until the document has loaded (it is far
+   * quicker to read than the document of a large board); nothing can be changed from it.
+   */
+  fromSnapshot: boolean;
   /** Everyone else on the board, one entry a person. */
   peers: Peer[];
   /** Why the server closed the connection with a code that means "do not reconnect"; null until it does. */
@@ -100,6 +107,7 @@ export const CLOSED_BOARD: BoardSyncState = Object.freeze({
   connection: 'connecting',
   synced: false,
   localCopy: false,
+  fromSnapshot: false,
   peers: [],
   closedReason: null,
   pending: new Set<string>(),
@@ -126,6 +134,8 @@ export interface BoardSync {
    * visits at once. `createdAt` is the board's, so a copy of another board with the same id is never used.
    */
   keepLocally(createdAt: string): void;
+  /** Shows the server's snapshot of the board until the document has records of its own to show. */
+  showSnapshot(snapshot: BoardSnapshot): void;
   undo(): void;
   redo(): void;
   /** Ends the current undo step: the next change is undone on its own (typing merges within half a second). */
@@ -213,7 +223,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   };
 
   const isLive = (): boolean => connected && provider.synced;
-  const read = (): void => report({ read: readBoard(board) });
+  const read = (): void => report({ read: readBoard(board), fromSnapshot: false });
   const reportPending = (): void => {
     savePending(user.id, boardId, pending);
     report({ pending: new Set(pending) });
@@ -317,6 +327,10 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
         read();
         report({ localCopy: true });
       });
+    },
+    showSnapshot: (snapshot) => {
+      if (doc.store.clients.size > 0 || state.synced || state.localCopy) return;
+      report({ read: readSnapshot(snapshot), fromSnapshot: true });
     },
     undo: () => undoManager.undo(),
     redo: () => undoManager.redo(),

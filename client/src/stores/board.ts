@@ -15,6 +15,7 @@ import type { PathwayStage, PathwayStageRecord, StageInput } from '#shared/board
 import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
 import { validRecords, type Actor, type RecordRead, type WriteContext } from '#shared/board/record';
 import type { SyncRefusal } from '#shared/sync/protocol';
+import type { BoardSnapshot } from '#shared/board/snapshot';
 import { getRecordHistory } from '../api/boardsApi.ts';
 import { noteRestored } from '../api/versionsApi.ts';
 import type { RestoredRequest } from '#shared/versions';
@@ -81,11 +82,13 @@ export const useBoardStore = defineStore('board', () => {
   const boardId = computed(() => opening.boardId);
   /** A past version is open: the board shows it as it was, and nothing can be changed. */
   const viewingVersion = computed(() => versions.viewing);
-  const readOnly = computed(() => opening.readOnly || viewingVersion.value);
   const members = computed(() => opening.members);
 
   /** The open document, as lib/boardSync.ts reports it (one object, replaced whenever any of it changes). */
   const syncState = shallowRef<BoardSyncState>(CLOSED_BOARD);
+  /** The server's snapshot is shown while the document loads: nothing can be changed from it. */
+  const hasSnapshot = computed(() => syncState.value.fromSnapshot);
+  const readOnly = computed(() => opening.readOnly || viewingVersion.value || hasSnapshot.value);
   /** The records every view shows: the board's as they are, or a past version's while one is open. */
   const shown = computed<BoardRead>(() =>
     versions.viewing ? (versions.open?.read ?? CLOSED_BOARD.read) : syncState.value.read,
@@ -213,6 +216,11 @@ export const useBoardStore = defineStore('board', () => {
   /** Keeps the open board in this browser from now on (once it is known to be the same board). */
   function keepLocally(createdAt: string): void {
     sync?.keepLocally(createdAt);
+  }
+
+  /** Shows the server's snapshot of the open board until its document has loaded. */
+  function showSnapshot(snapshot: BoardSnapshot): void {
+    sync?.showSnapshot(snapshot);
   }
 
   /** Connects again after the server closed the connection, once the reason has gone. */
@@ -401,6 +409,7 @@ export const useBoardStore = defineStore('board', () => {
     connection,
     hasSynced,
     hasLocalCopy,
+    hasSnapshot,
     closedReason,
     refusedChanges,
     dismissRefusal,
@@ -416,6 +425,7 @@ export const useBoardStore = defineStore('board', () => {
     openDocument,
     closeDocument,
     keepLocally,
+    showSnapshot,
     reconnect,
     writeMeeting,
     addPerson,

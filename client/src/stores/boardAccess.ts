@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import type { BoardMember, BoardSummary } from '#shared/boards';
 import type { BoardJoinResult, BoardStorageState } from '#shared/events';
 import { CloseCode } from '#shared/sync/closeCodes';
-import { getBoard, getBoardMembers } from '../api/boardsApi.ts';
+import { getBoard, getBoardMembers, getBoardSnapshot } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
 import { forgetLocalBoard } from '../lib/localBoards.ts';
@@ -149,6 +149,19 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
   }
 
   /**
+   * The board's records as the server holds them, shown while its document loads: a large board's
+   * document takes far longer to arrive and read. Without it the document brings the board as before.
+   */
+  async function loadSnapshot(id: string): Promise<void> {
+    try {
+      const snapshot = await getBoardSnapshot(id);
+      if (boardId.value === id) boardDocument().showSnapshot(snapshot);
+    } catch {
+      // Nothing to tell: the board's document shows the board once it has loaded, and says why not.
+    }
+  }
+
+  /**
    * Opens a board: its document starts syncing while the REST API says what the user may do with it
    * (the server checks access again at the WebSocket upgrade, and a refusal closes the document). The
    * copy kept in this browser is used once the board is known to be the same one. A board already
@@ -159,6 +172,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
     close();
     boardId.value = id;
     openDocument(id);
+    void loadSnapshot(id);
     void loadMembers(id);
     try {
       const found = await getBoard(id);
