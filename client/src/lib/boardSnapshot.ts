@@ -32,3 +32,43 @@ export function readSnapshot(snapshot: BoardSnapshot): BoardRead {
     amendments: snapshotReads(snapshot.meetingAmendments),
   };
 }
+
+/** Each collection of a board's read, put through `change`. */
+function eachCollection(
+  read: BoardRead,
+  change: (reads: RecordRead<unknown>[]) => RecordRead<unknown>[],
+): BoardRead {
+  const changed = {} as Record<keyof BoardRead, RecordRead<unknown>[]>;
+  for (const key of Object.keys(read) as (keyof BoardRead)[]) changed[key] = change(read[key]);
+  return changed as BoardRead;
+}
+
+/**
+ * What a snapshot drew, kept once the document is read: each record the document holds as the
+ * snapshot had it is shown as the snapshot's own object, then and in every later read until it
+ * changes, so that views redraw only what changed meanwhile rather than the whole board.
+ */
+export class SnapshotRecords {
+  readonly #drawn = new WeakMap<RecordRead<unknown>, RecordRead<unknown>>();
+  #kept = false;
+
+  /** Notes the document's first read against the snapshot shown until then. */
+  adopt(shown: BoardRead, read: BoardRead): void {
+    for (const key of Object.keys(read) as (keyof BoardRead)[]) {
+      const drawn = new Map(shown[key].map((record) => [record.id, record]));
+      for (const record of read[key]) {
+        const before = drawn.get(record.id);
+        if (before && JSON.stringify(before) === JSON.stringify(record)) {
+          this.#drawn.set(record, before);
+          this.#kept = true;
+        }
+      }
+    }
+  }
+
+  /** The document's read, with the records unchanged since the snapshot as the snapshot's objects. */
+  shown(read: BoardRead): BoardRead {
+    if (!this.#kept) return read;
+    return eachCollection(read, (reads) => reads.map((record) => this.#drawn.get(record) ?? record));
+  }
+}

@@ -18,7 +18,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 import { avatarColourFor, safeColour } from './avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
-import { readSnapshot } from './boardSnapshot.ts';
+import { SnapshotRecords, readSnapshot } from './boardSnapshot.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
@@ -223,7 +223,12 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   };
 
   const isLive = (): boolean => connected && provider.synced;
-  const read = (): void => report({ read: readBoard(board), fromSnapshot: false });
+  const drawn = new SnapshotRecords();
+  const read = (): void => {
+    const fresh = readBoard(board);
+    if (state.fromSnapshot) drawn.adopt(state.read, fresh);
+    report({ read: drawn.shown(fresh), fromSnapshot: false });
+  };
   const reportPending = (): void => {
     savePending(user.id, boardId, pending);
     report({ pending: new Set(pending) });
