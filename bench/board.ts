@@ -73,8 +73,19 @@ import {
 } from './support/servers.ts';
 import { formatTable } from './support/table.ts';
 
-/** The aims from the issue. */
-const VIEW_AIM_MS = 1500;
+/** How soon a view is drawn, at most, as the issues aim. */
+interface ViewAims {
+  /** `page.goto` in a new browser profile: 500 ms for a 300-person board, 200 ms for a 30-person one. */
+  coldMs: number;
+  /** `page.goto` with the board already held by the browser. */
+  storedMs: number;
+  /** A click on the view's link, the board already open. */
+  linkMs: number;
+}
+
+function viewAims(people: number): ViewAims {
+  return { coldMs: people <= 30 ? 200 : 500, storedMs: 200, linkMs: 1500 };
+}
 const REMOTE_EDIT_AIM_MS = 100;
 const SYNC_TIMEOUT_MS = 60_000;
 
@@ -160,8 +171,8 @@ interface ViewSpec {
   condition: ViewCondition;
   /** What the condition waits for, in words. */
   expects: string;
-  /** The aim for this figure (first render of a view), or null when it is reported for information. */
-  aimMs: number | null;
+  /** Whether the view's first render has aims (viewAims), or is reported for information. */
+  aimed: boolean;
 }
 
 function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
@@ -181,7 +192,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
         heading: null,
       },
       expects: `${counts.people} handover-person`,
-      aimMs: VIEW_AIM_MS,
+      aimed: true,
     },
     {
       key: 'actions',
@@ -190,7 +201,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
       tab: 'Actions',
       condition: { view: 'actions', item: 'action-card', count: 1, atLeast: true, heading: null },
       expects: 'action-card > 0',
-      aimMs: VIEW_AIM_MS,
+      aimed: true,
     },
     {
       // The view draws the first people's goals at once and the rest after each frame it paints.
@@ -200,7 +211,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
       tab: 'Goals',
       condition: { view: 'goals', item: 'goal-item', count: 1, atLeast: true, heading: null },
       expects: 'goal-item > 0 (the first people)',
-      aimMs: VIEW_AIM_MS,
+      aimed: true,
     },
     {
       key: 'goalsAll',
@@ -209,7 +220,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
       tab: null,
       condition: { view: 'goals', item: 'goal-item', count: counts.goals, atLeast: false, heading: null },
       expects: `${counts.goals} goal-item`,
-      aimMs: null,
+      aimed: false,
     },
     {
       key: 'pathway',
@@ -225,7 +236,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
         heading: null,
       },
       expects: `>= ${counts.peopleOnPathway} pathway-card`,
-      aimMs: VIEW_AIM_MS,
+      aimed: true,
     },
     {
       key: 'person',
@@ -234,7 +245,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
       tab: null,
       condition: { view: 'person', item: null, count: 0, atLeast: true, heading: featured.name },
       expects: `h1/h2 "${featured.name}"`,
-      aimMs: VIEW_AIM_MS,
+      aimed: true,
     },
   ];
 }
@@ -243,7 +254,7 @@ interface ViewResult {
   key: ViewKey;
   label: string;
   expects: string;
-  aimMs: number | null;
+  aimed: boolean;
   /** `page.goto` in a new browser profile (nothing stored locally). */
   cold: ViewTiming[];
   /** `page.goto` in a new tab of a profile that has opened the board before (its copy in IndexedDB). */
@@ -315,7 +326,7 @@ async function measureViews(
     key: s.key,
     label: s.label,
     expects: s.expects,
-    aimMs: s.aimMs,
+    aimed: s.aimed,
     cold: [],
     warm: [],
     tab: [],
@@ -561,6 +572,7 @@ function verdict(s: Stats, aim: number, tail: 'max' | 'p95'): string {
 }
 
 function tables(board: GeneratedBoard, results: Results, buildMs: number, database: BenchDatabase): string {
+  const aims = viewAims(board.counts.people);
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
   const c = board.counts;
   const facts: string[][] = [
@@ -619,12 +631,13 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
   for (const view of results.views) {
     if (times(view.cold).length === 0) {
       const row = [`view ${view.label}: goto, new profile`, 'not rendered', '', '', String(view.cold.length)];
-      rows.push([...row, view.aimMs === null ? '' : `${view.aimMs}`, 'not rendered']);
+      rows.push([...row, view.aimed ? `${aims.coldMs}` : '', 'not rendered']);
       continue;
     }
-    add(`view ${view.label}: goto, new profile`, times(view.cold), view.aimMs);
-    add(`view ${view.label}: goto, board stored`, times(view.warm), view.aimMs);
-    if (view.tab.length > 0) add(`view ${view.label}: click its link`, times(view.tab), view.aimMs);
+    const aim = (ms: number): number | null => (view.aimed ? ms : null);
+    add(`view ${view.label}: goto, new profile`, times(view.cold), aim(aims.coldMs));
+    add(`view ${view.label}: goto, board stored`, times(view.warm), aim(aims.storedMs));
+    if (view.tab.length > 0) add(`view ${view.label}: click its link`, times(view.tab), aim(aims.linkMs));
   }
   if (results.edits) {
     const { samples, failures } = results.edits;
@@ -657,6 +670,7 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
         med((t) => t.rootMs),
         med((t) => t.firstItemsMs),
         med((t) => t.ms),
+        med((t) => t.editableMs),
         String(ok[0]!.items),
         med((t) => t.elements),
         `${med((t) => t.longTasks.totalMs)} / ${med((t) => t.longTasks.maxMs)}`,
@@ -684,6 +698,7 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
         'view shown',
         'first items',
         'content',
+        'editable',
         'items',
         'elements',
         'long tasks total / max',
@@ -701,7 +716,8 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
     out.push(
       '',
       `first Handover load, ms from navigation start: DOM ready ${fmt(t.domContentLoadedMs)}; requests: ${requests.join(', ')}; ` +
-        `board socket open ${fmt(t.socketOpenMs)}; board data (${t.syncMessageBytes} bytes) in ${fmt(t.syncMessageMs)}; content ${fmt(t.ms)}`,
+        `board socket open ${fmt(t.socketOpenMs)}; board data (${t.syncMessageBytes} bytes) in ${fmt(t.syncMessageMs)}; content ${fmt(t.ms)}; ` +
+        `editable ${fmt(t.editableMs)}`,
     );
   }
   for (const [view, p] of Object.entries(results.profiles)) {
@@ -755,6 +771,7 @@ async function main(): Promise<number> {
   const outcome = await runBounded((cleanup) => run(params, cleanup), params.timeoutS);
   const { board, database, results, buildMs } = outcome;
   process.stdout.write(`\n${tables(board, results, buildMs, database)}\n\n`);
+  const aims = viewAims(board.counts.people);
 
   const viewFigures = Object.fromEntries(
     results.views.map((v) => {
@@ -769,7 +786,8 @@ async function main(): Promise<number> {
           gotoNewProfileMs: cold,
           gotoBoardStoredMs: ms(v.warm),
           clickLinkMs: ms(v.tab),
-          aimMet: v.aimMs === null ? null : verdict(cold, v.aimMs, 'max'),
+          aimMet: v.aimed ? verdict(cold, aims.coldMs, 'max') : null,
+          storedAimMet: v.aimed ? verdict(ms(v.warm), aims.storedMs, 'max') : null,
           rounds: { cold: v.cold, warm: v.warm, tab: v.tab },
         },
       ];
@@ -794,7 +812,7 @@ async function main(): Promise<number> {
     },
     database: database.kind,
     load: results.load,
-    aims: { viewMs: VIEW_AIM_MS, remoteEditMs: REMOTE_EDIT_AIM_MS },
+    aims: { views: aims, remoteEditMs: REMOTE_EDIT_AIM_MS },
     board: {
       counts: board.counts,
       featuredPerson: board.featured,
@@ -845,7 +863,8 @@ async function main(): Promise<number> {
       'client applying the 2 MB update is included, as it is in the "board loaded" figure). Remote edit: Date.now() ' +
       'at the Enter keydown in browser A to the MutationObserver callback in browser B that sees the new action in ' +
       'the expanded person; both browsers, the bench and the server share this machine. Aims: every view within ' +
-      `${VIEW_AIM_MS} ms on every round ("median only" when the median meets it but not every round); a remote edit ` +
+      `${aims.coldMs} ms from a new profile, ${aims.storedMs} ms with the board stored and ${aims.linkMs} ms from a ` +
+      'click, on every round ("median only" when the median meets it but not every round); a remote edit ' +
       `within ${REMOTE_EDIT_AIM_MS} ms at p95.`,
   };
   mkdirSync(path.dirname(params.out), { recursive: true });

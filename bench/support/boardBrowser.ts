@@ -52,6 +52,11 @@ export interface ViewTiming {
   socketOpenMs: number | null;
   syncMessageMs: number | null;
   syncMessageBytes: number | null;
+  /**
+   * When the board could be changed (its connection tag says Live), navigation only; what is drawn
+   * first may be the server's snapshot, shown read-only until then. Null when it was not live in time.
+   */
+  editableMs: number | null;
   /** The app's requests during the load (navigation only): path, start and end in ms. */
   requests: { path: string; startMs: number; endMs: number }[];
   /** Long tasks (> 50 ms) on the main thread up to the moment the condition held. */
@@ -169,6 +174,13 @@ function installMarks(): void {
   }
 }
 
+/** Polled on every animation frame: returns the time once the board's connection tag says Live. */
+function boardIsLive(): number | false {
+  const page = globalThis as unknown as PageGlobals;
+  const tag = page.document.querySelector('[data-testid="connection-state"]');
+  return (tag?.textContent ?? '').includes('Live') ? page.performance.now() : false;
+}
+
 /** Polled on every animation frame: returns the time once the view's condition holds. */
 function conditionHolds(c: ViewCondition): number | false {
   const page = globalThis as unknown as PageGlobals;
@@ -194,7 +206,12 @@ function conditionHolds(c: ViewCondition): number | false {
   return now;
 }
 
-export async function readTiming(page: Page, since: number, rendered: boolean): Promise<ViewTiming> {
+export async function readTiming(
+  page: Page,
+  since: number,
+  rendered: boolean,
+  liveAt: number | null = null,
+): Promise<ViewTiming> {
   const read = await page.evaluate(() => {
     const page = globalThis as unknown as PageGlobals;
     const nav = page.performance.getEntriesByType('navigation')[0];
@@ -225,6 +242,7 @@ export async function readTiming(page: Page, since: number, rendered: boolean): 
     socketOpenMs: navigation ? rel(read.marks?.socketOpen) : null,
     syncMessageMs: navigation ? rel(read.marks?.syncMessage) : null,
     syncMessageBytes: navigation ? (read.marks?.syncBytes ?? null) : null,
+    editableMs: navigation ? rel(liveAt) : null,
     requests: navigation
       ? read.requests
           .filter((r) => r.start < end)
@@ -263,7 +281,16 @@ export async function timeNavigation(
     if (!isTimeout(error)) throw error;
     rendered = false;
   }
-  return readTiming(page, 0, rendered);
+  let liveAt: number | null = null;
+  if (rendered) {
+    try {
+      const live = await page.waitForFunction(boardIsLive, undefined, { polling: 'raf', timeout: timeoutMs });
+      liveAt = (await live.jsonValue()) as number;
+    } catch (error) {
+      if (!isTimeout(error)) throw error;
+    }
+  }
+  return readTiming(page, 0, rendered, liveAt);
 }
 
 /**
