@@ -1,7 +1,7 @@
 import { computed, ref, useId } from 'vue';
 import { ApiRequestError } from '../api/http.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
-import { errorSummary, fieldErrors, type FieldErrors } from '../lib/formErrors.ts';
+import { errorSummary, fieldErrors, type FieldErrors } from '../lib/forms/formErrors.ts';
 import type { ErrorItem } from '../components/app/AppErrorSummary.vue';
 
 type Issue = Parameters<typeof fieldErrors>[0][number];

@@ -1,6 +1,6 @@
 import { computed, nextTick, ref, useId, type Ref, type ShallowRef } from 'vue';
 import { mentionCandidates, mentionQuery, type Mentionable } from '#shared/board/comment';
-import { matchesMessage, withMention } from '../lib/comments.ts';
+import { matchesMessage, withMention } from '../lib/board/comments.ts';
 
 /** How many people the list offers at once: typing more of a name narrows it. */
 const OPTIONS_SHOWN = 6;

@@ -10,7 +10,7 @@ import {
   type GoalInput,
   type GoalPatch,
 } from '#shared/board/goal';
-import { byDueDate, groupBy } from '../lib/boardIndex.ts';
+import { byDueDate, groupBy } from '../lib/board/boardIndex.ts';
 import type { PathwayStage, PathwayStageRecord, StageInput } from '#shared/board/pathway';
 import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
 import { validRecords, type Actor, type RecordRead, type WriteContext } from '#shared/board/record';
@@ -29,7 +29,7 @@ import {
   type ConnectionState,
   type EditingRef,
   type Peer,
-} from '../lib/boardSync.ts';
+} from '../lib/board/boardSync.ts';
 import { useOrganisationsStore } from './organisations.ts';
 import { useBoardAccessStore } from './boardAccess.ts';
 import { useSessionStore } from './session.ts';
@@ -67,7 +67,7 @@ export interface DocumentEvents {
 }
 
 /**
- * One open board's records and writes: its Yjs document (lib/boardSync.ts), opened and closed by
+ * One open board's records and writes: its Yjs document (lib/board/boardSync.ts), opened and closed by
  * the board access store (stores/boardAccess.ts), which decides whether the user may have it.
  * Components read the records (`people`, `goals`, `actions`, `stages`, and their valid, indexed
  * forms), `connection`, `peers`, `pending` and `readOnly`, and call the methods; they never see Y
@@ -84,7 +84,7 @@ export const useBoardStore = defineStore('board', () => {
   const viewingVersion = computed(() => versions.viewing);
   const members = computed(() => opening.members);
 
-  /** The open document, as lib/boardSync.ts reports it (one object, replaced whenever any of it changes). */
+  /** The open document, as lib/board/boardSync.ts reports it (one object, replaced whenever any of it changes). */
   const syncState = shallowRef<BoardSyncState>(CLOSED_BOARD);
   /** The server's snapshot is shown while the document loads: nothing can be changed from it. */
   const hasSnapshot = computed(() => syncState.value.fromSnapshot);

@@ -6,7 +6,7 @@ import { CloseCode } from '#shared/sync/closeCodes';
 import { getBoard, getBoardMembers, getBoardSnapshot } from '../api/boardsApi.ts';
 import { ApiRequestError } from '../api/http.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
-import { forgetLocalBoard } from '../lib/localBoards.ts';
+import { forgetLocalBoard } from '../lib/board/localBoards.ts';
 import { useBoardStore } from './board.ts';
 import { useRealtimeStore } from './realtime.ts';
 import { useSessionStore } from './session.ts';

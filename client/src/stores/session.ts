@@ -6,7 +6,7 @@ import type { PresenceUser } from '#shared/sync/presence';
 import * as authApi from '../api/authApi.ts';
 import { ApiRequestError, setUnauthorisedListener } from '../api/http.ts';
 import { SESSION_END_MESSAGES } from '../lib/sessionMessages.ts';
-import { forgetLocalBoards } from '../lib/localBoards.ts';
+import { forgetLocalBoards } from '../lib/board/localBoards.ts';
 
 export type SessionState = 'loading' | 'signed-in' | 'signed-out';
 

@@ -6,7 +6,7 @@ import type { BoardState } from '#shared/board/changes';
 import { validRecords } from '#shared/board/record';
 import type { BoardVersionSummary } from '#shared/versions';
 import { getVersionState, listVersions, saveVersion } from '../api/versionsApi.ts';
-import { readBoard, type BoardRead } from '../lib/boardSync.ts';
+import { readBoard, type BoardRead } from '../lib/board/boardSync.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
 
 /** A past version open on the board: what it is, and its records as they were. */

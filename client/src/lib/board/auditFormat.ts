@@ -4,7 +4,7 @@ import type { CollectionName } from '#shared/board/boardDoc';
 import { GOAL_STATUS_LABELS, type GoalStatus } from '#shared/board/goal';
 import { RISK_LABELS, SBAR_PARTS, describeFrailty, type RiskLevel } from '#shared/board/person';
 import { formatNhsNumber } from '#shared/board/nhsNumber';
-import { formatIsoDate } from './dates.ts';
+import { formatIsoDate } from '../dates.ts';
 
 export const EMPTY_VALUE = '(empty)';
 

@@ -1,4 +1,4 @@
-import type { ErrorItem } from '../components/app/AppErrorSummary.vue';
+import type { ErrorItem } from '../../components/app/AppErrorSummary.vue';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 

@@ -16,7 +16,7 @@ import { MeetingDocument } from '#shared/board/meetings/meetingDoc';
 import type { PresenceState, PresenceUser } from '#shared/sync/presence';
 import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
-import { avatarColourFor, safeColour } from './avatar.ts';
+import { avatarColourFor, safeColour } from '../avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
 import { SnapshotRecords, readSnapshot } from './boardSnapshot.ts';
 

@@ -1,5 +1,5 @@
 import { COMMENT_BODY_MAX, type Mentionable } from '#shared/board/comment';
-import type { TextLimit } from './textLimits.ts';
+import type { TextLimit } from '../forms/textLimits.ts';
 
 /*
  * What the comment thread shows, as plain functions: a comment's words split into text and mentions

@@ -5,7 +5,7 @@
  * not keep one clinician's boards for the next.
  */
 
-import { forgetApiAnswers } from './appCache.ts';
+import { forgetApiAnswers } from '../appCache.ts';
 
 const DB_PREFIX = 'huddle-board';
 const PENDING_PREFIX = 'huddle-pending';
