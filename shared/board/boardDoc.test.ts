@@ -326,3 +326,76 @@ describe('reading records', () => {
     ]);
   });
 });
+
+describe('a whole read that takes reads made elsewhere (the server’s snapshot)', () => {
+  /** A board with people, goals, actions, stages and a comment, and its reads as a snapshot (JSON, as sent). */
+  function boardAndSnapshot() {
+    const { doc, board, personId } = boardWithPerson();
+    board.addGoal({ personId, statement: '  Walk to the shop again  ' }, { by: priya });
+    const action = board.addAction(anActionFor(personId), { by: priya });
+    board.addComment(
+      { subjectType: 'actions', subjectId: action.id, body: 'Asked the OT', mentions: [] },
+      { by: tom },
+    );
+    const snapshot = JSON.parse(
+      JSON.stringify({
+        people: board.readPeople(),
+        goals: board.readGoals(),
+        actions: board.readActions(),
+        pathwayStages: board.readPathwayStages(),
+        comments: board.readComments(),
+      }),
+    ) as Record<string, { id: string }[]>;
+    return { doc, personId, actionId: action.id, snapshot };
+  }
+
+  it('reads every valid record the same as validating it would: the schemas only trim and fill defaults', () => {
+    const { doc, snapshot } = boardAndSnapshot();
+    const validated = new BoardDocument(copyOf(doc));
+    const known = new BoardDocument(copyOf(doc));
+    known.expectReads(snapshot as never);
+    // Without an observer every read is a whole one: the known reads go to the first of each.
+    const [people, goals, actions, stages, comments] = [
+      known.readPeople(),
+      known.readGoals(),
+      known.readActions(),
+      known.readPathwayStages(),
+      known.readComments(),
+    ];
+    expect(people).toEqual(validated.readPeople());
+    expect(goals).toEqual(validated.readGoals());
+    expect(actions).toEqual(validated.readActions());
+    expect(stages).toEqual(validated.readPathwayStages());
+    expect(comments).toEqual(validated.readComments());
+    // The known reads themselves, not copies: what a view drew from the snapshot stays drawn.
+    expect(people[0]).toBe(snapshot.people![0]);
+    expect(goals[0]).toBe(snapshot.goals![0]);
+    expect(actions[0]).toBe(snapshot.actions![0]);
+  });
+
+  it('validates afresh a record changed since, and one that no longer has the shape of its kind', () => {
+    const { doc, personId, actionId, snapshot } = boardAndSnapshot();
+    const copy = copyOf(doc);
+    const board = new BoardDocument(copy, LOCAL);
+    board.updateAction(actionId, { title: 'Book the falls clinic' }, { by: priya, now: new Date() });
+    copy.transact(() => (copy.getMap(Collection.people).get(personId) as Y.Map<unknown>).set('shoeSize', 9));
+    board.expectReads(snapshot as never);
+    const [action] = board.readActions();
+    expect(action).not.toBe(snapshot.actions![0]);
+    expect(action).toMatchObject({ ok: true, value: { title: 'Book the falls clinic' } });
+    const [person] = board.readPeople();
+    expect(person).toMatchObject({ ok: false, problems: ['A field “shoeSize” is not part of a person'] });
+  });
+
+  it('takes known reads only in the whole read just after them, never once the document has been read', () => {
+    const { doc, personId, snapshot } = boardAndSnapshot();
+    const board = new BoardDocument(copyOf(doc), LOCAL);
+    const stop = board.onChange(() => undefined);
+    const first = board.readPeople();
+    board.expectReads(snapshot as never);
+    expect(board.readPeople()[0]).toBe(first[0]);
+    expect(board.readPeople()[0]).not.toBe(snapshot.people![0]);
+    expect(first[0]!.id).toBe(personId);
+    stop();
+  });
+});

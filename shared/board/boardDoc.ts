@@ -137,6 +137,8 @@ class RecordCollection<T> {
   readonly #cache = new Map<string, RecordRead<T>>();
   readonly #dirty = new Set<string>();
   #all = true;
+  /** Reads made elsewhere (the server's snapshot), for the next whole read to take where they still hold. */
+  #known: Map<string, RecordRead<T>> | null = null;
 
   constructor(
     readonly name: CollectionName,
@@ -152,10 +154,17 @@ class RecordCollection<T> {
     }
   }
 
+  /** Reads of this collection made elsewhere with the same validators, for the next whole read. */
+  expect(reads: readonly RecordRead<T>[]): void {
+    this.#known = this.#all ? new Map(reads.map((read) => [read.id, read])) : null;
+  }
+
   read(): RecordRead<T>[] {
     if (this.#all) {
+      const known = this.#known;
+      this.#known = null;
       this.#cache.clear();
-      this.map.forEach((_, id) => this.#cache.set(id, this.#readOne(id)));
+      this.map.forEach((_, id) => this.#cache.set(id, this.#readOne(id, known?.get(id))));
       this.#all = false;
       this.#dirty.clear();
     } else if (this.#dirty.size > 0) {
@@ -179,8 +188,8 @@ class RecordCollection<T> {
     return record;
   }
 
-  #readOne(id: string): RecordRead<T> {
-    return readBoardRecord<T>(this.name, id, this.map.get(id));
+  #readOne(id: string, known?: RecordRead<T>): RecordRead<T> {
+    return readBoardRecord<T>(this.name, id, this.map.get(id), undefined, known);
   }
 }
 
@@ -631,6 +640,15 @@ export class BoardDocument {
       this.#collections.map((c) => c.map),
       { trackedOrigins: new Set([this.origin, null]), captureTimeout: 500 },
     );
+  }
+
+  /**
+   * Reads of the board made elsewhere with these same validators (the server's snapshot, shown while
+   * this document loaded): the next whole read of each collection takes a record's known read, as
+   * the same object, where the record still equals its valid value, rather than validating it again.
+   */
+  expectReads(reads: Partial<Record<CollectionName, readonly RecordRead<unknown>[]>>): void {
+    for (const collection of this.#collections) collection.expect(reads[collection.name] ?? []);
   }
 
   /** Calls `listener` after every change to the board's records, local or remote. */

@@ -179,6 +179,24 @@ function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
   return problems;
 }
 
+/** Whether two plain JSON values are equal, whatever order their objects' keys are in. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]))
+    );
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]))
+  );
+}
+
 /**
  * Reads one record of a collection as the board document holds it: a Y.Map whose fields are the
  * collection's, valid by its schema. A record written wrongly (by an old or hostile client) comes
@@ -190,6 +208,12 @@ export function readBoardRecord<T>(
   value: unknown,
   /** The record's fields as plain values, when the caller has them already (`value.toJSON()`). */
   plain?: Record<string, unknown>,
+  /**
+   * The record as read elsewhere with these same validators (the server's snapshot of the board):
+   * when it is valid and the record's fields equal its value, it is the read, as it is. A valid value
+   * reads as itself (the schemas only trim and fill defaults), so validating it again would only repeat the work.
+   */
+  known?: RecordRead<T>,
 ): RecordRead<T> {
   const spec = COLLECTIONS[collection];
   if (!(value instanceof Y.Map)) {
@@ -197,6 +221,8 @@ export function readBoardRecord<T>(
   }
   const fields = plain ?? (value.toJSON() as Record<string, unknown>);
   const shape = shapeProblems(spec, value);
+  if (known?.ok && known.id === id && shape.length === 0 && sameJson({ ...fields, id }, known.value))
+    return known;
   const read = readRecord(spec.schema as z.ZodType<T>, id, fields);
   if (shape.length === 0) return read;
   return { id, ok: false, raw: fields, problems: [...shape, ...(read.ok ? [] : read.problems)] };

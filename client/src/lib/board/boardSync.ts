@@ -18,7 +18,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 import { avatarColourFor, safeColour } from '../avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
-import { SnapshotRecords, readSnapshot } from './boardSnapshot.ts';
+import { SnapshotRecords, readSnapshot, snapshotReadsOf } from './boardSnapshot.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
@@ -224,7 +224,11 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
 
   const isLive = (): boolean => connected && provider.synced;
   const drawn = new SnapshotRecords();
+  /** The snapshot shown, until the document's first read takes what still holds of it. */
+  let known: BoardSnapshot | null = null;
   const read = (): void => {
+    if (state.fromSnapshot && known) board.expectReads(known);
+    known = null;
     const fresh = readBoard(board);
     if (state.fromSnapshot) drawn.adopt(state.read, fresh);
     report({ read: drawn.shown(fresh), fromSnapshot: false });
@@ -335,7 +339,8 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     },
     showSnapshot: (snapshot) => {
       if (doc.store.clients.size > 0 || state.synced || state.localCopy) return;
-      report({ read: readSnapshot(snapshot), fromSnapshot: true });
+      known = snapshotReadsOf(snapshot);
+      report({ read: readSnapshot(known), fromSnapshot: true });
     },
     undo: () => undoManager.undo(),
     redo: () => undoManager.redo(),
