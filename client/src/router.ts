@@ -5,19 +5,10 @@ import BoardView from './views/BoardView.vue';
 import BoardActionsView from './views/board/BoardActionsView.vue';
 import BoardGoalsView from './views/board/BoardGoalsView.vue';
 import BoardHandoverView from './views/board/BoardHandoverView.vue';
-import BoardMeetingView from './views/board/BoardMeetingView.vue';
-import BoardMeetingSummaryView from './views/board/BoardMeetingSummaryView.vue';
 import BoardPathwayView from './views/board/BoardPathwayView.vue';
 import BoardPersonView from './views/board/BoardPersonView.vue';
-import BoardHistoryView from './views/board/BoardHistoryView.vue';
-import BoardChangesView from './views/board/BoardChangesView.vue';
-import BoardsView from './views/BoardsView.vue';
-import ChangePasswordView from './views/ChangePasswordView.vue';
 import NoAccessView from './views/NoAccessView.vue';
 import NotFoundView from './views/NotFoundView.vue';
-import SignInView from './views/SignInView.vue';
-import WorkView from './views/WorkView.vue';
-import NotificationsView from './views/NotificationsView.vue';
 import { adminRoutes } from './adminRoutes.ts';
 import {
   CHANGE_PASSWORD_ROUTE,
@@ -29,11 +20,26 @@ import {
 import { useSessionStore } from './stores/session.ts';
 import { useVersionsStore } from './stores/versions.ts';
 
+/**
+ * A board's handover, actions, goals, pathway and person pages come with the app, so a board opens
+ * without waiting for another file; every other page is loaded when it is first opened (the service
+ * worker keeps them all for opening offline).
+ */
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'boards', component: BoardsView, meta: { title: 'Boards' } },
-    { path: '/my-work', name: 'my-work', component: WorkView, meta: { title: 'My work' } },
+    {
+      path: '/',
+      name: 'boards',
+      component: () => import('./views/BoardsView.vue'),
+      meta: { title: 'Boards' },
+    },
+    {
+      path: '/my-work',
+      name: 'my-work',
+      component: () => import('./views/WorkView.vue'),
+      meta: { title: 'My work' },
+    },
     {
       path: '/progress',
       name: 'progress',
@@ -44,7 +50,7 @@ export const router = createRouter({
     {
       path: '/notifications',
       name: 'notifications',
-      component: NotificationsView,
+      component: () => import('./views/NotificationsView.vue'),
       meta: { title: 'Notifications' },
     },
     {
@@ -57,24 +63,29 @@ export const router = createRouter({
         { path: 'actions', name: 'board-actions', component: BoardActionsView, meta: { title: 'Actions' } },
         { path: 'goals', name: 'board-goals', component: BoardGoalsView, meta: { title: 'Goals' } },
         { path: 'pathway', name: 'board-pathway', component: BoardPathwayView, meta: { title: 'Pathway' } },
-        { path: 'meeting', name: 'board-meeting', component: BoardMeetingView, meta: { title: 'Meeting' } },
+        {
+          path: 'meeting',
+          name: 'board-meeting',
+          component: () => import('./views/board/BoardMeetingView.vue'),
+          meta: { title: 'Meeting' },
+        },
         {
           path: 'meetings/:meetingId',
           name: 'board-meeting-summary',
-          component: BoardMeetingSummaryView,
+          component: () => import('./views/board/BoardMeetingSummaryView.vue'),
           props: true,
           meta: { title: 'Meeting summary', beforeDocument: true },
         },
         {
           path: 'history',
           name: 'board-history',
-          component: BoardHistoryView,
+          component: () => import('./views/board/BoardHistoryView.vue'),
           meta: { title: 'History' },
         },
         {
           path: 'changes',
           name: 'board-changes',
-          component: BoardChangesView,
+          component: () => import('./views/board/BoardChangesView.vue'),
           meta: { title: 'What changed' },
         },
         {
@@ -89,13 +100,13 @@ export const router = createRouter({
     {
       path: '/sign-in',
       name: SIGN_IN_ROUTE,
-      component: SignInView,
+      component: () => import('./views/SignInView.vue'),
       meta: { title: 'Sign in', public: true },
     },
     {
       path: '/change-password',
       name: CHANGE_PASSWORD_ROUTE,
-      component: ChangePasswordView,
+      component: () => import('./views/ChangePasswordView.vue'),
       meta: { title: 'Change your password' },
     },
     {
