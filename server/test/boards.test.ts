@@ -235,4 +235,22 @@ describe('boards API', () => {
     expect(notAnId.status).toBe(404);
     expect((await api(server.url, 'GET', boardSnapshotPath(DEMO_BOARD_ID))).status).toBe(401);
   });
+
+  it('refuses a browser asking for snapshots in a loop with a 429 that says why, and serves everyone else meanwhile', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const [grace, helen] = await Promise.all([
+      signedIn(server.url, DEMO.member),
+      signedIn(server.url, DEMO.viewer),
+    ]);
+    const path = boardSnapshotPath(DEMO_BOARD_ID);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await grace.get(path)).status);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const refused = await grace.get<ApiError>(path);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe(
+      'You have opened a great many boards in the last minute; try again in a minute',
+    );
+    expect((await helen.get(path)).status).toBe(200);
+  });
 });

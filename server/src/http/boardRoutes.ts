@@ -4,8 +4,12 @@ import { BoardAdmin } from '../boards/boardAdmin.ts';
 import { TeamsRepository } from '../teams/teamsRepository.ts';
 import { principalOf, requireAdmin } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
-import { answer, parseWith } from './errors.ts';
+import { HttpError, answer, parseWith } from './errors.ts';
+import { RequestWindow } from '../limits/requestWindow.ts';
 import { boardParams, parseParams } from './params.ts';
+
+/** Board snapshots one person may ask for in a minute (each board opened asks once). */
+const SNAPSHOTS_PER_MINUTE = 30;
 
 /** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
 export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -37,11 +41,23 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
     return answer(await boards.update(principal, id, parseWith(updateBoardRequest, request.body)));
   });
 
+  // A snapshot may load a board (a few hundred milliseconds on a large one): a browser opens one board
+  // at a time, so more than this from one person is a loop, refused before it holds up everyone else.
+  const snapshots = new RequestWindow(SNAPSHOTS_PER_MINUTE, 60_000);
   // Already JSON: one string per change of the board, shared by everyone who opens it meanwhile.
   app.get('/api/boards/:id/snapshot', async (request, reply) => {
-    const snapshot = answer(
-      await boards.snapshot(principalOf(request), parseParams(boardParams, request.params).id),
+    const principal = principalOf(request);
+    const { id } = parseParams(boardParams, request.params);
+    const snapshot = await snapshots.run(principal.userId, async () =>
+      answer(await boards.snapshot(principal, id)),
     );
+    if (snapshot === 'busy' || snapshot === 'too-many')
+      throw new HttpError(
+        429,
+        snapshot === 'busy'
+          ? 'Huddle is still sending you the last board you opened; try again in a moment'
+          : 'You have opened a great many boards in the last minute; try again in a minute',
+      );
     return reply.type('application/json; charset=utf-8').send(snapshot);
   });
 
