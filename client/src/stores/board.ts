@@ -10,7 +10,7 @@ import {
   type GoalInput,
   type GoalPatch,
 } from '#shared/board/goal';
-import { byDueDate, groupBy } from '../lib/board/boardIndex.ts';
+import { byDueDate, groupBy, keepUnchangedGroups } from '../lib/board/boardIndex.ts';
 import type { PathwayStage, PathwayStageRecord, StageInput } from '#shared/board/pathway';
 import type { Person, PersonDetails, PersonInput } from '#shared/board/person';
 import { validRecords, type Actor, type RecordRead, type WriteContext } from '#shared/board/record';
@@ -131,8 +131,18 @@ export const useBoardStore = defineStore('board', () => {
   const membersById = computed(() => byId(members.value));
   const stagesById = computed(() => byId(stages.value));
   /** Each person's goals and actions (soonest due first), for views that list them by person. */
-  const goalsByPerson = computed(() => groupBy(validGoals.value, (g) => g.personId));
-  const actionsByPerson = computed(() => groupBy([...validActions.value].sort(byDueDate), (a) => a.personId));
+  const goalsByPerson = computed((previous?: Map<string, Goal[]>) =>
+    keepUnchangedGroups(
+      previous,
+      groupBy(validGoals.value, (g) => g.personId),
+    ),
+  );
+  const actionsByPerson = computed((previous?: Map<string | null, Action[]>) =>
+    keepUnchangedGroups(
+      previous,
+      groupBy([...validActions.value].sort(byDueDate), (a) => a.personId),
+    ),
+  );
   const validComments = computed(() => validRecords(comments.value));
   /** Each action's and person's comments, oldest first, keyed `actions/<id>` or `people/<id>`. */
   const commentsBySubject = computed(() =>

@@ -13,6 +13,21 @@ export function groupBy<T, K>(records: readonly T[], keyOf: (record: T) => K): M
   return groups;
 }
 
+/**
+ * `next`, with each group that holds the same records in the same order as `previous`'s group under
+ * its key given as that earlier array: a view handed one person's group redraws only when it changed,
+ * not whenever any group did.
+ */
+export function keepUnchangedGroups<K, T>(previous: Map<K, T[]> | undefined, next: Map<K, T[]>): Map<K, T[]> {
+  if (!previous) return next;
+  for (const [key, group] of next) {
+    const before = previous.get(key);
+    if (before && before.length === group.length && before.every((record, i) => record === group[i]))
+      next.set(key, before);
+  }
+  return next;
+}
+
 const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
 
 export function compareNames(a: string, b: string): number {
