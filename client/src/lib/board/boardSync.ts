@@ -18,7 +18,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 import { avatarColourFor, safeColour } from '../avatar.ts';
 import { loadPending, localBoardName, savePending } from './localBoards.ts';
-import { SnapshotRecords, readSnapshot, snapshotReadsOf } from './boardSnapshot.ts';
+import { readSnapshot, snapshotReadsOf } from './boardSnapshot.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
@@ -223,15 +223,12 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   };
 
   const isLive = (): boolean => connected && provider.synced;
-  const drawn = new SnapshotRecords();
   /** The snapshot shown, until the document's first read takes what still holds of it. */
   let known: BoardSnapshot | null = null;
   const read = (): void => {
     if (state.fromSnapshot && known) board.expectReads(known);
     known = null;
-    const fresh = readBoard(board);
-    if (state.fromSnapshot) drawn.adopt(state.read, fresh);
-    report({ read: drawn.shown(fresh), fromSnapshot: false });
+    report({ read: readBoard(board), fromSnapshot: false });
   };
   const reportPending = (): void => {
     savePending(user.id, boardId, pending);
