@@ -63,13 +63,16 @@ describe('Progress', () => {
     await progress.page.keyboard.press('ArrowLeft');
     await expect.poll(() => chartMatchesTable(-2)).toBe(true);
     expect(await seriousAccessibilityProblems(progress.page)).toEqual([]);
-    // The week read is marked on the drawing by a line down it, gone when Escape stops the reading.
+    // The week read is marked on the drawing by a line down it, gone when Escape stops the reading. The
+    // reading is taken again first: while axe ran, other tests' changes may have had the page count
+    // again, which starts the reading afresh (and takes its line away).
     const rules = chart.locator('svg g[aria-label="rule"] line');
+    await progress.page.keyboard.press('End');
+    await expect.poll(() => chartMatchesTable(-1)).toBe(true);
     const marked = await rules.count();
     await progress.page.keyboard.press('Escape');
     await expect.poll(() => reading.innerText()).toContain('arrow keys');
-    // The chart is drawn again without the line; under a busy CI machine, just after axe, that took over a second.
-    await expect.poll(() => rules.count(), { timeout: 5_000 }).toBe(marked - 1);
+    await expect.poll(() => rules.count()).toBe(marked - 1);
 
     // One organisation: the address keeps it, and its overdue actions are listed, each its own.
     await progress.choose("Owner's organisation", ELM_TREE);
