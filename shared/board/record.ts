@@ -48,8 +48,13 @@ export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** True for a `YYYY-MM-DD` that names a day on the calendar (not 2026-02-30). */
 export function isCalendarDate(value: string): boolean {
   if (!ISO_DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  // Counted rather than parsed: every record with a date is checked on every change the server takes.
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
 }
 
 /** A calendar date field: `what` names it in the message ("a due date"). */

@@ -157,17 +157,18 @@ export function quoted(name: string): string {
 function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
   const problems: string[] = [];
   const unknown: string[] = [];
-  for (const [field, value] of record.entries()) {
+  // forEach, not entries(): no iterator and no pair per field (the server reads a record per change).
+  record.forEach((value, field) => {
     if (!spec.fields.has(field)) {
       unknown.push(field);
-      continue;
+      return;
     }
     const isText = spec.textFields.includes(field);
     if (isText ? !(value instanceof Y.Text) && typeof value !== 'string' : value instanceof Y.AbstractType)
       problems.push(
         `${field}: ${isText ? 'must be text' : 'must be a plain value, not shared text or a list'}`,
       );
-  }
+  });
   if (unknown.length > 0) {
     const named = unknown.slice(0, UNKNOWN_NAMED).map(quoted).join(', ');
     const more = unknown.length > UNKNOWN_NAMED ? ` and ${unknown.length - UNKNOWN_NAMED} more` : '';

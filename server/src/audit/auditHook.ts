@@ -31,6 +31,9 @@ export function auditRows(change: AppliedChange, bursts?: TypingBursts): Audited
     const before: RecordFields = record.beforeFields ?? {};
     const after: RecordFields = record.afterFields ?? {};
     for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      // Most of a changed record's fields are as they were: the same string, number or flag.
+      const value = after[field];
+      if (before[field] === value && (typeof value !== 'object' || value === null)) continue;
       const was = jsonValue(before[field]);
       const now = jsonValue(after[field]);
       const wasJson = JSON.stringify(was);
