@@ -9,23 +9,18 @@ import type { Writable } from 'node:stream';
  * and uncorked, with all of them, once the turn's input has been handled (`setImmediate`); on a quiet
  * server that is within the same millisecond.
  */
-const corked = new Set<Writable>();
-let scheduled = false;
+let corked: Writable[] = [];
 
 function uncorkAll(): void {
-  scheduled = false;
-  const streams = [...corked];
-  corked.clear();
+  const streams = corked;
+  corked = [];
   for (const stream of streams) stream.uncork();
 }
 
 /** Holds what is written to `stream` until the end of this turn of the event loop. */
 export function holdForThisTurn(stream: Writable): void {
-  if (corked.has(stream) || stream.destroyed || !stream.writable) return;
+  // Corked already means corked here: ws corks a socket only within one send, and uncorks it before returning.
+  if (stream.writableCorked > 0 || stream.destroyed || !stream.writable) return;
   stream.cork();
-  corked.add(stream);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(uncorkAll);
-  }
+  if (corked.push(stream) === 1) setImmediate(uncorkAll);
 }
