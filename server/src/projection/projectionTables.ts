@@ -174,6 +174,55 @@ function transitionRow(boardId: string, t: RecordTransition): NewRecordTransitio
   };
 }
 
+/** Rows of one projection table, written (inserted, or updated where the record has a row) together. */
+export interface ProjectionUpsert {
+  table: ProjectionTable;
+  rows: ProjectionRow[];
+}
+
+/** The statement writing `upsert`'s rows, to run (or to put beside other statements in one). */
+export function upsertRows(db: Kysely<Database>, { table, rows }: ProjectionUpsert) {
+  return (
+    db
+      .insertInto(table)
+      // Each table's rows are of its own type; they were sorted by table.
+      .values(rows as never)
+      .onConflict((oc) =>
+        oc
+          .columns(['board_id', 'id'])
+          .doUpdateSet(
+            Object.fromEntries(
+              ['record', 'problems', ...UPDATED_COLUMNS[table]].map((column) => [
+                column,
+                sql.ref(`excluded.${column}`),
+              ]),
+            ) as never,
+          ),
+      )
+  );
+}
+
+/**
+ * The rows to write when boards' projection changes are rows written again and nothing more (a
+ * title or a note changed: no record removed, no history, no progress run to follow, no board
+ * projected whole or behind), by table; null when they need more (`writeProjections`).
+ */
+export function upsertsOnly(batches: ReadonlyMap<string, ProjectionBatch>): ProjectionUpsert[] | null {
+  const upserts = new Map<ProjectionTable, ProjectionRow[]>();
+  for (const [boardId, batch] of batches) {
+    if (batch.empty) continue;
+    if (batch.whole || batch.behind || batch.transitions.length > 0) return null;
+    for (const { collection, record, runFieldsChanged } of batch.records.values()) {
+      if (!record || (collection === 'actions' && runFieldsChanged)) return null;
+      const table = PROJECTION_TABLES[collection];
+      let rows = upserts.get(table);
+      if (!rows) upserts.set(table, (rows = []));
+      rows.push(projectionRow(boardId, record));
+    }
+  }
+  return [...upserts].map(([table, rows]) => ({ table, rows }));
+}
+
 /**
  * Writes boards' gathered projection changes inside `trx` (with their updates, in the group commit):
  * a board projected whole loses its other rows and is marked current; then every record is
@@ -225,25 +274,8 @@ export async function writeProjections(
     }
   }
   for (const [table, rows] of upserts) {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx
-        .insertInto(table)
-        // Each table's rows are of its own type; they were sorted by table above.
-        .values(rows.slice(i, i + INSERT_CHUNK) as never)
-        .onConflict((oc) =>
-          oc
-            .columns(['board_id', 'id'])
-            .doUpdateSet(
-              Object.fromEntries(
-                ['record', 'problems', ...UPDATED_COLUMNS[table]].map((column) => [
-                  column,
-                  sql.ref(`excluded.${column}`),
-                ]),
-              ) as never,
-            ),
-        )
-        .execute();
-    }
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+      await upsertRows(trx, { table, rows: rows.slice(i, i + INSERT_CHUNK) }).execute();
   }
   for (let i = 0; i < transitions.length; i += INSERT_CHUNK) {
     await trx

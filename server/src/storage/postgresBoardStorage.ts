@@ -1,13 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent, NewNotification } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import { storable, storableKey, storableText } from '../db/storable.ts';
 import { ProjectionBatch } from '../projection/projectionBatch.ts';
-import { markProjectionBehind, writeProjections } from '../projection/projectionTables.ts';
+import {
+  markProjectionBehind,
+  upsertRows,
+  upsertsOnly,
+  writeProjections,
+} from '../projection/projectionTables.ts';
 import { isEmptyUpdate, type NotificationNote } from '../sync/boardChange.ts';
 import { saveAutomaticIfDue } from '../versions/boardVersions.ts';
 import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './BoardStorage.ts';
@@ -98,6 +103,16 @@ const DELETE_CHUNK = 5_000;
 // Rows per audit insert: 11 parameters each, well inside Postgres's 65,535.
 const AUDIT_CHUNK = 2_000;
 const CLIENTS_CHUNK = 10_000;
+/** A batch written as one statement has at most this many parameters (Postgres takes 65,535). */
+const ONE_STATEMENT_PARAMETERS = 30_000;
+
+/** Statements run as one: all but the last as data-modifying `with` queries. */
+function inOneStatement(statements: readonly Compilable[]) {
+  const last = statements.at(-1)!;
+  if (statements.length === 1) return sql`${last}`;
+  const before = statements.slice(0, -1).map((statement, i) => sql`${sql.id(`w${i}`)} as (${statement})`);
+  return sql`with ${sql.join(before)} ${last}`;
+}
 /** Longest text kept in an audit row's name columns (record type, record id, field). */
 const AUDIT_NAME_MAX = 200;
 function storableName(value: string | null): string | null {
@@ -592,9 +607,24 @@ export class PostgresBoardStorage implements BoardStorage {
     const notifications = [...batch].flatMap(([boardId, entry]) =>
       entry.notifications.map((note) => notificationRow(boardId, note)),
     );
-    if (audit.length === 0 && clients.length === 0 && !projecting && notifications.length === 0) {
-      if (rows.length > 0) await this.db.insertInto('board_updates').values(rows).execute();
-      return;
+    // Most batches only add rows (updates, their audit rows, records' projected rows written
+    // again): one statement, atomic as it is, instead of a transaction of one round trip each.
+    const upserts = notifications.length === 0 ? upsertsOnly(projections) : null;
+    if (upserts) {
+      const statements = [
+        rows.length > 0 && this.db.insertInto('board_updates').values(rows),
+        audit.length > 0 && this.db.insertInto('audit_events').values(audit),
+        clients.length > 0 && this.#insertClients(this.db, clients),
+        ...upserts.map((upsert) => upsertRows(this.db, upsert)),
+      ].filter((statement) => statement !== false);
+      const parameters = [rows, audit, clients, ...upserts.map((u) => u.rows)].reduce(
+        (sum, list) => sum + list.length * Object.keys(list[0] ?? {}).length,
+        0,
+      );
+      if (parameters <= ONE_STATEMENT_PARAMETERS) {
+        if (statements.length > 0) await inOneStatement(statements).execute(this.db);
+        return;
+      }
     }
     await this.db.transaction().execute(async (trx) => {
       if (rows.length > 0) await trx.insertInto('board_updates').values(rows).execute();
@@ -605,23 +635,19 @@ export class PostgresBoardStorage implements BoardStorage {
           .execute();
       }
       for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
-        await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK));
+        await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK)).execute();
       }
       if (projecting) await writeProjections(trx, projections, new Date(this.now()));
       if (notifications.length > 0) await insertNotifications(trx, notifications);
     });
   }
 
-  #insertClients(
-    trx: Transaction<Database>,
-    rows: { board_id: string; client_id: number; user_id: string }[],
-  ): Promise<unknown> {
+  #insertClients(trx: Kysely<Database>, rows: { board_id: string; client_id: number; user_id: string }[]) {
     // A client id bound meanwhile (by another server instance) keeps its first user.
     return trx
       .insertInto('board_clients')
       .values(rows)
-      .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing())
-      .execute();
+      .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing());
   }
 
   /**
@@ -661,7 +687,7 @@ export class PostgresBoardStorage implements BoardStorage {
               this.#insertClients(
                 trx,
                 rows.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
-              ),
+              ).execute(),
             refusedClients,
           );
         }
