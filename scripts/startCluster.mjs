@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureBuild, root, serverEntry } from './ensureBuild.mjs';
+import { SERVER_NODE_FLAGS } from './serverFlags.mjs';
 
 function fail(message) {
   console.error(message);
@@ -41,7 +42,7 @@ const children = new Set();
 /** Starts server process `n` on a free loopback port; resolves with its address once it listens. */
 function startProcess(n) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [serverEntry], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, serverEntry], {
       cwd: root,
       env: {
         ...process.env,

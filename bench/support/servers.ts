@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { SESSION_COOKIE } from '../../server/src/auth/cookies.ts';
 import { DEMO, DEMO_PASSWORD } from '../../server/test/support/auth.ts';
@@ -168,13 +169,22 @@ async function spawnListening(
   return { name, port, pid: child.pid!, child, exited, output, problems, stop };
 }
 
+/** The Node flags `npm start` gives the server in the checkout at `root` (none before they were kept). */
+async function serverNodeFlags(root: string): Promise<string[]> {
+  const file = path.join(root, 'scripts/serverFlags.mjs');
+  if (!existsSync(file)) return [];
+  const flags = ((await import(pathToFileURL(file).href)) as { SERVER_NODE_FLAGS: string[] })
+    .SERVER_NODE_FLAGS;
+  return [...flags];
+}
+
 /**
- * Huddle's server as `npm start` runs it, from the checkout in `root` (this repo by default), with
- * its persistence in `db`; `extra` adds settings (say `CLIENT_DIR`, the built client it serves).
- * Every other setting comes from the bench's own environment, so `SYNC_...=... npm run bench:...`
- * reaches the server.
+ * Huddle's server as `npm start` runs it (its Node flags too), from the checkout in `root` (this
+ * repo by default), with its persistence in `db`; `extra` adds settings (say `CLIENT_DIR`, the
+ * built client it serves). Every other setting comes from the bench's own environment, so
+ * `SYNC_...=... npm run bench:...` reaches the server.
  */
-export function spawnHuddle(
+export async function spawnHuddle(
   db: BenchDatabase,
   extra: Record<string, string> = {},
   root = repoRoot,
@@ -192,7 +202,7 @@ export function spawnHuddle(
   };
   return spawnListening(
     root === repoRoot ? 'Huddle server' : `Huddle server in ${root}`,
-    ['--import', 'tsx', path.join(root, 'server/src/main.ts')],
+    [...(await serverNodeFlags(root)), '--import', 'tsx', path.join(root, 'server/src/main.ts')],
     env,
     (msg) => msg.startsWith('Huddle is listening'),
     root,
