@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { actionSchema } from './action.ts';
 import { commentSchema } from './comment.ts';
 import { amendmentSchema, attendanceSchema, meetingItemSchema, meetingSchema } from './meetings/meeting.ts';
@@ -199,6 +199,51 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Each collection's fields with their own validators, in the order its schema names them; null for a
+ * collection whose schema also has rules across fields (those are validated whole).
+ */
+const FIELD_SCHEMAS = Object.fromEntries(
+  COLLECTION_NAMES.map((name) => {
+    const schema = COLLECTIONS[name].schema;
+    const plainObject =
+      schema instanceof z.ZodObject && !schema.def.checks?.length && schema.def.catchall === undefined;
+    return [name, plainObject ? Object.entries(schema.shape as Record<string, z.ZodType>) : null];
+  }),
+) as Record<CollectionName, [string, z.ZodType][] | null>;
+
+/**
+ * A valid record read again after some of its fields changed, validating only the fields that
+ * differ from its valid value `before` (the server reads a record on every change anyone makes to
+ * it). For a schema without rules across fields this is what validating it whole gives, since the
+ * validators only trim and fill defaults: a value that is already valid reads as itself. Null when
+ * that cannot be told so (the schema has such rules, a field is invalid or explicitly undefined):
+ * the record is validated whole, and its problems named.
+ */
+function readChangedFields<T>(
+  spec: CollectionSpec,
+  id: string,
+  fields: Record<string, unknown>,
+  before: T,
+): RecordRead<T> | null {
+  const fieldSchemas = FIELD_SCHEMAS[spec.name];
+  if (!fieldSchemas) return null;
+  const was = before as Record<string, unknown>;
+  const value: Record<string, unknown> = {};
+  for (const [key, schema] of fieldSchemas) {
+    const raw = key === 'id' ? id : fields[key];
+    if (raw !== undefined && raw === was[key]) {
+      value[key] = raw;
+      continue;
+    }
+    if (raw === undefined && Object.hasOwn(fields, key)) return null;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return null;
+    if (parsed.data !== undefined) value[key] = parsed.data;
+  }
+  return { id, ok: true, value: value as T };
+}
+
+/**
  * Reads one record of a collection as the board document holds it: a Y.Map whose fields are the
  * collection's, valid by its schema. A record written wrongly (by an old or hostile client) comes
  * back with what is wrong, never as an exception. The browser and the server read records this way.
@@ -222,8 +267,11 @@ export function readBoardRecord<T>(
   }
   const fields = plain ?? (value.toJSON() as Record<string, unknown>);
   const shape = shapeProblems(spec, value);
-  if (known?.ok && known.id === id && shape.length === 0 && sameJson({ ...fields, id }, known.value))
-    return known;
+  if (known?.ok && known.id === id && shape.length === 0) {
+    if (sameJson({ ...fields, id }, known.value)) return known;
+    const read = readChangedFields(spec, id, fields, known.value);
+    if (read) return read;
+  }
   const read = readRecord(spec.schema as z.ZodType<T>, id, fields);
   if (shape.length === 0) return read;
   return { id, ok: false, raw: fields, problems: [...shape, ...(read.ok ? [] : read.problems)] };

@@ -16,7 +16,8 @@ interface Held {
   clients: RecordClients | undefined;
 }
 
-function hold(collection: CollectionName, id: string, value: unknown): Held {
+/** A record's value read, with its fields and their clients; `known` is its read before, if any. */
+function hold(collection: CollectionName, id: string, value: unknown, known?: RecordRead<unknown>): Held {
   if (!(value instanceof Y.Map)) {
     return {
       read: readBoardRecord(collection, id, value),
@@ -30,7 +31,7 @@ function hold(collection: CollectionName, id: string, value: unknown): Held {
     if (item.deleted) clients.awaited.push(field);
     else clients.fields[field] = item.id.client;
   }
-  return { read: readBoardRecord(collection, id, value, fields), fields, clients };
+  return { read: readBoardRecord(collection, id, value, fields, known), fields, clients };
 }
 
 function plainValue(value: unknown): RecordFields[string] {
@@ -121,7 +122,7 @@ export class BoardRecords {
     return refs.map(({ collection, id }) => {
       const before = this.#held.get(collection)!.get(id);
       const value = this.doc.getMap(collection).get(id);
-      const after = value === undefined ? undefined : hold(collection, id, value);
+      const after = value === undefined ? undefined : hold(collection, id, value, before?.read);
       return {
         collection,
         id,
