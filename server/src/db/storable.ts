@@ -13,8 +13,42 @@ export function storableText(value: string): string {
   return value.toWellFormed().replaceAll('\0', '\uFFFD');
 }
 
+/** Text Postgres holds as it is: no NUL, no unpaired surrogate. */
+const isStorableText = (text: string): boolean => text.isWellFormed() && !text.includes('\0');
+
+/**
+ * True when `storable` would give `value` back as it is (plain JSON of storable text, not too deep):
+ * the usual case, told without copying anything (the projection and the trail store every change).
+ */
+function isStorable(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return isStorableText(value);
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isStorable(value[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const key in value)
+        if (!isStorableText(key) || !isStorable((value as Record<string, unknown>)[key], depth + 1))
+          return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /** A JSON value as Postgres can hold it in jsonb: its text storable, its depth bounded. */
 export function storable(value: unknown, depth = 0): AuditValue {
+  if (isStorable(value, depth)) return value as AuditValue;
   if (typeof value === 'string') return storableText(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
