@@ -10,28 +10,33 @@ import type { BoardSnapshot } from '#shared/board/snapshot';
 import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '#shared/board/records';
 import type { ChangeFacts, RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
+/** A record as held between changes: what the next change is told against. */
 interface Held {
   read: RecordRead<unknown>;
   fields: RecordFields;
-  clients: RecordClients | undefined;
 }
 
-/** A record's value read, with its fields and their clients; `known` is its read before, if any. */
+/** The document's value of a record, read and validated; `known` is its read before, if any. */
 function hold(collection: CollectionName, id: string, value: unknown, known?: RecordRead<unknown>): Held {
-  if (!(value instanceof Y.Map)) {
-    return {
-      read: readBoardRecord(collection, id, value),
-      fields: { '': plainValue(value) },
-      clients: undefined,
-    };
-  }
+  if (!(value instanceof Y.Map))
+    return { read: readBoardRecord(collection, id, value), fields: { '': plainValue(value) } };
   const fields = value.toJSON() as RecordFields;
+  return { read: readBoardRecord(collection, id, value, fields, known), fields };
+}
+
+/**
+ * Which document clients wrote a record as it is now (for the rules about who did what). Worked out
+ * for a change's records only and never held: a record is held for as long as nobody changes it, and
+ * what is held long is copied out of the young generation by every collection meanwhile.
+ */
+function clientsOf(value: unknown): RecordClients | undefined {
+  if (!(value instanceof Y.Map)) return undefined;
   const clients: RecordClients = { record: value._item?.id.client ?? -1, fields: {}, awaited: [] };
   for (const [field, item] of value._map) {
     if (item.deleted) clients.awaited.push(field);
     else clients.fields[field] = item.id.client;
   }
-  return { read: readBoardRecord(collection, id, value, fields, known), fields, clients };
+  return clients;
 }
 
 function plainValue(value: unknown): RecordFields[string] {
@@ -130,7 +135,7 @@ export class BoardRecords {
         after: after?.read,
         beforeFields: before?.fields,
         afterFields: after?.fields,
-        afterClients: after?.clients,
+        afterClients: value === undefined ? undefined : clientsOf(value),
       };
     });
   }
@@ -146,12 +151,7 @@ export class BoardRecords {
   accept(records: readonly TouchedRecord[]): void {
     for (const record of records) {
       const held = this.#held.get(record.collection)!;
-      if (record.after)
-        held.set(record.id, {
-          read: record.after,
-          fields: record.afterFields!,
-          clients: record.afterClients,
-        });
+      if (record.after) held.set(record.id, { read: record.after, fields: record.afterFields! });
       else held.delete(record.id);
     }
   }
