@@ -58,8 +58,20 @@ describe('My work', () => {
     const graceWork = new WorkPage((await scenario.signedIn(demo.grace, WorkPage.path)).page);
     await expect.poll(() => graceWork.proposed().getByRole('link').allTextContents()).toContain(title);
 
-    // Tom opens it: the board's Actions view, his Accept button focused. He accepts.
+    // Tom opens it: the board's Actions view, drawn from the server's snapshot while the board's
+    // document is on its way (held here, so that it comes second, as on a slow connection), then his
+    // Accept button focused once the document has come, although the page's own focus went to the
+    // main content meanwhile. He accepts.
+    const held: { close(): Promise<void> }[] = [];
+    let holding = true;
+    await tom.page.routeWebSocket(/\/yjs\//, (socket) => {
+      if (holding) held.push(socket);
+      else socket.connectToServer();
+    });
     await tom.open(title);
+    await expect.poll(() => tom.page.getByTestId('board-snapshot').count(), { timeout: 15_000 }).toBe(1);
+    holding = false;
+    await Promise.all(held.map((socket) => socket.close()));
     const actions = new ActionsPage(tom.page);
     await actions.waitUntilLive();
     const accept = actions.card(title).getByRole('button', { name: `Accept ${title}` });
