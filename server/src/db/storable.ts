@@ -47,16 +47,22 @@ function isStorable(value: unknown, depth: number): boolean {
 }
 
 /** A JSON value as Postgres can hold it in jsonb: its text storable, its depth bounded. */
-export function storable(value: unknown, depth = 0): AuditValue {
-  if (isStorable(value, depth)) return value as AuditValue;
+export function storable(value: unknown): AuditValue {
+  return isStorable(value, 0) ? (value as AuditValue) : storableCopy(value, 0);
+}
+
+/** `value` copied as `storable` gives it, once it is known to need changing somewhere. */
+function storableCopy(value: unknown, depth: number): AuditValue {
   if (typeof value === 'string') return storableText(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object') return null;
   if (depth >= MAX_DEPTH) return TOO_DEEP;
-  if (Array.isArray(value)) return value.map((item: unknown) => storable(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)]));
+  if (Array.isArray(value)) return value.map((item: unknown) => storableCopy(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [storableText(k), storableCopy(v, depth + 1)]),
+  );
 }
 
 /** Longest key kept as it is; an index entry must fit in a fraction of a Postgres page. */
