@@ -172,9 +172,21 @@ describe('the handover, worked on together', () => {
       if (holding) held.push(socket);
       else socket.connectToServer();
     });
+    // The page asks for the snapshot while the app itself is loading, and the app takes that answer up.
+    const snapshotPath = `/api/boards/${board.id}/snapshot`;
+    const asked: string[] = [];
+    const snapshotRequests = (): number => asked.filter((path) => path === snapshotPath).length;
+    let askedBeforeSession: boolean | null = null;
+    priya.page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+    priya.page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/auth/session')
+        askedBeforeSession ??= snapshotRequests() > 0;
+    });
     await priya.page.goto(BoardPage.path(board.id));
     await priya.person(name).waitFor();
     await expect.poll(textOf(priya.page.getByTestId('board-snapshot'))).toContain('Still connecting');
+    expect(snapshotRequests()).toBe(1);
+    expect(askedBeforeSession).toBe(true);
     expect(await priya.connectionState().textContent()).not.toBe('Live');
     expect(await priya.addPersonControl().count()).toBe(0);
     await priya.expand(name);
@@ -192,6 +204,17 @@ describe('the handover, worked on together', () => {
       .fill('Lives with his wife, who has dementia. Carers twice a day.');
     await expect
       .poll(() => grace.sharedText(name, 'Background').inputValue())
+      .toBe('Lives with his wife, who has dementia. Carers twice a day.');
+
+    // An answer sent for the page's first view is never taken for a later one: back on the board
+    // from the list of boards, its snapshot is asked for again, and shows the board as it is now.
+    await priya.page.getByRole('link', { name: 'All boards' }).click();
+    await priya.page.getByRole('link', { name: board.name }).click();
+    await priya.waitUntilLive();
+    await expect.poll(snapshotRequests).toBe(2);
+    await priya.expand(name);
+    await expect
+      .poll(() => priya.sharedText(name, 'Background').inputValue())
       .toBe('Lives with his wife, who has dementia. Carers twice a day.');
   });
 

@@ -1,6 +1,6 @@
 import './routeMeta.ts';
 import { nextTick, watch } from 'vue';
-import { createRouter, createWebHistory, type Router } from 'vue-router';
+import { START_LOCATION, createRouter, createWebHistory, type Router } from 'vue-router';
 import BoardView from './views/BoardView.vue';
 import BoardActionsView from './views/board/BoardActionsView.vue';
 import BoardGoalsView from './views/board/BoardGoalsView.vue';
@@ -17,6 +17,7 @@ import {
   routeDecision,
   signInLocation,
 } from './lib/routeAccess.ts';
+import { forgetEarlyAnswers } from './api/earlyAnswers.ts';
 import { useSessionStore } from './stores/session.ts';
 import { useVersionsStore } from './stores/versions.ts';
 
@@ -137,6 +138,11 @@ router.beforeEach((to, from) => {
   if (to.params.id !== from.params.id || !to.path.startsWith('/boards/')) return true;
   if (!useVersionsStore().viewing) return true;
   return { path: to.path, query: { ...to.query, version }, hash: to.hash };
+});
+
+// What the page asked for before the app started was for its first view only (api/earlyAnswers.ts).
+router.beforeEach((_to, from) => {
+  if (from !== START_LOCATION) forgetEarlyAnswers();
 });
 
 router.afterEach((to, from) => {

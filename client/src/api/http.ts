@@ -1,4 +1,5 @@
 import type { ApiError } from '#shared/api';
+import { takeEarlyAnswer } from './earlyAnswers.ts';
 
 /** A failed request: the server's message (or a network problem) and the HTTP status, 0 when none. */
 export class ApiRequestError extends Error {
@@ -54,18 +55,20 @@ function isApiError(body: unknown): body is ApiError {
 /** Sends a request; a failure (no answer, or an answer that is not OK) as an ApiRequestError. */
 async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
   const { unauthorisedIsAnswer = false, ...init } = options;
+  const method = (init.method ?? 'GET').toUpperCase();
   let response: Response;
   try {
-    response = await fetch(path, {
-      ...init,
-      credentials: 'same-origin',
-      headers: { Accept: accept, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-    });
+    const early = method === 'GET' && accept === 'application/json' ? takeEarlyAnswer(path) : null;
+    response = await (early ??
+      fetch(path, {
+        ...init,
+        credentials: 'same-origin',
+        headers: { Accept: accept, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+      }));
   } catch {
     throw new ApiRequestError('Huddle could not reach the server. Check your connection and try again.', 0);
   }
   if (response.ok) {
-    const method = (init.method ?? 'GET').toUpperCase();
     if (
       getsBeforeAppCache &&
       getsBeforeAppCache.size < GETS_NOTED &&
