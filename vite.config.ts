@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
-import { API_CACHE } from './client/src/lib/appCacheName.ts';
+import { API_CACHE } from './client/src/lib/appCacheRules.ts';
 
 const serverPort = Number(process.env.PORT ?? 3000);
 const serverTarget = `http://localhost:${serverPort}`;

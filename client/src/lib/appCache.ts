@@ -1,4 +1,4 @@
-import { API_CACHE } from './appCacheName.ts';
+import { API_CACHE } from './appCacheRules.ts';
 
 /**
  * What the service worker keeps so that Huddle opens with no signal (vite.config.ts, vite-plugin-pwa):
