@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
-import { API_CACHE } from './client/src/lib/appCacheRules.ts';
+import { API_CACHE, KEPT_API_ANSWERS } from './client/src/lib/appCacheRules.ts';
 
 const serverPort = Number(process.env.PORT ?? 3000);
 const serverTarget = `http://localhost:${serverPort}`;
@@ -29,16 +29,8 @@ export default defineConfig({
         skipWaiting: true,
         runtimeCaching: [
           {
-            // Not the audit export (a download an admin asked for, never to be kept), a version's
-            // whole document (large, and opened online), a board's snapshot (the copy of the
-            // document kept in the browser is newer offline), nor the server's clock (stale is wrong).
-            urlPattern: ({ url, request }) =>
-              request.method === 'GET' &&
-              url.pathname.startsWith('/api/') &&
-              !url.pathname.endsWith('.csv') &&
-              !url.pathname.endsWith('/state') &&
-              !url.pathname.endsWith('/snapshot') &&
-              url.pathname !== '/api/clock',
+            // GET only (Workbox's default); which answers, and why not the others: appCacheRules.ts.
+            urlPattern: KEPT_API_ANSWERS,
             handler: 'NetworkFirst',
             options: {
               cacheName: API_CACHE,

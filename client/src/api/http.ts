@@ -1,4 +1,5 @@
 import type { ApiError } from '#shared/api';
+import { isKeptApiAnswer } from '../lib/appCacheRules.ts';
 import { takeEarlyAnswer } from './earlyAnswers.ts';
 
 /** A failed request: the server's message (or a network problem) and the HTTP status, 0 when none. */
@@ -31,7 +32,7 @@ export function setUnauthorisedListener(listener: UnauthorisedListener | null): 
 
 /**
  * JSON answers read before the service worker took charge of the page, so not kept for offline use
- * yet: noted only while it is being set up (`noteGetsUntilAppCache`), at most `GETS_NOTED`.
+ * yet (only those it would keep): noted only while it is being set up (`noteGetsUntilAppCache`), at most `GETS_NOTED`.
  */
 let getsBeforeAppCache: Set<string> | null = null;
 const GETS_NOTED = 100;
@@ -73,7 +74,8 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
       getsBeforeAppCache &&
       getsBeforeAppCache.size < GETS_NOTED &&
       method === 'GET' &&
-      accept === 'application/json'
+      accept === 'application/json' &&
+      isKeptApiAnswer(path)
     )
       getsBeforeAppCache.add(path);
     return response;
