@@ -190,6 +190,21 @@ export function readPeer(clientId: number, state: Record<string, unknown>): Peer
   };
 }
 
+/**
+ * Runs `work` once the browser has painted its next frame (a timer queued from a frame callback),
+ * or after a fifth of a second in a tab that paints nothing (one opened in the background).
+ */
+function afterNextPaint(work: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    work();
+  };
+  requestAnimationFrame(() => setTimeout(once));
+  setTimeout(once, 200);
+}
+
 export const pendingKey = (collection: string, id: string): string => `${collection}/${id}`;
 
 /**
@@ -203,6 +218,9 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   const board = new BoardDocument(doc, LOCAL_ORIGIN);
   const roots = board.roots();
   let local: IndexeddbPersistence | null = null;
+  /** `keepLocally` was called: the kept copy is opened once the next frame is painted. */
+  let keeping = false;
+  let disposed = false;
   const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, boardId, doc, { disableBc: false });
   // The server says why it did not keep a change as y-protocols' "permission denied" message.
   provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
@@ -324,14 +342,20 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     board,
     meetings: new MeetingDocument(doc, LOCAL_ORIGIN),
     keepLocally: (createdAt) => {
-      if (local) return;
-      local = new IndexeddbPersistence(localBoardName(user.id, boardId, createdAt), doc);
-      // What this browser kept from earlier visits shows at once; the server's copy merges in on sync.
-      const opened = local;
-      void opened.whenSynced.then(() => {
-        if (local !== opened || provider.synced || doc.store.clients.size === 0) return;
-        read();
-        report({ localCopy: true });
+      if (local || keeping) return;
+      keeping = true;
+      // After the next paint: reading the kept copy (the whole document, hundreds of milliseconds
+      // for a large board) would otherwise hold up the first view drawn from the server's snapshot.
+      afterNextPaint(() => {
+        if (disposed) return;
+        local = new IndexeddbPersistence(localBoardName(user.id, boardId, createdAt), doc);
+        // What this browser kept from earlier visits shows at once; the server's copy merges in on sync.
+        const opened = local;
+        void opened.whenSynced.then(() => {
+          if (local !== opened || provider.synced || doc.store.clients.size === 0) return;
+          read();
+          report({ localCopy: true });
+        });
       });
     },
     showSnapshot: (snapshot) => {
@@ -355,6 +379,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     },
     reconnect: () => provider.connect(),
     dispose: () => {
+      disposed = true;
       unobserve();
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
