@@ -67,6 +67,33 @@ describe('sync room', () => {
     expect(titlesWhenSynced).toEqual(['Already on the board']);
   });
 
+  it('sends a browser that holds nothing the whole board as it is now, however many opened it before it changed', async () => {
+    const storage = new MemoryBoardStorage();
+    storedBoard(storage, 'board', 'Agreed at handover');
+    const { url } = await startSyncOnly(storage, () => ({ user: null, sessionId: null, readOnly: false }));
+    const grace = connectClient(url, 'board');
+    const first = connectClient(url, 'board');
+    await Promise.all([grace.synced(), first.synced()]);
+    expect(actionTitles(first)).toEqual(['Agreed at handover']);
+
+    grace.board.addAction(anAction('Ring the GP'), { by: by('Grace') });
+    await expect.poll(() => actionTitles(first)).toContain('Ring the GP');
+    const next = connectClient(url, 'board');
+    await next.synced();
+    expect(actionTitles(next)).toEqual(['Agreed at handover', 'Ring the GP']);
+
+    // A browser holding part of the board is sent the rest.
+    grace.board.addAction(anAction('Book the falls clinic'), { by: by('Grace') });
+    const partial = new Y.Doc();
+    Y.applyUpdate(partial, storage.boards.updates.get('board')![0]!);
+    const returning = connectClient(url, 'board', { doc: partial });
+    await returning.synced();
+    await expect.poll(() => docContent(returning.doc)).toEqual(docContent(grace.doc));
+    const last = connectClient(url, 'board');
+    await last.synced();
+    expect(docContent(last.doc)).toEqual(docContent(grace.doc));
+  });
+
   it('never applies, stores or broadcasts a read-only connection’s edits, but shares its presence', async () => {
     const storage = new MemoryBoardStorage();
     storedBoard(storage, 'board', 'Agreed at handover');

@@ -130,7 +130,12 @@ export class Room {
   #approxBytes = 0;
   #loaded = false;
   /** The board's snapshot as sent, until the document changes: everyone opening the board at 9 am shares one. */
-  #snapshot: string | null = null;
+  #snapshot: Buffer | null = null;
+  /**
+   * Sync step 2 for a browser that holds nothing of the board (the whole document), until the
+   * document changes: encoding a large board takes tens of milliseconds, once rather than per opening.
+   */
+  #wholeDocument: Uint8Array | null = null;
 
   constructor(
     readonly boardId: string,
@@ -177,9 +182,9 @@ export class Room {
    * The board's records as the room last accepted them, as JSON (a BoardSnapshot): what a browser
    * shows while the document loads. Read once per change, however many ask.
    */
-  snapshot(): string {
+  snapshot(): Buffer {
     if (!this.#records) throw new Error('The board is not loaded');
-    this.#snapshot ??= JSON.stringify(this.#records.snapshot());
+    this.#snapshot ??= Buffer.from(JSON.stringify(this.#records.snapshot()));
     return this.#snapshot;
   }
 
@@ -285,12 +290,7 @@ export class Room {
         if (syncType === syncProtocol.messageYjsSyncStep1) {
           const stateVector = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
-          connection.send(
-            encodeMessage((encoder) => {
-              encoding.writeVarUint(encoder, MessageType.Sync);
-              syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
-            }),
-          );
+          connection.send(this.#syncStep2(stateVector));
         } else if (
           syncType === syncProtocol.messageYjsSyncStep2 ||
           syncType === syncProtocol.messageYjsUpdate
@@ -611,8 +611,22 @@ export class Room {
     records.accept(net);
   }
 
+  /** What a holder of `stateVector` lacks; the whole document, encoded once a change, for one that holds nothing. */
+  #syncStep2(stateVector: Uint8Array): Uint8Array {
+    const encode = (): Uint8Array =>
+      encodeMessage((encoder) => {
+        encoding.writeVarUint(encoder, MessageType.Sync);
+        syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+      });
+    // An empty state vector is the one byte 0 (no clients).
+    if (stateVector.length !== 1 || stateVector[0] !== 0) return encode();
+    this.#wholeDocument ??= encode();
+    return this.#wholeDocument;
+  }
+
   #onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     this.#snapshot = null;
+    this.#wholeDocument = null;
     try {
       if (origin === STORAGE_ORIGIN || this.#refused.has(transaction)) return;
       if (origin instanceof Y.UndoManager) {
