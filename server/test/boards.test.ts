@@ -1,3 +1,5 @@
+import { gunzipSync } from 'node:zlib';
+import { get } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from '#shared/api';
 import type { BoardSummary } from '#shared/boards';
@@ -226,6 +228,27 @@ describe('boards API', () => {
       value: { name: 'Arthur Bell', risk: 'red' },
     });
     expectSame(second.body);
+
+    // Gzipped for a browser that takes it (every browser does), the same JSON either way.
+    const raw = (acceptEncoding: string) =>
+      new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+        const url = new URL(boardSnapshotPath(DEMO_BOARD_ID), server.url);
+        get(url, { headers: { cookie: grace.cookie, 'accept-encoding': acceptEncoding } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ encoding: response.headers['content-encoding'], bytes: Buffer.concat(chunks) }),
+          );
+        }).on('error', reject);
+      });
+    const zipped = await raw('gzip, deflate, br, zstd');
+    const plain = await raw('identity');
+    expect(zipped.encoding).toBe('gzip');
+    expect(plain.encoding).toBeUndefined();
+    expect(zipped.bytes.length).toBeLessThan(plain.bytes.length / 3);
+    expect(gunzipSync(zipped.bytes).equals(plain.bytes)).toBe(true);
+    expect(JSON.parse(plain.bytes.toString('utf8'))).toEqual(second.body);
+    expect((await raw('gzip;q=0, identity')).encoding).toBeUndefined();
 
     const outsider = await nina.get<ApiError>(boardSnapshotPath(DEMO_BOARD_ID));
     expect(outsider.status).toBe(403);

@@ -30,7 +30,7 @@ export interface BoardAdminDeps {
   /** Tells the users who can open a new board about it. */
   onBoardCreated(boardId: string): Promise<void>;
   /** A board's records as JSON (a BoardSnapshot), read by the sync server that holds its document. */
-  snapshot(boardId: string): Promise<string>;
+  snapshot(boardId: string): Promise<Buffer>;
   log: Pick<Logger, 'warn'>;
 }
 
@@ -57,7 +57,7 @@ export class BoardAdmin {
   }
 
   /** The board's records as they are now (JSON), for anyone who can open it: shown while its document loads. */
-  async snapshot(principal: Principal, boardId: string): Promise<string | Refusal> {
+  async snapshot(principal: Principal, boardId: string): Promise<Buffer | Refusal> {
     const access = await this.deps.policy.boardAccess(principal, boardId);
     if (isRefusal(access)) return access;
     return this.deps.snapshot(boardId);

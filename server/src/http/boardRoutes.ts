@@ -1,3 +1,6 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance } from 'fastify';
 import { createBoardRequest, updateBoardRequest } from '#shared/boards';
 import { BoardAdmin } from '../boards/boardAdmin.ts';
@@ -10,6 +13,25 @@ import { boardParams, parseParams } from './params.ts';
 
 /** Board snapshots one person may ask for in a minute (each board opened asks once). */
 const SNAPSHOTS_PER_MINUTE = 30;
+
+const gzipped = promisify(gzip);
+
+/**
+ * A board's snapshot gzipped, once a change of the board (a room keeps one snapshot until the next
+ * change, so its bytes are the key): several times fewer bytes over a patchy connection for a large
+ * board. Compressed off the event loop (zlib's thread pool).
+ */
+const gzippedSnapshots = new WeakMap<Buffer, Promise<Buffer>>();
+function gzippedSnapshot(snapshot: Buffer): Promise<Buffer> {
+  let found = gzippedSnapshots.get(snapshot);
+  if (!found) {
+    found = gzipped(snapshot, { level: 6 });
+    gzippedSnapshots.set(snapshot, found);
+    // A failure is not kept: the next request tries again.
+    found.catch(() => gzippedSnapshots.delete(snapshot));
+  }
+  return found;
+}
 
 /** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
 export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -44,7 +66,7 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
   // A snapshot may load a board (a few hundred milliseconds on a large one): a browser opens one board
   // at a time, so more than this from one person is a loop, refused before it holds up everyone else.
   const snapshots = new RequestWindow(SNAPSHOTS_PER_MINUTE, 60_000);
-  // Already JSON: one string per change of the board, shared by everyone who opens it meanwhile.
+  // Already JSON: one per change of the board, shared by everyone who opens it meanwhile.
   app.get('/api/boards/:id/snapshot', async (request, reply) => {
     const principal = principalOf(request);
     const { id } = parseParams(boardParams, request.params);
@@ -58,7 +80,11 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
           ? 'Huddle is still sending you the last board you opened; try again in a moment'
           : 'You have opened a great many boards in the last minute; try again in a minute',
       );
-    return reply.type('application/json; charset=utf-8').send(snapshot);
+    reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+    const encoding = request.headers['accept-encoding'];
+    if (typeof encoding === 'string' && negotiate(encoding, ['gzip', 'identity']) === 'gzip')
+      return reply.header('content-encoding', 'gzip').send(await gzippedSnapshot(snapshot));
+    return reply.send(snapshot);
   });
 
   app.get('/api/boards/:id/members', async (request) =>

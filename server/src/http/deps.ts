@@ -34,5 +34,5 @@ export interface RouteDeps {
   /** Where a new board's first document state (its pathway stages) is written. */
   storage: BoardStorage;
   /** A board's records as they are now, as JSON (a BoardSnapshot), from the sync server. */
-  boardSnapshot(boardId: string): Promise<string>;
+  boardSnapshot(boardId: string): Promise<Buffer>;
 }

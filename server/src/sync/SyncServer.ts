@@ -329,7 +329,7 @@ export class SyncServer {
    * loads the board if it is not loaded (the browser's connection, on its way, finds it ready).
    * A board nobody opens after all is unloaded again after the idle time.
    */
-  async snapshot(boardId: string): Promise<string> {
+  async snapshot(boardId: string): Promise<Buffer> {
     if (this.#closing) throw new Error('The server is shutting down');
     const entry = await this.#open(boardId);
     this.#unloadWhenIdle(boardId, entry);
