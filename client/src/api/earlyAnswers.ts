@@ -1,6 +1,6 @@
 /**
- * The first requests a page makes, sent by a few lines in `index.html` while the app's own code is
- * still loading: the session, and for a board's address its snapshot, summary and members. The app
+ * The requests a page's first view waits for, sent by a few lines in `index.html` while the app's own
+ * code is still loading: the session, and for a board's address its snapshot and summary. The app
  * takes each answer up once, as if it had asked itself (`http.ts`), so a board's first view is drawn
  * about half a second sooner. They serve the page's first view only: the first navigation after it
  * forgets whatever was not taken, so nothing read then is ever mistaken for a later answer.
