@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demo } from './support/demoUsers.ts';
 import { textOf, useScenario } from './support/scenario.ts';
@@ -261,6 +262,47 @@ describe('the handover, worked on together', () => {
     await priya.page.waitForURL(/\/sign-in/);
     await expect.poll(() => keptApiPaths(priya.page)).not.toContain('/api/auth/session');
     expect((await keptApiPaths(priya.page)).filter((path) => path.startsWith('/api/boards'))).toEqual([]);
+  });
+
+  it('sends a board kept in the browser only what changed while its reader was away, not the whole board again', async () => {
+    const { board, pages } = await openBoard(demo.grace, demo.priya);
+    const [grace, priya] = pages as [HandoverPage, HandoverPage];
+    const names = [1, 2, 3, 4, 5].map((n) => unique(`Resident ${n}`));
+    for (const name of names) {
+      await grace.addPerson({ name, risk: 'amber', riskReason: 'Two falls since the spring; lives alone' });
+    }
+    await priya.person(names[4]!).waitFor();
+    await expect.poll(() => keptBoardsHold(priya.page, names[4]!), { timeout: 15_000 }).toBe(true);
+
+    /** The largest message the server sends a page on the board's document connection. */
+    const largestSyncMessage = (page: Page) => {
+      let largest = 0;
+      page.on('websocket', (socket) => {
+        if (!socket.url().includes('/yjs/')) return;
+        socket.on('framereceived', ({ payload }) => {
+          largest = Math.max(largest, typeof payload === 'string' ? payload.length : payload.byteLength);
+        });
+      });
+      return () => largest;
+    };
+
+    // Priya leaves; Grace adds someone meanwhile; Priya comes back to the board.
+    await priya.page.goto('/');
+    const added = unique('Walter Hughes');
+    await grace.addPerson({ name: added, risk: 'red', riskReason: 'Pressure sore, heel' });
+    const priyaReceived = largestSyncMessage(priya.page);
+    await priya.page.goto(BoardPage.path(board.id));
+    await priya.waitUntilLive();
+    await priya.person(added).waitFor();
+
+    // A browser that keeps nothing of the board is sent all of it.
+    const fresh = new HandoverPage((await scenario.signedIn(demo.priya)).page);
+    const freshReceived = largestSyncMessage(fresh.page);
+    await fresh.page.goto(BoardPage.path(board.id));
+    await fresh.waitUntilLive();
+    await fresh.person(added).waitFor();
+    expect(freshReceived()).toBeGreaterThan(0);
+    expect(priyaReceived()).toBeLessThan(freshReceived() / 3);
   });
 
   it('keeps edits made offline, marks them pending, and shares them on reconnecting', async () => {

@@ -17,7 +17,7 @@ import type { PresenceState, PresenceUser } from '#shared/sync/presence';
 import * as authProtocol from 'y-protocols/auth';
 import { MessageType, YJS_PATH, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
 import { avatarColourFor, safeColour } from '../avatar.ts';
-import { loadPending, localBoardName, savePending } from './localBoards.ts';
+import { hasLocalBoard, loadPending, localBoardName, savePending } from './localBoards.ts';
 import { readSnapshot, snapshotReadsOf } from './boardSnapshot.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
@@ -154,6 +154,8 @@ export interface BoardSync {
 
 /** Marks this browser's own transactions. */
 const LOCAL_ORIGIN = { source: 'browser' } as const;
+/** How long the live connection waits for the copy kept in this browser to load before starting without it. */
+const KEPT_COPY_WAIT_MS = 3_000;
 const TEXT_MAX = 120;
 
 function wsOrigin(): string {
@@ -221,7 +223,11 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   /** `keepLocally` was called: the kept copy is opened once the next frame is painted. */
   let keeping = false;
   let disposed = false;
-  const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, boardId, doc, { disableBc: false });
+  // Not connected yet: the first sync waits for the copy kept in this browser, if there is one (below).
+  const provider = new WebsocketProvider(`${wsOrigin()}${YJS_PATH}`, boardId, doc, {
+    disableBc: false,
+    connect: false,
+  });
   // The server says why it did not keep a change as y-protocols' "permission denied" message.
   provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
     authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => events.onRefused(parseRefusal(reason)));
@@ -314,8 +320,26 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
   // The browser knows before the socket does that the network has gone: go offline at once.
   const onOffline = (): void => provider.disconnect();
   const onOnline = (): void => {
-    if (!closedForGood) provider.connect();
+    if (!closedForGood && syncing) provider.connect();
   };
+  /**
+   * The live connection starts once the copy kept in this browser has loaded (or there is none), so
+   * that its first sync asks the server only for what the copy lacks: a returning nurse on a patchy
+   * connection is sent the morning's changes, not the whole board again. It waits no longer than
+   * `KEPT_COPY_WAIT_MS` for a copy that is slow to load.
+   */
+  let syncing = false;
+  const startSyncing = (): void => {
+    if (syncing || disposed) return;
+    syncing = true;
+    clearTimeout(keptCopyWait);
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) return;
+    provider.connect();
+  };
+  const keptCopyWait = setTimeout(startSyncing, KEPT_COPY_WAIT_MS);
+  void hasLocalBoard(user.id, boardId).then((kept) => {
+    if (!kept) startSyncing();
+  });
 
   provider.on('status', onStatus);
   provider.on('sync', onSync);
@@ -335,7 +359,9 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     editing: null,
   };
   provider.awareness.setLocalState(presence);
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) provider.disconnect();
+  // With no signal the board is offline from the start: no connection will be tried until it returns.
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) attempted = true;
+  updateConnection();
   reportPending();
 
   return {
@@ -352,6 +378,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
         // What this browser kept from earlier visits shows at once; the server's copy merges in on sync.
         const opened = local;
         void opened.whenSynced.then(() => {
+          startSyncing();
           if (local !== opened || provider.synced || doc.store.clients.size === 0) return;
           read();
           report({ localCopy: true });
@@ -380,6 +407,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     reconnect: () => provider.connect(),
     dispose: () => {
       disposed = true;
+      clearTimeout(keptCopyWait);
       unobserve();
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);

@@ -24,6 +24,19 @@ async function localBoardNames(): Promise<string[]> {
   return databases.flatMap((db) => (db.name?.startsWith(`${DB_PREFIX}:`) ? [db.name] : []));
 }
 
+/**
+ * Whether this browser keeps a copy of the board for this user (of any board with its id). False when
+ * the browser cannot list its databases: the board then syncs as if it kept none.
+ */
+export async function hasLocalBoard(userId: string, boardId: string): Promise<boolean> {
+  const prefix = `${DB_PREFIX}:${userId}:${boardId}:`;
+  try {
+    return (await localBoardNames()).some((name) => name.startsWith(prefix));
+  } catch {
+    return false;
+  }
+}
+
 function pendingKey(userId: string, boardId: string): string {
   return `${PENDING_PREFIX}:${userId}:${boardId}`;
 }
