@@ -32,7 +32,8 @@ export function setUnauthorisedListener(listener: UnauthorisedListener | null): 
 
 /**
  * JSON answers read before the service worker took charge of the page, so not kept for offline use
- * yet (only those it would keep): noted only while it is being set up (`noteGetsUntilAppCache`), at most `GETS_NOTED`.
+ * yet (only those it would keep): noted only while it is being set up (`noteGetsUntilAppCache`), at
+ * most `GETS_NOTED`.
  */
 let getsBeforeAppCache: Set<string> | null = null;
 const GETS_NOTED = 100;

@@ -368,7 +368,7 @@ export function openBoardSync(boardId: string, user: PresenceUser, events: Board
     board,
     meetings: new MeetingDocument(doc, LOCAL_ORIGIN),
     keepLocally: (createdAt) => {
-      if (local || keeping) return;
+      if (keeping) return;
       keeping = true;
       // After the next paint: reading the kept copy (the whole document, hundreds of milliseconds
       // for a large board) would otherwise hold up the first view drawn from the server's snapshot.
