@@ -1,3 +1,5 @@
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ApiError } from '#shared/api';
@@ -101,6 +103,52 @@ describe('versions of a board', () => {
       'Handover 1 Dec',
     ]);
     client.destroy();
+  });
+
+  it('sends a version’s document once to a browser that keeps it, gzipped, and checks access before saying it is unchanged', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const grace = await signedIn(server.url, DEMO.member);
+    const outsider = await signedIn(server.url, DEMO.otherTeam);
+    const saved = await grace.post<BoardVersionSummary>(versionsOf(DEMO_BOARD_ID), { label: 'Handover' });
+    const path = `${versionsOf(DEMO_BOARD_ID)}/${saved.body.id}/state`;
+    /** The answer as sent, not decompressed. */
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+        get(new URL(path, server.url), { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode!,
+              headers: response.headers,
+              bytes: Buffer.concat(chunks),
+            }),
+          );
+        }).on('error', reject);
+      });
+
+    const plain = await raw({ cookie: grace.cookie, 'accept-encoding': 'identity' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const tag = plain.headers.etag!;
+    expect(tag).toMatch(/^W\/".+"$/);
+    const zipped = await raw({ cookie: grace.cookie, 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.bytes.length).toBeLessThan(plain.bytes.length);
+    expect(gunzipSync(zipped.bytes).equals(plain.bytes)).toBe(true);
+    const stored = (await server.versions.read(DEMO_BOARD_ID, saved.body.id))!.state;
+    expect(plain.bytes.equals(Buffer.from(stored))).toBe(true);
+
+    // Asked again with the tag it was sent: unchanged, nothing sent. Another tag, or none: sent whole.
+    const again = await raw({ cookie: grace.cookie, 'if-none-match': tag });
+    expect(again.status).toBe(304);
+    expect(again.bytes.length).toBe(0);
+    expect((await raw({ cookie: grace.cookie, 'if-none-match': `"other", ${tag}` })).status).toBe(304);
+    expect((await raw({ cookie: grace.cookie, 'if-none-match': 'W/"1-0"' })).status).toBe(200);
+    expect((await raw({ cookie: grace.cookie, 'if-none-match': 'x'.repeat(5000) })).status).toBe(200);
+    // Someone without access to the board is refused, tag or not.
+    expect((await raw({ cookie: outsider.cookie, 'if-none-match': tag })).status).toBe(403);
+    expect((await raw({ 'if-none-match': tag })).status).toBe(401);
   });
 
   it('refuses what it should, with a clear message, and saves nothing', async () => {

@@ -1,6 +1,3 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance } from 'fastify';
 import { createBoardRequest, updateBoardRequest } from '#shared/boards';
 import { BoardAdmin } from '../boards/boardAdmin.ts';
@@ -10,11 +7,10 @@ import type { RouteDeps } from './deps.ts';
 import { HttpError, answer, parseWith } from './errors.ts';
 import { RequestWindow } from '../limits/requestWindow.ts';
 import { boardParams, parseParams } from './params.ts';
+import { acceptsGzip, gzipped } from './compression.ts';
 
 /** Board snapshots one person may ask for in a minute (each board opened asks once). */
 const SNAPSHOTS_PER_MINUTE = 30;
-
-const gzipped = promisify(gzip);
 
 /**
  * A board's snapshot gzipped, once a change of the board (a room keeps one snapshot until the next
@@ -26,7 +22,7 @@ const gzippedSnapshots = new WeakMap<Buffer, Promise<Buffer>>();
 function gzippedSnapshot(snapshot: Buffer): Promise<Buffer> {
   let found = gzippedSnapshots.get(snapshot);
   if (!found) {
-    found = gzipped(snapshot, { level: 6 });
+    found = gzipped(snapshot);
     gzippedSnapshots.set(snapshot, found);
     // A failure is not kept: the next request tries again.
     found.catch(() => gzippedSnapshots.delete(snapshot));
@@ -82,8 +78,7 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
           : 'You have opened a great many boards in the last minute; try again in a minute',
       );
     reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
-    const encoding = request.headers['accept-encoding'];
-    if (typeof encoding === 'string' && negotiate(encoding, ['gzip', 'identity']) === 'gzip')
+    if (acceptsGzip(request))
       return reply.header('content-encoding', 'gzip').send(await gzippedSnapshot(snapshot));
     return reply.send(snapshot);
   });

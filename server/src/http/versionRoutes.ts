@@ -11,6 +11,7 @@ import { principalOf } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { HttpError, parseWith } from './errors.ts';
 import { boardParams, parseParams, versionParams } from './params.ts';
+import { acceptsGzip, gzipped, matchesTag } from './compression.ts';
 
 /** Labelled versions one board may have saved in a day: a team saves one or two at a handover. */
 export const LABELLED_PER_DAY = 50;
@@ -74,14 +75,24 @@ export function registerVersionRoutes(app: FastifyInstance, deps: RouteDeps): vo
     return reply.status(201).send(saved);
   });
 
+  // A version never changes (the database refuses to), so the browser keeps the copy it was sent and
+  // asks again with its tag: the Handover reads the newest version each time a board opens, and a
+  // large board's is megabytes. Sent gzipped to a browser that takes it.
   app.get('/api/boards/:id/versions/:versionId/state', async (request, reply) => {
     const { id, versionId } = parseParams(versionParams, request.params);
-    const version = await versions.read(await boardFor(request, id, 'view'), versionId);
+    const boardId = await boardFor(request, id, 'view');
+    const summary = await versions.summary(boardId, versionId);
+    if (!summary) throw new HttpError(404, 'There is no version with that id on this board');
+    // Its saving time too: ids start again in a database made anew.
+    const tag = `W/"${summary.id}-${Date.parse(summary.savedAt)}"`;
+    reply.header('cache-control', 'private, no-cache').header('etag', tag).header('vary', 'accept-encoding');
+    if (matchesTag(request, tag)) return reply.status(304).send();
+    const version = await versions.read(boardId, versionId);
     if (!version) throw new HttpError(404, 'There is no version with that id on this board');
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('cache-control', 'private, no-cache')
-      .send(Buffer.from(version.state));
+    reply.header('content-type', 'application/octet-stream');
+    const state = Buffer.from(version.state);
+    if (acceptsGzip(request)) return reply.header('content-encoding', 'gzip').send(await gzipped(state));
+    return reply.send(state);
   });
 
   app.get('/api/boards/:id/versions/:versionId/changes', async (request): Promise<VersionChanges> => {
