@@ -14,9 +14,8 @@ const SNAPSHOTS_PER_MINUTE = 30;
 
 /**
  * A board's snapshot gzipped, once a change of the board (a room keeps one snapshot until the next
- * change, so its bytes are the key): the 300-person bench board's 2.0 MB of JSON is 110 KB gzipped,
- * a second rather than a tenth of one on a patchy connection. Compressed off the event loop (zlib's
- * thread pool, 17 ms for that board).
+ * change, so its bytes are the key): the 300-person bench board's 2.0 MB of JSON is 110 KB gzipped.
+ * Compressed off the event loop (zlib's thread pool, 17 ms for that board).
  */
 const gzippedSnapshots = new WeakMap<Buffer, Promise<Buffer>>();
 function gzippedSnapshot(snapshot: Buffer): Promise<Buffer> {

@@ -611,7 +611,10 @@ export class Room {
     records.accept(net);
   }
 
-  /** What a holder of `stateVector` lacks; the whole document, encoded once a change, for one that holds nothing. */
+  /**
+   * Sync step 2: what a holder of `stateVector` lacks; for one that holds nothing, the whole document,
+   * encoded once a change.
+   */
   #syncStep2(stateVector: Uint8Array): Uint8Array {
     const encode = (): Uint8Array =>
       encodeMessage((encoder) => {
