@@ -249,6 +249,12 @@ describe('boards API', () => {
     expect(gunzipSync(zipped.bytes).equals(plain.bytes)).toBe(true);
     expect(JSON.parse(plain.bytes.toString('utf8'))).toEqual(second.body);
     expect((await raw('gzip;q=0, identity')).encoding).toBeUndefined();
+    // A header no browser sends is answered plainly, whole.
+    for (const header of [';;;,,,', 'gzip;q=abc', `${'x,'.repeat(4000)}br`]) {
+      const odd = await raw(header);
+      expect([header.slice(0, 12), odd.encoding]).toEqual([header.slice(0, 12), undefined]);
+      expect(odd.bytes.equals(plain.bytes)).toBe(true);
+    }
 
     const outsider = await nina.get<ApiError>(boardSnapshotPath(DEMO_BOARD_ID));
     expect(outsider.status).toBe(403);
