@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { sql } from 'kysely';
 import { COLLECTION_NAMES } from '#shared/board/records';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
@@ -60,18 +61,18 @@ describe('the projection of a board document', () => {
       goal_id: goal.id,
       due_date: '2026-12-01',
       created_by_id: priya.id,
-      created_at: new Date('2026-12-04T09:00:00Z'),
+      created_at: '2026-12-04T09:00:00.000Z',
       completed_at: null,
       problems: null,
     });
-    expect(JSON.parse(rowOf(doc, action.id).record)).toMatchObject({ title: action.title });
+    expect(rowOf(doc, action.id).record).toMatchObject({ title: action.title });
     expect(rowOf(doc, person.id)).toMatchObject({
       name: 'Margaret Ellis',
       risk: 'red',
       frailty_score: 6,
       key_worker_id: priya.id,
       stage_id: stage.id,
-      stage_entered_at: new Date('2026-12-04T09:00:00Z'),
+      stage_entered_at: '2026-12-04T09:00:00.000Z',
       archived: false,
       problems: null,
     });
@@ -85,7 +86,7 @@ describe('the projection of a board document', () => {
 
   it('leaves shared text out of the rows: SBAR notes and what matters stay in the document', () => {
     const { doc, person } = boardWithEverything();
-    const record = JSON.parse(rowOf(doc, person.id).record) as Record<string, unknown>;
+    const record = rowOf(doc, person.id).record as Record<string, unknown>;
     expect(record).toMatchObject({ name: 'Margaret Ellis', nhsNumber: '9434765919' });
     expect(
       Object.keys(record).filter((field) => field.startsWith('sbar') || field === 'whatMatters'),
@@ -96,12 +97,12 @@ describe('the projection of a board document', () => {
     const { doc } = boardWithEverything();
     const broken = rowOf(doc, 'broken-action');
     expect(broken).toMatchObject({ status: 'maybe', owner_id: null });
-    expect(JSON.parse(broken.problems!)).toEqual(
+    expect(broken.problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^status: /)]),
     );
     const notARecord = rowOf(doc, 'not-a-record');
-    expect(JSON.parse(notARecord.problems!)).toEqual(['The record is not a map of fields']);
-    expect(JSON.parse(notARecord.record)).toEqual({ value: 'just text' });
+    expect(notARecord.problems).toEqual(['The record is not a map of fields']);
+    expect(notARecord.record).toEqual({ value: 'just text' });
   });
 });
 
@@ -158,6 +159,47 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     expect(marks.map((m) => m.board_id).sort()).toEqual(boards.map((b) => b.id).sort());
     expect(marks.find((m) => m.board_id === DEMO_BOARD_ID)!.records).toBe(rows.length);
   });
+  it('keeps a stored record’s timestamp however far off, past 9999 or before Christ, and none beyond what Postgres holds', async () => {
+    db = await createTestDatabase({ kind });
+    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const createdAt = {
+      'far-future': '+012345-06-07T08:09:10.123Z',
+      'before-christ': '-000099-01-02T03:04:05.000Z',
+      'year-one': '0001-01-01T00:00:00.000Z',
+      'beyond-postgres': '-271821-04-20T00:00:00.000Z',
+    };
+    doc.transact(() => {
+      for (const [id, at] of Object.entries(createdAt)) {
+        const action = new Y.Map<unknown>();
+        action.set('title', 'From an old client');
+        action.set('createdAt', at);
+        doc.getMap('actions').set(id, action);
+      }
+    });
+    for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
+    await storage.flush();
+    const rebuilt = await rebuildProjections(handle.db, quiet);
+    expect(rebuilt.failed).toEqual([]);
+    const rows = await handle.db
+      .selectFrom('projected_actions')
+      // As milliseconds: PGlite reads a date before Christ back as an invalid Date.
+      .select(['id', sql<number | null>`(extract(epoch from created_at) * 1000)::float8`.as('ms')])
+      .where('board_id', '=', DEMO_BOARD_ID)
+      .where('id', 'in', Object.keys(createdAt))
+      .execute();
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.ms]))).toEqual({
+      'far-future': Date.parse(createdAt['far-future']),
+      'before-christ': Date.parse(createdAt['before-christ']),
+      'year-one': Date.parse(createdAt['year-one']),
+      'beyond-postgres': null,
+    });
+  });
+
   it('reports a board it cannot rebuild, leaves that board’s rows as they were, and rebuilds the others', async () => {
     db = await createTestDatabase({ kind });
     handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });

@@ -65,6 +65,17 @@ function storableCopy(value: unknown, depth: number): AuditValue {
   );
 }
 
+/**
+ * A timestamp a record holds (text a client wrote) as a Date Postgres can keep: null when it is not
+ * a date, or is outside Postgres's range (4713 BC to 294276 AD; kept well inside it).
+ */
+export function storableInstant(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const at = new Date(value);
+  const year = at.getUTCFullYear();
+  return Number.isNaN(at.getTime()) || year < -4000 || year > 200_000 ? null : at;
+}
+
 /** Longest key kept as it is; an index entry must fit in a fraction of a Postgres page. */
 const MAX_KEY_CHARS = 256;
 

@@ -10,6 +10,7 @@ import {
 import type { AuditValue } from '#shared/audit';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { jsonValue } from '../sync/documentValue.ts';
+import { storableInstant } from '../db/storable.ts';
 
 /*
  * The relational projection of a board's document: one row per record, for the queries that look
@@ -58,11 +59,8 @@ export function wholeProjection(doc: Y.Doc): ProjectionChange {
 }
 
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const instantOf = (value: unknown): Date | null => {
-  if (typeof value !== 'string') return null;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? null : at;
-};
+/** A record's timestamp, when it is one Postgres can keep (a hostile or old client's may not be). */
+const instantOf = storableInstant;
 
 /** What a record's own timestamps say happened to it. */
 function documentTransitions(record: ProjectedRecord): RecordTransition[] {

@@ -1,15 +1,8 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { PROJECTED_COLLECTIONS, type ProjectedCollection } from '#shared/board/records';
-import type {
-  Database,
-  NewRecordTransition,
-  ProjectedActionsTable,
-  ProjectedCommentsTable,
-  ProjectedGoalsTable,
-  ProjectedPeopleTable,
-  ProjectedStagesTable,
-} from '../db/schema.ts';
-import { storable, storableKey, storableText } from '../db/storable.ts';
+import type { Database } from '../db/schema.ts';
+import { insertJsonRows, timestampText, type JsonRow } from '../db/jsonRows.ts';
+import { storable, storableInstant, storableKey, storableText } from '../db/storable.ts';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { ProjectionBatch } from './projectionBatch.ts';
 import { refreshProgressRuns, type ActionKey, type TouchedActions } from '../progress/progressRuns.ts';
@@ -37,13 +30,11 @@ export const PROJECTION_TABLES = {
 
 type ProjectionTable = (typeof PROJECTION_TABLES)[ProjectedCollection];
 
-/** One record as its collection's table keeps it. */
-export type ProjectionRow =
-  | Insertable<ProjectedActionsTable>
-  | Insertable<ProjectedPeopleTable>
-  | Insertable<ProjectedGoalsTable>
-  | Insertable<ProjectedStagesTable>
-  | Insertable<ProjectedCommentsTable>;
+/**
+ * One record as its collection's table keeps it, as the JSON it is written from (`insertJsonRows`):
+ * `record` and `problems` as their values, timestamps as text.
+ */
+export type ProjectionRow = JsonRow & { board_id: string; id: string };
 
 /** The columns each table's upsert sets from the row it inserts (all but the key). */
 const UPDATED_COLUMNS: Record<ProjectionTable, readonly string[]> = {
@@ -95,12 +86,10 @@ const integer = (value: unknown): number | null =>
 const finite = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-/** Postgres keeps timestamps from 4713 BC to 294276 AD; a date a client made up may be outside. */
-const instant = (value: unknown): Date | null => {
-  if (typeof value !== 'string') return null;
-  const at = new Date(value);
-  const year = at.getUTCFullYear();
-  return Number.isNaN(at.getTime()) || year < -4000 || year > 200_000 ? null : at;
+/** A date a client made up may be outside what Postgres keeps. */
+const instant = (value: unknown): string | null => {
+  const at = storableInstant(value);
+  return at && timestampText(at);
 };
 
 /** A projected record as its table's row. */
@@ -109,8 +98,8 @@ export function projectionRow(boardId: string, record: ProjectedRecord): Project
   const common = {
     board_id: boardId,
     id: storableKey(record.id),
-    record: JSON.stringify(storable(f)),
-    problems: record.problems === null ? null : JSON.stringify(storable(record.problems)),
+    record: storable(f),
+    problems: record.problems === null ? null : storable(record.problems),
   };
   switch (record.collection) {
     case 'actions':
@@ -160,7 +149,10 @@ export function projectionRow(boardId: string, record: ProjectedRecord): Project
   }
 }
 
-function transitionRow(boardId: string, t: RecordTransition): NewRecordTransition {
+/** A history row, as the JSON it is written from (`insertJsonRows`). */
+type TransitionRow = JsonRow & { board_id: string; collection: string; record_id: string; kind: string };
+
+function transitionRow(boardId: string, t: RecordTransition): TransitionRow {
   return {
     board_id: boardId,
     collection: t.collection,
@@ -168,7 +160,7 @@ function transitionRow(boardId: string, t: RecordTransition): NewRecordTransitio
     kind: t.kind,
     from_value: t.from === null ? null : storableKey(t.from),
     to_value: t.to === null ? null : storableKey(t.to),
-    at: t.at,
+    at: timestampText(t.at),
     user_id: t.userId,
     source: t.source,
   };
@@ -183,10 +175,7 @@ export interface ProjectionUpsert {
 /** The statement writing `upsert`'s rows, to run (or to put beside other statements in one). */
 export function upsertRows(db: Kysely<Database>, { table, rows }: ProjectionUpsert) {
   return (
-    db
-      .insertInto(table)
-      // Each table's rows are of its own type; they were sorted by table.
-      .values(rows as never)
+    insertJsonRows(db, table, rows)
       .onConflict((oc) =>
         oc
           .columns(['board_id', 'id'])
@@ -235,7 +224,7 @@ export async function writeProjections(
 ): Promise<void> {
   const upserts = new Map<ProjectionTable, ProjectionRow[]>();
   const deletes = new Map<ProjectionTable, Map<string, string[]>>();
-  const transitions: NewRecordTransition[] = [];
+  const transitions: TransitionRow[] = [];
   const wholeBoards: { boardId: string; records: number }[] = [];
   for (const [boardId, batch] of batches) {
     if (batch.empty) continue;
@@ -278,9 +267,7 @@ export async function writeProjections(
       await upsertRows(trx, { table, rows: rows.slice(i, i + INSERT_CHUNK) }).execute();
   }
   for (let i = 0; i < transitions.length; i += INSERT_CHUNK) {
-    await trx
-      .insertInto('record_transitions')
-      .values(transitions.slice(i, i + INSERT_CHUNK))
+    await insertJsonRows(trx, 'record_transitions', transitions.slice(i, i + INSERT_CHUNK))
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -308,7 +295,7 @@ export async function writeProjections(
  */
 function touchedActions(
   batches: ReadonlyMap<string, ProjectionBatch>,
-  transitions: readonly NewRecordTransition[],
+  transitions: readonly TransitionRow[],
 ): TouchedActions {
   const key = (a: ActionKey) => `${a.board_id}\u0000${a.record_id}`;
   const rewritten = new Map<string, ActionKey>();
@@ -329,7 +316,7 @@ function touchedActions(
 }
 
 /** An action's status rows: when it was made, and each change of its status. */
-const isStatusRow = (t: NewRecordTransition) =>
+const isStatusRow = (t: TransitionRow) =>
   t.collection === 'actions' && (t.kind === 'created' || t.kind === 'status');
 
 /**

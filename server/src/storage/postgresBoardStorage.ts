@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent, NewNotification } from '../db/schema.ts';
+import { insertJsonRows, type JsonRow } from '../db/jsonRows.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import { storable, storableKey, storableText } from '../db/storable.ts';
@@ -23,7 +24,7 @@ import type { AuditedChange, BoardChange, BoardStorage, ClientBinding } from './
  */
 interface PendingBoard {
   updates: Uint8Array[];
-  audit: NewAuditEvent[];
+  audit: AuditRow[];
   clients: ClientBinding[];
   /** What the updates do to the board's projection, as the last of them leaves each record. */
   projection: ProjectionBatch;
@@ -100,11 +101,14 @@ const MAX_REFUSED_RETRY_DELAY_MS = 60_000;
 /** Updates gathered for one board beyond this are merged into one (a long outage stays bounded). */
 const MERGE_AT = 256;
 const DELETE_CHUNK = 5_000;
-// Rows per audit insert: 11 parameters each, well inside Postgres's 65,535.
+/** Rows per audit insert (one parameter, their JSON): a long outage's backlog goes in pieces. */
 const AUDIT_CHUNK = 2_000;
 const CLIENTS_CHUNK = 10_000;
-/** A batch written as one statement has at most this many parameters (Postgres takes 65,535). */
-const ONE_STATEMENT_PARAMETERS = 30_000;
+/**
+ * A batch written as one statement has at most this many rows (an update row is two parameters and
+ * a client binding three, well inside Postgres's 65,535; audit and projection rows go as JSON).
+ */
+const ONE_STATEMENT_ROWS = 10_000;
 
 /** Statements run as one: all but the last as data-modifying `with` queries. */
 function inOneStatement(statements: readonly Compilable[]) {
@@ -119,8 +123,17 @@ function storableName(value: string | null): string | null {
   return value === null ? null : storableText(value).slice(0, AUDIT_NAME_MAX);
 }
 
+/** An audit trail row as the group commit writes it (`insertJsonRows`): jsonb columns as their values. */
+type AuditRow = JsonRow & {
+  at: Date;
+  user_id: string | null;
+  record_type: string | null;
+  record_id: string | null;
+  field: string | null;
+};
+
 /** An audit trail row for the database. */
-function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
+function auditRow(boardId: string, change: AuditedChange): AuditRow {
   return {
     at: change.at,
     event: 'change',
@@ -130,10 +143,10 @@ function auditRow(boardId: string, change: AuditedChange): NewAuditEvent {
     record_type: storableName(change.recordType),
     record_id: storableName(change.recordId),
     field: storableName(change.field),
-    before: change.before === null ? null : JSON.stringify(storable(change.before)),
-    after: change.after === null ? null : JSON.stringify(storable(change.after)),
+    before: change.before === null ? null : storable(change.before),
+    after: change.after === null ? null : storable(change.after),
     burst: change.burst ?? null,
-    splice: change.splice ? JSON.stringify(storable({ ...change.splice })) : null,
+    splice: change.splice ? storable({ ...change.splice }) : null,
   };
 }
 
@@ -613,15 +626,15 @@ export class PostgresBoardStorage implements BoardStorage {
     if (upserts) {
       const statements = [
         rows.length > 0 && this.db.insertInto('board_updates').values(rows),
-        audit.length > 0 && this.db.insertInto('audit_events').values(audit),
+        audit.length > 0 && insertJsonRows(this.db, 'audit_events', audit),
         clients.length > 0 && this.#insertClients(this.db, clients),
         ...upserts.map((upsert) => upsertRows(this.db, upsert)),
       ].filter((statement) => statement !== false);
-      const parameters = [rows, audit, clients, ...upserts.map((u) => u.rows)].reduce(
-        (sum, list) => sum + list.length * Object.keys(list[0] ?? {}).length,
+      const rowCount = [rows, audit, clients, ...upserts.map((u) => u.rows)].reduce(
+        (sum, list) => sum + list.length,
         0,
       );
-      if (parameters <= ONE_STATEMENT_PARAMETERS) {
+      if (rowCount <= ONE_STATEMENT_ROWS) {
         if (statements.length > 0) await inOneStatement(statements).execute(this.db);
         return;
       }
@@ -629,10 +642,7 @@ export class PostgresBoardStorage implements BoardStorage {
     await this.db.transaction().execute(async (trx) => {
       if (rows.length > 0) await trx.insertInto('board_updates').values(rows).execute();
       for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
-        await trx
-          .insertInto('audit_events')
-          .values(audit.slice(i, i + AUDIT_CHUNK))
-          .execute();
+        await insertJsonRows(trx, 'audit_events', audit.slice(i, i + AUDIT_CHUNK)).execute();
       }
       for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
         await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK)).execute();
@@ -660,7 +670,7 @@ export class PostgresBoardStorage implements BoardStorage {
    * (a lost connection, a timeout) counts as the database being unreachable.
    */
   async #writeAlone(boardId: string, entry: PendingBoard): Promise<{ outcome: Outcome; error?: unknown }> {
-    const refusedAudit: { row: NewAuditEvent; error: unknown }[] = [];
+    const refusedAudit: { row: AuditRow; error: unknown }[] = [];
     const refusedClients: { row: ClientBinding; error: unknown }[] = [];
     let projectionRefused: unknown = null;
     let notificationsRefused: unknown = null;
@@ -675,7 +685,7 @@ export class PostgresBoardStorage implements BoardStorage {
           await this.#insertKeeping(
             trx,
             entry.audit.slice(i, i + AUDIT_CHUNK),
-            (rows) => trx.insertInto('audit_events').values(rows).execute(),
+            (rows) => insertJsonRows(trx, 'audit_events', rows).execute(),
             refusedAudit,
           );
         }

@@ -20,18 +20,18 @@ export async function storedProjection(db: Kysely<Database>, boardId: string): P
   ).sort(order);
 }
 
+/** The projection's timestamp columns, in any table. */
+const TIMESTAMP_COLUMNS = ['created_at', 'completed_at', 'stage_entered_at', 'edited_at', 'withdrawn_at'];
+
 /** A fresh projection of `doc`, as the database would give its rows back. */
 export function freshProjection(boardId: string, doc: Y.Doc): ComparableRow[] {
   return projectDocument(doc)
     .map((record) => {
-      const row = projectionRow(boardId, record);
-      return {
-        collection: record.collection,
-        ...row,
-        record: JSON.parse(row.record) as unknown,
-        problems:
-          row.problems === null || row.problems === undefined ? null : (JSON.parse(row.problems) as unknown),
-      } as ComparableRow;
+      const row: Record<string, unknown> = { collection: record.collection, ...projectionRow(boardId, record) };
+      // Timestamps are written as text and read back as Dates.
+      for (const column of TIMESTAMP_COLUMNS)
+        if (typeof row[column] === 'string') row[column] = new Date(row[column]);
+      return row as ComparableRow;
     })
     .sort(order);
 }
