@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A field of a row sent as JSON: what its column reads back (see `insertJsonRows`). */
-export type JsonField = string | number | boolean | null | undefined | Date | JsonObject | JsonField[];
+export type JsonField = string | number | boolean | null | undefined | JsonObject | JsonField[];
 interface JsonObject {
   [key: string]: JsonField;
 }
@@ -10,33 +10,41 @@ interface JsonObject {
 /** A row for `insertJsonRows`: column name to value, with the value a jsonb column holds as it is. */
 export type JsonRow = Record<string, JsonField>;
 
+/** The statement's text before and after its one parameter, by table, columns and conflict clause. */
+const statements = new Map<string, { before: RawBuilder<unknown>; after: RawBuilder<unknown> }>();
+
 /**
  * Inserts rows sent as one parameter, their JSON, which Postgres reads back as the table's own row
  * type (`jsonb_populate_recordset`): each column takes its type from the table, a field left out or
- * null is NULL, and a jsonb column holds the field's value itself (not its text).
+ * null is NULL, and a jsonb column holds the field's value itself (not its text). `conflict` is
+ * the statement's `on conflict` clause, if any, as SQL.
  *
- * The group commit writes a trail row and a projected record with every change; as a parameter per
- * field, kysely parsed and compiled each one and node-postgres serialised each one, about 8% of the
- * server's busy time in bench:sync, against one JSON.stringify here (README, "Sync").
+ * The group commit writes a trail row and a projected record with every change. As a parameter per
+ * field, kysely parsed and compiled each one and node-postgres serialised each one: about 8% of the
+ * server's busy time in bench:sync, against one JSON.stringify and a statement whose text is made
+ * once per table here (README, "Sync").
  *
  * Text must be storable (`storable.ts`): jsonb refuses NUL and unpaired surrogates, and the whole
- * statement with them. A timestamp goes as `timestampText` (or a Date of years 1 to 9999, whose
- * JSON is the same).
+ * statement with them. A timestamp goes as `timestampText` (a Date would be its ISO text, which
+ * Postgres refuses outside years 1 to 9999, and JSON.stringify calls its toJSON slowly).
  */
-export function insertJsonRows<T extends keyof Database & string>(
-  db: Kysely<Database>,
-  table: T,
+export function insertJsonRows(
+  table: keyof Database & string,
+  columns: readonly string[],
   rows: readonly JsonRow[],
-) {
-  const columns = new Set<string>();
-  for (const row of rows) for (const column in row) columns.add(column);
-  const names = [...columns];
-  return db
-    .insertInto(table)
-    .columns(names as never)
-    .expression(
-      sql`select ${sql.join(names.map((name) => sql.ref(name)))} from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb)`,
-    );
+  conflict = '',
+): RawBuilder<unknown> {
+  const key = `${table}\u0000${columns.join(',')}\u0000${conflict}`;
+  let statement = statements.get(key);
+  if (!statement) {
+    const names = columns.map((column) => `"${column}"`).join(', ');
+    statement = {
+      before: sql.raw(`insert into "${table}" (${names}) select ${names} from jsonb_populate_recordset(null::"${table}", `),
+      after: sql.raw(`::jsonb) ${conflict}`),
+    };
+    statements.set(key, statement);
+  }
+  return sql`${statement.before}${JSON.stringify(rows)}${statement.after}`;
 }
 
 /**

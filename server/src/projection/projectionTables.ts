@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { PROJECTED_COLLECTIONS, type ProjectedCollection } from '#shared/board/records';
 import type { Database } from '../db/schema.ts';
 import { insertJsonRows, timestampText, type JsonRow } from '../db/jsonRows.ts';
@@ -149,6 +149,18 @@ export function projectionRow(boardId: string, record: ProjectedRecord): Project
   }
 }
 
+const TRANSITION_COLUMNS = [
+  'board_id',
+  'collection',
+  'record_id',
+  'kind',
+  'from_value',
+  'to_value',
+  'at',
+  'user_id',
+  'source',
+];
+
 /** A history row, as the JSON it is written from (`insertJsonRows`). */
 type TransitionRow = JsonRow & { board_id: string; collection: string; record_id: string; kind: string };
 
@@ -172,23 +184,24 @@ export interface ProjectionUpsert {
   rows: ProjectionRow[];
 }
 
+/** Each table's upsert: its columns, and what a record that has a row already sets. */
+const UPSERTS = Object.fromEntries(
+  Object.entries(UPDATED_COLUMNS).map(([table, updated]) => {
+    const set = ['record', 'problems', ...updated].map((column) => `"${column}" = excluded."${column}"`);
+    return [
+      table,
+      {
+        columns: ['board_id', 'id', 'record', 'problems', ...updated],
+        conflict: `on conflict (board_id, id) do update set ${set.join(', ')}`,
+      },
+    ];
+  }),
+) as Record<ProjectionTable, { columns: string[]; conflict: string }>;
+
 /** The statement writing `upsert`'s rows, to run (or to put beside other statements in one). */
-export function upsertRows(db: Kysely<Database>, { table, rows }: ProjectionUpsert) {
-  return (
-    insertJsonRows(db, table, rows)
-      .onConflict((oc) =>
-        oc
-          .columns(['board_id', 'id'])
-          .doUpdateSet(
-            Object.fromEntries(
-              ['record', 'problems', ...UPDATED_COLUMNS[table]].map((column) => [
-                column,
-                sql.ref(`excluded.${column}`),
-              ]),
-            ) as never,
-          ),
-      )
-  );
+export function upsertRows({ table, rows }: ProjectionUpsert) {
+  const { columns, conflict } = UPSERTS[table];
+  return insertJsonRows(table, columns, rows, conflict);
 }
 
 /**
@@ -264,12 +277,15 @@ export async function writeProjections(
   }
   for (const [table, rows] of upserts) {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-      await upsertRows(trx, { table, rows: rows.slice(i, i + INSERT_CHUNK) }).execute();
+      await upsertRows({ table, rows: rows.slice(i, i + INSERT_CHUNK) }).execute(trx);
   }
   for (let i = 0; i < transitions.length; i += INSERT_CHUNK) {
-    await insertJsonRows(trx, 'record_transitions', transitions.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await insertJsonRows(
+      'record_transitions',
+      TRANSITION_COLUMNS,
+      transitions.slice(i, i + INSERT_CHUNK),
+      'on conflict do nothing',
+    ).execute(trx);
   }
   await refreshProgressRuns(
     trx,

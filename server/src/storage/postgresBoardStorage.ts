@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
-import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type OperationNodeSource, type Transaction } from 'kysely';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent, NewNotification } from '../db/schema.ts';
-import { insertJsonRows, type JsonRow } from '../db/jsonRows.ts';
+import { insertJsonRows, timestampText, type JsonRow } from '../db/jsonRows.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import { storable, storableKey, storableText } from '../db/storable.ts';
@@ -111,7 +111,7 @@ const CLIENTS_CHUNK = 10_000;
 const ONE_STATEMENT_ROWS = 10_000;
 
 /** Statements run as one: all but the last as data-modifying `with` queries. */
-function inOneStatement(statements: readonly Compilable[]) {
+function inOneStatement(statements: readonly OperationNodeSource[]) {
   const last = statements.at(-1)!;
   if (statements.length === 1) return sql`${last}`;
   const before = statements.slice(0, -1).map((statement, i) => sql`${sql.id(`w${i}`)} as (${statement})`);
@@ -125,17 +125,32 @@ function storableName(value: string | null): string | null {
 
 /** An audit trail row as the group commit writes it (`insertJsonRows`): jsonb columns as their values. */
 type AuditRow = JsonRow & {
-  at: Date;
+  at: string;
   user_id: string | null;
   record_type: string | null;
   record_id: string | null;
   field: string | null;
 };
 
+const AUDIT_COLUMNS = [
+  'at',
+  'event',
+  'board_id',
+  'user_id',
+  'user_name',
+  'record_type',
+  'record_id',
+  'field',
+  'before',
+  'after',
+  'burst',
+  'splice',
+];
+
 /** An audit trail row for the database. */
 function auditRow(boardId: string, change: AuditedChange): AuditRow {
   return {
-    at: change.at,
+    at: timestampText(change.at),
     event: 'change',
     board_id: boardId,
     user_id: change.user?.id ?? null,
@@ -626,9 +641,9 @@ export class PostgresBoardStorage implements BoardStorage {
     if (upserts) {
       const statements = [
         rows.length > 0 && this.db.insertInto('board_updates').values(rows),
-        audit.length > 0 && insertJsonRows(this.db, 'audit_events', audit),
+        audit.length > 0 && insertJsonRows('audit_events', AUDIT_COLUMNS, audit),
         clients.length > 0 && this.#insertClients(this.db, clients),
-        ...upserts.map((upsert) => upsertRows(this.db, upsert)),
+        ...upserts.map((upsert) => upsertRows(upsert)),
       ].filter((statement) => statement !== false);
       const rowCount = [rows, audit, clients, ...upserts.map((u) => u.rows)].reduce(
         (sum, list) => sum + list.length,
@@ -642,7 +657,7 @@ export class PostgresBoardStorage implements BoardStorage {
     await this.db.transaction().execute(async (trx) => {
       if (rows.length > 0) await trx.insertInto('board_updates').values(rows).execute();
       for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
-        await insertJsonRows(trx, 'audit_events', audit.slice(i, i + AUDIT_CHUNK)).execute();
+        await insertJsonRows('audit_events', AUDIT_COLUMNS, audit.slice(i, i + AUDIT_CHUNK)).execute(trx);
       }
       for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
         await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK)).execute();
@@ -685,7 +700,7 @@ export class PostgresBoardStorage implements BoardStorage {
           await this.#insertKeeping(
             trx,
             entry.audit.slice(i, i + AUDIT_CHUNK),
-            (rows) => insertJsonRows(trx, 'audit_events', rows).execute(),
+            (rows) => insertJsonRows('audit_events', AUDIT_COLUMNS, rows).execute(trx),
             refusedAudit,
           );
         }
