@@ -179,7 +179,24 @@ async function serverNodeFlags(root: string): Promise<string[]> {
 }
 
 /**
- * Huddle's server as `npm start` runs it (its Node flags too), from the checkout in `root` (this
+ * What Node runs for the server of the checkout in `root`: its build, as `npm start` runs it (made
+ * first when it is missing or older than the sources, as `npm start` does), not the TypeScript through
+ * tsx, whose transform adds work of its own (a `__name` call for each function it makes, 3% of the
+ * server's busy time in bench:sync). A checkout from before `npm start` ran a build runs through tsx.
+ */
+async function serverEntry(root: string): Promise<string[]> {
+  const script = path.join(root, 'scripts/ensureBuild.mjs');
+  if (!existsSync(script)) return ['--import', 'tsx', path.join(root, 'server/src/main.ts')];
+  const build = (await import(pathToFileURL(script).href)) as {
+    ensureBuild(): void;
+    serverEntry: string;
+  };
+  build.ensureBuild();
+  return [build.serverEntry];
+}
+
+/**
+ * Huddle's server as `npm start` runs it (its build and its Node flags), from the checkout in `root` (this
  * repo by default), with its persistence in `db`; `extra` adds settings (say `CLIENT_DIR`, the
  * built client it serves). Every other setting comes from the bench's own environment, so
  * `SYNC_...=... npm run bench:...` reaches the server.
@@ -195,6 +212,8 @@ export async function spawnHuddle(
     HOST: '127.0.0.1',
     // info, so the "listening" line (with the port) is printed; nothing is logged per update.
     LOG_LEVEL: 'info',
+    // As `npm start` sets it.
+    NODE_ENV: process.env.NODE_ENV ?? 'production',
     DATABASE_URL: undefined,
     DATA_DIR: undefined,
     ...extra,
@@ -202,7 +221,7 @@ export async function spawnHuddle(
   };
   return spawnListening(
     root === repoRoot ? 'Huddle server' : `Huddle server in ${root}`,
-    [...(await serverNodeFlags(root)), '--import', 'tsx', path.join(root, 'server/src/main.ts')],
+    [...(await serverNodeFlags(root)), ...(await serverEntry(root))],
     env,
     (msg) => msg.startsWith('Huddle is listening'),
     root,
