@@ -30,7 +30,10 @@ export function auditRows(change: AppliedChange, bursts?: TypingBursts): Audited
   for (const record of change.records) {
     const before: RecordFields = record.beforeFields ?? {};
     const after: RecordFields = record.afterFields ?? {};
-    for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    // Every field the record had or has: its fields before, then those it gained.
+    const fields = Object.keys(before);
+    for (const field of Object.keys(after)) if (!Object.hasOwn(before, field)) fields.push(field);
+    for (const field of fields) {
       // Most of a changed record's fields are as they were: the same string, number or flag.
       const value = after[field];
       if (before[field] === value && (typeof value !== 'object' || value === null)) continue;
