@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A field of a row sent as JSON: what its column reads back (see `insertJsonRows`). */
@@ -11,40 +11,53 @@ interface JsonObject {
 export type JsonRow = Record<string, JsonField>;
 
 /** The statement's text before and after its one parameter, by table, columns and conflict clause. */
-const statements = new Map<string, { before: RawBuilder<unknown>; after: RawBuilder<unknown> }>();
+const statements = new Map<string, { before: string; after: string }>();
 
 /**
- * Inserts rows sent as one parameter, their JSON, which Postgres reads back as the table's own row
- * type (`jsonb_populate_recordset`): each column takes its type from the table, a field left out or
- * null is NULL, and a jsonb column holds the field's value itself (not its text). `conflict` is
+ * The text of a statement inserting rows sent as one parameter, their JSON, which Postgres reads back
+ * as the table's own row type (`jsonb_populate_recordset`): each column takes its type from the
+ * table, a field left out or null is NULL, and a jsonb column holds the field's value itself (not
+ * its text). The JSON is added to `parameters` (the text names it by its place there); `conflict` is
  * the statement's `on conflict` clause, if any, as SQL.
  *
  * The group commit writes a trail row and a projected record with every change. As a parameter per
  * field, kysely parsed and compiled each one and node-postgres serialised each one: about 8% of the
- * server's busy time in bench:sync, against one JSON.stringify and a statement whose text is made
- * once per table here (README, "Sync").
+ * server's busy time in bench:sync, against one JSON.stringify and a text made once per table here
+ * (README, "Sync").
  *
  * Text must be storable (`storable.ts`): jsonb refuses NUL and unpaired surrogates, and the whole
  * statement with them. A timestamp goes as `timestampText` (a Date would be its ISO text, which
  * Postgres refuses outside years 1 to 9999, and JSON.stringify calls its toJSON slowly).
  */
-export function insertJsonRows(
+export function jsonRowsInsert(
   table: keyof Database & string,
   columns: readonly string[],
   rows: readonly JsonRow[],
-  conflict = '',
-): RawBuilder<unknown> {
+  conflict: string,
+  parameters: unknown[],
+): string {
   const key = `${table}\u0000${columns.join(',')}\u0000${conflict}`;
   let statement = statements.get(key);
   if (!statement) {
     const names = columns.map((column) => `"${column}"`).join(', ');
     statement = {
-      before: sql.raw(`insert into "${table}" (${names}) select ${names} from jsonb_populate_recordset(null::"${table}", `),
-      after: sql.raw(`::jsonb) ${conflict}`),
+      before: `insert into "${table}" (${names}) select ${names} from jsonb_populate_recordset(null::"${table}", `,
+      after: `::jsonb) ${conflict}`,
     };
     statements.set(key, statement);
   }
-  return sql`${statement.before}${JSON.stringify(rows)}${statement.after}`;
+  return `${statement.before}$${parameters.push(JSON.stringify(rows))}${statement.after}`;
+}
+
+/** `jsonRowsInsert` as a statement of its own, to run with `executeQuery`. */
+export function insertJsonRows(
+  table: keyof Database & string,
+  columns: readonly string[],
+  rows: readonly JsonRow[],
+  conflict = '',
+): CompiledQuery {
+  const parameters: unknown[] = [];
+  return CompiledQuery.raw(jsonRowsInsert(table, columns, rows, conflict, parameters), parameters);
 }
 
 /**

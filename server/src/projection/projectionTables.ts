@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { PROJECTED_COLLECTIONS, type ProjectedCollection } from '#shared/board/records';
 import type { Database } from '../db/schema.ts';
-import { insertJsonRows, timestampText, type JsonRow } from '../db/jsonRows.ts';
+import { insertJsonRows, jsonRowsInsert, timestampText, type JsonRow } from '../db/jsonRows.ts';
 import { storable, storableInstant, storableKey, storableText } from '../db/storable.ts';
 import type { ProjectedRecord, ProjectionChange, RecordTransition } from '../sync/boardChange.ts';
 import { ProjectionBatch } from './projectionBatch.ts';
@@ -86,10 +86,27 @@ const integer = (value: unknown): number | null =>
 const finite = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
+/**
+ * Timestamps as read before (a record keeps its `createdAt` through every change to it, and reading
+ * one is a Date's parse and its ISO text): short text only, a few thousand at most.
+ */
+const instants = new Map<string, string | null>();
+const INSTANTS_HELD = 5_000;
+const INSTANT_MAX_CHARS = 40;
+
 /** A date a client made up may be outside what Postgres keeps. */
 const instant = (value: unknown): string | null => {
-  const at = storableInstant(value);
-  return at && timestampText(at);
+  if (typeof value !== 'string') return null;
+  let text = instants.get(value);
+  if (text === undefined) {
+    const at = storableInstant(value);
+    text = at && timestampText(at);
+    if (value.length <= INSTANT_MAX_CHARS) {
+      if (instants.size >= INSTANTS_HELD) instants.clear();
+      instants.set(value, text);
+    }
+  }
+  return text;
 };
 
 /** A projected record as its table's row. */
@@ -198,10 +215,10 @@ const UPSERTS = Object.fromEntries(
   }),
 ) as Record<ProjectionTable, { columns: string[]; conflict: string }>;
 
-/** The statement writing `upsert`'s rows, to run (or to put beside other statements in one). */
-export function upsertRows({ table, rows }: ProjectionUpsert) {
+/** The text of the statement writing `upsert`'s rows, its parameter added to `parameters` (`jsonRowsInsert`). */
+export function upsertStatement({ table, rows }: ProjectionUpsert, parameters: unknown[]): string {
   const { columns, conflict } = UPSERTS[table];
-  return insertJsonRows(table, columns, rows, conflict);
+  return jsonRowsInsert(table, columns, rows, conflict, parameters);
 }
 
 /**
@@ -276,16 +293,19 @@ export async function writeProjections(
     }
   }
   for (const [table, rows] of upserts) {
+    const { columns, conflict } = UPSERTS[table];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-      await upsertRows({ table, rows: rows.slice(i, i + INSERT_CHUNK) }).execute(trx);
+      await trx.executeQuery(insertJsonRows(table, columns, rows.slice(i, i + INSERT_CHUNK), conflict));
   }
   for (let i = 0; i < transitions.length; i += INSERT_CHUNK) {
-    await insertJsonRows(
-      'record_transitions',
-      TRANSITION_COLUMNS,
-      transitions.slice(i, i + INSERT_CHUNK),
-      'on conflict do nothing',
-    ).execute(trx);
+    await trx.executeQuery(
+      insertJsonRows(
+        'record_transitions',
+        TRANSITION_COLUMNS,
+        transitions.slice(i, i + INSERT_CHUNK),
+        'on conflict do nothing',
+      ),
+    );
   }
   await refreshProgressRuns(
     trx,

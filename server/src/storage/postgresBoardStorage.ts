@@ -1,16 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
-import { sql, type Kysely, type OperationNodeSource, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../db/errors.ts';
 import type { Database, NewAuditEvent, NewNotification } from '../db/schema.ts';
-import { insertJsonRows, timestampText, type JsonRow } from '../db/jsonRows.ts';
+import { insertJsonRows, jsonRowsInsert, timestampText, type JsonRow } from '../db/jsonRows.ts';
 import type { Logger } from '../log.ts';
 import type { StorageConfig } from '../config.ts';
 import { storable, storableKey, storableText } from '../db/storable.ts';
 import { ProjectionBatch } from '../projection/projectionBatch.ts';
 import {
   markProjectionBehind,
-  upsertRows,
+  upsertStatement,
   upsertsOnly,
   writeProjections,
 } from '../projection/projectionTables.ts';
@@ -105,18 +105,40 @@ const DELETE_CHUNK = 5_000;
 const AUDIT_CHUNK = 2_000;
 const CLIENTS_CHUNK = 10_000;
 /**
- * A batch written as one statement has at most this many rows (an update row is two parameters and
- * a client binding three, well inside Postgres's 65,535; audit and projection rows go as JSON).
+ * A batch written as one statement has at most this many rows (an update row is two parameters,
+ * well inside Postgres's 65,535; the other rows go as JSON).
  */
 const ONE_STATEMENT_ROWS = 10_000;
 
-/** Statements run as one: all but the last as data-modifying `with` queries. */
-function inOneStatement(statements: readonly OperationNodeSource[]) {
+/**
+ * Statements run as one (their texts, numbering one list of parameters): all but the last as
+ * data-modifying `with` queries. Written as text rather than built with kysely: compiling the
+ * statement took as long as the rows it wrote.
+ */
+function inOneStatement(statements: readonly string[]): string {
   const last = statements.at(-1)!;
-  if (statements.length === 1) return sql`${last}`;
-  const before = statements.slice(0, -1).map((statement, i) => sql`${sql.id(`w${i}`)} as (${statement})`);
-  return sql`with ${sql.join(before)} ${last}`;
+  if (statements.length === 1) return last;
+  return `with ${statements
+    .slice(0, -1)
+    .map((statement, i) => `w${i} as (${statement})`)
+    .join(', ')} ${last}`;
 }
+
+/** The text inserting update rows, their values added to `parameters`. */
+function updatesInsert(
+  rows: readonly { board_id: string; update: Uint8Array }[],
+  parameters: unknown[],
+): string {
+  const values = rows.map((row) => `($${parameters.push(row.board_id)}, $${parameters.push(row.update)})`);
+  return `insert into board_updates (board_id, "update") values ${values.join(', ')}`;
+}
+
+const CLIENT_COLUMNS = ['board_id', 'client_id', 'user_id'];
+/** A client id bound meanwhile (by another server instance) keeps its first user. */
+const CLIENTS_CONFLICT = 'on conflict (board_id, client_id) do nothing';
+type ClientRow = { board_id: string; client_id: number; user_id: string };
+const insertClients = (rows: ClientRow[]) =>
+  insertJsonRows('board_clients', CLIENT_COLUMNS, rows, CLIENTS_CONFLICT);
 /** Longest text kept in an audit row's name columns (record type, record id, field). */
 const AUDIT_NAME_MAX = 200;
 function storableName(value: string | null): string | null {
@@ -639,40 +661,37 @@ export class PostgresBoardStorage implements BoardStorage {
     // again): one statement, atomic as it is, instead of a transaction of one round trip each.
     const upserts = notifications.length === 0 ? upsertsOnly(projections) : null;
     if (upserts) {
+      const parameters: unknown[] = [];
       const statements = [
-        rows.length > 0 && this.db.insertInto('board_updates').values(rows),
-        audit.length > 0 && insertJsonRows('audit_events', AUDIT_COLUMNS, audit),
-        clients.length > 0 && this.#insertClients(this.db, clients),
-        ...upserts.map((upsert) => upsertRows(upsert)),
+        rows.length > 0 && updatesInsert(rows, parameters),
+        audit.length > 0 && jsonRowsInsert('audit_events', AUDIT_COLUMNS, audit, '', parameters),
+        clients.length > 0 &&
+          jsonRowsInsert('board_clients', CLIENT_COLUMNS, clients, CLIENTS_CONFLICT, parameters),
+        ...upserts.map((upsert) => upsertStatement(upsert, parameters)),
       ].filter((statement) => statement !== false);
       const rowCount = [rows, audit, clients, ...upserts.map((u) => u.rows)].reduce(
         (sum, list) => sum + list.length,
         0,
       );
       if (rowCount <= ONE_STATEMENT_ROWS) {
-        if (statements.length > 0) await inOneStatement(statements).execute(this.db);
+        if (statements.length > 0)
+          await this.db.executeQuery(CompiledQuery.raw(inOneStatement(statements), parameters));
         return;
       }
     }
     await this.db.transaction().execute(async (trx) => {
       if (rows.length > 0) await trx.insertInto('board_updates').values(rows).execute();
       for (let i = 0; i < audit.length; i += AUDIT_CHUNK) {
-        await insertJsonRows('audit_events', AUDIT_COLUMNS, audit.slice(i, i + AUDIT_CHUNK)).execute(trx);
+        await trx.executeQuery(
+          insertJsonRows('audit_events', AUDIT_COLUMNS, audit.slice(i, i + AUDIT_CHUNK)),
+        );
       }
       for (let i = 0; i < clients.length; i += CLIENTS_CHUNK) {
-        await this.#insertClients(trx, clients.slice(i, i + CLIENTS_CHUNK)).execute();
+        await trx.executeQuery(insertClients(clients.slice(i, i + CLIENTS_CHUNK)));
       }
       if (projecting) await writeProjections(trx, projections, new Date(this.now()));
       if (notifications.length > 0) await insertNotifications(trx, notifications);
     });
-  }
-
-  #insertClients(trx: Kysely<Database>, rows: { board_id: string; client_id: number; user_id: string }[]) {
-    // A client id bound meanwhile (by another server instance) keeps its first user.
-    return trx
-      .insertInto('board_clients')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['board_id', 'client_id']).doNothing());
   }
 
   /**
@@ -700,7 +719,7 @@ export class PostgresBoardStorage implements BoardStorage {
           await this.#insertKeeping(
             trx,
             entry.audit.slice(i, i + AUDIT_CHUNK),
-            (rows) => insertJsonRows('audit_events', AUDIT_COLUMNS, rows).execute(trx),
+            (rows) => trx.executeQuery(insertJsonRows('audit_events', AUDIT_COLUMNS, rows)),
             refusedAudit,
           );
         }
@@ -709,10 +728,11 @@ export class PostgresBoardStorage implements BoardStorage {
             trx,
             entry.clients.slice(i, i + CLIENTS_CHUNK),
             (rows) =>
-              this.#insertClients(
-                trx,
-                rows.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
-              ).execute(),
+              trx.executeQuery(
+                insertClients(
+                  rows.map((c) => ({ board_id: boardId, client_id: c.clientId, user_id: c.userId })),
+                ),
+              ),
             refusedClients,
           );
         }
