@@ -5,16 +5,17 @@ import type { AuditValue } from '#shared/audit';
 const MAX_DEPTH = 32;
 const TOO_DEEP = '(nested too deeply to keep in the database)';
 
-/**
- * Text as Postgres can hold it: it refuses NUL, and jsonb refuses unpaired surrogates, both of
- * which a client can put in a Yjs string.
- */
-export function storableText(value: string): string {
-  return value.toWellFormed().replaceAll('\0', '\uFFFD');
-}
-
 /** Text Postgres holds as it is: no NUL, no unpaired surrogate. */
 const isStorableText = (text: string): boolean => text.isWellFormed() && !text.includes('\0');
+
+/**
+ * Text as Postgres can hold it: it refuses NUL, and jsonb refuses unpaired surrogates, both of
+ * which a client can put in a Yjs string. Text that is storable already (nearly all) is not copied:
+ * the trail and the projection store several texts with every change.
+ */
+export function storableText(value: string): string {
+  return isStorableText(value) ? value : value.toWellFormed().replaceAll('\0', '\uFFFD');
+}
 
 /**
  * True when `storable` would give `value` back as it is (plain JSON of storable text, not too deep):

@@ -28,8 +28,8 @@ export function projectRead(
   const all = (read.ok ? read.value : read.raw) as Record<string, unknown>;
   const textFields = COLLECTIONS[collection].textFields;
   const fields: Record<string, AuditValue> = {};
-  for (const [field, value] of Object.entries(all)) {
-    if (field !== 'id' && !textFields.includes(field)) fields[field] = jsonValue(value);
+  for (const field of Object.keys(all)) {
+    if (field !== 'id' && !textFields.includes(field)) fields[field] = jsonValue(all[field]);
   }
   return { collection, id, fields, problems: read.ok ? null : read.problems };
 }

@@ -36,10 +36,13 @@ export class ProjectionBatch {
     if (change.behind) this.behind = true;
     for (const { collection, id } of change.removed)
       this.records.set(key(collection, id), { collection, id, record: null, runFieldsChanged: true });
-    const kept = new Set(change.runFieldsKept ?? []);
+    const kept = change.runFieldsKept ?? [];
+    // Most changes keep one action's run fields: a set only for many (a board projected whole).
+    const keptSet = kept.length > 8 ? new Set(kept) : null;
     for (const record of change.records) {
       const k = key(record.collection, record.id);
-      const unchanged = record.collection === 'actions' && kept.has(record.id);
+      const unchanged =
+        record.collection === 'actions' && (keptSet ? keptSet.has(record.id) : kept.includes(record.id));
       this.records.set(k, {
         collection: record.collection,
         id: record.id,
