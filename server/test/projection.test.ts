@@ -97,9 +97,7 @@ describe('the projection of a board document', () => {
     const { doc } = boardWithEverything();
     const broken = rowOf(doc, 'broken-action');
     expect(broken).toMatchObject({ status: 'maybe', owner_id: null });
-    expect(broken.problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^status: /)]),
-    );
+    expect(broken.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^status: /)]));
     const notARecord = rowOf(doc, 'not-a-record');
     expect(notARecord.problems).toEqual(['The record is not a map of fields']);
     expect(notARecord.record).toEqual({ value: 'just text' });

@@ -27,7 +27,10 @@ const TIMESTAMP_COLUMNS = ['created_at', 'completed_at', 'stage_entered_at', 'ed
 export function freshProjection(boardId: string, doc: Y.Doc): ComparableRow[] {
   return projectDocument(doc)
     .map((record) => {
-      const row: Record<string, unknown> = { collection: record.collection, ...projectionRow(boardId, record) };
+      const row: Record<string, unknown> = {
+        collection: record.collection,
+        ...projectionRow(boardId, record),
+      };
       // Timestamps are written as text and read back as Dates.
       for (const column of TIMESTAMP_COLUMNS)
         if (typeof row[column] === 'string') row[column] = new Date(row[column]);
