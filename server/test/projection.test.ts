@@ -114,14 +114,30 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     await db?.drop();
   });
 
+  const openTestDatabase = async () => {
+    db = await createTestDatabase({ kind });
+    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+  };
+  /** The demo board's stored document, and `store` to store what has been done to it since. */
+  const demoDocument = async () => {
+    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const store = async () => {
+      for (const update of updates.splice(0)) await storage.append(DEMO_BOARD_ID, { update });
+      await storage.flush();
+    };
+    return { doc, store };
+  };
   const storedRows = (boardId: string) => storedProjection(handle.db, boardId);
   /** A fresh read of the board's stored document, projected, as the database gives the rows back. */
   const freshRows = async (boardId: string) =>
     freshProjection(boardId, await storedDocument(handle.db, boardId));
 
   it('makes each board’s rows equal a fresh read of its document, again after the document changes, with progress', async () => {
-    db = await createTestDatabase({ kind });
-    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    await openTestDatabase();
     const progress: RebuildProgress[] = [];
     const first = await rebuildProjections(handle.db, quiet, (p) => progress.push(p));
     const boards = await handle.db.selectFrom('boards').select('id').execute();
@@ -132,18 +148,13 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     expect(demo.length).toBeGreaterThan(0);
 
     // The document changes under the projection: a record goes, another breaks.
-    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
-    const updates: Uint8Array[] = [];
-    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const { doc, store } = await demoDocument();
     const [gone] = [...doc.getMap('actions').keys()];
     doc.transact(() => {
       doc.getMap('actions').delete(gone!);
       doc.getMap('goals').set('hand-written', 'not a goal');
     });
-    for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
-    await storage.flush();
+    await store();
 
     const again = await rebuildProjections(handle.db, quiet);
     expect(again.needingAttention).toBe(first.needingAttention + 1);
@@ -158,13 +169,8 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     expect(marks.find((m) => m.board_id === DEMO_BOARD_ID)!.records).toBe(rows.length);
   });
   it('keeps a stored record’s timestamp however far off, past 9999 or before Christ, and none beyond what Postgres holds', async () => {
-    db = await createTestDatabase({ kind });
-    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
-    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
-    const updates: Uint8Array[] = [];
-    doc.on('update', (update: Uint8Array) => updates.push(update));
+    await openTestDatabase();
+    const { doc, store } = await demoDocument();
     const createdAt = {
       'far-future': '+012345-06-07T08:09:10.123Z',
       'before-christ': '-000099-01-02T03:04:05.000Z',
@@ -179,8 +185,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
         doc.getMap('actions').set(id, action);
       }
     });
-    for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
-    await storage.flush();
+    await store();
     const rebuilt = await rebuildProjections(handle.db, quiet);
     expect(rebuilt.failed).toEqual([]);
     const rows = await handle.db
@@ -199,8 +204,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
   });
 
   it('reports a board it cannot rebuild, leaves that board’s rows as they were, and rebuilds the others', async () => {
-    db = await createTestDatabase({ kind });
-    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    await openTestDatabase();
     await rebuildProjections(handle.db, quiet);
     const before = await storedRows(DEMO_BOARD_ID);
     // A stored update that is not Yjs (a fault of the disk or of an old server): the board cannot be read.
@@ -220,13 +224,8 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
     for (const { id } of others) expect(await storedRows(id)).toEqual(await freshRows(id));
   });
   it('stores a record whose text Postgres cannot hold as it is (NUL, half a symbol), and the rest of the board with it', async () => {
-    db = await createTestDatabase({ kind });
-    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
-    const storage = new PostgresBoardStorage(handle.db, STORAGE, quiet);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await storage.load(DEMO_BOARD_ID))!);
-    const updates: Uint8Array[] = [];
-    doc.on('update', (update: Uint8Array) => updates.push(update));
+    await openTestDatabase();
+    const { doc, store } = await demoDocument();
     doc.transact(() => {
       const hostile = new Y.Map<unknown>();
       hostile.set('title', 'Call\u0000 the GP \ud800');
@@ -238,8 +237,7 @@ describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
       longId.set('title', 'Made with a very long id');
       doc.getMap('actions').set(`action-${'x'.repeat(5_000)}`, longId);
     });
-    for (const update of updates) await storage.append(DEMO_BOARD_ID, { update });
-    await storage.flush();
+    await store();
 
     const result = await rebuildProjections(handle.db, quiet);
     expect(result.failed).toEqual([]);
