@@ -660,7 +660,9 @@ export class PostgresBoardStorage implements BoardStorage {
     // Most batches only add rows (updates, their audit rows, records' projected rows written
     // again): one statement, atomic as it is, instead of a transaction of one round trip each.
     const upserts = notifications.length === 0 ? upsertsOnly(projections) : null;
-    if (upserts) {
+    const rowCount = (lists: readonly (readonly unknown[])[]) =>
+      lists.reduce((sum, list) => sum + list.length, 0);
+    if (upserts && rowCount([rows, audit, clients, ...upserts.map((u) => u.rows)]) <= ONE_STATEMENT_ROWS) {
       const parameters: unknown[] = [];
       const statements = [
         rows.length > 0 && updatesInsert(rows, parameters),
@@ -669,15 +671,9 @@ export class PostgresBoardStorage implements BoardStorage {
           jsonRowsInsert('board_clients', CLIENT_COLUMNS, clients, CLIENTS_CONFLICT, parameters),
         ...upserts.map((upsert) => upsertStatement(upsert, parameters)),
       ].filter((statement) => statement !== false);
-      const rowCount = [rows, audit, clients, ...upserts.map((u) => u.rows)].reduce(
-        (sum, list) => sum + list.length,
-        0,
-      );
-      if (rowCount <= ONE_STATEMENT_ROWS) {
-        if (statements.length > 0)
-          await this.db.executeQuery(CompiledQuery.raw(inOneStatement(statements), parameters));
-        return;
-      }
+      if (statements.length > 0)
+        await this.db.executeQuery(CompiledQuery.raw(inOneStatement(statements), parameters));
+      return;
     }
     await this.db.transaction().execute(async (trx) => {
       if (rows.length > 0) await trx.insertInto('board_updates').values(rows).execute();
