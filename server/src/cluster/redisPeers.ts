@@ -97,7 +97,7 @@ export class RedisPeers implements RoomPeers {
       client.on('ready', () => {
         if (!down.delete(client) || down.size > 0) return;
         this.log.info({ boards: this.#rooms.size }, 'Redis is back; asking other processes what was missed');
-        for (const boardId of this.#rooms.keys()) void this.#ask(boardId);
+        void this.#askOnceSubscribed();
       });
     }
     this.#askTimer = setInterval(() => {
@@ -173,6 +173,24 @@ export class RedisPeers implements RoomPeers {
   }
 
   /** Asks the board's other holders what this process lacks; resolves with how many heard (this process too). */
+  /**
+   * Asks about every board held here once this process hears its boards' channels again. ioredis is
+   * `ready` before it has subscribed again: asked sooner, the answers (and the others' questions
+   * meanwhile) could go unheard, and what was said while Redis was away waits for the next periodic
+   * question. The processes ask in turn as each comes back; the later one is heard by the earlier.
+   */
+  async #askOnceSubscribed(): Promise<void> {
+    const channels = [...this.#rooms.keys()].map((boardId) => this.#channelOf(boardId));
+    if (channels.length > 0) {
+      try {
+        await this.subscriber.subscribe(...channels);
+      } catch {
+        return; // Redis went away again: asked once it is back
+      }
+    }
+    for (const boardId of this.#rooms.keys()) void this.#ask(boardId);
+  }
+
   #ask(boardId: string): Promise<number> {
     const room = this.#rooms.get(boardId);
     if (!room) return Promise.resolve(0);
