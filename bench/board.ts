@@ -35,6 +35,7 @@ import {
   signedInActor,
   timeNavigation,
   timeTabSwitch,
+  waitForAppCache,
   waitForLocalCopy,
   type EditSample,
   type ViewCondition,
@@ -357,6 +358,7 @@ async function measureViews(
           continue;
         }
         await waitForLocalCopy(actor.page, boardId, stateBytes);
+        await waitForAppCache(actor.page);
         await actor.page.close();
         const page = await actor.newPage();
         const warm = await timeNavigation(page, spec.path, spec.condition, timeoutMs);
@@ -872,7 +874,7 @@ async function main(): Promise<number> {
       'Views: from page.goto (performance.now() in the page, i.e. since navigation start) until, polled on each ' +
       'animation frame, the view root and its items are in the DOM (the frame before it is painted). "new profile": a ' +
       'fresh browser context, nothing stored locally, signed in by session cookie; "board stored": a new tab in a ' +
-      'profile whose IndexedDB already holds the board; "click its link": from a click on the view link in the board ' +
+      'profile whose IndexedDB already holds the board and whose service worker keeps the app; "click its link": from a click on the view link in the board ' +
       'navigation, the board already open. Server load: SIGTERM, start again on the same database, then a node ' +
       'y-websocket client from connecting until synced (the room loads snapshot + log from the database first; the ' +
       'client applying the 2 MB update is included, as it is in the "board loaded" figure). Remote edit: Date.now() ' +

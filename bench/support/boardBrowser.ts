@@ -128,6 +128,7 @@ interface PageGlobals {
     callback: (list: { getEntries(): { startTime: number; duration: number }[] }) => void,
   ) => { observe(options: { type: string; buffered: boolean }): void };
   WebSocket: new (url: string | URL, protocols?: string | string[]) => PageSocket;
+  navigator: { serviceWorker?: { ready: Promise<unknown> } };
   indexedDB: {
     databases(): Promise<{ name?: string }[]>;
     open(name: string): PageRequest<PageIdb>;
@@ -430,6 +431,22 @@ export async function remoteEdits(
     }
   }
   return { samples, failures };
+}
+
+/**
+ * Waits until the app's service worker is active (installed, with the app's files kept), as it is for
+ * someone who has opened Huddle before: the page registers it once it has loaded and is idle, so
+ * without this wait the next page of a profile might be loaded without it.
+ */
+export async function waitForAppCache(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const worker = (globalThis as unknown as PageGlobals).navigator.serviceWorker;
+      return worker ? worker.ready.then(() => true) : true;
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
 }
 
 /**

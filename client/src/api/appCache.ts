@@ -7,6 +7,10 @@ import { noteGetsUntilAppCache, takeGetsBeforeAppCache } from './http.ts';
  * from the last version keeps working until it is next opened. On a first visit the page asked for
  * its session, its boards and the board it opened before the worker was in charge, so none of that
  * was kept: once the worker takes charge, those requests are made again through it.
+ *
+ * The worker is registered once the page has loaded and the browser is idle: installing it fetches
+ * and keeps every file of the app (about 1.5 MB), which would otherwise compete with the first view
+ * for the network, the server and the processor.
  */
 export function registerAppCache(): void {
   if (!('serviceWorker' in navigator)) return;
@@ -18,5 +22,10 @@ export function registerAppCache(): void {
       );
     }
   });
-  registerSW({ immediate: true });
+  const register = (): void => {
+    const whenIdle = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+    whenIdle(() => void registerSW({ immediate: true }), { timeout: 5_000 });
+  };
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }
