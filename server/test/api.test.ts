@@ -169,7 +169,12 @@ describe('REST API and app events', () => {
       expect(await page.text()).toContain('<title>Huddle</title>');
     }
     expect((await fetch(`${server.url}/boards/x`, { method: 'HEAD' })).status).toBe(200);
-    expect((await fetch(`${server.url}/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    const script = await fetch(`${server.url}/assets/app.js`);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    // Built files (their names carry a hash) are kept for good; the page is asked about each time.
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${server.url}/boards/x`)).headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${server.url}/`)).headers.get('cache-control')).toBe('no-cache');
     const stale = await fetch(`${server.url}/assets/index-old.js`);
     expect(stale.status).toBe(404);
     expect(stale.headers.get('content-type')).toMatch(/json/);

@@ -124,7 +124,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
 
   const indexHtml = path.join(options.clientDir, 'index.html');
   if (existsSync(indexHtml)) {
-    await app.register(fastifyStatic, { root: options.clientDir, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: options.clientDir,
+      wildcard: false,
+      index: ['index.html'],
+      // A built file's name carries a hash of its content, so a browser keeps it for good and never
+      // asks again (nor does it compile it again: it keeps the compiled code beside it). The page, the
+      // service worker and the rest are asked about each time, so a deploy is taken up at once.
+      cacheControl: false,
+      setHeaders: (response, filePath) => {
+        const builtFile = path.relative(options.clientDir, filePath).startsWith(`assets${path.sep}`);
+        response.setHeader('cache-control', builtFile ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
     // Client-side routes (/boards/<id>) get the SPA; vue-router takes it from there. A missing file
     // (an old tab asking for a script from before a deploy) is a 404, not the page in its place.
     app.setNotFoundHandler((request, reply) => {
