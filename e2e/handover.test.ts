@@ -243,18 +243,25 @@ describe('the handover, worked on together', () => {
     await expect.poll(textOf(priya.connectionState())).toBe('Offline');
     await expect.poll(textOf(priya.page.getByTestId('app-offline'))).toContain('Offline');
 
-    // She works on; nothing reaches Grace until the connection returns.
+    // She works on, in her notes and in the board's records; nothing reaches Grace until the
+    // connection returns.
     await priya.expand(name);
     await priya.sharedText(name, 'Background').fill('Daughter visits on Sundays; neighbour has a key.');
     await expect.poll(textOf(priya.page.getByTestId('pending-count'))).toBe('1 change waiting to be shared');
+    const title = unique('Ask the daughter about a key safe');
+    await priya.quickAddAction(name, { title, owner: demo.grace.name, dueDate: '2099-12-01' });
+    await priya.openAction(name, title).getByTestId('pending').waitFor();
     await grace.expand(name);
     expect(await grace.sharedText(name, 'Background').inputValue()).toBe('');
+    expect(await grace.openAction(name, title).count()).toBe(0);
 
     await context.setOffline(false);
     await priya.waitUntilLive();
     await expect
       .poll(() => grace.sharedText(name, 'Background').inputValue())
       .toBe('Daughter visits on Sundays; neighbour has a key.');
+    await grace.openAction(name, title).waitFor();
+    await expect.poll(() => priya.openAction(name, title).getByTestId('pending').count()).toBe(0);
     await expect.poll(() => priya.page.getByTestId('app-offline').count()).toBe(0);
 
     // Signing out forgets what was kept, as on a shared computer it must.

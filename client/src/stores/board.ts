@@ -101,10 +101,16 @@ export const useBoardStore = defineStore('board', () => {
   const stageReads = computed<RecordRead<PathwayStage>[]>(() => shown.value.stages);
   const comments = computed<RecordRead<Comment>[]>(() => shown.value.comments);
   const connection = computed<ConnectionState>(() => syncState.value.connection);
-  /** True once the document has synced with the server at least once; edits wait for it. */
+  /** True once the document has synced with the server at least once. */
   const hasSynced = computed(() => syncState.value.synced);
   /** True once the copy kept in this browser has loaded: the board can be shown while it connects. */
   const hasLocalCopy = computed(() => syncState.value.localCopy);
+  /**
+   * True once the board's document holds the board, from the server or from the copy kept in this
+   * browser; edits wait for it. An edit made on the kept copy before the server answers (reloaded
+   * with no signal, say) is pending until shared, as any edit made offline.
+   */
+  const hasLoaded = computed(() => hasSynced.value || hasLocalCopy.value);
   /** Set when the server closed the connection for good (e.g. a malformed message). */
   const closedReason = computed(() => syncState.value.closedReason ?? '');
   /** Changes made here that the server did not keep, newest last, until dismissed. */
@@ -256,7 +262,7 @@ export const useBoardStore = defineStore('board', () => {
   /** A change to the board as it is now, even while a past version is open (restoring from it). */
   function writeLive<T>(change: (board: BoardSync['board'], context: WriteContext) => T): T {
     if (opening.readOnly) throw new Error('You can view this board but not change it');
-    if (!sync || !hasSynced.value) throw new Error('The board has not loaded yet; try again in a moment');
+    if (!sync || !hasLoaded.value) throw new Error('The board has not loaded yet; try again in a moment');
     if (!actor.value.id) throw new Error('Sign in to change the board');
     sync.endUndoStep();
     const result = change(sync.board, { by: actor.value, now: new Date() });
@@ -418,6 +424,7 @@ export const useBoardStore = defineStore('board', () => {
     commentCount,
     connection,
     hasSynced,
+    hasLoaded,
     hasLocalCopy,
     hasSnapshot,
     closedReason,

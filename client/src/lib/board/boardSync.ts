@@ -72,7 +72,7 @@ export interface BoardSyncState {
   /** Every record, as read and validated (incrementally: unchanged records keep their identity). */
   read: BoardRead;
   connection: ConnectionState;
-  /** The document has synced with the server at least once; edits wait for it. */
+  /** The document has synced with the server at least once. */
   synced: boolean;
   /** The copy kept in this browser from an earlier visit has loaded (before the server's, when it is quicker). */
   localCopy: boolean;
