@@ -25,8 +25,6 @@ const BUILT_CLASS = /nhsuk-[\w-]*(\$\{|['"`]\s*\+)/;
 /** Each selector of each rule of a minified stylesheet (those in at-rules too), as written. */
 const selectorsOf = (css: string): string[] =>
   [...css.matchAll(/(?:^|[{};])([^{};@]+)\{/g)].flatMap((rule) => rule[1]!.split(',').map((s) => s.trim()));
-/** The classes a stylesheet has rules for. */
-const classesOf = (css: string): Set<string> => new Set(css.match(/(?<=\.)nhsuk-[\w-]+/g) ?? []);
 
 describe('the stylesheet the client is built with', () => {
   const files = sourceFiles(clientSources);
