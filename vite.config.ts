@@ -33,7 +33,7 @@ const serverTarget = `http://localhost:${serverPort}`;
 
 // The SPA lives in client/ and is built into dist/client, which the Node server serves.
 // In development Vite serves the SPA with hot reload and forwards the server's paths to it.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: 'client',
   plugins: [
     vue(),
@@ -69,7 +69,9 @@ export default defineConfig({
       },
     }),
   ],
-  css: { postcss: { plugins: [nhsukUsedRules] } },
+  // At build only: the development server would keep the cut it made at start, so a class newly
+  // written into a component would have no style until it restarted.
+  ...(command === 'build' ? { css: { postcss: { plugins: [nhsukUsedRules] } } } : {}),
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
@@ -88,4 +90,4 @@ export default defineConfig({
       '/yjs': { target: serverTarget, ws: true, changeOrigin: false },
     },
   },
-});
+}));
