@@ -51,6 +51,9 @@ describe('My work', () => {
     await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
     await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
     await expect.poll(tomsBell, { timeout: 15_000 }).toBeGreaterThan(before);
+    // The events came over a WebSocket from the start: the page made no long-polling requests for them.
+    const pollingRequests = `performance.getEntriesByType('resource').filter((e) => e.name.includes('/socket.io/')).length`;
+    expect(await tom.page.evaluate(pollingRequests)).toBe(0);
     expect(await tom.item(title).innerText()).toContain(board.name);
     expect(await tom.item(title).innerText()).toContain('Proposed by Grace Okafor');
 

@@ -95,7 +95,15 @@ export const useRealtimeStore = defineStore('realtime', () => {
 
   function start(): void {
     if (socket) return;
-    const current: AppSocket = io({ path: SOCKET_IO_PATH });
+    // WebSocket first, as the board's own connection is: socket.io's default starts with HTTP long
+    // polling and upgrades, three or four requests more while the page loads (each holding one of the
+    // browser's six connections to the server, and a round trip each on a slow network). Polling
+    // stays as the fallback when a WebSocket cannot be opened.
+    const current: AppSocket = io({
+      path: SOCKET_IO_PATH,
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+    });
     socket = current;
     current.on('connect', () => {
       connected.value = true;
