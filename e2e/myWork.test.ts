@@ -104,6 +104,40 @@ describe('My work', () => {
     await expect.poll(bellCount(graceWork.page)).toBe(0);
   });
 
+  it('keeps the list and the bell live where a network refuses WebSockets, over long polling', async () => {
+    const board = await scenario.server.createBoard(unique('E2E my work, no WebSockets'));
+    const grace = await onBoard(demo.grace, board.id);
+    const person = unique('Ada Lovell');
+    await grace.addPerson({ name: person });
+    await grace.openFromNav();
+
+    // Tom's network refuses the app events' WebSocket, as some proxies do.
+    const tomActor = await scenario.signedIn(demo.tom);
+    await tomActor.context.addInitScript({
+      content: `(() => {
+        const Native = WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(url, protocols) {
+            super(String(url).includes('/socket.io/') ? 'ws://127.0.0.1:9/' : url, protocols);
+          }
+        };
+      })();`,
+    });
+    const tom = new WorkPage(tomActor.page);
+    await tom.page.goto(WorkPage.path);
+    const unread = async () =>
+      Number((await tom.page.getByTestId('bell').getAttribute('data-unread')) ?? NaN);
+    await expect.poll(unread).not.toBeNaN();
+    const before = await unread();
+
+    const title = unique('Falls review');
+    await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
+    await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
+    await expect.poll(unread, { timeout: 15_000 }).toBeGreaterThan(before);
+    const pollingRequests = `performance.getEntriesByType('resource').filter((e) => e.name.includes('/socket.io/')).length`;
+    expect(await tom.page.evaluate(pollingRequests)).toBeGreaterThan(0);
+  });
+
   it('shows a physiotherapist on two teams the actions of both boards in one list, filtered by board in the address, with no serious accessibility problems', async () => {
     const frailty = await scenario.server.createBoard(unique('E2E frailty'));
     const discharge = await scenario.server.createBoard(unique('E2E discharge'), {
