@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { initialsOf } from '#shared/work';
 import { seriousAccessibilityProblems } from './support/axe.ts';
@@ -23,12 +24,45 @@ describe('My work', () => {
     return actions;
   }
 
-  it('brings an action proposed to the GP into his list and rings his bell live; he opens it on its board and accepts it; the matron sees it leave her proposals and is notified', async () => {
-    const board = await scenario.server.createBoard(unique('E2E my work'));
+  /** A new board with a person on it, and Grace on its Actions view, live. */
+  async function graceWithPerson(label: string) {
+    const board = await scenario.server.createBoard(unique(label));
     const grace = await onBoard(demo.grace, board.id);
     const person = unique('Ada Lovell');
     await grace.addPerson({ name: person });
     await grace.openFromNav();
+    return { board, grace, person };
+  }
+
+  /** The bell's count as the page shows it; NaN until the page has it. */
+  const bellCount = (page: Page) => async () => {
+    const unread = await page.getByTestId('bell').getAttribute('data-unread');
+    return unread ? Number(unread) : NaN;
+  };
+
+  /**
+   * Grace proposes an action to Tom: it appears in his list, and his bell's count rises, without a
+   * reload. Returns its title.
+   */
+  async function proposedToTomLive(grace: ActionsPage, tom: WorkPage, person: string, what: string) {
+    const tomsBell = bellCount(tom.page);
+    await expect.poll(tomsBell).not.toBeNaN();
+    const before = await tomsBell();
+    const title = unique(what);
+    await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
+    await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
+    await expect.poll(tomsBell, { timeout: 15_000 }).toBeGreaterThan(before);
+    return title;
+  }
+
+  /** Requests the page made for the app's events over long polling (a WebSocket is not one). */
+  const pollingRequests = (page: Page) =>
+    page.evaluate(
+      `performance.getEntriesByType('resource').filter((e) => e.name.includes('/socket.io/')).length`,
+    ) as Promise<number>;
+
+  it('brings an action proposed to the GP into his list and rings his bell live; he opens it on its board and accepts it; the matron sees it leave her proposals and is notified', async () => {
+    const { board, grace, person } = await graceWithPerson('E2E my work');
 
     const tomActor = await scenario.signedIn(demo.tom, WorkPage.path);
     const tom = new WorkPage(tomActor.page);
@@ -38,22 +72,9 @@ describe('My work', () => {
       .first()
       .waitFor();
 
-    // Grace proposes an action to Tom; it appears in his list, and his bell's count rises, without a reload.
-    // The bell's count as the page shows it; NaN until the page has it.
-    const bellCount = (page: typeof tom.page) => async () => {
-      const unread = await page.getByTestId('bell').getAttribute('data-unread');
-      return unread ? Number(unread) : NaN;
-    };
-    const tomsBell = bellCount(tom.page);
-    await expect.poll(tomsBell).not.toBeNaN();
-    const before = await tomsBell();
-    const title = unique('Medication review');
-    await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
-    await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
-    await expect.poll(tomsBell, { timeout: 15_000 }).toBeGreaterThan(before);
+    const title = await proposedToTomLive(grace, tom, person, 'Medication review');
     // The events came over a WebSocket from the start: the page made no long-polling requests for them.
-    const pollingRequests = `performance.getEntriesByType('resource').filter((e) => e.name.includes('/socket.io/')).length`;
-    expect(await tom.page.evaluate(pollingRequests)).toBe(0);
+    expect(await pollingRequests(tom.page)).toBe(0);
     expect(await tom.item(title).innerText()).toContain(board.name);
     expect(await tom.item(title).innerText()).toContain('Proposed by Grace Okafor');
 
@@ -105,11 +126,7 @@ describe('My work', () => {
   });
 
   it('keeps the list and the bell live where a network refuses WebSockets, over long polling', async () => {
-    const board = await scenario.server.createBoard(unique('E2E my work, no WebSockets'));
-    const grace = await onBoard(demo.grace, board.id);
-    const person = unique('Ada Lovell');
-    await grace.addPerson({ name: person });
-    await grace.openFromNav();
+    const { grace, person } = await graceWithPerson('E2E my work, no WebSockets');
 
     // Tom's network refuses the app events' WebSocket, as some proxies do.
     const tomActor = await scenario.signedIn(demo.tom);
@@ -125,17 +142,8 @@ describe('My work', () => {
     });
     const tom = new WorkPage(tomActor.page);
     await tom.page.goto(WorkPage.path);
-    const unread = async () =>
-      Number((await tom.page.getByTestId('bell').getAttribute('data-unread')) ?? NaN);
-    await expect.poll(unread).not.toBeNaN();
-    const before = await unread();
-
-    const title = unique('Falls review');
-    await grace.addActionCard({ title, ownerId: demo.tom.id, dueDate: '2099-02-01', person });
-    await expect.poll(() => tom.titlesIn('to-accept'), { timeout: 15_000 }).toContain(title);
-    await expect.poll(unread, { timeout: 15_000 }).toBeGreaterThan(before);
-    const pollingRequests = `performance.getEntriesByType('resource').filter((e) => e.name.includes('/socket.io/')).length`;
-    expect(await tom.page.evaluate(pollingRequests)).toBeGreaterThan(0);
+    await proposedToTomLive(grace, tom, person, 'Falls review');
+    expect(await pollingRequests(tom.page)).toBeGreaterThan(0);
   });
 
   it('shows a physiotherapist on two teams the actions of both boards in one list, filtered by board in the address, with no serious accessibility problems', async () => {
