@@ -60,6 +60,15 @@ export interface CurrentUser {
   teams: UserTeam[];
 }
 
+/**
+ * `GET /api/auth/session`, a sign-in's and a password change's answer: the user, and how long the
+ * session lasts unused (the browser keeps what it shows of a board no longer than the session could
+ * last: lib/board/keptViews.ts).
+ */
+export interface SessionAnswer extends CurrentUser {
+  idleMinutes: number;
+}
+
 /** `GET /api/auth/options`: how people can sign in here. Public. */
 export interface AuthOptions {
   password: true;

@@ -210,6 +210,7 @@ export async function startServer(
     boardSnapshot: (boardId) => sync.snapshot(boardId),
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     sessionMaxAgeSeconds: Math.floor(config.session.maxAgeMs / 1000),
+    sessionIdleMinutes: config.session.idleMs / 60_000,
     onBoardCreated: async (boardId) => appEvents?.announceBoard(boardId),
     onNotificationsRead: (userId) => appEvents?.tellNotified([userId]),
   };

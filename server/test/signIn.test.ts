@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from '#shared/api';
-import type { AuthOptions, CurrentUser } from '#shared/auth';
+import type { AuthOptions, CurrentUser, SessionAnswer } from '#shared/auth';
 import { AccessEvents } from '../src/access/accessEvents.ts';
 import { SESSION_COOKIE } from '../src/auth/cookies.ts';
 import { SessionStore } from '../src/auth/sessions.ts';
 import { openDatabase } from '../src/db/connect.ts';
+import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { seedIfEmpty } from '../src/seed.ts';
 import { DEMO, DEMO_PASSWORD, api, signedIn } from './support/auth.ts';
@@ -12,7 +13,7 @@ import { testDb } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';
 
 const signInAs = (url: string, email: string, password: string, headers: Record<string, string> = {}) =>
-  api<CurrentUser & ApiError>(url, 'POST', '/api/auth/sign-in', { body: { email, password }, headers });
+  api<SessionAnswer & ApiError>(url, 'POST', '/api/auth/sign-in', { body: { email, password }, headers });
 
 describe('sign-in with email and password', () => {
   it('signs in with a session cookie that is httpOnly and SameSite=Lax, and signs out', async () => {
@@ -27,6 +28,9 @@ describe('sign-in with email and password', () => {
       mustChangePassword: false,
       teams: [{ id: 'riverside-frailty-team', role: 'member' }],
     });
+    // How long the session lasts unused: the browser keeps what it shows of a board no longer.
+    const idleMinutes = loadConfig({}).session.idleMs / 60_000;
+    expect(response.body.idleMinutes).toBe(idleMinutes);
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -34,7 +38,9 @@ describe('sign-in with email and password', () => {
     // Served over plain http here (tests): not Secure, or the browser would drop it.
     expect(cookie).not.toMatch(/Secure/i);
     const session = cookie.split(';')[0]!;
-    expect((await api(server.url, 'GET', '/api/auth/session', { cookie: session })).status).toBe(200);
+    const answer = await api<SessionAnswer>(server.url, 'GET', '/api/auth/session', { cookie: session });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ email: DEMO.member, idleMinutes });
 
     const out = await api(server.url, 'POST', '/api/auth/sign-out', { cookie: session });
     expect(out.status).toBe(204);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changePasswordRequest, signInRequest, type AuthOptions } from '#shared/auth';
+import { changePasswordRequest, signInRequest, type AuthOptions, type SessionAnswer } from '#shared/auth';
 import { verifyPassword } from '../auth/passwords.ts';
 import { clearedSessionCookie, deviceCookie, deviceTokenFrom, sessionCookie } from '../auth/cookies.ts';
 import { DEVICE_TRUST_DAYS, TrustedDevices, newDeviceToken } from '../auth/devices.ts';
@@ -66,6 +66,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
   }
   app.decorate('startSession', startSession);
 
+  /** The signed-in user as the session's answers give them, or null when they are gone. */
+  async function sessionAnswer(userId: string): Promise<SessionAnswer | null> {
+    const user = await users.currentUser(userId);
+    return user ? { ...user, idleMinutes: deps.sessionIdleMinutes } : null;
+  }
+
   app.get('/api/auth/options', { config: { auth: 'public' } }, async (): Promise<AuthOptions> => ({
     password: true,
     oidc: options.oidcLabel ? { label: options.oidcLabel, startUrl: '/api/auth/oidc/start' } : null,
@@ -90,7 +96,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
     }
     await throttle.succeeded(attempt);
     await startSession(request, reply, user.id);
-    return users.currentUser(user.id);
+    return sessionAnswer(user.id);
   });
 
   app.post('/api/auth/sign-out', { config: { auth: 'session' } }, async (request, reply) => {
@@ -100,7 +106,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
   });
 
   app.get('/api/auth/session', { config: { auth: 'session' } }, async (request) => {
-    const user = await users.currentUser(principalOf(request).userId);
+    const user = await sessionAnswer(principalOf(request).userId);
     if (!user) throw new HttpError(401, 'Sign in to continue');
     return user;
   });
@@ -123,7 +129,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
     await throttle.succeeded(attempt);
     await users.setPassword(user.id, body.newPassword, { temporary: false });
     await sessions.endForUser(user.id, 'password-changed', principal.sessionId);
-    return users.currentUser(user.id);
+    return sessionAnswer(user.id);
   });
 }
 

@@ -27,6 +27,8 @@ export interface RouteDeps {
   secureCookies: boolean;
   /** How long a new session lasts at most, for the cookie's Max-Age. */
   sessionMaxAgeSeconds: number;
+  /** A session unused for this many minutes has ended (told to the browser with the session). */
+  sessionIdleMinutes: number;
   /** Tells the users who can open a new board about it. */
   onBoardCreated(boardId: string): Promise<void>;
   /** The user read (or unread) notifications: their other pages' bells count again. */
