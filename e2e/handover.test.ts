@@ -6,6 +6,13 @@ import { textOf, useScenario } from './support/scenario.ts';
 import { HandoverPage } from './support/pages/HandoverPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { keptApiPaths, keptBoardsHold, servedByAppCache } from './support/offline.ts';
+import {
+  expireKeptView,
+  keptViewKeys,
+  keptViewOf,
+  keptViewSeen,
+  watchKeptViews,
+} from './support/keptView.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 
@@ -269,6 +276,49 @@ describe('the handover, worked on together', () => {
     await priya.page.waitForURL(/\/sign-in/);
     await expect.poll(() => keptApiPaths(priya.page)).not.toContain('/api/auth/session');
     expect((await keptApiPaths(priya.page)).filter((path) => path.startsWith('/api/boards'))).toEqual([]);
+  });
+
+  it('opens at once as last seen: the handover shows before the app has drawn anything, then the app takes its place', async () => {
+    const { board, pages } = await openBoard(demo.grace, demo.priya);
+    const [grace, priya] = pages as [HandoverPage, HandoverPage];
+    const name = unique('Arthur Dean');
+    await grace.addPerson({ name, risk: 'red', riskReason: 'Fell twice this week' });
+    await priya.person(name).waitFor();
+    const path = BoardPage.path(board.id);
+    // What Priya sees is kept for her next visit once the board is quiet for a moment.
+    await expect.poll(() => keptViewOf(priya.page, path), { timeout: 10_000 }).toContain(name);
+
+    const context = priya.page.context();
+    await watchKeptViews(context);
+    const again = new HandoverPage(await context.newPage());
+    await again.page.goto(path);
+    await again.person(name).waitFor();
+    await again.waitUntilLive();
+    const seen = await keptViewSeen(again.page);
+    // Shown before the app had drawn anything, in view while the app drew out of sight, marked as
+    // opening (never "Live"), with the person Priya saw; then gone, the app's own page in its place.
+    expect(seen.shown).toMatchObject({ appChildren: 0, appHidden: true, visible: true });
+    expect(seen.shown!.text).toContain(name);
+    expect(seen.shown!.connection).toContain('Opening');
+    expect(seen.shown!.connection).not.toContain('Live');
+    expect(seen.removedAt).toBeGreaterThan(seen.shown!.at);
+    expect(await again.page.locator('#kept-view').count()).toBe(0);
+    expect(await again.page.getByText(name, { exact: true }).count()).toBe(1);
+    await again.page.close();
+
+    // A view kept past the time the session could last unused is not shown.
+    await expireKeptView(priya.page, path);
+    const expired = await context.newPage();
+    await expired.goto(path);
+    await new HandoverPage(expired).person(name).waitFor();
+    expect((await keptViewSeen(expired)).shown).toBeNull();
+    await expired.close();
+
+    // Signing out forgets every view kept, as on a shared computer it must.
+    expect(await keptViewKeys(priya.page)).toEqual([`huddle-view:${path}`]);
+    await priya.page.getByRole('button', { name: 'Sign out' }).click();
+    await priya.page.waitForURL(/\/sign-in/);
+    expect(await keptViewKeys(priya.page)).toEqual([]);
   });
 
   it('sends a board kept in the browser only what changed while its reader was away, not the whole board again', async () => {

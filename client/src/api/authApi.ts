@@ -1,4 +1,4 @@
-import type { AuthOptions, ChangePasswordRequest, CurrentUser, SignInRequest } from '#shared/auth';
+import type { AuthOptions, ChangePasswordRequest, SessionAnswer, SignInRequest } from '#shared/auth';
 import { jsonBody, requestJson } from './http.ts';
 
 export function getAuthOptions(): Promise<AuthOptions> {
@@ -6,12 +6,12 @@ export function getAuthOptions(): Promise<AuthOptions> {
 }
 
 /** The signed-in user; rejects with status 401 when nobody is signed in. */
-export function getSession(): Promise<CurrentUser> {
-  return requestJson<CurrentUser>('/api/auth/session', { unauthorisedIsAnswer: true });
+export function getSession(): Promise<SessionAnswer> {
+  return requestJson<SessionAnswer>('/api/auth/session', { unauthorisedIsAnswer: true });
 }
 
-export function signIn(request: SignInRequest): Promise<CurrentUser> {
-  return requestJson<CurrentUser>('/api/auth/sign-in', {
+export function signIn(request: SignInRequest): Promise<SessionAnswer> {
+  return requestJson<SessionAnswer>('/api/auth/sign-in', {
     method: 'POST',
     unauthorisedIsAnswer: true,
     ...jsonBody(request),
@@ -26,6 +26,6 @@ export async function signOut(): Promise<void> {
   });
 }
 
-export function changePassword(request: ChangePasswordRequest): Promise<CurrentUser> {
-  return requestJson<CurrentUser>('/api/auth/password', { method: 'POST', ...jsonBody(request) });
+export function changePassword(request: ChangePasswordRequest): Promise<SessionAnswer> {
+  return requestJson<SessionAnswer>('/api/auth/password', { method: 'POST', ...jsonBody(request) });
 }

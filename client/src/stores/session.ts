@@ -1,12 +1,13 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { ChangePasswordRequest, CurrentUser, SignInRequest } from '#shared/auth';
+import type { ChangePasswordRequest, SessionAnswer, SignInRequest } from '#shared/auth';
 import type { SessionEndReason } from '#shared/events';
 import type { PresenceUser } from '#shared/sync/presence';
 import * as authApi from '../api/authApi.ts';
 import { ApiRequestError, setUnauthorisedListener } from '../api/http.ts';
 import { SESSION_END_MESSAGES } from '../lib/sessionMessages.ts';
 import { forgetLocalBoards } from '../lib/board/localBoards.ts';
+import { forgetKeptViews } from '../lib/board/keptViews.ts';
 
 export type SessionState = 'loading' | 'signed-in' | 'signed-out';
 
@@ -19,7 +20,7 @@ export const KEEP_ALIVE_MS = 5 * 60_000;
  * with `notice` saying why.
  */
 export const useSessionStore = defineStore('session', () => {
-  const user = ref<CurrentUser | null>(null);
+  const user = ref<SessionAnswer | null>(null);
   const state = ref<SessionState>('loading');
   /** Why the sign-in page is showing, when the session ended or could not be checked. */
   const notice = ref('');
@@ -49,7 +50,7 @@ export const useSessionStore = defineStore('session', () => {
       : null,
   );
 
-  function signedIn(current: CurrentUser): CurrentUser {
+  function signedIn(current: SessionAnswer): SessionAnswer {
     user.value = current;
     state.value = 'signed-in';
     notice.value = '';
@@ -91,6 +92,8 @@ export const useSessionStore = defineStore('session', () => {
     }
     user.value = null;
     state.value = 'signed-out';
+    // What the boards looked like is not shown before the next sign-in.
+    forgetKeptViews();
     notice.value = message;
     noticeInferred = reason === null;
     endedByUser.value = byUser;
@@ -109,7 +112,7 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  async function signIn(request: SignInRequest): Promise<CurrentUser> {
+  async function signIn(request: SignInRequest): Promise<SessionAnswer> {
     return signedIn(await authApi.signIn(request));
   }
 
@@ -125,7 +128,7 @@ export const useSessionStore = defineStore('session', () => {
     void forgetLocalBoards();
   }
 
-  async function changePassword(request: ChangePasswordRequest): Promise<CurrentUser> {
+  async function changePassword(request: ChangePasswordRequest): Promise<SessionAnswer> {
     return signedIn(await authApi.changePassword(request));
   }
 

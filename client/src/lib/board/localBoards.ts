@@ -1,11 +1,12 @@
 /**
  * What the browser keeps of boards between visits: each board's document in IndexedDB (y-indexeddb),
- * and the records changed while offline that have not reached the server yet. Both are kept per
- * user and board, and wiped when the person signs out or loses access, so a shared computer does
- * not keep one clinician's boards for the next.
+ * the records changed while offline that have not reached the server yet, and each view as last seen
+ * (keptViews.ts). All are kept per user and board, and wiped when the person signs out or loses
+ * access, so a shared computer does not keep one clinician's boards for the next.
  */
 
 import { forgetApiAnswers } from '../appCache.ts';
+import { forgetKeptViews } from './keptViews.ts';
 
 const DB_PREFIX = 'huddle-board';
 const PENDING_PREFIX = 'huddle-pending';
@@ -70,6 +71,7 @@ function deleteDatabase(name: string): Promise<void> {
 /** Forgets one board (the person lost access to it). */
 export async function forgetLocalBoard(userId: string, boardId: string): Promise<void> {
   localStorage.removeItem(pendingKey(userId, boardId));
+  forgetKeptViews(boardId);
   const prefix = `${DB_PREFIX}:${userId}:${boardId}:`;
   await Promise.all((await localBoardNames()).filter((name) => name.startsWith(prefix)).map(deleteDatabase));
 }
@@ -77,9 +79,10 @@ export async function forgetLocalBoard(userId: string, boardId: string): Promise
 /**
  * Forgets the boards kept in this browser (signing out), except any with changes made offline that
  * have not reached the server yet: those stay for their author's next visit, so nothing is lost;
- * and the answers the app kept to open offline (appCache.ts).
+ * the views as last seen; and the answers the app kept to open offline (appCache.ts).
  */
 export async function forgetLocalBoards(): Promise<void> {
+  forgetKeptViews();
   /** `user:board:` of each board with changes not yet shared. */
   const unshared: string[] = [];
   for (let i = 0; i < localStorage.length; i++) {
