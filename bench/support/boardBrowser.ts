@@ -63,6 +63,11 @@ export interface ViewTiming {
    * first may be the server's snapshot, shown read-only until then. Null when it was not live in time.
    */
   editableMs: number | null;
+  /**
+   * When the view as last seen (kept in the browser, drawn by the page before the app's scripts run)
+   * showed the view's root and its items, navigation only; null when none showed, or it did not hold them.
+   */
+  keptViewMs: number | null;
   /** The app's requests during the load (navigation only): path, start and end in ms. */
   requests: { path: string; startMs: number; endMs: number }[];
   /** Long tasks (> 50 ms) on the main thread up to the moment the condition held. */
@@ -146,6 +151,10 @@ interface PageGlobals {
   __benchView?: ViewState | undefined;
   __benchWatch?: { title: string; seenAt: number | null };
   __benchPressedAt?: number | null;
+  /** Set by the page's index.html when it shows the view kept from last time. */
+  huddleKeptView?: { root: PageElement; shownAt: number };
+  localStorage: { getItem(key: string): string | null };
+  location: { pathname: string };
 }
 
 /**
@@ -218,14 +227,26 @@ function conditionHolds(c: ViewCondition): number | false {
 
 export async function readTiming(
   page: Page,
+  condition: ViewCondition,
   since: number,
   rendered: boolean,
   liveAt: number | null = null,
 ): Promise<ViewTiming> {
-  const read = await page.evaluate(() => {
+  const read = await page.evaluate((c) => {
     const page = globalThis as unknown as PageGlobals;
     const nav = page.performance.getEntriesByType('navigation')[0];
+    // The kept view holds the condition's root and items (its test ids are renamed data-kept-testid).
+    const kept = page.huddleKeptView;
+    const keptRoot = kept?.root.querySelector(`[data-kept-testid="view-${c.view}"]`);
+    const keptItems = c.item ? (keptRoot?.querySelectorAll(`[data-kept-testid="${c.item}"]`).length ?? 0) : 0;
+    const keptHolds =
+      keptRoot !== null &&
+      keptRoot !== undefined &&
+      (!c.item || (c.atLeast ? keptItems >= c.count : keptItems === c.count)) &&
+      (!c.heading ||
+        [...keptRoot.querySelectorAll('h1, h2')].some((h) => (h.textContent ?? '').includes(c.heading!)));
     return {
+      keptAt: kept && keptHolds ? kept.shownAt : null,
       view: page.__benchView ?? null,
       marks: page.__benchMarks ?? null,
       domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
@@ -235,7 +256,7 @@ export async function readTiming(
         end: r.responseEnd,
       })),
     };
-  });
+  }, condition);
   const rel = (t: number | null | undefined): number | null =>
     t === null || t === undefined ? null : round(t - since);
   const end = read.view?.doneAt ?? Infinity;
@@ -253,6 +274,7 @@ export async function readTiming(
     syncMessageMs: navigation ? rel(read.marks?.syncMessage) : null,
     syncMessageBytes: navigation ? (read.marks?.syncBytes ?? null) : null,
     editableMs: navigation ? rel(liveAt) : null,
+    keptViewMs: navigation ? rel(read.keptAt) : null,
     requests: navigation
       ? read.requests
           .filter((r) => r.start < end)
@@ -322,7 +344,7 @@ export async function timeNavigation(
   await page.goto(url, { waitUntil: 'commit' });
   const rendered = (await pollOnFrames(page, 'conditionHolds', condition, timeoutMs)) !== null;
   const liveAt = rendered ? await pollOnFrames(page, 'boardIsLive', null, timeoutMs) : null;
-  return readTiming(page, 0, rendered, liveAt);
+  return readTiming(page, condition, 0, rendered, liveAt);
 }
 
 /**
@@ -348,7 +370,7 @@ export async function timeTabSwitch(
     return at;
   }, linkText);
   const rendered = (await pollOnFrames(page, 'conditionHolds', condition, timeoutMs)) !== null;
-  return readTiming(page, clickedAt, rendered);
+  return readTiming(page, condition, clickedAt, rendered);
 }
 
 export interface EditSample {
@@ -456,6 +478,18 @@ export async function remoteEdits(
     }
   }
   return { samples, failures };
+}
+
+/**
+ * Waits until the page has kept what it shows at `path` for the next visit (client/src/lib/board/keptViews.ts),
+ * as it has for someone who had the board open a moment: it keeps it once the board has been quiet for a moment.
+ */
+export async function waitForKeptView(page: Page, path: string, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (at) => (globalThis as unknown as PageGlobals).localStorage.getItem(`huddle-view:${at}`) !== null,
+    path,
+    { timeout: timeoutMs, polling: 100 },
+  );
 }
 
 /**
