@@ -360,7 +360,8 @@ async function measureViews(
         }
         await waitForLocalCopy(actor.page, boardId, stateBytes);
         await waitForAppCache(actor.page);
-        await waitForKeptView(actor.page, spec.path);
+        if (!(await waitForKeptView(actor.page, spec.path)))
+          log(`  round ${round} ${spec.label}: the page kept no view for the next visit (too long to keep?)`);
         await actor.page.close();
         const page = await actor.newPage();
         const warm = await timeNavigation(page, spec.path, spec.condition, timeoutMs);

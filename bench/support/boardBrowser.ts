@@ -483,13 +483,19 @@ export async function remoteEdits(
 /**
  * Waits until the page has kept what it shows at `path` for the next visit (client/src/lib/board/keptViews.ts),
  * as it has for someone who had the board open a moment: it keeps it once the board has been quiet for a moment.
+ * False when nothing was kept in time (a view too long to keep is not).
  */
-export async function waitForKeptView(page: Page, path: string, timeoutMs = 30_000): Promise<void> {
-  await page.waitForFunction(
-    (at) => (globalThis as unknown as PageGlobals).localStorage.getItem(`huddle-view:${at}`) !== null,
-    path,
-    { timeout: timeoutMs, polling: 100 },
-  );
+export async function waitForKeptView(page: Page, path: string, timeoutMs = 10_000): Promise<boolean> {
+  return page
+    .waitForFunction(
+      (at) => (globalThis as unknown as PageGlobals).localStorage.getItem(`huddle-view:${at}`) !== null,
+      path,
+      { timeout: timeoutMs, polling: 100 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /**
