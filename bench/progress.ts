@@ -199,6 +199,7 @@ async function main(): Promise<void> {
       organisationId: null,
       organisationName: null,
       mustChangePassword: false,
+      sessionEndsAt: Date.now() + 3_600_000,
     };
     const facilitator = (i: number): Principal => ({
       ...admin,

@@ -157,6 +157,7 @@ async function main(): Promise<void> {
       organisationId: users[i]!.organisation_id,
       organisationName: null,
       mustChangePassword: false,
+      sessionEndsAt: Date.now() + 3_600_000,
     });
     const myWorkMs: number[] = [];
     const countMs: number[] = [];

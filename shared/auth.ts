@@ -67,6 +67,8 @@ export interface CurrentUser {
  */
 export interface SessionAnswer extends CurrentUser {
   idleMinutes: number;
+  /** When the session ends however active (ISO 8601). */
+  endsAt: string;
 }
 
 /** `GET /api/auth/options`: how people can sign in here. Public. */

@@ -40,7 +40,10 @@ describe('sign-in with email and password', () => {
     const session = cookie.split(';')[0]!;
     const answer = await api<SessionAnswer>(server.url, 'GET', '/api/auth/session', { cookie: session });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ email: DEMO.member, idleMinutes });
+    expect(answer.body).toMatchObject({ email: DEMO.member, idleMinutes, endsAt: response.body.endsAt });
+    // The session's absolute end, as its cookie's.
+    const maxAge = Number(/Max-Age=(\d+)/i.exec(cookie)![1]);
+    expect(Math.abs(Date.parse(response.body.endsAt) - (Date.now() + maxAge * 1000))).toBeLessThan(60_000);
 
     const out = await api(server.url, 'POST', '/api/auth/sign-out', { cookie: session });
     expect(out.status).toBe(204);

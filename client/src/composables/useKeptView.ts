@@ -1,11 +1,16 @@
 import { nextTick, onBeforeUnmount, watch } from 'vue';
 import { useRoute } from 'vue-router';
+import type { SessionAnswer } from '#shared/auth';
 import { keepView, revealApp, showingKeptView } from '../lib/board/keptViews.ts';
 import { useBoardStore } from '../stores/board.ts';
 import { useBoardAccessStore } from '../stores/boardAccess.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { useVersionsStore } from '../stores/versions.ts';
 import { usePrivacyScreen } from './usePrivacyScreen.ts';
+
+/** Until the session could have ended: unused from now, or at its end however active. */
+const keptUntil = (user: SessionAnswer): number =>
+  Math.min(Date.now() + user.idleMinutes * 60_000, Date.parse(user.endsAt));
 
 /** A change is kept once the board has been quiet this long (keeping a view reads the whole page). */
 const KEEP_AFTER_MS = 2_000;
@@ -51,7 +56,7 @@ export function useKeptView(): void {
     // the address it is shown at.
     if (!app || !user || !board.hasLoaded || versions.viewing || showingKeptView()) return;
     if (location.pathname !== route.path) return;
-    keepView(location.pathname, user.id, user.idleMinutes, app);
+    keepView(location.pathname, user.id, keptUntil(user), app);
   };
   const keepSoon = (): void => {
     clearTimeout(timer);

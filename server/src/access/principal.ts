@@ -10,4 +10,6 @@ export interface Principal {
   organisationId: string | null;
   organisationName: string | null;
   mustChangePassword: boolean;
+  /** When the session ends however active (ms since the epoch). */
+  sessionEndsAt: number;
 }

@@ -105,6 +105,7 @@ export class SessionStore {
       organisationId: row.organisation_id,
       organisationName: row.organisation_name,
       mustChangePassword: row.must_change_password,
+      sessionEndsAt: new Date(row.expires_at).getTime(),
     };
   }
 

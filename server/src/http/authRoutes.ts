@@ -50,8 +50,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
    * Starts a session for a user whose identity has been proven, and sets its cookie; the browser
    * becomes one of the user's trusted devices (it keeps its device cookie, or gets one).
    */
-  async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
-    const { token } = await sessions.create(userId, {
+  async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<Date> {
+    const { token, expiresAt } = await sessions.create(userId, {
       address: request.clientAddress,
       userAgent: request.headers['user-agent'],
     });
@@ -63,13 +63,16 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
       sessionCookie(token, { secure, maxAgeSeconds: deps.sessionMaxAgeSeconds }),
       deviceCookie(device, { secure, maxAgeSeconds: DEVICE_TRUST_DAYS * 24 * 60 * 60 }),
     ]);
+    return expiresAt;
   }
   app.decorate('startSession', startSession);
 
   /** The signed-in user as the session's answers give them, or null when they are gone. */
-  async function sessionAnswer(userId: string): Promise<SessionAnswer | null> {
+  async function sessionAnswer(userId: string, endsAt: number | Date): Promise<SessionAnswer | null> {
     const user = await users.currentUser(userId);
-    return user ? { ...user, idleMinutes: deps.sessionIdleMinutes } : null;
+    return user
+      ? { ...user, idleMinutes: deps.sessionIdleMinutes, endsAt: new Date(endsAt).toISOString() }
+      : null;
   }
 
   app.get('/api/auth/options', { config: { auth: 'public' } }, async (): Promise<AuthOptions> => ({
@@ -95,8 +98,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
       throw new HttpError(401, WRONG_CREDENTIALS);
     }
     await throttle.succeeded(attempt);
-    await startSession(request, reply, user.id);
-    return sessionAnswer(user.id);
+    const endsAt = await startSession(request, reply, user.id);
+    return sessionAnswer(user.id, endsAt);
   });
 
   app.post('/api/auth/sign-out', { config: { auth: 'session' } }, async (request, reply) => {
@@ -106,7 +109,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
   });
 
   app.get('/api/auth/session', { config: { auth: 'session' } }, async (request) => {
-    const user = await sessionAnswer(principalOf(request).userId);
+    const principal = principalOf(request);
+    const user = await sessionAnswer(principal.userId, principal.sessionEndsAt);
     if (!user) throw new HttpError(401, 'Sign in to continue');
     return user;
   });
@@ -129,13 +133,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
     await throttle.succeeded(attempt);
     await users.setPassword(user.id, body.newPassword, { temporary: false });
     await sessions.endForUser(user.id, 'password-changed', principal.sessionId);
-    return sessionAnswer(user.id);
+    return sessionAnswer(user.id, principal.sessionEndsAt);
   });
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Starts a session for a user whose identity has been proven (password or single sign-on). */
-    startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void>;
+    /** Resolves to when the session ends however active. */
+    startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<Date>;
   }
 }

@@ -4,7 +4,7 @@
  * marked "Opening", and the app takes its place once it has drawn the board itself (`revealApp`).
  *
  * Kept per page address in localStorage (read synchronously as the page is parsed), for one user,
- * for no longer than their session could last unused, and with the privacy screen as it was; forgotten
+ * for no longer than their session could last, and with the privacy screen as it was; forgotten
  * when the session ends or the person loses the board. `index.html` reads the same entries: the
  * key, the fields and the checks there must stay as they are here.
  */
@@ -91,10 +91,10 @@ function readKept(key: string): KeptView | null {
 }
 
 /**
- * Keeps what `app` shows as the view of `path` for this user, for `idleMinutes` (their session's
- * limit unused). A view too long, or storage that is full or switched off, keeps nothing.
+ * Keeps what `app` shows as the view of `path` for this user, `until` their session could have ended
+ * (unused from now, or at its end). A view too long, or storage that is full or switched off, keeps nothing.
  */
-export function keepView(path: string, userId: string, idleMinutes: number, app: Element): void {
+export function keepView(path: string, userId: string, until: number, app: Element): void {
   try {
     const html = keptHtml(app);
     if (html.length > MOST_CHARS) {
@@ -105,7 +105,7 @@ export function keepView(path: string, userId: string, idleMinutes: number, app:
     const kept: KeptView = {
       v: 1,
       userId,
-      until: now + idleMinutes * 60_000,
+      until,
       styles: stylesOf(app.ownerDocument),
       privacy: localStorage.getItem(PRIVACY_KEY) === 'on',
       html,
