@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 import type { Plugin as PostcssPlugin } from 'postcss';
+import type { Plugin } from 'vite';
 import purgeCss from '@fullhuman/postcss-purgecss';
 import { API_CACHE, KEPT_API_ANSWERS } from './client/src/lib/appCacheRules.ts';
 
@@ -31,12 +32,37 @@ const nhsukUsedRules: PostcssPlugin = {
 const serverPort = Number(process.env.PORT ?? 3000);
 const serverTarget = `http://localhost:${serverPort}`;
 
+/**
+ * The built page asks for its stylesheet before its scripts. Vite puts the stylesheet's link after
+ * the script and its thirteen preloads, so the service worker answered it last, while the page
+ * can run no script (the board as last seen among them: lib/board/keptViews.ts) and paint nothing
+ * until it has it.
+ */
+const stylesheetFirst: Plugin = {
+  name: 'huddle-stylesheet-first',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html) {
+      const links = html.match(/<link rel="stylesheet"[^>]*>\n?/g) ?? [];
+      if (links.length === 0) return html;
+      let rest = html;
+      for (const link of links) rest = rest.replace(link, '');
+      return rest.replace(
+        /(\s*)<script type="module"/,
+        `$1${links.join('$1').trimEnd()}$1<script type="module"`,
+      );
+    },
+  },
+};
+
 // The SPA lives in client/ and is built into dist/client, which the Node server serves.
 // In development Vite serves the SPA with hot reload and forwards the server's paths to it.
 export default defineConfig(({ command }) => ({
   root: 'client',
   plugins: [
     vue(),
+    stylesheetFirst,
     // Opens offline (client/src/lib/appCache.ts): a Workbox service worker keeps the app's files at
     // install, serves its page for any address, and keeps the answers to GET /api requests for when
     // the network does not answer. Board documents are kept by y-indexeddb, not here.
