@@ -47,6 +47,8 @@ export function useKeptView(): void {
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** False once the board page has gone: an idle callback asked for before then keeps nothing. */
+  let mounted = true;
   const keepNow = (): void => {
     clearTimeout(timer);
     timer = undefined;
@@ -54,7 +56,7 @@ export function useKeptView(): void {
     const user = session.user;
     // Only the board as it is (not a past version, not the server's snapshot while it loads), under
     // the address it is shown at.
-    if (!app || !user || !board.hasLoaded || versions.viewing || showingKeptView()) return;
+    if (!mounted || !app || !user || !board.hasLoaded || versions.viewing || showingKeptView()) return;
     if (location.pathname !== route.path) return;
     keepView(location.pathname, user.id, keptUntil(user), app);
   };
@@ -70,6 +72,7 @@ export function useKeptView(): void {
   });
   window.addEventListener('pagehide', keepNow);
   onBeforeUnmount(() => {
+    mounted = false;
     window.removeEventListener('pagehide', keepNow);
     clearTimeout(timer);
   });
