@@ -65,9 +65,12 @@ export interface ViewTiming {
   editableMs: number | null;
   /**
    * When the view as last seen (kept in the browser, drawn by the page before the app's scripts run)
-   * showed the view's root and its items, navigation only; null when none showed, or it did not hold them.
+   * was painted, holding the view's root and its items: the page's first contentful paint, as the app
+   * stays hidden while it shows. Navigation only; null when none showed, or it did not hold them.
    */
   keptViewMs: number | null;
+  /** When the page's script put that view in the document (style, layout and paint follow). */
+  keptViewInsertedMs: number | null;
   /** The app's requests during the load (navigation only): path, start and end in ms. */
   requests: { path: string; startMs: number; endMs: number }[];
   /** Long tasks (> 50 ms) on the main thread up to the moment the condition held. */
@@ -128,6 +131,7 @@ interface PageGlobals {
     now(): number;
     getEntriesByType(type: 'navigation'): { domContentLoadedEventEnd: number }[];
     getEntriesByType(type: 'resource'): { name: string; startTime: number; responseEnd: number }[];
+    getEntriesByName(name: 'first-contentful-paint'): { startTime: number }[];
   };
   MutationObserver: new (callback: () => void) => {
     observe(
@@ -245,8 +249,11 @@ export async function readTiming(
       (!c.item || (c.atLeast ? keptItems >= c.count : keptItems === c.count)) &&
       (!c.heading ||
         [...keptRoot.querySelectorAll('h1, h2')].some((h) => (h.textContent ?? '').includes(c.heading!)));
+    // The app is hidden while the kept view shows: the page's first contentful paint is the kept view's.
+    const painted = page.performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
     return {
-      keptAt: kept && keptHolds ? kept.shownAt : null,
+      keptInsertedAt: kept && keptHolds ? kept.shownAt : null,
+      keptAt: kept && keptHolds && painted !== undefined ? Math.max(kept.shownAt, painted) : null,
       view: page.__benchView ?? null,
       marks: page.__benchMarks ?? null,
       domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
@@ -275,6 +282,7 @@ export async function readTiming(
     syncMessageBytes: navigation ? (read.marks?.syncBytes ?? null) : null,
     editableMs: navigation ? rel(liveAt) : null,
     keptViewMs: navigation ? rel(read.keptAt) : null,
+    keptViewInsertedMs: navigation ? rel(read.keptInsertedAt) : null,
     requests: navigation
       ? read.requests
           .filter((r) => r.start < end)
