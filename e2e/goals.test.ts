@@ -11,6 +11,7 @@ import { BoardPage } from './support/pages/BoardPage.ts';
 import { GoalsPage } from './support/pages/GoalsPage.ts';
 import { HandoverPage } from './support/pages/HandoverPage.ts';
 import { PersonPage } from './support/pages/PersonPage.ts';
+import { keptControls } from './support/keptView.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 const COMMUNITY_TRUST = 'Riverside Community Health NHS Trust';
@@ -118,6 +119,17 @@ describe('goals and the person page', () => {
     const theirs = await priya.openNotes(statement);
     await mine.fill('Walked to the allotment gate on her own.');
     await expect.poll(() => theirs.inputValue()).toBe('Walked to the allotment gate on her own.');
+
+    // The view Priya's browser keeps for her next visit shows what hers does: the goal's status as it
+    // is (not its list's first), every status shown ticked in the filters, the notes as typed.
+    const kept = () => keptControls(priya.page, GoalsPage.goalsPath(boardId));
+    await expect
+      .poll(async () => (await kept()).texts, { timeout: 10_000 })
+      .toContain('Walked to the allotment gate on her own.');
+    const controls = await kept();
+    expect(controls.selects).toContain('Achieved');
+    expect(controls.selects).not.toContain('Not started');
+    expect(controls.checked).toEqual(expect.arrayContaining(['not_started', 'achieved']));
 
     expect(await checkView(priya.page, 'view-goals', 'goals.png')).toEqual([]);
     expect(await checkView(person.page, 'view-person', 'person.png')).toEqual([]);

@@ -84,6 +84,46 @@ export function keptViewOf(page: Page, path: string): Promise<string> {
   );
 }
 
+/** What the view kept for `path` shows in its form controls, as the page will draw it. */
+export interface KeptControls {
+  /** Each list's option shown. */
+  selects: string[];
+  /** The values of the boxes ticked. */
+  checked: string[];
+  /** What each text field and text area holds, the empty ones left out. */
+  texts: string[];
+}
+
+interface ParsedControl {
+  type?: string;
+  value: string;
+  checked?: boolean;
+  selectedOptions?: { textContent: string | null }[];
+}
+
+export function keptControls(page: Page, path: string): Promise<KeptControls> {
+  return page.evaluate((key) => {
+    const inPage = globalThis as unknown as {
+      localStorage: { getItem(k: string): string | null };
+      DOMParser: new () => {
+        parseFromString(html: string, type: string): { querySelectorAll(s: string): Iterable<ParsedControl> };
+      };
+    };
+    const kept = JSON.parse(inPage.localStorage.getItem(key) ?? '{"html":""}') as { html: string };
+    const doc = new inPage.DOMParser().parseFromString(kept.html, 'text/html');
+    const controls = (selector: string): ParsedControl[] => [...doc.querySelectorAll(selector)];
+    return {
+      selects: controls('select').map((s) => (s.selectedOptions?.[0]?.textContent ?? '').trim()),
+      checked: controls('input[type="checkbox"], input[type="radio"]')
+        .filter((c) => c.checked)
+        .map((c) => c.value),
+      texts: controls('textarea, input:not([type]), input[type="text"], input[type="date"]')
+        .map((c) => c.value)
+        .filter((v) => v !== ''),
+    };
+  }, `huddle-view:${path}`);
+}
+
 /** Makes the view kept for `path` look as if kept longer ago than the session could last unused. */
 export async function expireKeptView(page: Page, path: string): Promise<void> {
   await page.evaluate((key) => {

@@ -41,13 +41,46 @@ const OPENING_TAG =
   '<strong class="nhsuk-tag nhsuk-tag--grey">Opening</strong>' +
   '<span class="nhsuk-body-s nhsuk-u-secondary-text-colour"> The board as you last saw it, while it loads</span>';
 
+const FORM_CONTROLS = 'input, select, textarea';
+
 /**
- * The app's page as a kept view: parts marked `data-kept-view="omit"` and open dialogs left out,
- * long lists cut to their first rows, the connection tag saying "Opening", and nothing a test or a
- * script finds as the app's own (ids and test ids renamed, so nothing is found twice).
+ * What the form controls of `app` show, written into their copies' attributes: the page's HTML holds
+ * only what they started with (the app sets their values, not their attributes), so a goal's status
+ * would show as its list's first and every box unticked. A list keeps only the option it shows: the
+ * kept view cannot be used, and a board's hundred status lists would be most of what is kept.
+ */
+function keepWhatControlsShow(app: Element, copy: Element): void {
+  const shown = app.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+    FORM_CONTROLS,
+  );
+  const copies = copy.querySelectorAll(FORM_CONTROLS);
+  shown.forEach((control, i) => {
+    const copied = copies[i]!;
+    if (control instanceof HTMLSelectElement) {
+      const chosen = control.selectedIndex;
+      [...copied.querySelectorAll('option')].forEach((option, j) => {
+        if (j === chosen) option.setAttribute('selected', '');
+        else option.remove();
+      });
+    } else if (control instanceof HTMLTextAreaElement) {
+      copied.textContent = control.value;
+    } else if (control.type === 'checkbox' || control.type === 'radio') {
+      copied.toggleAttribute('checked', control.checked);
+    } else if (control.type !== 'password' && control.type !== 'file') {
+      copied.setAttribute('value', control.value);
+    }
+  });
+}
+
+/**
+ * The app's page as a kept view: what its form controls show, parts marked `data-kept-view="omit"`
+ * and open dialogs left out, long lists cut to their first rows, the connection tag saying
+ * "Opening", and nothing a test or a script finds as the app's own (ids and test ids renamed, so
+ * nothing is found twice).
  */
 export function keptHtml(app: Element): string {
   const copy = app.cloneNode(true) as Element;
+  keepWhatControlsShow(app, copy);
   for (const omitted of copy.querySelectorAll('[data-kept-view="omit"], dialog, [role="dialog"]')) {
     omitted.remove();
   }
