@@ -46,7 +46,7 @@ const FORM_CONTROLS = 'input, select, textarea';
 /**
  * What the form controls of `app` show, written into their copies' attributes: the page's HTML holds
  * only what they started with (the app sets their values, not their attributes), so a goal's status
- * would show as its list's first and every box unticked. A list keeps only the option it shows: the
+ * would show as its list's first and every box unticked. A list keeps only the options chosen: the
  * kept view cannot be used, and a board's hundred status lists would be most of what is kept.
  */
 function keepWhatControlsShow(app: Element, copy: Element): void {
@@ -57,10 +57,10 @@ function keepWhatControlsShow(app: Element, copy: Element): void {
   shown.forEach((control, i) => {
     const copied = copies[i]!;
     if (control instanceof HTMLSelectElement) {
-      const chosen = control.selectedIndex;
-      [...copied.querySelectorAll('option')].forEach((option, j) => {
-        if (j === chosen) option.setAttribute('selected', '');
-        else option.remove();
+      const options = copied.querySelectorAll('option');
+      [...control.options].forEach((option, j) => {
+        if (option.selected) options[j]!.setAttribute('selected', '');
+        else options[j]!.remove();
       });
     } else if (control instanceof HTMLTextAreaElement) {
       copied.textContent = control.value;
