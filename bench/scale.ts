@@ -16,7 +16,8 @@
  * (BENCH_CLUSTER_CLIENTS, 2000: clients for the two-process comparison; 0 skips it),
  * --bench-processes (BENCH_PROCESSES, 2: the clients are spread over this many bench processes, each
  * with whole boards, so that one Node process's stalls with thousands of clients are not counted as
- * the server's), --out.
+ * the server's), --out. Each server reports how long its event loop was held
+ * (`support/serverEventLoop.mjs`), so that a tail can be told apart from the bench's own stalls.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) for the two-process part.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { cpuSeconds, machineDescription, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
+  eventLoopHeld,
   repoRoot,
   signInMembers,
   spawnHocuspocus,
@@ -58,6 +60,12 @@ interface StepResult {
   cpuMicrosecondsPerDelivery: number;
   serverRssMB: number;
   benchCpu: number;
+  /**
+   * How long the server's event loop was held over the measure phase: in the median half second (the
+   * longest hold in each), and at the longest. A latency tail beyond it is the bench's or the machine's.
+   */
+  serverEventLoopMedian: number;
+  serverEventLoopMax: number;
   /** The bench's own event loop (its clients share one Node process): p99 delay over the measure phase. */
   benchEventLoopP99: number;
   benchEventLoopMax: number;
@@ -140,6 +148,8 @@ async function measure(
   const urls = servers.map((s) => `ws://127.0.0.1:${s.port}/yjs`);
   let cpuStart = 0;
   let wallStart = 0;
+  let measureFrom = 0;
+  let measureTo = 0;
   let cpuPercent = NaN;
   const cpuNow = () => servers.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
   const base = {
@@ -159,8 +169,10 @@ async function measure(
         onMeasureStart: () => {
           cpuStart = cpuNow();
           wallStart = performance.now();
+          measureFrom = Date.now();
         },
         onMeasureEnd: () => {
+          measureTo = Date.now();
           cpuPercent = ((cpuNow() - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
         },
         log,
@@ -181,6 +193,8 @@ async function measure(
       cpuMicrosecondsPerDelivery: NaN,
       serverRssMB: NaN,
       benchCpu: NaN,
+      serverEventLoopMedian: NaN,
+      serverEventLoopMax: NaN,
       benchEventLoopP99: NaN,
       benchEventLoopMax: NaN,
       problems: servers.flatMap((s) => s.problems.slice(0, 3)),
@@ -188,6 +202,9 @@ async function measure(
     };
   }
   const rss = servers.reduce((sum, s) => sum + memory(s.pid).peakRss, 0);
+  // The last half second's sample is printed just after the phase ends.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  const serverLoop = eventLoopHeld(servers, measureFrom, measureTo + 500);
   return {
     ...base,
     p50: load.latencyMs.p50,
@@ -205,6 +222,8 @@ async function measure(
     ),
     serverRssMB: Number((rss / 1024 / 1024).toFixed(1)),
     benchCpu: load.bench.cpuPercentOfOneCore,
+    serverEventLoopMedian: serverLoop?.medianMs ?? NaN,
+    serverEventLoopMax: serverLoop?.maxMs ?? NaN,
     benchEventLoopP99: load.bench.eventLoopDelayP99Ms,
     benchEventLoopMax: load.bench.eventLoopDelayMaxMs,
     problems: servers.flatMap((s) => s.problems.slice(0, 3)),
@@ -223,7 +242,8 @@ async function benchHuddle(opts: Options, clients: number, processes: number): P
   log(`${label}: ${clients} clients on ${params.boards} boards (${db.description})`);
   const servers: ServerProcess[] = [];
   try {
-    for (let i = 0; i < processes; i++) servers.push(await spawnHuddle(db, env));
+    for (let i = 0; i < processes; i++)
+      servers.push(await spawnHuddle(db, env, repoRoot, { watchEventLoop: true }));
     const { rooms } = await createHuddleBoards(servers[0]!.port, params.boards);
     const cookies = await signInMembers(servers[0]!.port);
     return await measure(label, servers, rooms, params, cookies, 'y-websocket', opts.benchProcesses);
@@ -240,7 +260,9 @@ async function benchHocuspocus(opts: Options, clients: number, processes: number
   const servers: ServerProcess[] = [];
   try {
     for (let i = 0; i < processes; i++)
-      servers.push(await spawnHocuspocus(processes > 1 ? opts.redisUrl : undefined));
+      servers.push(
+        await spawnHocuspocus(processes > 1 ? opts.redisUrl : undefined, { watchEventLoop: true }),
+      );
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${randomUUID()}-${i + 1}`);
     return await measure(label, servers, rooms, params, null, 'hocuspocus', opts.benchProcesses);
   } finally {
@@ -262,6 +284,7 @@ function table(results: StepResult[]): string {
     'server CPU %',
     'CPU µs/delivery',
     'server RSS MB',
+    'server loop held ms',
     'bench CPU %',
     'bench loop p99 ms',
     'bench loop max ms',
@@ -279,6 +302,7 @@ function table(results: StepResult[]): string {
     String(r.serverCpu),
     String(r.cpuMicrosecondsPerDelivery),
     String(r.serverRssMB),
+    `${r.serverEventLoopMedian} / ${r.serverEventLoopMax}`,
     String(r.benchCpu),
     String(r.benchEventLoopP99),
     String(r.benchEventLoopMax),
@@ -330,7 +354,10 @@ async function main(): Promise<number> {
     notes:
       'Clients, the bench, the servers, Postgres and Redis share the machine. One writer per board renames its ' +
       'own action at the board rate; latency is write to observe on every other client of the board. Two-process ' +
-      'runs put client i on process i mod 2, so every board has clients on both and every change crosses Redis.',
+      'runs put client i on process i mod 2, so every board has clients on both and every change crosses Redis. ' +
+      '"server loop held ms": how long the server\'s event loop was held (bench/support/serverEventLoop.mjs, in ' +
+      'each server), in the median half second of the measure phase / at the longest; a latency tail beyond it ' +
+      'is the bench\'s (its own loops: "bench loop") or the machine\'s.',
     mostClientsOneProcessHeld: held,
     oneProcess: results,
     twoProcesses: cluster,

@@ -84,6 +84,37 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
+export interface EventLoopSample {
+  /** Date.now() at the end of the half second. */
+  at: number;
+  /** The longest the event loop was held in it. */
+  maxMs: number;
+}
+
+/** Node flags that load `serverEventLoop.mjs` into a server. */
+const WATCH_EVENT_LOOP = [
+  '--import',
+  pathToFileURL(path.join(repoRoot, 'bench/support/serverEventLoop.mjs')).href,
+];
+
+/**
+ * How long servers' event loops were held over a window: in the median half second (the longest hold
+ * in each, the worst of the servers), and at the longest; null when nothing was sampled in it.
+ */
+export function eventLoopHeld(
+  servers: readonly ServerProcess[],
+  from: number,
+  to: number,
+): { medianMs: number; maxMs: number } | null {
+  const holds = servers
+    .flatMap((s) => s.eventLoop)
+    .filter((e) => e.at > from && e.at <= to)
+    .map((e) => e.maxMs)
+    .sort((a, b) => a - b);
+  if (holds.length === 0) return null;
+  return { medianMs: holds[Math.floor(holds.length / 2)]!, maxMs: holds[holds.length - 1]! };
+}
+
 export interface ServerProcess {
   name: string;
   port: number;
@@ -95,6 +126,8 @@ export interface ServerProcess {
   output: string[];
   /** Lines at level warn or above (Huddle's JSON log) or on stderr. */
   problems: string[];
+  /** With `watchEventLoop`: how long its event loop was held, each half second (`serverEventLoop.mjs`). */
+  eventLoop: EventLoopSample[];
   /** Sends SIGTERM and resolves with the exit code (or signal); SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<number | string | null>;
 }
@@ -130,6 +163,7 @@ async function spawnListening(
   );
   const output: string[] = [];
   const problems: string[] = [];
+  const eventLoop: EventLoopSample[] = [];
   const remember = (line: string): void => {
     output.push(line);
     if (output.length > 200) output.shift();
@@ -140,16 +174,25 @@ async function spawnListening(
   });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      remember(line);
       try {
-        const entry = JSON.parse(line) as { port?: unknown; msg?: unknown; level?: unknown };
+        const entry = JSON.parse(line) as {
+          port?: unknown;
+          msg?: unknown;
+          level?: unknown;
+          benchEventLoop?: EventLoopSample;
+        };
+        if (entry.benchEventLoop) {
+          eventLoop.push(entry.benchEventLoop);
+          return;
+        }
+        remember(line);
         if (typeof entry.level === 'number' && entry.level >= 40 && problems.length < 100)
           problems.push(line);
         if (typeof entry.port === 'number' && typeof entry.msg === 'string' && listening(entry.msg)) {
           resolve(entry.port);
         }
       } catch {
-        // not a JSON log line
+        remember(line); // not a JSON log line
       }
     });
     void exited.then((code) =>
@@ -166,7 +209,7 @@ async function spawnListening(
     }
     return exited;
   };
-  return { name, port, pid: child.pid!, child, exited, output, problems, stop };
+  return { name, port, pid: child.pid!, child, exited, output, problems, eventLoop, stop };
 }
 
 /** The Node flags `npm start` gives the server in the checkout at `root` (none before they were kept). */
@@ -205,6 +248,7 @@ export async function spawnHuddle(
   db: BenchDatabase,
   extra: Record<string, string> = {},
   root = repoRoot,
+  { watchEventLoop = false } = {},
 ): Promise<ServerProcess> {
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -221,7 +265,11 @@ export async function spawnHuddle(
   };
   return spawnListening(
     root === repoRoot ? 'Huddle server' : `Huddle server in ${root}`,
-    [...(await serverNodeFlags(root)), ...(await serverEntry(root))],
+    [
+      ...(await serverNodeFlags(root)),
+      ...(watchEventLoop ? WATCH_EVENT_LOOP : []),
+      ...(await serverEntry(root)),
+    ],
     env,
     (msg) => msg.startsWith('Huddle is listening'),
     root,
@@ -241,12 +289,17 @@ export function spawnReference(): Promise<ServerProcess> {
 }
 
 /** Hocuspocus (`@hocuspocus/server`), in memory; with `redisUrl`, fanning out over Redis. */
-export function spawnHocuspocus(redisUrl?: string): Promise<ServerProcess> {
+export function spawnHocuspocus(redisUrl?: string, { watchEventLoop = false } = {}): Promise<ServerProcess> {
   const env: Record<string, string | undefined> = { ...process.env, REDIS_URL: redisUrl };
   for (const name of ['DATABASE_URL', 'DATA_DIR']) delete env[name];
   return spawnListening(
     'Hocuspocus server',
-    ['--import', 'tsx', path.join(repoRoot, 'bench/hocuspocusServer.ts')],
+    [
+      ...(watchEventLoop ? WATCH_EVENT_LOOP : []),
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'bench/hocuspocusServer.ts'),
+    ],
     env,
     (msg) => msg === 'hocuspocus listening',
   );
