@@ -33,10 +33,12 @@ import {
   createBenchDatabase,
   createHuddleBoards,
   eventLoopHeld,
+  LONG_HOLD_MS,
   repoRoot,
   signInMembers,
   spawnHocuspocus,
   spawnHuddle,
+  type EventLoopHeld,
   type ServerProcess,
 } from './support/servers.ts';
 import { formatTable } from './support/table.ts';
@@ -64,8 +66,7 @@ interface StepResult {
    * How long the server's event loop was held over the measure phase: in the median half second (the
    * longest hold in each), and at the longest. A latency tail beyond it is the bench's or the machine's.
    */
-  serverEventLoopMedian: number;
-  serverEventLoopMax: number;
+  serverEventLoop: EventLoopHeld | null;
   /** The bench's own event loop (its clients share one Node process): p99 delay over the measure phase. */
   benchEventLoopP99: number;
   benchEventLoopMax: number;
@@ -193,8 +194,7 @@ async function measure(
       cpuMicrosecondsPerDelivery: NaN,
       serverRssMB: NaN,
       benchCpu: NaN,
-      serverEventLoopMedian: NaN,
-      serverEventLoopMax: NaN,
+      serverEventLoop: null,
       benchEventLoopP99: NaN,
       benchEventLoopMax: NaN,
       problems: servers.flatMap((s) => s.problems.slice(0, 3)),
@@ -222,8 +222,7 @@ async function measure(
     ),
     serverRssMB: Number((rss / 1024 / 1024).toFixed(1)),
     benchCpu: load.bench.cpuPercentOfOneCore,
-    serverEventLoopMedian: serverLoop?.medianMs ?? NaN,
-    serverEventLoopMax: serverLoop?.maxMs ?? NaN,
+    serverEventLoop: serverLoop,
     benchEventLoopP99: load.bench.eventLoopDelayP99Ms,
     benchEventLoopMax: load.bench.eventLoopDelayMaxMs,
     problems: servers.flatMap((s) => s.problems.slice(0, 3)),
@@ -285,6 +284,7 @@ function table(results: StepResult[]): string {
     'CPU µs/delivery',
     'server RSS MB',
     'server loop held ms',
+    `held ≥ ${LONG_HOLD_MS} ms: n, CPU ms`,
     'bench CPU %',
     'bench loop p99 ms',
     'bench loop max ms',
@@ -302,7 +302,10 @@ function table(results: StepResult[]): string {
     String(r.serverCpu),
     String(r.cpuMicrosecondsPerDelivery),
     String(r.serverRssMB),
-    `${r.serverEventLoopMedian} / ${r.serverEventLoopMax}`,
+    r.serverEventLoop ? `${r.serverEventLoop.medianMs} / ${r.serverEventLoop.maxMs}` : '-',
+    r.serverEventLoop
+      ? `${r.serverEventLoop.longHolds}, ${r.serverEventLoop.longHoldCpuMs ?? '-'} (${r.serverEventLoop.cpuMs ?? '-'})`
+      : '-',
     String(r.benchCpu),
     String(r.benchEventLoopP99),
     String(r.benchEventLoopMax),
@@ -357,7 +360,9 @@ async function main(): Promise<number> {
       'runs put client i on process i mod 2, so every board has clients on both and every change crosses Redis. ' +
       '"server loop held ms": how long the server\'s event loop was held (bench/support/serverEventLoop.mjs, in ' +
       'each server), in the median half second of the measure phase / at the longest; a latency tail beyond it ' +
-      'is the bench\'s (its own loops: "bench loop") or the machine\'s.',
+      'is the bench\'s (its own loops: "bench loop") or the machine\'s. "held ≥ 40 ms": the half seconds with ' +
+      "such a hold, and the main thread's CPU in them (median ms of 500), in brackets in every half second: a " +
+      'long hold with no more CPU than usual is the thread waiting for a core, not work of its own.',
     mostClientsOneProcessHeld: held,
     oneProcess: results,
     twoProcesses: cluster,

@@ -1,17 +1,41 @@
 // Loaded into a benched server with `--import` (`spawnHuddle` and `spawnHocuspocus` with
-// `watchEventLoop`): every half second it prints the longest the server's event loop was held in it,
-// as a JSON line the bench reads (`ServerProcess.eventLoop`), so that a latency tail can be told apart
-// from the bench's own stalls. Nothing of the server is changed; the timer does not keep it running.
+// `watchEventLoop`): every half second it prints the longest the server's event loop was held in it
+// and the CPU its main thread used meanwhile, as a JSON line the bench reads (`ServerProcess.eventLoop`),
+// so that a latency tail can be told apart from the bench's own stalls, and a loop held by the server's
+// own work from one whose thread was not given a core. Nothing of the server is changed; the timer does
+// not keep it running.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const RESOLUTION_MS = 10;
+/** Linux counts a thread's CPU in ticks of 10 ms (USER_HZ 100). */
+const TICK_MS = 10;
 const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 histogram.enable();
 const held = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 10) / 10);
+
+/** The main thread's CPU so far (user and system), in ms; null where /proc cannot tell. */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime
+  } catch {
+    return null;
+  }
+}
+
+let cpuBefore = mainThreadCpuMs();
 setInterval(() => {
+  const cpu = mainThreadCpuMs();
   const line = {
-    benchEventLoop: { at: Date.now(), p99Ms: held(histogram.percentile(99)), maxMs: held(histogram.max) },
+    benchEventLoop: {
+      at: Date.now(),
+      maxMs: held(histogram.max),
+      mainThreadCpuMs: cpu === null || cpuBefore === null ? null : cpu - cpuBefore,
+    },
   };
+  cpuBefore = cpu;
   histogram.reset();
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }, 500).unref();

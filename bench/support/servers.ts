@@ -89,6 +89,8 @@ export interface EventLoopSample {
   at: number;
   /** The longest the event loop was held in it. */
   maxMs: number;
+  /** The CPU its main thread used in it (10 ms ticks); null where /proc cannot tell. */
+  mainThreadCpuMs: number | null;
 }
 
 /** Node flags that load `serverEventLoop.mjs` into a server. */
@@ -97,22 +99,45 @@ const WATCH_EVENT_LOOP = [
   pathToFileURL(path.join(repoRoot, 'bench/support/serverEventLoop.mjs')).href,
 ];
 
-/**
- * How long servers' event loops were held over a window: in the median half second (the longest hold
- * in each, the worst of the servers), and at the longest; null when nothing was sampled in it.
- */
+/** A hold of the event loop this long counts as long (`eventLoopHeld`). */
+export const LONG_HOLD_MS = 40;
+
+export interface EventLoopHeld {
+  /** The longest hold of the median half second (the worst of the servers'). */
+  medianMs: number;
+  /** The longest hold of all. */
+  maxMs: number;
+  /** Half seconds with a hold of LONG_HOLD_MS or more. */
+  longHolds: number;
+  /**
+   * The main thread's CPU in those half seconds and in every half second (medians, ms of 500): a long
+   * hold with no more CPU than usual is a thread that was not given a core, not work of its own.
+   */
+  longHoldCpuMs: number | null;
+  cpuMs: number | null;
+}
+
+const median = (values: number[]): number | null =>
+  values.length === 0 ? null : [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** How long servers' event loops were held over a window (null when nothing was sampled in it). */
 export function eventLoopHeld(
   servers: readonly ServerProcess[],
   from: number,
   to: number,
-): { medianMs: number; maxMs: number } | null {
-  const holds = servers
-    .flatMap((s) => s.eventLoop)
-    .filter((e) => e.at > from && e.at <= to)
-    .map((e) => e.maxMs)
-    .sort((a, b) => a - b);
-  if (holds.length === 0) return null;
-  return { medianMs: holds[Math.floor(holds.length / 2)]!, maxMs: holds[holds.length - 1]! };
+): EventLoopHeld | null {
+  const samples = servers.flatMap((s) => s.eventLoop).filter((e) => e.at > from && e.at <= to);
+  if (samples.length === 0) return null;
+  const cpu = (list: EventLoopSample[]): number | null =>
+    median(list.flatMap((e) => (e.mainThreadCpuMs === null ? [] : [e.mainThreadCpuMs])));
+  const long = samples.filter((e) => e.maxMs >= LONG_HOLD_MS);
+  return {
+    medianMs: median(samples.map((e) => e.maxMs))!,
+    maxMs: Math.max(...samples.map((e) => e.maxMs)),
+    longHolds: long.length,
+    longHoldCpuMs: cpu(long),
+    cpuMs: cpu(samples),
+  };
 }
 
 export interface ServerProcess {
