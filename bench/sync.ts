@@ -5,7 +5,7 @@
  * team, owns one action on its board (added in the set-up, as that member) and renames it with every
  * write, as the Actions view does; the title carries the write's number and send time, so a remote
  * client can tell the latency. Reports edit-to-remote-client latency, lost updates and each server's
- * RSS and CPU; writes `bench/results/sync.json` (`sync-pglite.json` without DATABASE_URL). Exits 1
+ * RSS, CPU and how long its event loop was held (`support/serverEventLoop.mjs`, loaded into each); writes `bench/results/sync.json` (`sync-pglite.json` without DATABASE_URL). Exits 1
  * if Huddle lost updates.
  *
  *   npm run bench:sync -- --clients 100 --boards 10 --rate 200 --duration 20
@@ -35,12 +35,15 @@ import { CpuMeter, MachineCpuMeter, machineDescription, memory } from './support
 import {
   createBenchDatabase,
   createHuddleBoards,
+  eventLoopHeld,
   huddleCheckouts,
+  LONG_HOLD_MS,
   repoRoot,
   signInMembers,
   spawnHocuspocus,
   spawnHuddle,
   spawnReference,
+  type EventLoopHeld,
   type HuddleCheckout,
   type ServerProcess,
 } from './support/servers.ts';
@@ -71,6 +74,8 @@ interface ServerFigures {
   /** Lines the server logged at warn or above, or on stderr. */
   problemLines: number;
   problemSample: string[];
+  /** How long its event loop was held over the measure phase (bench/support/serverEventLoop.mjs). */
+  eventLoop: EventLoopHeld | null;
 }
 
 interface TargetResult {
@@ -162,20 +167,25 @@ async function measure(
   const machine = new MachineCpuMeter(os.cpus().length);
   let cpuPercent = NaN;
   let machinePercent = NaN;
+  let measureFrom = 0;
+  let measureTo = 0;
   const endpoint = { wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookies, protocol };
   const load = await runLoad(endpoint, rooms, params, {
     onMeasureStart: () => {
       cpu.start();
       machine.start();
+      measureFrom = Date.now();
     },
     onMeasureEnd: () => {
       cpuPercent = cpu.stop();
       machinePercent = machine.stop();
+      measureTo = Date.now();
     },
     log,
   });
-  // Give the server a moment to see the clients go, then read its memory.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Give the server a moment to see the clients go (and to note its event loop's last half second
+  // of the measure phase), then read its memory.
+  await new Promise((resolve) => setTimeout(resolve, 600));
   const mem = memory(server.pid);
   const figures: ServerFigures = {
     rssPeakMB: mb(mem.peakRss),
@@ -193,6 +203,7 @@ async function measure(
     loadAverage1mAtEnd: Number((os.loadavg()[0] ?? 0).toFixed(2)),
     problemLines: server.problems.length,
     problemSample: server.problems.slice(0, 5),
+    eventLoop: eventLoopHeld([server], measureFrom, measureTo + 500),
   };
   return { load, figures };
 }
@@ -220,7 +231,7 @@ async function benchHuddle(params: LoadParameters, target: Target): Promise<Targ
   );
   try {
     const env = connectionLimits(params);
-    const server = await spawnHuddle(db, env, checkout.root);
+    const server = await spawnHuddle(db, env, checkout.root, { watchEventLoop: true });
     let rooms: string[];
     let cookies: string[];
     let result: Awaited<ReturnType<typeof measure>>;
@@ -263,7 +274,7 @@ async function benchHuddle(params: LoadParameters, target: Target): Promise<Targ
 
 async function benchReference(params: LoadParameters): Promise<TargetResult> {
   log('reference @y/websocket-server (in memory)');
-  const server = await spawnReference();
+  const server = await spawnReference({ watchEventLoop: true });
   try {
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
     const result = await measure(server, rooms, params, null);
@@ -276,7 +287,7 @@ async function benchReference(params: LoadParameters): Promise<TargetResult> {
 
 async function benchHocuspocus(params: LoadParameters): Promise<TargetResult> {
   log('Hocuspocus @hocuspocus/server (in memory)');
-  const server = await spawnHocuspocus();
+  const server = await spawnHocuspocus(undefined, { watchEventLoop: true });
   try {
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${i + 1}`);
     const result = await measure(server, rooms, params, null, 'hocuspocus');
@@ -312,6 +323,17 @@ function table(results: TargetResult[]): string {
     ['server RSS end (MB)', (r) => r.server.rssEndMB],
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore],
     ['server CPU per delivered update (µs)', (r) => r.server.cpuMicrosecondsPerDelivery],
+    [
+      'server event loop held, median half second / longest (ms)',
+      (r) => (r.server.eventLoop ? `${r.server.eventLoop.medianMs} / ${r.server.eventLoop.maxMs}` : '-'),
+    ],
+    [
+      `half seconds it was held ≥ ${LONG_HOLD_MS} ms, main-thread CPU in them (usual), ms`,
+      (r) =>
+        r.server.eventLoop
+          ? `${r.server.eventLoop.longHolds}, ${r.server.eventLoop.longHoldCpuMs ?? '-'} (${r.server.eventLoop.cpuMs ?? '-'})`
+          : '-',
+    ],
     ['server warn/error lines', (r) => r.server.problemLines],
     ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore],

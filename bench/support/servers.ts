@@ -302,12 +302,17 @@ export async function spawnHuddle(
 }
 
 /** The reference `@y/websocket-server`, in memory (no persistence env vars). */
-export function spawnReference(): Promise<ServerProcess> {
+export function spawnReference({ watchEventLoop = false } = {}): Promise<ServerProcess> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ['YPERSISTENCE', 'CALLBACK_URL', 'DATABASE_URL', 'DATA_DIR']) delete env[name];
   return spawnListening(
     'reference server',
-    ['--import', 'tsx', path.join(repoRoot, 'bench/referenceServer.ts')],
+    [
+      ...(watchEventLoop ? WATCH_EVENT_LOOP : []),
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'bench/referenceServer.ts'),
+    ],
     env,
     (msg) => msg === 'reference server listening',
   );
