@@ -103,7 +103,7 @@ const WATCH_EVENT_LOOP = [
 export const LONG_HOLD_MS = 40;
 
 export interface EventLoopHeld {
-  /** The longest hold of the median half second (the worst of the servers'). */
+  /** The longest hold in the median half second (of every server's half seconds together). */
   medianMs: number;
   /** The longest hold of all. */
   maxMs: number;
