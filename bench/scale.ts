@@ -32,7 +32,9 @@ import { cpuSeconds, machineDescription, memory } from './support/proc.ts';
 import {
   createBenchDatabase,
   createHuddleBoards,
+  eventLoopCells,
   eventLoopHeld,
+  EVENT_LOOP_SAMPLE_MS,
   LONG_HOLD_MS,
   repoRoot,
   signInMembers,
@@ -203,8 +205,8 @@ async function measure(
   }
   const rss = servers.reduce((sum, s) => sum + memory(s.pid).peakRss, 0);
   // The last half second's sample is printed just after the phase ends.
-  await new Promise((resolve) => setTimeout(resolve, 600));
-  const serverLoop = eventLoopHeld(servers, measureFrom, measureTo + 500);
+  await new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_SAMPLE_MS + 100));
+  const serverLoop = eventLoopHeld(servers, measureFrom, measureTo + EVENT_LOOP_SAMPLE_MS);
   return {
     ...base,
     p50: load.latencyMs.p50,
@@ -302,10 +304,7 @@ function table(results: StepResult[]): string {
     String(r.serverCpu),
     String(r.cpuMicrosecondsPerDelivery),
     String(r.serverRssMB),
-    r.serverEventLoop ? `${r.serverEventLoop.medianMs} / ${r.serverEventLoop.maxMs}` : '-',
-    r.serverEventLoop
-      ? `${r.serverEventLoop.longHolds}, ${r.serverEventLoop.longHoldCpuMs ?? '-'} (${r.serverEventLoop.cpuMs ?? '-'})`
-      : '-',
+    ...eventLoopCells(r.serverEventLoop),
     String(r.benchCpu),
     String(r.benchEventLoopP99),
     String(r.benchEventLoopMax),

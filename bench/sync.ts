@@ -5,7 +5,8 @@
  * team, owns one action on its board (added in the set-up, as that member) and renames it with every
  * write, as the Actions view does; the title carries the write's number and send time, so a remote
  * client can tell the latency. Reports edit-to-remote-client latency, lost updates and each server's
- * RSS, CPU and how long its event loop was held (`support/serverEventLoop.mjs`, loaded into each); writes `bench/results/sync.json` (`sync-pglite.json` without DATABASE_URL). Exits 1
+ * RSS, CPU and how long its event loop was held (`support/serverEventLoop.mjs`, loaded into each);
+ * writes `bench/results/sync.json` (`sync-pglite.json` without DATABASE_URL). Exits 1
  * if Huddle lost updates.
  *
  *   npm run bench:sync -- --clients 100 --boards 10 --rate 200 --duration 20
@@ -35,7 +36,9 @@ import { CpuMeter, MachineCpuMeter, machineDescription, memory } from './support
 import {
   createBenchDatabase,
   createHuddleBoards,
+  eventLoopCells,
   eventLoopHeld,
+  EVENT_LOOP_SAMPLE_MS,
   huddleCheckouts,
   LONG_HOLD_MS,
   repoRoot,
@@ -185,7 +188,7 @@ async function measure(
   });
   // Give the server a moment to see the clients go (and to note its event loop's last half second
   // of the measure phase), then read its memory.
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_SAMPLE_MS + 100));
   const mem = memory(server.pid);
   const figures: ServerFigures = {
     rssPeakMB: mb(mem.peakRss),
@@ -203,7 +206,7 @@ async function measure(
     loadAverage1mAtEnd: Number((os.loadavg()[0] ?? 0).toFixed(2)),
     problemLines: server.problems.length,
     problemSample: server.problems.slice(0, 5),
-    eventLoop: eventLoopHeld([server], measureFrom, measureTo + 500),
+    eventLoop: eventLoopHeld([server], measureFrom, measureTo + EVENT_LOOP_SAMPLE_MS),
   };
   return { load, figures };
 }
@@ -325,14 +328,11 @@ function table(results: TargetResult[]): string {
     ['server CPU per delivered update (µs)', (r) => r.server.cpuMicrosecondsPerDelivery],
     [
       'server event loop held, median half second / longest (ms)',
-      (r) => (r.server.eventLoop ? `${r.server.eventLoop.medianMs} / ${r.server.eventLoop.maxMs}` : '-'),
+      (r) => eventLoopCells(r.server.eventLoop)[0],
     ],
     [
       `half seconds it was held ≥ ${LONG_HOLD_MS} ms, main-thread CPU in them (usual), ms`,
-      (r) =>
-        r.server.eventLoop
-          ? `${r.server.eventLoop.longHolds}, ${r.server.eventLoop.longHoldCpuMs ?? '-'} (${r.server.eventLoop.cpuMs ?? '-'})`
-          : '-',
+      (r) => eventLoopCells(r.server.eventLoop)[1],
     ],
     ['server warn/error lines', (r) => r.server.problemLines],
     ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],

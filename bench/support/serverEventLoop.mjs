@@ -38,4 +38,4 @@ setInterval(() => {
   cpuBefore = cpu;
   histogram.reset();
   process.stdout.write(`${JSON.stringify(line)}\n`);
-}, 500).unref();
+}, 500).unref(); // EVENT_LOOP_SAMPLE_MS in servers.ts

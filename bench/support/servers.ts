@@ -120,6 +120,21 @@ export interface EventLoopHeld {
 const median = (values: number[]): number | null =>
   values.length === 0 ? null : [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/** How often `serverEventLoop.mjs` prints a sample (it must match the interval there). */
+export const EVENT_LOOP_SAMPLE_MS = 500;
+
+/**
+ * The two table cells of `eventLoopHeld`: the median half second's hold / the longest; and the half
+ * seconds held LONG_HOLD_MS or more, the main thread's CPU in them (in every half second).
+ */
+export function eventLoopCells(held: EventLoopHeld | null): [string, string] {
+  if (!held) return ['-', '-'];
+  return [
+    `${held.medianMs} / ${held.maxMs}`,
+    `${held.longHolds}, ${held.longHoldCpuMs ?? '-'} (${held.cpuMs ?? '-'})`,
+  ];
+}
+
 /** How long servers' event loops were held over a window (null when nothing was sampled in it). */
 export function eventLoopHeld(
   servers: readonly ServerProcess[],
