@@ -300,6 +300,10 @@ export async function spawnHuddle(
     NODE_ENV: process.env.NODE_ENV ?? 'production',
     DATABASE_URL: undefined,
     DATA_DIR: undefined,
+    // One process on its own unless the caller says otherwise: a REDIS_URL in the bench's own
+    // environment (for the two-process steps) would have every server publish to Redis.
+    REDIS_URL: undefined,
+    REDIS_PREFIX: undefined,
     ...extra,
     ...db.env,
   };
