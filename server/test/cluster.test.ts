@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CloseCode } from '#shared/sync/closeCodes';
 import { startBalancer } from '../src/cluster/balancer.ts';
@@ -115,6 +116,46 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     for (const client of clients)
       await expect.poll(() => actionTitles(client), { timeout: 10_000 }).toEqual(['After the move']);
     expect(other.sync.loadedBoards).toContain(boardId);
+  });
+
+  it('a board one process holds alone is not published on Redis; a second process opening it gets it all', async () => {
+    const { redis, a, b } = await twoProcesses();
+    const boardId = await newBoard(a.url);
+    const cookie = await memberCookie(a.url);
+    const graceCookie = await memberCookie(a.url, DEMO.member);
+    const first = connectClient(a.url, boardId, { cookie });
+    const second = connectClient(a.url, boardId, { cookie: graceCookie });
+    await Promise.all([first.synced(), second.synced()]);
+    // Every command Redis is sent, watched from beside the processes (a subscriber would count as a holder).
+    const monitor = await new Redis(REDIS).monitor();
+    onTestFinished(() => monitor.disconnect());
+    const published: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'publish') published.push(args[1] ?? '');
+    });
+    const channel = `${redis.prefix}:board:${boardId}`;
+
+    first.board.addAction(anAction('Only process A holds this board'), { by: by() });
+    first.provider.awareness.setLocalStateField('focus', 'person-1');
+    second.provider.awareness.setLocalStateField('focus', 'person-2');
+    await expect.poll(() => actionTitles(second)).toEqual(['Only process A holds this board']);
+    await expect.poll(() => presenceNames(second)).toEqual(['Priya Shah']);
+    await expect.poll(() => presenceNames(first)).toEqual(['Grace Okafor']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(published.filter((name) => name === channel)).toEqual([]);
+
+    // Process B opens the board: it has everything A holds at once, and what is said from then on.
+    const onB = connectClient(b.url, boardId, { cookie: graceCookie });
+    await onB.synced();
+    expect(actionTitles(onB)).toEqual(['Only process A holds this board']);
+    first.board.addAction(anAction('Said once B holds it too'), { by: by() });
+    await expect
+      .poll(() => actionTitles(onB).sort())
+      .toEqual(['Only process A holds this board', 'Said once B holds it too']);
+    await expect.poll(() => presenceNames(onB)).toEqual(['Grace Okafor', 'Priya Shah']);
+    onB.board.addAction(anAction('Said on B'), { by: GRACE });
+    await expect.poll(() => actionTitles(first)).toContain('Said on B');
+    expect(published.filter((name) => name === channel).length).toBeGreaterThan(0);
   });
 
   it('the board’s rules hold on whichever process receives an edit', async () => {

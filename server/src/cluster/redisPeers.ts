@@ -74,6 +74,14 @@ export class RedisPeers implements RoomPeers {
   readonly #askTimer: NodeJS.Timeout;
   /** Boards opening here, waiting for the other holders' answers. */
   readonly #awaited = new Map<string, { left: number; answered: () => void }>();
+  /**
+   * Per board held here: whether another process may hold it too, and how many messages from other
+   * processes have been heard on it. Boards are routed to one process (the balancer's `board`
+   * routing), so most are held by one alone: their changes and presence are not published for
+   * nobody to hear. Redis says how many heard each message: one (this process) means nobody else,
+   * unless something from another process was heard meanwhile (it subscribed after that message).
+   */
+  readonly #company = new Map<string, { others: boolean; heard: number }>();
 
   readonly #channelPrefix: string;
 
@@ -114,6 +122,7 @@ export class RedisPeers implements RoomPeers {
    */
   async join(boardId: string, room: PeerRoom): Promise<void> {
     this.#rooms.set(boardId, room);
+    this.#company.set(boardId, { others: true, heard: 0 });
     if (this.subscriber.status !== 'ready' || this.publisher.status !== 'ready') {
       // Redis is away: served from this process alone meanwhile; subscribed, and asking, once it is back.
       this.subscriber.subscribe(this.#channelOf(boardId)).catch(() => undefined);
@@ -150,16 +159,19 @@ export class RedisPeers implements RoomPeers {
 
   leave(boardId: string): void {
     this.#rooms.delete(boardId);
+    this.#company.delete(boardId);
     this.#heard.delete(boardId);
     this.#sent.delete(boardId);
     this.subscriber.unsubscribe(this.#channelOf(boardId)).catch(() => undefined);
   }
 
   shareUpdate(boardId: string, update: PeerUpdate): void {
+    if (this.#company.get(boardId)?.others === false) return;
     this.#publish(boardId, Kind.Update, '', (encoder) => writePeerUpdate(encoder, update));
   }
 
   shareAwareness(boardId: string, update: Uint8Array): void {
+    if (this.#company.get(boardId)?.others === false) return;
     this.#publish(boardId, Kind.Awareness, '', (encoder) => encoding.writeVarUint8Array(encoder, update));
   }
 
@@ -215,12 +227,31 @@ export class RedisPeers implements RoomPeers {
     encoding.writeVarUint(encoder, seq);
     encoding.writeVarString(encoder, to);
     write(encoder);
-    return this.publisher
-      .publish(this.#channelOf(boardId), Buffer.from(encoding.toUint8Array(encoder)))
-      .catch((err: unknown) => {
+    const heardBefore = this.#company.get(boardId)?.heard;
+    return this.publisher.publish(this.#channelOf(boardId), Buffer.from(encoding.toUint8Array(encoder))).then(
+      (count) => {
+        this.#counted(boardId, heardBefore, count);
+        return count;
+      },
+      (err: unknown) => {
         this.log.debug({ err, boardId }, 'passing a board message on failed');
         return 0;
-      });
+      },
+    );
+  }
+
+  /**
+   * Notes how many processes heard a message on a board (this one among them, while it is subscribed):
+   * more than one, and the board's changes are published; this one alone, with nothing heard from
+   * another since the message was sent, and they are not, until another process is heard (its
+   * question on opening the board, asked every half minute too, is answered with everything it lacks).
+   */
+  #counted(boardId: string, heardBefore: number | undefined, count: number): void {
+    const company = this.#company.get(boardId);
+    if (!company) return;
+    if (count > 1) company.others = true;
+    else if (count === 1 && company.heard === heardBefore && this.subscriber.status === 'ready')
+      company.others = false;
   }
 
   /** Never throws: a message that cannot be read or applied is logged, and the board asks again. */
@@ -236,6 +267,11 @@ export class RedisPeers implements RoomPeers {
       const seq = decoding.readVarUint(decoder);
       const to = decoding.readVarString(decoder);
       if (sender === this.processId) return;
+      const company = this.#company.get(boardId);
+      if (company) {
+        company.others = true;
+        company.heard += 1;
+      }
       const gap = this.#noteHeard(boardId, sender, seq);
       if (to === '' || to === this.processId) {
         switch (kind) {
