@@ -148,9 +148,15 @@ describe.each(DATABASE_KINDS)('My work on %s', (kind) => {
     expect(await handshake(socket)).toBe('connected');
     let told = 0;
     socket.on('work:changed', () => told++);
+    // Grace, who proposes it, is told too (the action is among those she proposed).
+    const graceSocket = openAppSocket(url, { cookie: await signIn(url, DEMO.member) });
+    expect(await handshake(graceSocket)).toBe('connected');
+    let graceTold = 0;
+    graceSocket.on('work:changed', () => graceTold++);
     const grace = await openBoard(url, frailty, DEMO.member);
     const action = grace.board.addAction(forDan('Proposed while he watches'), { by: GRACE });
     await expect.poll(() => told, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => graceTold).toBeGreaterThan(0);
     expect((await myWork(DAN.email)).body.items.map((item) => item.id)).toContain(action.id);
     // Someone else's action tells him nothing.
     const before = told;

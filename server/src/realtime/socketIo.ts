@@ -128,15 +128,19 @@ export class AppEvents {
     }
   }
 
-  /** Tells everyone with the board open how storing its changes stands. */
-  /** Tells these users' open pages that actions they own or proposed have changed. */
+  /**
+   * Tells these users' open pages that actions they own or proposed have changed. One event to all
+   * their rooms: with several processes, one message on Redis rather than one per person.
+   */
   tellWorkChanged(userIds: Iterable<string>): void {
-    for (const userId of userIds) this.io.to(userRoom(userId)).emit('work:changed');
+    const rooms = [...userIds].map(userRoom);
+    if (rooms.length > 0) this.io.to(rooms).emit('work:changed');
   }
 
   /** Tells these users' open pages that they have new notifications (the bell counts again). */
   tellNotified(userIds: Iterable<string>): void {
-    for (const userId of userIds) this.io.to(userRoom(userId)).emit('notifications:changed');
+    const rooms = [...userIds].map(userRoom);
+    if (rooms.length > 0) this.io.to(rooms).emit('notifications:changed');
   }
 
   /**
@@ -165,6 +169,7 @@ export class AppEvents {
     if (pending?.again) this.tellProgressChanged(boardId);
   }
 
+  /** Tells everyone with the board open how storing its changes stands. */
   tellStorage(boardId: string, state: BoardStorageState): void {
     this.io.to(boardRoom(boardId)).emit('board:storage', boardId, state);
   }
