@@ -1,7 +1,8 @@
 /**
  * Scale benchmark: how many clients one Huddle process holds with edit-to-remote p99 under 50 ms,
  * and two processes sharing boards over Redis against Hocuspocus (two processes with its Redis
- * extension), in the same run. The load is a team watching a colleague type: boards of
+ * extension), in the same run: each board's clients spread over both processes, then each board's
+ * clients on one of them (as the balancer routes them). The load is a team watching a colleague type: boards of
  * --per-board clients, one writer on each (a person typing a note), --rate updates/s in total;
  * clients connect --batch at a time. Every step starts fresh servers (and, for Huddle, a fresh
  * database); the writes are validated BoardDocument writes in the signed-in member's name, as the
@@ -138,7 +139,10 @@ function connectionLimits(clients: number, boards: number): Record<string, strin
   };
 }
 
-/** Runs the load against `servers` (clients spread over them in turn) and measures them together. */
+/** How the clients are put on several processes (`LoadEndpoint.routing`). */
+type Routing = 'spread' | 'board';
+
+/** Runs the load against `servers` (the clients placed by `routing`) and measures them together. */
 async function measure(
   label: string,
   servers: ServerProcess[],
@@ -147,6 +151,7 @@ async function measure(
   cookies: string[] | null,
   protocol: SyncProtocol,
   benchProcesses: number,
+  routing: Routing,
 ): Promise<StepResult> {
   const urls = servers.map((s) => `ws://127.0.0.1:${s.port}/yjs`);
   let cpuStart = 0;
@@ -163,7 +168,7 @@ async function measure(
   };
   let load: LoadResult;
   try {
-    const endpoint = { wsUrl: urls[0]!, spread: urls, cookies, protocol };
+    const endpoint = { wsUrl: urls[0]!, spread: urls, routing, cookies, protocol };
     load = await runSpreadLoad(
       endpoint,
       rooms,
@@ -231,15 +236,26 @@ async function measure(
   };
 }
 
+/** Labels a several-process run with how its clients were placed. */
+function clusterLabel(server: string, processes: number, routing: Routing): string {
+  if (processes <= 1) return server;
+  return `${server} × ${processes} (Redis${routing === 'board' ? ', a board on one' : ''})`;
+}
+
 /** `processes` Huddle processes on one fresh database (and, with several, one Redis). */
-async function benchHuddle(opts: Options, clients: number, processes: number): Promise<StepResult> {
+async function benchHuddle(
+  opts: Options,
+  clients: number,
+  processes: number,
+  routing: Routing = 'spread',
+): Promise<StepResult> {
   const params = loadParameters(opts, clients);
   const db = await createBenchDatabase();
   const env = {
     ...connectionLimits(clients, params.boards),
     ...(processes > 1 ? { REDIS_URL: opts.redisUrl, REDIS_PREFIX: `huddle-bench-${randomUUID()}` } : {}),
   };
-  const label = processes > 1 ? `Huddle × ${processes} (Redis)` : 'Huddle';
+  const label = clusterLabel('Huddle', processes, routing);
   log(`${label}: ${clients} clients on ${params.boards} boards (${db.description})`);
   const servers: ServerProcess[] = [];
   try {
@@ -247,16 +263,21 @@ async function benchHuddle(opts: Options, clients: number, processes: number): P
       servers.push(await spawnHuddle(db, env, repoRoot, { watchEventLoop: true }));
     const { rooms } = await createHuddleBoards(servers[0]!.port, params.boards);
     const cookies = await signInMembers(servers[0]!.port);
-    return await measure(label, servers, rooms, params, cookies, 'y-websocket', opts.benchProcesses);
+    return await measure(label, servers, rooms, params, cookies, 'y-websocket', opts.benchProcesses, routing);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await db.drop();
   }
 }
 
-async function benchHocuspocus(opts: Options, clients: number, processes: number): Promise<StepResult> {
+async function benchHocuspocus(
+  opts: Options,
+  clients: number,
+  processes: number,
+  routing: Routing = 'spread',
+): Promise<StepResult> {
   const params = loadParameters(opts, clients);
-  const label = processes > 1 ? `Hocuspocus × ${processes} (Redis)` : 'Hocuspocus';
+  const label = clusterLabel('Hocuspocus', processes, routing);
   log(`${label}: ${clients} clients on ${params.boards} boards`);
   const servers: ServerProcess[] = [];
   try {
@@ -265,7 +286,7 @@ async function benchHocuspocus(opts: Options, clients: number, processes: number
         await spawnHocuspocus(processes > 1 ? opts.redisUrl : undefined, { watchEventLoop: true }),
       );
     const rooms = Array.from({ length: params.boards }, (_, i) => `bench-board-${randomUUID()}-${i + 1}`);
-    return await measure(label, servers, rooms, params, null, 'hocuspocus', opts.benchProcesses);
+    return await measure(label, servers, rooms, params, null, 'hocuspocus', opts.benchProcesses, routing);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
@@ -329,12 +350,15 @@ async function main(): Promise<number> {
     if (result.error || !(result.p99 < opts.targetP99) || result.lost > 0) break;
     held = clients;
   }
-  // Two processes, the boards' clients spread over both, against Hocuspocus with its Redis extension.
+  // Two processes against Hocuspocus with its Redis extension: each board's clients spread over
+  // both, then each board's clients on one process (as the balancer routes them).
   const cluster: StepResult[] = [];
   if (opts.clusterClients > 0) {
     for (const run of [
-      () => benchHuddle(opts, opts.clusterClients, 2),
-      () => benchHocuspocus(opts, opts.clusterClients, 2),
+      () => benchHuddle(opts, opts.clusterClients, 2, 'spread'),
+      () => benchHocuspocus(opts, opts.clusterClients, 2, 'spread'),
+      () => benchHuddle(opts, opts.clusterClients, 2, 'board'),
+      () => benchHocuspocus(opts, opts.clusterClients, 2, 'board'),
     ]) {
       const result = await run();
       cluster.push(result);
@@ -356,7 +380,9 @@ async function main(): Promise<number> {
     notes:
       'Clients, the bench, the servers, Postgres and Redis share the machine. One writer per board renames its ' +
       'own action at the board rate; latency is write to observe on every other client of the board. Two-process ' +
-      'runs put client i on process i mod 2, so every board has clients on both and every change crosses Redis. ' +
+      "runs first put a board's clients on the two processes in turn, so every board has clients on both and " +
+      "every change crosses Redis; then each board's clients on one process (boards in turn), as the balancer " +
+      'routes them ("a board on one"). ' +
       '"server loop held ms": how long the server\'s event loop was held (bench/support/serverEventLoop.mjs, in ' +
       'each server), in the median half second of the measure phase / at the longest; a latency tail beyond it ' +
       'is the bench\'s (its own loops: "bench loop") or the machine\'s. "held ≥ 40 ms": the half seconds with ' +

@@ -91,10 +91,13 @@ export interface LoadEndpoint {
   /** y-websocket unless said. */
   protocol?: SyncProtocol;
   /**
-   * Several processes serving the same boards: client i connects to `spread[i % length]` (so every
-   * board has clients on each), `wsUrl` being the first.
+   * Several processes serving the same boards, `wsUrl` being the first. With `routing` 'spread' (the
+   * default) a board's clients take them in turn, so every board has clients on each and every change
+   * crosses Redis; with 'board', all of a board's clients go to one (boards in turn), as the balancer
+   * routes them.
    */
   spread?: readonly string[];
+  routing?: 'spread' | 'board';
 }
 
 export interface LoadHooks {
@@ -309,7 +312,9 @@ export async function runLoad(
       const cookie = endpoint.cookies?.[memberIndex] ?? null;
       const { doc, provider } = connectBenchClient(
         {
-          wsUrl: endpoint.spread ? endpoint.spread[i % endpoint.spread.length]! : endpoint.wsUrl,
+          wsUrl: endpoint.spread
+            ? endpoint.spread[(endpoint.routing === 'board' ? boardIndex : slot) % endpoint.spread.length]!
+            : endpoint.wsUrl,
           cookie,
           protocol: endpoint.protocol,
         },
