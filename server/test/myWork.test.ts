@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { MyWork, WorkCounts } from '#shared/work';
 import { api, DEMO, signIn } from './support/auth.ts';
 import { openAppSocket, handshake } from './support/appSocket.ts';
-import { anAction, by, GRACE, newBoard, TEST_PERSON_ID, TEST_TEAM_ID } from './support/boards.ts';
+import {
+  actionTitles,
+  anAction,
+  by,
+  GRACE,
+  newBoard,
+  TEST_PERSON_ID,
+  TEST_TEAM_ID,
+  testDb,
+} from './support/boards.ts';
 import { connectClient, type TestClient } from './support/clients.ts';
 import { DATABASE_KINDS, useSharedServer } from './support/sharedServer.ts';
+import { startTestServer } from './support/server.ts';
 
 /** The demo physiotherapist: a member of both the frailty and the discharge team. */
 const DAN = { id: 'demo-dan-morris', name: 'Dan Morris', email: 'dan.morris@riverside-hospital.example' };
@@ -165,5 +175,39 @@ describe.each(DATABASE_KINDS)('My work on %s', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(told).toBe(before);
     grace.destroy();
+  });
+});
+
+describe('My work news', () => {
+  it('one group commit writing several boards tells a person once', async () => {
+    // Stored only when the test says, so that both boards' changes go in one commit.
+    const server = await startTestServer({ db: await testDb(), storage: { flushIntervalMs: 60_000 } });
+    const { url } = server;
+    const frailty = await newBoard(url, 'Frailty MDT news', [TEST_TEAM_ID]);
+    const discharge = await newBoard(url, 'Discharge news', [DISCHARGE_TEAM], { person: false });
+    const socket = openAppSocket(url, { cookie: await signIn(url, DAN.email) });
+    expect(await handshake(socket)).toBe('connected');
+    let told = 0;
+    socket.on('work:changed', () => told++);
+    const grace = await openBoard(url, frailty, DEMO.member);
+    const nina = await openBoard(url, discharge, DEMO.otherTeam);
+    const watchers = [
+      await openBoard(url, frailty, DEMO.member),
+      await openBoard(url, discharge, DEMO.otherTeam),
+    ];
+    nina.board.addPerson({ name: 'Arthur Brown' }, { by: NINA, id: 'arthur' });
+    await server.sync.flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    told = 0;
+
+    grace.board.addAction(forDan('Proposed on the frailty board'), { by: GRACE });
+    nina.board.addAction({ ...forDan('Proposed on the discharge board'), personId: 'arthur' }, { by: NINA });
+    // The server holds both (its other clients have them), not yet stored.
+    await expect.poll(() => watchers.map((w) => actionTitles(w).length)).toEqual([1, 1]);
+    expect(told).toBe(0);
+    await server.sync.flush();
+    await expect.poll(() => told).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(told).toBe(1);
   });
 });

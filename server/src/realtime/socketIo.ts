@@ -42,6 +42,13 @@ interface RoomMember {
   leave(room: string): unknown;
 }
 
+/** Users to tell one thing at the end of this turn of the event loop (`AppEvents.#tellAtTurnEnd`). */
+interface PendingUsers {
+  users: Set<string>;
+  scheduled: boolean;
+  tell(rooms: ReturnType<AppEventServer['to']>): void;
+}
+
 const BOARD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const userRoom = (userId: string) => `user:${userId}`;
 const HANDSHAKE_UNAVAILABLE = {
@@ -82,6 +89,16 @@ export class AppEvents {
   readonly #limits: ConnectionLimits;
   /** Boards whose `progress:changed` waits, so that a busy board tells progress pages once in a while. */
   readonly #progressPending = new Map<string, { again: boolean; timer: ReturnType<typeof setTimeout> }>();
+  readonly #workChanged: PendingUsers = {
+    users: new Set(),
+    scheduled: false,
+    tell: (rooms) => rooms.emit('work:changed'),
+  };
+  readonly #notified: PendingUsers = {
+    users: new Set(),
+    scheduled: false,
+    tell: (rooms) => rooms.emit('notifications:changed'),
+  };
 
   constructor(
     httpServer: HttpServer,
@@ -128,19 +145,31 @@ export class AppEvents {
     }
   }
 
-  /**
-   * Tells these users' open pages that actions they own or proposed have changed. One event to all
-   * their rooms: with several processes, one message on Redis rather than one per person.
-   */
+  /** Tells these users' open pages that actions they own or proposed have changed. */
   tellWorkChanged(userIds: Iterable<string>): void {
-    const rooms = [...userIds].map(userRoom);
-    if (rooms.length > 0) this.io.to(rooms).emit('work:changed');
+    this.#tellAtTurnEnd(this.#workChanged, userIds);
   }
 
   /** Tells these users' open pages that they have new notifications (the bell counts again). */
   tellNotified(userIds: Iterable<string>): void {
-    const rooms = [...userIds].map(userRoom);
-    if (rooms.length > 0) this.io.to(rooms).emit('notifications:changed');
+    this.#tellAtTurnEnd(this.#notified, userIds);
+  }
+
+  /**
+   * Adds users to be told at the end of this turn of the event loop, all in one event to their rooms:
+   * every board a group commit wrote is told about in the same turn, so a busy minute costs one
+   * event (and, with several processes, one Redis message) per commit rather than one per board.
+   */
+  #tellAtTurnEnd(pending: PendingUsers, userIds: Iterable<string>): void {
+    for (const userId of userIds) pending.users.add(userId);
+    if (pending.scheduled || pending.users.size === 0) return;
+    pending.scheduled = true;
+    setImmediate(() => {
+      const rooms = [...pending.users].map(userRoom);
+      pending.users.clear();
+      pending.scheduled = false;
+      pending.tell(this.io.to(rooms));
+    });
   }
 
   /**
