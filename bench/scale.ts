@@ -2,9 +2,9 @@
  * Scale benchmark: how many clients one Huddle process holds with edit-to-remote p99 under 50 ms,
  * and two processes sharing boards over Redis against Hocuspocus (two processes with its Redis
  * extension), in the same run: each board's clients spread over both processes, then each board's
- * clients on one of them (as the balancer routes them). The load is a team watching a colleague type: boards of
- * --per-board clients, one writer on each (a person typing a note), --rate updates/s in total;
- * clients connect --batch at a time. Every step starts fresh servers (and, for Huddle, a fresh
+ * clients on one of them (as the balancer routes them). The load is a team watching a colleague
+ * type: boards of --per-board clients, one writer on each (a person typing a note), --rate updates/s
+ * in total; clients connect --batch at a time. Every step starts fresh servers (and, for Huddle, a fresh
  * database); the writes are validated BoardDocument writes in the signed-in member's name, as the
  * Actions view makes them. Prints a table and writes `bench/results/scale.json`.
  *
