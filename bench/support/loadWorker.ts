@@ -19,7 +19,9 @@ export type FromWorker =
   | { kind: 'done'; result: Omit<LoadResult, 'latencySamples'> & { latencySamples: number[] } }
   | { kind: 'failed'; message: string };
 
-const send = (message: FromWorker): void => void process.send!(message);
+/** Sends to the parent; `then` once the message has been handed to the channel. */
+const send = (message: FromWorker, then?: () => void): void =>
+  void process.send!(message, undefined, undefined, then);
 
 let go: () => void = () => undefined;
 const started = new Promise<void>((resolve) => (go = resolve));
@@ -38,13 +40,17 @@ process.on('message', (message: ToWorker) => {
       await started;
     },
   }).then(
+    // Exits once the result is on its way: tens of thousands of latencies take a while to hand over,
+    // and a process that exits first leaves the parent with its exit and no result.
     (result) => {
-      send({ kind: 'done', result: { ...result, latencySamples: [...result.latencySamples] } });
-      setTimeout(() => process.exit(0), 100);
+      send({ kind: 'done', result: { ...result, latencySamples: [...result.latencySamples] } }, () =>
+        process.exit(0),
+      );
     },
     (error: unknown) => {
-      send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
-      setTimeout(() => process.exit(1), 100);
+      send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }, () =>
+        process.exit(1),
+      );
     },
   );
 });
