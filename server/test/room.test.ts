@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { MessageType } from '#shared/sync/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
 import { loadConfig } from '../src/config.ts';
@@ -16,6 +19,8 @@ import { actionTitles, anAction, by } from './support/boards.ts';
 import { boardRulesHook } from '../src/boards/boardRulesHook.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { InProcessBrowser } from './support/roomPair.ts';
+import { openRawSocket } from './support/rawSocket.ts';
+import { RENEWAL_WAIT_MS } from '../src/sync/presenceRenewals.ts';
 
 /** The sync endpoint alone, over in-memory storage, with a chosen grant per connection. */
 async function startSyncOnly(
@@ -123,6 +128,85 @@ describe('sync room', () => {
     expect(new BoardDocument(stored).readActions().map((r) => r.ok && r.value.title)).not.toContain(
       'Viewer tried to add this',
     );
+  });
+});
+
+/** A presence socket: sends y-websocket awareness frames, and keeps each awareness message it gets with when. */
+async function presenceSocket(url: string, boardId: string) {
+  const { ws } = await openRawSocket(url, boardId);
+  const heard: { at: number; entries: { clientId: number; clock: number; state: unknown }[] }[] = [];
+  ws.on('message', (data: Buffer) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data));
+    if (decoding.readVarUint(decoder) !== MessageType.Awareness) return;
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+    const entries = [];
+    for (let n = decoding.readVarUint(update); n > 0; n--) {
+      const clientId = decoding.readVarUint(update);
+      const clock = decoding.readVarUint(update);
+      entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(update)) as unknown });
+    }
+    heard.push({ at: performance.now(), entries });
+  });
+  const say = (clientId: number, clock: number, state: object) => {
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, 1);
+    encoding.writeVarUint(update, clientId);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, JSON.stringify(state));
+    const frame = encoding.createEncoder();
+    encoding.writeVarUint(frame, MessageType.Awareness);
+    encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+    ws.send(encoding.toUint8Array(frame));
+    return performance.now();
+  };
+  /** The first message heard with `clientId` at `clock`. */
+  const heardAt = (clientId: number, clock: number) =>
+    heard.find((m) => m.entries.some((e) => e.clientId === clientId && e.clock === clock));
+  return { say, heard, heardAt };
+}
+
+describe('presence on a board', () => {
+  it('passes a change of presence on at once, and renewals together within seconds, with the next change', async () => {
+    const storage = new MemoryBoardStorage();
+    storedBoard(storage, 'board', 'Agreed at handover');
+    const { url } = await startSyncOnly(storage, () => ({ user: null, sessionId: null, readOnly: false }));
+    const grace = await presenceSocket(url, 'board');
+    const priya = await presenceSocket(url, 'board');
+    const watcher = await presenceSocket(url, 'board');
+    const graceState = { user: { name: 'Grace' }, editing: null };
+    const priyaState = { user: { name: 'Priya' }, editing: null };
+
+    // Joining is a change: the others hear of it at once.
+    const joined = grace.say(11, 1, graceState);
+    priya.say(22, 1, priyaState);
+    await expect.poll(() => watcher.heardAt(11, 1) && watcher.heardAt(22, 1)).toBeTruthy();
+    expect(watcher.heardAt(11, 1)!.at - joined).toBeLessThan(RENEWAL_WAIT_MS / 2);
+
+    // Both renew, nothing changed, half a second apart: passed on together, within the wait, to
+    // everyone (the senders count it as a sign of life).
+    const renewed = grace.say(11, 2, graceState);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    priya.say(22, 2, priyaState);
+    await expect.poll(() => watcher.heardAt(11, 2), { timeout: RENEWAL_WAIT_MS * 2 }).toBeTruthy();
+    const together = watcher.heardAt(11, 2)!;
+    expect(together.entries.map((e) => [e.clientId, e.clock]).sort()).toEqual([
+      [11, 2],
+      [22, 2],
+    ]);
+    expect(together.at - renewed).toBeGreaterThanOrEqual(RENEWAL_WAIT_MS - 100);
+    expect(together.at - renewed).toBeLessThan(RENEWAL_WAIT_MS * 2);
+    await expect.poll(() => grace.heardAt(11, 2) && priya.heardAt(22, 2)).toBeTruthy();
+
+    // A renewal waiting goes with the next change, which is not held back.
+    grace.say(11, 3, graceState);
+    const editing = priya.say(22, 3, { ...priyaState, editing: { recordType: 'action', recordId: 'a1' } });
+    await expect.poll(() => watcher.heardAt(22, 3)).toBeTruthy();
+    const change = watcher.heardAt(22, 3)!;
+    expect(change.at - editing).toBeLessThan(RENEWAL_WAIT_MS / 2);
+    expect(change.entries.find((e) => e.clientId === 22)!.state).toMatchObject({
+      editing: { recordId: 'a1' },
+    });
+    expect(change.entries.some((e) => e.clientId === 11 && e.clock === 3)).toBe(true);
   });
 });
 

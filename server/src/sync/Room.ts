@@ -32,6 +32,7 @@ import {
   type RoomPersistence,
 } from './roomContract.ts';
 import { RoomPresence, presenceOwners } from './presence.ts';
+import { PresenceRenewals, RENEWAL_WAIT_MS } from './presenceRenewals.ts';
 import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
 import { PEER_ORIGIN, SERVER_ORIGIN, STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
@@ -136,6 +137,10 @@ export class Room {
    * document changes: encoding a large board takes tens of milliseconds, once rather than per opening.
    */
   #wholeDocument: Uint8Array | null = null;
+  /** Presence renewals from this process's connections, passed on together. */
+  readonly #renewals = new PresenceRenewals(RENEWAL_WAIT_MS, (ids) => this.#sendPresence(ids, true));
+  /** The ids whose presence the awareness update being handled changed ('change' comes just before 'update'). */
+  #presenceChanged: readonly number[] = [];
 
   constructor(
     readonly boardId: string,
@@ -174,6 +179,7 @@ export class Room {
     await this.#catchUp();
     this.doc.on('afterTransaction', this.#afterTransaction);
     this.doc.on('update', this.#onDocUpdate);
+    this.awareness.on('change', this.#onAwarenessChange);
     this.awareness.on('update', this.#onAwarenessUpdate);
     this.#loaded = true;
   }
@@ -273,7 +279,9 @@ export class Room {
   async unload(): Promise<void> {
     this.doc.off('afterTransaction', this.#afterTransaction);
     this.doc.off('update', this.#onDocUpdate);
+    this.awareness.off('change', this.#onAwarenessChange);
     this.awareness.off('update', this.#onAwarenessUpdate);
+    this.#renewals.stop();
     if (this.#unbound.length > 0)
       this.persistence.store(this.boardId, { update: EMPTY_UPDATE, clients: this.#unbound.splice(0) });
     await this.persistence.unload(this.boardId);
@@ -761,29 +769,44 @@ export class Room {
     });
   }
 
+  #onAwarenessChange = ({ updated }: { updated: number[] }): void => {
+    this.#presenceChanged = updated;
+  };
+
   #onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
     try {
-      if (isTransactionOrigin(origin) && origin.source === 'connection') {
+      const changedNow = this.#presenceChanged;
+      this.#presenceChanged = [];
+      const fromConnection = isTransactionOrigin(origin) && origin.source === 'connection';
+      if (fromConnection) {
         const connection = [...this.#connections].find((c) => c.origin === origin);
         if (connection) this.#presence.applied(connection, added, removed);
       }
-      const changed = [...added, ...updated, ...removed];
-      if (changed.length === 0) return;
-      // Sent to everyone, the sender included: y-websocket clients count it as a sign of life.
-      const message = this.#awarenessMessage(changed);
-      for (const connection of this.#connections) connection.send(message);
-      // What this process's connections set (or left behind) reaches the other processes' too.
-      if (this.peers && isTransactionOrigin(origin) && origin.source === 'connection') {
-        this.peers.shareAwareness(
-          this.boardId,
-          awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
-        );
-      }
+      const renewed = updated.filter((id) => !changedNow.includes(id));
+      const changed = [...added, ...updated.filter((id) => changedNow.includes(id)), ...removed];
+      // A renewal from a connection here waits for others; one another process passed on has waited there.
+      if (fromConnection && changed.length === 0) return this.#renewals.add(renewed);
+      const waiting = fromConnection ? this.#renewals.take() : [];
+      this.#sendPresence([...new Set([...changed, ...renewed, ...waiting])], fromConnection);
     } catch (err) {
       this.log.error({ err, boardId: this.boardId }, 'sharing presence failed');
     }
   };
+
+  /**
+   * Passes on the presence of `clientIds` as it is now to every connection, the sender included
+   * (y-websocket clients count it as a sign of life), and, for what this process's connections set
+   * (or left behind), to the other processes holding the board.
+   */
+  #sendPresence(clientIds: number[], share: boolean): void {
+    const ids = clientIds.filter((id) => this.awareness.meta.has(id));
+    if (ids.length === 0) return;
+    const message = this.#awarenessMessage(ids);
+    for (const connection of this.#connections) connection.send(message);
+    if (this.peers && share)
+      this.peers.shareAwareness(this.boardId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
 }
