@@ -64,7 +64,9 @@ export class ProjectionBatch {
     for (const [k, entry] of later.records) {
       const earlier = this.records.get(k);
       this.records.set(k, {
-        ...entry,
+        collection: entry.collection,
+        id: entry.id,
+        record: entry.record,
         runFieldsChanged: entry.runFieldsChanged || earlier?.runFieldsChanged === true,
       });
     }
