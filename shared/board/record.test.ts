@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate } from './record.ts';
+import { z } from 'zod';
+import { isCalendarDate, readRecord } from './record.ts';
+
+describe('readRecord', () => {
+  const schema = z.object({ id: z.string(), title: z.string() });
+
+  it('reads a record as its id and fields, whatever id a field of its own claims', () => {
+    expect(readRecord(schema, 'action-1', { title: 'Ring the GP' })).toEqual({
+      id: 'action-1',
+      ok: true,
+      value: { id: 'action-1', title: 'Ring the GP' },
+    });
+    const claimed = readRecord(schema, 'action-1', { id: 'action-2', title: 'Ring the GP' });
+    expect(claimed.ok && claimed.value.id).toBe('action-1');
+  });
+});
 
 describe('isCalendarDate', () => {
   it('takes the days of the calendar and refuses the others', () => {
