@@ -532,12 +532,11 @@ export class Room {
       }
       if (refused.has('change')) break;
       const left = change.records.filter((record) => !refused.has(recordKey(record)));
-      view = {
-        ...change,
+      view = Object.assign({}, change, {
         records: left,
         strays: refused.has('strays') ? [] : change.strays,
         facts: this.#records!.facts(left),
-      };
+      });
     }
     return refusals;
   }
@@ -614,6 +613,7 @@ export class Room {
     if (undoing) {
       undoing.neighbours = neighbours;
       const changed = net.filter((r) => JSON.stringify(r.beforeFields) !== JSON.stringify(r.afterFields));
+      // eslint-disable-next-line no-restricted-syntax -- only when a change is refused
       undoing.kept = changed.length > 0 ? { ...undoing.change, records: changed, strays: [] } : null;
     }
     records.accept(net);
@@ -739,6 +739,7 @@ export class Room {
   #store(change: BoardChange): void {
     this.#approxBytes += change.update.byteLength;
     const clients = this.#unbound.splice(0);
+    // eslint-disable-next-line no-restricted-syntax -- only when bindings waited for a slow database
     this.persistence.store(this.boardId, clients.length > 0 ? { ...change, clients } : change);
   }
 

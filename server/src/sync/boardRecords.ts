@@ -216,7 +216,10 @@ class FactsAfter implements ChangeFacts {
   }
 
   personWithNhsNumber(nhsNumber: string, exceptId: string) {
-    const people = this.#people().map((p) => ({ ...(p.ok ? p.value : p.raw), id: p.id }));
+    const people = this.#people().map((p) => {
+      const { nhsNumber, name, archived } = p.ok ? p.value : p.raw;
+      return { id: p.id, nhsNumber, name, archived };
+    });
     return findNhsNumberHolder(people, nhsNumber, exceptId) ?? undefined;
   }
 
