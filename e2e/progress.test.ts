@@ -65,7 +65,7 @@ describe('Progress', () => {
     expect(await seriousAccessibilityProblems(progress.page)).toEqual([]);
     // The week read is marked on the drawing by a line down it, gone when Escape stops the reading. The
     // reading is taken again first: while axe ran, other tests' changes may have had the page count
-    // again, which starts the reading afresh (and takes its line away).
+    // again, and a week the new figures do not have starts the reading afresh (and takes its line away).
     const rules = chart.locator('svg g[aria-label="rule"] line');
     await progress.page.keyboard.press('End');
     await expect.poll(() => chartMatchesTable(-1)).toBe(true);
@@ -136,9 +136,20 @@ describe('Progress', () => {
     expect(await progress.valueOf('opened')).toBe(1);
     expect(await progress.valueOf('completed')).toBe(0);
 
-    // Grace completes it on the board; the manager's figure moves without a reload.
+    // The manager reads the weekly chart by keyboard, at this week.
+    const chart = progress.page.getByRole('group', {
+      name: 'Actions opened and completed each week, point by point',
+    });
+    const reading = chart.getByTestId('progress-chart-reading');
+    await chart.focus();
+    await progress.page.keyboard.press('End');
+    await expect.poll(() => reading.innerText()).toMatch(/^Week starting .+: 1 opened, 0 completed$/);
+
+    // Grace completes it on the board; the manager's figure moves without a reload, and the reading
+    // stays at the week it was at, with the week's new figure.
     await grace.moveByKeyboard(title, 'Done');
     await expect.poll(() => progress.valueOf('completed'), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => reading.innerText()).toMatch(/^Week starting .+: 1 opened, 1 completed$/);
     await progress.listOf('completed');
     expect(await progress.itemTitles()).toEqual([title]);
     expect(await progress.items().first().innerText()).toContain(todayIsoDate().slice(0, 4));
