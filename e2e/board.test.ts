@@ -20,6 +20,34 @@ describe('a board shared by two clinicians', () => {
     expect(health.db).toBe(scenario.server.database.kind);
   });
 
+  it('sends a first visit the page, its scripts and its styles compressed: about a quarter of their size over the air', async () => {
+    const { page } = await scenario.visitor('A first visit');
+    const response = await page.goto(BoardPage.path(FRAILTY_BOARD.id));
+    expect(await response?.headerValue('content-encoding')).toBe('br');
+    await page.getByRole('heading', { name: 'Sign in to Huddle' }).waitFor();
+    const files = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map(
+          (entry) => entry as unknown as { name: string; encodedBodySize: number; decodedBodySize: number },
+        )
+        .filter(
+          (entry) => new URL(entry.name).pathname.startsWith('/assets/') && /\.(js|css)$/.test(entry.name),
+        )
+        .map((entry) => ({
+          name: entry.name,
+          encoded: entry.encodedBodySize,
+          decoded: entry.decodedBodySize,
+        })),
+    );
+    expect(files.filter((file) => file.name.endsWith('.css'))).not.toEqual([]);
+    expect(files.length).toBeGreaterThan(5);
+    // Each file worth compressing came compressed (a tiny one may not be).
+    expect(files.filter((file) => file.decoded > 2048 && file.encoded >= file.decoded * 0.6)).toEqual([]);
+    const sum = (key: 'encoded' | 'decoded') => files.reduce((total, file) => total + file[key], 0);
+    expect(sum('encoded')).toBeLessThan(sum('decoded') / 3);
+  });
+
   it('fits every view of a full board to the screen: the page never scrolls sideways, columns scroll in their own area', async () => {
     const grace = (await actor(demo.grace, BoardPage.path(FRAILTY_BOARD.id))).page;
     const board = new BoardPage(grace);

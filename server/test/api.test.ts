@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { io as connectIo } from 'socket.io-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ApiError, HealthResponse } from '#shared/api';
@@ -179,5 +181,97 @@ describe('REST API and app events', () => {
     expect(stale.status).toBe(404);
     expect(stale.headers.get('content-type')).toMatch(/json/);
     expect((await fetch(`${server.url}/favicon.ico`)).status).toBe(404);
+  });
+
+  it("sends a browser the build's gzip or Brotli copy of a file when it takes one, and the file itself otherwise", async () => {
+    const clientDir = mkdtempSync(path.join(tmpdir(), 'huddle-client-'));
+    mkdirSync(path.join(clientDir, 'assets'));
+    const page = Buffer.from(`<!doctype html><title>Huddle</title>${'<p>The board.</p>'.repeat(100)}`);
+    const script = Buffer.from(`console.log(${JSON.stringify('the app '.repeat(500))});`);
+    for (const [name, bytes] of [
+      ['index.html', page],
+      ['assets/app.js', script],
+    ] as const) {
+      writeFileSync(path.join(clientDir, name), bytes);
+      writeFileSync(path.join(clientDir, `${name}.br`), brotliCompressSync(bytes));
+      writeFileSync(path.join(clientDir, `${name}.gz`), gzipSync(bytes));
+    }
+    // A file the build wrote no copies of (too small to be worth it).
+    writeFileSync(path.join(clientDir, 'assets', 'tiny.js'), 'void 0;');
+    const server = await startTestServer({ db: await testDb(), clientDir });
+
+    /** A GET (or HEAD) saying exactly which encodings it takes, with the answer's bytes as sent. */
+    const get = (pathname: string, acceptEncoding: string | null, method = 'GET') =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+        (resolve, reject) => {
+          const headers = acceptEncoding === null ? {} : { 'accept-encoding': acceptEncoding };
+          const req = httpRequest(`${server.url}${pathname}`, { method, headers }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                body: Buffer.concat(chunks),
+              }),
+            );
+            response.on('error', reject);
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+
+    const brotli = await get('/assets/app.js', 'gzip, deflate, br');
+    expect(brotli.status).toBe(200);
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers['content-type']).toMatch(/javascript/);
+    expect(brotli.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotli.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(brotli.body.length).toBeLessThan(script.length / 4);
+    expect(brotliDecompressSync(brotli.body).equals(script)).toBe(true);
+
+    const gzip = await get('/assets/app.js', 'gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(script)).toBe(true);
+    // Refused by weight: Brotli is not sent to a client that says it does not take it.
+    const notBrotli = await get('/assets/app.js', 'br;q=0, gzip');
+    expect(notBrotli.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(notBrotli.body).equals(script)).toBe(true);
+
+    // No encoding, one the build keeps no copy in, or nonsense: the file as it is.
+    for (const acceptEncoding of [
+      null,
+      'identity',
+      'deflate',
+      'zstd',
+      'x'.repeat(2000),
+      ';;,,q=',
+      'br;q=nonsense',
+    ]) {
+      const plain = await get('/assets/app.js', acceptEncoding);
+      expect(plain.status, String(acceptEncoding)).toBe(200);
+      expect(plain.headers['content-encoding'], String(acceptEncoding)).toBeUndefined();
+      expect(plain.body.equals(script), String(acceptEncoding)).toBe(true);
+    }
+    const tiny = await get('/assets/tiny.js', 'gzip, deflate, br');
+    expect(tiny.headers['content-encoding']).toBeUndefined();
+    expect(tiny.body.toString()).toBe('void 0;');
+
+    // The page, at a board's address too, and a HEAD: the same encoding, nothing in the body.
+    const board = await get('/boards/riverside-frailty-mdt', 'gzip, br');
+    expect(board.status).toBe(200);
+    expect(board.headers['content-encoding']).toBe('br');
+    expect(board.headers['content-type']).toMatch(/html/);
+    expect(board.headers['cache-control']).toBe('no-cache');
+    expect(brotliDecompressSync(board.body).equals(page)).toBe(true);
+    const head = await get('/boards/riverside-frailty-mdt', 'gzip', 'HEAD');
+    expect(head.headers['content-encoding']).toBe('gzip');
+    expect(head.body.length).toBe(0);
+
+    // A missing file is still a 404, whichever encoding is asked for.
+    const missing = await get('/assets/index-old.js', 'gzip, br');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/json/);
   });
 });

@@ -132,9 +132,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       // asks again (nor does it compile it again: it keeps the compiled code beside it). The page, the
       // service worker and the rest are asked about each time, so a deploy is taken up at once.
       cacheControl: false,
+      // The build writes a gzip and a Brotli copy beside each script, stylesheet and page (vite.config.ts):
+      // a browser that takes one gets it, anything else the file as it is.
+      preCompressed: true,
       setHeaders: (response, filePath) => {
         const builtFile = path.relative(options.clientDir, filePath).startsWith(`assets${path.sep}`);
         response.setHeader('cache-control', builtFile ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // The same address has an answer per encoding: a cache on the way must keep them apart.
+        response.setHeader('vary', 'Accept-Encoding');
       },
     });
     // Client-side routes (/boards/<id>) get the SPA; vue-router takes it from there. A missing file
