@@ -1,8 +1,9 @@
 /**
  * Board benchmark: a generated board (300 people, 1,000 goals, 3,000 actions by default) on
  * Huddle's server, measuring the document's size, how long the server takes to load it from its
- * database, how long each view takes to render in headless Chromium, and how long an action added
- * in one browser takes to appear in another. Prints tables and writes `bench/results/board.json`
+ * database, how long each view takes to render in headless Chromium (and, once a round, the Handover
+ * view on a first visit over an emulated mobile connection, with what came over the network), and how
+ * long an action added in one browser takes to appear in another. Prints tables and writes `bench/results/board.json`
  * (`board-pglite.json` without DATABASE_URL).
  *
  *   npm run bench:board -- --people 300 --goals 1000 --actions 3000 --rounds 5 --edits 20
@@ -89,6 +90,14 @@ function viewAims(people: number): ViewAims {
   return { coldMs: people <= 30 ? 200 : 500, storedMs: 200, linkMs: 1500 };
 }
 const REMOTE_EDIT_AIM_MS = 100;
+/**
+ * A mobile connection as Lighthouse's mobile setting has it (150 ms round trips, 1.6 Mbps down, 675 Kbps
+ * up), emulated by Chromium for one first visit to the Handover view per round.
+ */
+const MOBILE_NETWORK = {
+  label: 'a mobile connection (150 ms round trip, 1.6 Mbps down)',
+  cdp: { latency: 150, downloadThroughput: (1638.4 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 },
+};
 const SYNC_TIMEOUT_MS = 60_000;
 
 function log(message: string): void {
@@ -273,6 +282,8 @@ interface ViewResult {
   warm: ViewTiming[];
   /** A click on the view's link from the previous view, the board already open. */
   tab: ViewTiming[];
+  /** `page.goto` in a new browser profile over an emulated mobile network (MOBILE_NETWORK): Handover only. */
+  mobile: ViewTiming[];
 }
 
 interface ServerRound {
@@ -346,6 +357,7 @@ async function measureViews(
     cold: [],
     warm: [],
     tab: [],
+    mobile: [],
   }));
   const failed = new Set<ViewKey>();
   for (let round = 1; round <= params.rounds; round++) {
@@ -377,10 +389,25 @@ async function measureViews(
         await actor.close();
       }
     }
+    const handover = specs.find((s) => s.key === 'handover')!;
+    if (failed.has('handover')) continue;
+    // A first visit over a mobile connection: what comes over the network counts as well as the work.
+    const mobile = await signedInActor(browser, baseURL, cookie, 'grace');
+    try {
+      const cdp = await mobile.context.newCDPSession(mobile.page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...MOBILE_NETWORK.cdp });
+      const timing = await timeNavigation(mobile.page, handover.path, handover.condition, timeoutMs);
+      results[specs.indexOf(handover)]!.mobile.push(timing);
+      log(
+        `  round ${round} Handover: ${timing.ms ?? 'not rendered'} ms in a new profile on ${MOBILE_NETWORK.label}`,
+      );
+    } finally {
+      await mobile.close();
+    }
     // Switching views by their links, the board already open: Handover, then each tab in turn.
     const tabs = specs.filter((s) => s.tab !== null && !failed.has(s.key));
-    const handover = specs.find((s) => s.key === 'handover')!;
-    if (failed.has('handover') || tabs.length < 2) continue;
+    if (tabs.length < 2) continue;
     const actor = await signedInActor(browser, baseURL, cookie, 'grace');
     try {
       const first = await timeNavigation(actor.page, handover.path, handover.condition, timeoutMs);
@@ -682,6 +709,11 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
       aim(aims.storedMs),
     );
     if (view.tab.length > 0) add(`view ${view.label}: click its link`, times(view.tab), aim(aims.linkMs));
+    if (view.mobile.length > 0) {
+      add(`view ${view.label}: goto, new profile, mobile network`, times(view.mobile), null);
+      const kb = view.mobile.flatMap((t) => (t.transferBytes === null ? [] : [t.transferBytes / 1024]));
+      add(`view ${view.label}: new profile, KB over the network until shown`, kb, null);
+    }
   }
   // With the board kept, the server sends only what the kept copy lacks: its largest document message.
   const keptKB = results.views.flatMap((v) =>
@@ -723,6 +755,7 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
         String(ok[0]!.items),
         med((t) => t.elements),
         `${med((t) => t.longTasks.totalMs)} / ${med((t) => t.longTasks.maxMs)}`,
+        med((t) => (t.transferBytes === null ? null : t.transferBytes / 1024)),
       ];
     });
   const notRendered = results.views
@@ -751,6 +784,7 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
         'items',
         'elements',
         'long tasks total / max',
+        'over the network (KB)',
       ],
       breakdown,
     ),
@@ -760,7 +794,8 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
   if (firstHandover) {
     const t = firstHandover;
     const requests = t.requests.map(
-      (r) => `${r.path.replace(/[0-9a-f-]{36}/g, ':id')} ${fmt(r.startMs)}-${fmt(r.endMs)}`,
+      (r) =>
+        `${r.path.replace(/[0-9a-f-]{36}/g, ':id')} ${fmt(r.startMs)}-${fmt(r.endMs)} (${fmt(r.transferBytes / 1024)} KB)`,
     );
     out.push(
       '',
@@ -847,9 +882,10 @@ async function main(): Promise<number> {
             v.warm.flatMap((t) => (t.keptViewMs === null ? [] : [t.keptViewMs])),
           ),
           clickLinkMs: ms(v.tab),
+          gotoNewProfileMobileMs: v.mobile.length > 0 ? ms(v.mobile) : null,
           aimMet: v.aimed ? verdict(cold, aims.coldMs, 'max') : null,
           storedAimMet: v.aimed ? verdict(ms(v.warm), aims.storedMs, 'max') : null,
-          rounds: { cold: v.cold, warm: v.warm, tab: v.tab },
+          rounds: { cold: v.cold, warm: v.warm, tab: v.tab, mobile: v.mobile },
         },
       ];
     }),

@@ -71,8 +71,14 @@ export interface ViewTiming {
   keptViewMs: number | null;
   /** When the page's script put that view in the document (style, layout and paint follow). */
   keptViewInsertedMs: number | null;
-  /** The app's requests during the load (navigation only): path, start and end in ms. */
-  requests: { path: string; startMs: number; endMs: number }[];
+  /**
+   * The app's requests during the load (navigation only): path, start and end in ms, and the bytes
+   * that came over the network for each (headers and the body as sent, compressed or not; 0 for an
+   * answer from the browser's cache or the service worker).
+   */
+  requests: { path: string; startMs: number; endMs: number; transferBytes: number }[];
+  /** The page and those requests, in bytes over the network, until the view was shown. */
+  transferBytes: number | null;
   /** Long tasks (> 50 ms) on the main thread up to the moment the condition held. */
   longTasks: { count: number; totalMs: number; maxMs: number };
 }
@@ -129,8 +135,10 @@ interface PageGlobals {
   };
   performance: {
     now(): number;
-    getEntriesByType(type: 'navigation'): { domContentLoadedEventEnd: number }[];
-    getEntriesByType(type: 'resource'): { name: string; startTime: number; responseEnd: number }[];
+    getEntriesByType(type: 'navigation'): { domContentLoadedEventEnd: number; transferSize: number }[];
+    getEntriesByType(
+      type: 'resource',
+    ): { name: string; startTime: number; responseEnd: number; transferSize: number }[];
     getEntriesByName(name: 'first-contentful-paint'): { startTime: number }[];
   };
   MutationObserver: new (callback: () => void) => {
@@ -257,10 +265,12 @@ export async function readTiming(
       view: page.__benchView ?? null,
       marks: page.__benchMarks ?? null,
       domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
+      pageBytes: nav ? nav.transferSize : 0,
       requests: page.performance.getEntriesByType('resource').map((r) => ({
         path: new URL(r.name).pathname,
         start: r.startTime,
         end: r.responseEnd,
+        transfer: r.transferSize,
       })),
     };
   }, condition);
@@ -269,6 +279,9 @@ export async function readTiming(
   const end = read.view?.doneAt ?? Infinity;
   const tasks = (read.marks?.longTasks ?? []).filter((t) => t.start >= since && t.start < end);
   const navigation = since === 0;
+  const requests = read.requests
+    .filter((r) => r.start < end)
+    .map((r) => ({ path: r.path, startMs: round(r.start), endMs: round(r.end), transferBytes: r.transfer }));
   return {
     rendered,
     ms: rendered ? rel(read.view?.doneAt) : null,
@@ -283,11 +296,8 @@ export async function readTiming(
     editableMs: navigation ? rel(liveAt) : null,
     keptViewMs: navigation ? rel(read.keptAt) : null,
     keptViewInsertedMs: navigation ? rel(read.keptInsertedAt) : null,
-    requests: navigation
-      ? read.requests
-          .filter((r) => r.start < end)
-          .map((r) => ({ path: r.path, startMs: round(r.start), endMs: round(r.end) }))
-      : [],
+    requests: navigation ? requests : [],
+    transferBytes: navigation ? read.pageBytes + requests.reduce((sum, r) => sum + r.transferBytes, 0) : null,
     longTasks: {
       count: tasks.length,
       totalMs: round(tasks.reduce((sum, t) => sum + t.duration, 0)),
