@@ -52,7 +52,9 @@ describe('where Huddle listens without HOST', () => {
     expect(open.listening).toMatchObject({ msg: EVERYWHERE(open.port), host: '0.0.0.0' });
     if (networkAddress) expect(await reachable(networkAddress, open.port)).toBe(true);
     expect(open.output.join('\n')).toMatch(/The demo sign-ins and their password are public/);
-  });
+    // Three server processes started one after another, the first migrating and seeding an empty
+    // database: about 5 s alone, and once over 30 s beside the rest of the suite on two cores.
+  }, 60_000);
 
   it('serves a real installation (SEED=false, no demo staff) on every interface', async () => {
     const env = await unsetHost();
