@@ -256,4 +256,63 @@ describe('the Actions view', () => {
     await grace.moveByKeyboard(titles.mine, 'In progress');
     await expect.poll(() => helen.statusOf(titles.mine)).toBe('in_progress');
   });
+
+  it('draws a long column in full once the view is open, and a link to its last card brings it into sight at once and focuses it once live', async () => {
+    const board = await scenario.server.createBoard(unique('E2E long column'));
+    const grace = await open(demo.grace, board.id, BoardPage.path(board.id));
+    const person = unique('Ada Lovell');
+    await grace.addPerson({ name: person });
+    await grace.openFromNav();
+    await grace.page.getByTestId('actions-empty').waitFor();
+    // More proposed actions than a column draws before its first frame, the last due the latest.
+    const titles = Array.from({ length: 16 }, (_, i) => unique(`Review ${String(i + 1).padStart(2, '0')}`));
+    for (const [i, title] of titles.entries()) {
+      await grace.addActionCard({
+        title,
+        ownerId: demo.tom.id,
+        dueDate: `2099-01-${String(i + 1).padStart(2, '0')}`,
+        person,
+      });
+    }
+    const last = titles.at(-1)!;
+    const id = await grace.card(last).getAttribute('data-action-id');
+
+    // Tom opens a link to the last card (from My work, say) in a browser that holds nothing of the
+    // board, its connection held up on the way: the card is in sight on the server's snapshot already.
+    const tom = (await scenario.signedIn(demo.tom)).page;
+    const held: { close(): Promise<void> }[] = [];
+    let holding = true;
+    await tom.routeWebSocket(/\/yjs\//, (socket) => {
+      if (holding) held.push(socket);
+      else socket.connectToServer();
+    });
+    const linked = new ActionsPage(tom);
+    await tom.goto(`${ActionsPage.actionsPath(board.id)}?action=${id}`);
+    await expect.poll(textOf(tom.getByTestId('board-snapshot'))).toContain('Still connecting');
+    /** Whether the card's top is on screen (the page may still move a little as it loads). */
+    const inSight = async (): Promise<boolean> => {
+      const box = await linked.card(last).boundingBox();
+      return box !== null && box.y >= 0 && box.y < (tom.viewportSize()?.height ?? 0);
+    };
+    await expect.poll(inSight).toBe(true);
+    // Once the board is live, the card has focus (its Accept button: Tom owns it).
+    holding = false;
+    await Promise.all(held.map((socket) => socket.close()));
+    await linked.waitUntilLive();
+    const focused = tom.locator('[data-testid="action-card"]:focus-within');
+    await expect
+      .poll(async () => ((await focused.count()) === 1 ? focused.getAttribute('data-action-id') : null))
+      .toBe(id);
+    expect(await inSight()).toBe(true);
+    // Every card of the column is drawn, in order of due date.
+    const proposed = linked.column('Proposed');
+    await expect.poll(textOf(proposed.getByTestId('column-count'))).toBe('16');
+    await expect.poll(() => proposed.getByTestId('action-card').count()).toBe(16);
+    const drawn = await proposed
+      .getByTestId('action-card')
+      .evaluateAll((cards) => cards.map((card) => card.textContent ?? ''));
+    expect(titles.map((title) => drawn.findIndex((text) => text.includes(title)))).toEqual(
+      titles.map((_, i) => i),
+    );
+  });
 });
