@@ -3,8 +3,8 @@
  * Huddle's server, measuring the document's size, how long the server takes to load it from its
  * database, how long each view takes to render in headless Chromium (and, once a round, the Handover
  * view on a first visit over an emulated mobile connection, with what came over the network), and how
- * long an action added in one browser takes to appear in another. Prints tables and writes `bench/results/board.json`
- * (`board-pglite.json` without DATABASE_URL).
+ * long an action added in one browser takes to appear in another. Prints tables and writes
+ * `bench/results/board.json` (`board-pglite.json` without DATABASE_URL).
  *
  *   npm run bench:board -- --people 300 --goals 1000 --actions 3000 --rounds 5 --edits 20
  *
