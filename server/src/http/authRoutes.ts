@@ -36,6 +36,18 @@ function refuseIfHeld(
   throw new HttpError(429, message(admission.scope, minutes(admission.retryAfterSeconds)));
 }
 
+/** The signed-in user as `GET /api/auth/session` answers, or null when they are gone. */
+export async function sessionAnswerFor(
+  deps: Pick<RouteDeps, 'users' | 'sessionIdleMinutes'>,
+  userId: string,
+  endsAt: number | Date,
+): Promise<SessionAnswer | null> {
+  const user = await deps.users.currentUser(userId);
+  return user
+    ? { ...user, idleMinutes: deps.sessionIdleMinutes, endsAt: new Date(endsAt).toISOString() }
+    : null;
+}
+
 export interface AuthRouteOptions {
   /** Single sign-on, when configured: the label of its button. */
   oidcLabel: string | null;
@@ -67,13 +79,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps, option
   }
   app.decorate('startSession', startSession);
 
-  /** The signed-in user as the session's answers give them, or null when they are gone. */
-  async function sessionAnswer(userId: string, endsAt: number | Date): Promise<SessionAnswer | null> {
-    const user = await users.currentUser(userId);
-    return user
-      ? { ...user, idleMinutes: deps.sessionIdleMinutes, endsAt: new Date(endsAt).toISOString() }
-      : null;
-  }
+  const sessionAnswer = (userId: string, endsAt: number | Date) => sessionAnswerFor(deps, userId, endsAt);
 
   app.get('/api/auth/options', { config: { auth: 'public' } }, async (): Promise<AuthOptions> => ({
     password: true,

@@ -29,9 +29,9 @@ function gzippedSnapshot(snapshot: Buffer): Promise<Buffer> {
   return found;
 }
 
-/** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
-export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const boards = new BoardAdmin({
+/** Boards as the routes see them: opening, creating and changing them, each checked against the caller. */
+export function boardAdminFor(app: FastifyInstance, deps: RouteDeps): BoardAdmin {
+  return new BoardAdmin({
     boards: deps.boards,
     teams: new TeamsRepository(deps.db),
     policy: deps.policy,
@@ -41,6 +41,11 @@ export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void
     snapshot: (boardId) => deps.boardSnapshot(boardId),
     log: app.log,
   });
+}
+
+/** Boards: list, open, create from a pathway template, rename and change owning teams, members. */
+export function registerBoardRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const boards = boardAdminFor(app, deps);
 
   app.get('/api/boards', async (request) => deps.policy.boards(principalOf(request)));
 
