@@ -59,7 +59,7 @@ const stylesheetFirst: Plugin = {
 
 // The SPA lives in client/ and is built into dist/client, which the Node server serves.
 // In development Vite serves the SPA with hot reload and forwards the server's paths to it.
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command, isSsrBuild }) => ({
   root: 'client',
   plugins: [
     vue(),
@@ -104,13 +104,17 @@ export default defineConfig(({ command }) => ({
   // At build only: the development server would keep the cut it made at start, so a class newly
   // written into a component would have no style until it restarted.
   ...(command === 'build' ? { css: { postcss: { plugins: [nhsukUsedRules] } } } : {}),
-  build: {
-    outDir: '../dist/client',
-    emptyOutDir: true,
-    // nhsuk-frontend's stylesheet keeps old IE hacks (`@media screen\0`) that lightningcss refuses;
-    // esbuild minifies it as it is.
-    cssMinify: 'esbuild',
-  },
+  // `vite build --ssr src/firstView.ts`: the app for the server to draw a board page's first view in
+  // (client/src/firstView.ts), beside the client and not served with it.
+  build: isSsrBuild
+    ? { outDir: '../dist/first-view', emptyOutDir: true }
+    : {
+        outDir: '../dist/client',
+        emptyOutDir: true,
+        // nhsuk-frontend's stylesheet keeps old IE hacks (`@media screen\0`) that lightningcss refuses;
+        // esbuild minifies it as it is.
+        cssMinify: 'esbuild',
+      },
   server: {
     port: Number(process.env.VITE_PORT ?? 5173),
     // The browser's Host header goes through unchanged (changeOrigin: false): the server accepts

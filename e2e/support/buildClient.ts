@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
 import { repoRoot } from '../../server/test/support/serverProcess.ts';
@@ -17,6 +18,7 @@ export async function buildClient(
   const started = performance.now();
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
+  const firstView = path.join(root, 'client', 'src', 'firstView.ts');
   try {
     await build({
       configFile: path.join(root, 'vite.config.ts'),
@@ -28,6 +30,20 @@ export async function buildClient(
         ...(options.profiling ? { minify: false, sourcemap: 'hidden' as const } : {}),
       },
     });
+    // The server draws a board page's first view with the app built for Node, into the checkout's
+    // dist/first-view whatever folder the client goes to, where its packages are found
+    // (server/src/http/firstView.ts); a checkout from before it has none.
+    if (existsSync(firstView)) {
+      await build({
+        configFile: path.join(root, 'vite.config.ts'),
+        root: path.join(root, 'client'),
+        mode: 'production',
+        logLevel: 'warn',
+        build: {
+          ssr: firstView,
+        },
+      });
+    }
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;

@@ -22,6 +22,17 @@ export interface RequestOptions extends RequestInit {
   unauthorisedIsAnswer?: boolean;
 }
 
+/** Set where the server draws a board's first view (firstView.ts): nothing is asked there. */
+let answersNothing = false;
+
+/**
+ * The server draws a board's first view from the answers it already has: anything else the page
+ * would ask for is drawn as not answered yet, and never asked.
+ */
+export function askNothing(): void {
+  answersNothing = true;
+}
+
 type UnauthorisedListener = () => void;
 let onUnauthorised: UnauthorisedListener | null = null;
 
@@ -56,6 +67,7 @@ function isApiError(body: unknown): body is ApiError {
 
 /** Sends a request; a failure (no answer, or an answer that is not OK) as an ApiRequestError. */
 async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
+  if (answersNothing) return new Promise<never>(() => {});
   const { unauthorisedIsAnswer = false, ...init } = options;
   const method = (init.method ?? 'GET').toUpperCase();
   let response: Response;

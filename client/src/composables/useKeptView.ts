@@ -21,6 +21,8 @@ const KEEP_AFTER_MS = 2_000;
  * time, once the board has loaded, a moment after each change, and as the page is left.
  */
 export function useKeptView(): void {
+  // The server's drawing of a first view (firstView.ts) is itself shown as a kept view.
+  if (import.meta.env.SSR) return;
   const board = useBoardStore();
   const opening = useBoardAccessStore();
   const session = useSessionStore();

@@ -1,4 +1,4 @@
-import { onBeforeUnmount, ref, type Ref } from 'vue';
+import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 
 /** Whether the browser says it has a network connection, kept up to date. */
 export function useOnline(): Ref<boolean> {
@@ -6,8 +6,10 @@ export function useOnline(): Ref<boolean> {
   const update = () => {
     online.value = navigator.onLine;
   };
-  window.addEventListener('online', update);
-  window.addEventListener('offline', update);
+  onMounted(() => {
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+  });
   onBeforeUnmount(() => {
     window.removeEventListener('online', update);
     window.removeEventListener('offline', update);

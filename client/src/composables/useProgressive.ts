@@ -25,6 +25,8 @@ export function useProgressive<T>(
     timer = undefined;
   };
   const schedule = (): void => {
+    // The server's drawing of a first view (firstView.ts) holds the first part only.
+    if (import.meta.env.SSR) return;
     if (timer !== undefined || frame !== undefined || shown.value >= items().length) return;
     // After the next paint: a timer queued from a frame callback runs once that frame is on screen.
     frame = requestAnimationFrame(() => {

@@ -17,6 +17,7 @@ import { validRecords, type Actor, type RecordRead, type WriteContext } from '#s
 import type { SyncRefusal } from '#shared/sync/protocol';
 import type { BoardSnapshot } from '#shared/board/snapshot';
 import { getRecordHistory } from '../api/boardsApi.ts';
+import { readSnapshot } from '../lib/board/boardSnapshot.ts';
 import { noteRestored } from '../api/versionsApi.ts';
 import type { RestoredRequest } from '#shared/versions';
 import {
@@ -239,6 +240,14 @@ export const useBoardStore = defineStore('board', () => {
     sync?.showSnapshot(snapshot);
   }
 
+  /**
+   * The server's snapshot as the server draws the board's first view (firstView.ts), where no
+   * document is opened.
+   */
+  function drawSnapshot(snapshot: BoardSnapshot): void {
+    syncState.value = { ...CLOSED_BOARD, read: readSnapshot(snapshot), fromSnapshot: true };
+  }
+
   /** Connects again after the server closed the connection, once the reason has gone. */
   function reconnect(): void {
     sync?.reconnect();
@@ -443,6 +452,7 @@ export const useBoardStore = defineStore('board', () => {
     closeDocument,
     keepLocally,
     showSnapshot,
+    drawSnapshot,
     reconnect,
     writeMeeting,
     addPerson,

@@ -185,6 +185,17 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
     }
   }
 
+  /**
+   * The board as the server draws its first view (firstView.ts): what the server already knows is
+   * set as if `load` had fetched it, and no document is opened.
+   */
+  function drawFrom(found: BoardSummary, team: BoardMember[]): void {
+    boardId.value = found.id;
+    summary.value = found;
+    members.value = team;
+    loadState.value = 'ready';
+  }
+
   /** Fetches the user's access again (after `access:changed`, or a close saying it changed). */
   async function refreshAccess(): Promise<void> {
     const id = boardId.value;
@@ -226,6 +237,7 @@ export const useBoardAccessStore = defineStore('boardAccess', () => {
     storedAgain,
     storageWatched,
     load,
+    drawFrom,
     close,
     refreshAccess,
   };

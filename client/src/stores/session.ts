@@ -137,8 +137,11 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   setUnauthorisedListener(() => end(null));
-  window.addEventListener('keydown', keepAlive, { capture: true, passive: true });
-  window.addEventListener('pointerdown', keepAlive, { capture: true, passive: true });
+  // Not where the server draws a board's first view (firstView.ts): nobody presses anything there.
+  if (!import.meta.env.SSR) {
+    window.addEventListener('keydown', keepAlive, { capture: true, passive: true });
+    window.addEventListener('pointerdown', keepAlive, { capture: true, passive: true });
+  }
 
   return {
     user,
