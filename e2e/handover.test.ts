@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { demo } from './support/demoUsers.ts';
+import { DEMO_PASSWORD, demo } from './support/demoUsers.ts';
 import { textOf, useScenario } from './support/scenario.ts';
 import { HandoverPage } from './support/pages/HandoverPage.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
@@ -15,6 +15,9 @@ import {
 } from './support/keptView.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
+
+/** How long the app's scripts are held back on a first visit, as on a slow connection. */
+const SCRIPTS_LATE_MS = 1_500;
 
 describe('the handover, worked on together', () => {
   const scenario = useScenario();
@@ -319,6 +322,62 @@ describe('the handover, worked on together', () => {
     await priya.page.getByRole('button', { name: 'Sign out' }).click();
     await priya.page.waitForURL(/\/sign-in/);
     expect(await keptViewKeys(priya.page)).toEqual([]);
+  });
+
+  it('opens at once on a first visit: the server draws the board into the page, shown until the app has drawn it', async () => {
+    const { board, pages } = await openBoard(demo.grace);
+    const [grace] = pages as [HandoverPage];
+    const name = unique('Arthur Dean');
+    await grace.addPerson({ name, risk: 'red', riskReason: 'Fell twice this week' });
+    const path = BoardPage.path(board.id);
+
+    // Priya on a computer she has never opened Huddle on: nothing kept, no service worker, and the
+    // app's scripts slow to come.
+    async function firstVisit(privacyScreen: boolean) {
+      const visitor = await scenario.visitor(demo.priya.name);
+      const signIn = await visitor.context.request.post('/api/auth/sign-in', {
+        data: { email: demo.priya.email, password: DEMO_PASSWORD },
+        headers: { Origin: scenario.server.url },
+      });
+      expect(signIn.status()).toBe(200);
+      await watchKeptViews(visitor.context);
+      if (privacyScreen) {
+        await visitor.context.addInitScript(() => {
+          (
+            globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
+          ).localStorage.setItem('huddle:privacy-screen', 'on');
+        });
+      }
+      await visitor.context.route('**/assets/*.js', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, SCRIPTS_LATE_MS));
+        await route.continue();
+      });
+      const page = new HandoverPage(visitor.page);
+      await visitor.page.goto(path);
+      await page.waitUntilLive();
+      return { page, seen: await keptViewSeen(visitor.page) };
+    }
+
+    const first = await firstVisit(false);
+    // Shown before any of the app's scripts had come, with Grace's person in it, saying it is still
+    // connecting; then gone, the app's own page in its place.
+    expect(first.seen.shown).toMatchObject({ appChildren: 0, appHidden: true, visible: true });
+    expect(first.seen.shown!.at).toBeLessThan(SCRIPTS_LATE_MS);
+    expect(first.seen.shown!.text).toContain(name);
+    expect(first.seen.shown!.text).toContain(demo.priya.name);
+    expect(first.seen.shown!.connection).toContain('Connecting');
+    expect(first.seen.shown!.connection).not.toContain('Live');
+    expect(first.seen.removedAt).toBeGreaterThan(first.seen.shown!.at);
+    expect(await first.page.page.locator('#kept-view').count()).toBe(0);
+    expect(await first.page.page.getByText(name, { exact: true }).count()).toBe(1);
+    expect(await first.page.page.title()).toBe(`Handover: ${board.name} - Huddle`);
+
+    // The server draws with the privacy screen off: with it on in this browser, nothing of its
+    // drawing is shown, nor left in the page; the app draws the board behind its screen.
+    const screened = await firstVisit(true);
+    expect(screened.seen.shown).toBeNull();
+    await screened.page.page.getByRole('button', { name: 'Turn the privacy screen off' }).waitFor();
+    expect(await screened.page.page.content()).not.toContain(name);
   });
 
   it('sends a board kept in the browser only what changed while its reader was away, not the whole board again', async () => {

@@ -26,6 +26,11 @@ export interface Config {
   logLevel: string;
   /** Where the built SPA lives; the server serves it when the folder exists. */
   clientDir: string;
+  /**
+   * Where the app built for the server lives (`vite build --ssr`), with which it draws a board page's
+   * first view into the page (http/firstView.ts); without it, board pages go as they are.
+   */
+  firstViewDir: string;
   /** Timeouts and keep-alive of Postgres connections. */
   database: DatabaseConfig;
   sync: SyncConfig;
@@ -120,6 +125,7 @@ export const envSchema = z
     DATA_DIR: optionalRaw,
     LOG_LEVEL: optionalRaw,
     CLIENT_DIR: optionalRaw,
+    FIRST_VIEW_DIR: optionalRaw,
     SEED: trueOrFalse(true),
     PUBLIC_URL: httpOrigin,
     TRUST_PROXY: parsedBy(parseTrustProxy),
@@ -167,6 +173,7 @@ export const envSchema = z
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(env.CLIENT_DIR ?? './dist/client'),
+    firstViewDir: path.resolve(env.FIRST_VIEW_DIR ?? './dist/first-view'),
     seed: env.SEED,
     publicUrl: env.PUBLIC_URL,
     trustProxy: env.TRUST_PROXY,

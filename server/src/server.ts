@@ -219,6 +219,7 @@ export async function startServer(
     logger: log,
     deps,
     clientDir: config.clientDir,
+    firstViewDir: config.firstViewDir,
     allowedOrigins,
     trustProxy: config.trustProxy,
     oidcLabel: config.oidc?.label ?? null,

@@ -13,6 +13,7 @@ import { registerAuthHooks } from './auth.ts';
 import { registerAuthRoutes } from './authRoutes.ts';
 import { registerAdminRoutes } from './adminRoutes.ts';
 import { registerBoardRoutes } from './boardRoutes.ts';
+import { FirstViews } from './firstView.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
 import { registerVersionRoutes } from './versionRoutes.ts';
 import { registerMeetingRoutes } from './meetingRoutes.ts';
@@ -40,6 +41,8 @@ export interface HttpAppOptions {
   logger: Logger;
   deps: RouteDeps;
   clientDir: string;
+  /** The app built for the server, which draws board pages' first views (firstView.ts). */
+  firstViewDir: string;
   /** Origins besides the request's own host that may make state-changing calls. */
   allowedOrigins: readonly string[];
   /** Which reverse proxies' X-Forwarded-* to believe (for the client's address and https). */
@@ -144,12 +147,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     });
     // Client-side routes (/boards/<id>) get the SPA; vue-router takes it from there. A missing file
     // (an old tab asking for a script from before a deploy) is a 404, not the page in its place.
-    app.setNotFoundHandler((request, reply) => {
+    const firstViews = new FirstViews(app, options.deps, options.clientDir, options.firstViewDir);
+    app.setNotFoundHandler(async (request, reply) => {
       const pathname = request.url.split('?')[0] ?? '';
       const isPage =
         !pathname.startsWith('/api/') && !pathname.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(pathname);
-      if ((request.method === 'GET' || request.method === 'HEAD') && isPage)
+      if ((request.method === 'GET' || request.method === 'HEAD') && isPage) {
+        // A board's page comes with its first view drawn, for someone who may open it (firstView.ts).
+        if (await firstViews.send(request, reply)) return reply;
         return reply.sendFile('index.html');
+      }
       return reply.status(404).send({ error: 'Not found' } satisfies ApiError);
     });
   } else {

@@ -25,6 +25,7 @@ export interface TestServerOptions {
   storage?: Partial<StorageConfig>;
   database?: Partial<DatabaseConfig>;
   clientDir?: string;
+  firstViewDir?: string;
   publicUrl?: string;
   throttle?: ThrottleConfig;
   oidc?: OidcConfig;
@@ -47,6 +48,7 @@ export function testConfig(options: TestServerOptions): Config {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'error',
     seed: options.seed ?? true,
     clientDir: options.clientDir ?? base.clientDir,
+    firstViewDir: options.firstViewDir ?? base.firstViewDir,
     sync: { ...base.sync, ...options.sync },
     storage: { ...base.storage, ...options.storage },
     database: { ...base.database, ...options.database },

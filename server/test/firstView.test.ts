@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIRST_VIEW_ELEMENT_ID } from '#shared/firstView';
+import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { DEMO, signIn } from './support/auth.ts';
+import { newBoard, testDb } from './support/boards.ts';
+import { startTestServer } from './support/server.ts';
+
+const PAGE =
+  '<!doctype html><html><head><title>Huddle</title></head><body><div id="app"></div><script>/* app */</script></body></html>';
+
+/**
+ * A client build whose first-view renderer (shared/firstView.ts) says what it was given, so the test
+ * sees what the server asked and answered on whose behalf. A board whose name says so makes the
+ * drawing fail, or take a second.
+ */
+function clientWithRenderer(): { clientDir: string; firstViewDir: string } {
+  const buildDir = mkdtempSync(path.join(tmpdir(), 'huddle-first-view-'));
+  const clientDir = path.join(buildDir, 'client');
+  mkdirSync(clientDir);
+  writeFileSync(path.join(clientDir, 'index.html'), PAGE);
+  mkdirSync(path.join(buildDir, 'first-view'));
+  writeFileSync(
+    path.join(buildDir, 'first-view', 'firstView.js'),
+    `export async function renderFirstView(url, answers) {
+      const name = answers.summary.name;
+      if (name.includes('broken')) throw new Error('the drawing failed');
+      if (name.includes('slow')) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (url.includes('version=')) return null;
+      const people = answers.snapshot.people.filter((read) => read.ok).map((read) => read.value.name);
+      return {
+        html: '<p data-kept-testid="drawn">' + url + ' for ' + answers.session.name + ' (' + answers.summary.access +
+          '): ' + people.join(', ') + '; ' + answers.members.length + ' members; $& and $1 as they are</p>',
+        title: 'Handover: ' + name + ' - Huddle',
+      };
+    }`,
+  );
+  return { clientDir, firstViewDir: path.join(buildDir, 'first-view') };
+}
+
+async function page(url: string, cookie?: string, init: RequestInit = {}) {
+  const response = await fetch(url, { ...init, headers: cookie ? { cookie } : {} });
+  return { response, text: await response.text() };
+}
+
+const drawn = (text: string): string | null =>
+  new RegExp(`<template id="${FIRST_VIEW_ELEMENT_ID}">(.*)</template>`).exec(text)?.[1] ?? null;
+
+describe('board pages with their first view drawn by the server', () => {
+  it('draws the board for someone who may open it, and sends everyone else the page as it is', async () => {
+    const server = await startTestServer({ db: await testDb(), ...clientWithRenderer() });
+    const member = await signIn(server.url, DEMO.member);
+
+    const board = await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member);
+    expect(board.response.status).toBe(200);
+    const view = drawn(board.text);
+    expect(view).toContain(`/boards/${DEMO_BOARD_ID} for Grace Okafor (edit): `);
+    expect(view).toContain('Margaret Ellis');
+    // What the board holds goes into the page as it is, never read as a replacement pattern.
+    expect(view).toContain('$& and $1 as they are');
+    expect(board.text).toContain('<title>Handover: Riverside frailty MDT - Huddle</title>');
+    // Before the app's root, where the page's own script finds it.
+    expect(board.text.indexOf(FIRST_VIEW_ELEMENT_ID)).toBeLessThan(board.text.indexOf('<div id="app">'));
+    // Someone's board: no cache on the way keeps it, and it comes compressed.
+    expect(board.response.headers.get('cache-control')).toBe('no-store');
+    expect(board.response.headers.get('vary')).toMatch(/Cookie/);
+    expect(board.response.headers.get('content-encoding')).toBe('gzip');
+    // A viewer's drawing is a viewer's; a person's page and the other views are drawn too.
+    const viewer = await signIn(server.url, DEMO.viewer);
+    expect(drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}/actions`, viewer)).text)).toContain(
+      `/boards/${DEMO_BOARD_ID}/actions for Helen Ward (view)`,
+    );
+    expect(
+      drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}/people/p-1?x=1`, member)).text),
+    ).toContain(`/boards/${DEMO_BOARD_ID}/people/p-1?x=1 for Grace Okafor`);
+
+    // Not signed in, signed in without access, a session that is not one: the page as it is, with
+    // nothing of the board in it.
+    const otherTeam = await signIn(server.url, DEMO.otherTeam);
+    for (const cookie of [undefined, otherTeam, 'huddle_session=not-a-session']) {
+      const plain = await page(`${server.url}/boards/${DEMO_BOARD_ID}`, cookie);
+      expect(plain.response.status).toBe(200);
+      expect(plain.text).toBe(PAGE);
+      expect(plain.response.headers.get('cache-control')).toBe('no-cache');
+    }
+    // Other pages, a board's other pages, boards that are not there and addresses that cannot be
+    // boards: the page as it is.
+    for (const route of [
+      '/my-work',
+      `/boards/${DEMO_BOARD_ID}/history`,
+      `/boards/${DEMO_BOARD_ID}/meeting`,
+      '/boards/no-such-board',
+      '/boards/%3Cscript%3E',
+      `/boards/${'a'.repeat(65)}`,
+      `/boards/${DEMO_BOARD_ID}?version=12`,
+    ]) {
+      const plain = await page(`${server.url}${route}`, member);
+      expect(plain.response.status, route).toBe(200);
+      expect(plain.text, route).toBe(PAGE);
+    }
+    const head = await fetch(`${server.url}/boards/${DEMO_BOARD_ID}`, {
+      method: 'HEAD',
+      headers: { cookie: member },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('sends the page as it is when the drawing fails or is slow, and goes on serving', async () => {
+    const server = await startTestServer({ db: await testDb(), ...clientWithRenderer() });
+    const member = await signIn(server.url, DEMO.member);
+    const broken = await newBoard(server.url, 'A broken drawing');
+    const slow = await newBoard(server.url, 'A slow drawing');
+    const marked = await newBoard(server.url, 'Ward <b>"&"</b> $1');
+
+    const failed = await page(`${server.url}/boards/${broken}`, member);
+    expect(failed.response.status).toBe(200);
+    expect(failed.text).toBe(PAGE);
+    const started = performance.now();
+    const late = await page(`${server.url}/boards/${slow}`, member);
+    expect(late.text).toBe(PAGE);
+    // Sent once the wait is over, not when the drawing ends.
+    expect(performance.now() - started).toBeLessThan(900);
+    // Drawings are made one at a time: once the slow one has ended, boards are drawn again, and a
+    // board's name is written into the title as text.
+    await expect
+      .poll(async () => (await page(`${server.url}/boards/${marked}`, member)).text, { timeout: 10_000 })
+      .toContain('<title>Handover: Ward &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; $1 - Huddle</title>');
+    expect(drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text)).toContain(
+      'Grace Okafor',
+    );
+  });
+});
