@@ -72,6 +72,11 @@ export interface ViewTiming {
   /** When the page's script put that view in the document (style, layout and paint follow). */
   keptViewInsertedMs: number | null;
   /**
+   * Whether that view was drawn by the server into the page (server/src/http/firstView.ts) rather
+   * than kept by this browser from an earlier visit; null when none showed.
+   */
+  keptViewByServer: boolean | null;
+  /**
    * The app's requests during the load (navigation only): path, start and end in ms, and the bytes
    * that came over the network for each (headers and the body as sent, compressed or not; 0 for an
    * answer from the browser's cache or the service worker).
@@ -164,7 +169,7 @@ interface PageGlobals {
   __benchWatch?: { title: string; seenAt: number | null };
   __benchPressedAt?: number | null;
   /** Set by the page's index.html when it shows the view kept from last time. */
-  huddleKeptView?: { root: PageElement; shownAt: number };
+  huddleKeptView?: { root: PageElement; shownAt: number; drawnByServer?: boolean };
   localStorage: { getItem(key: string): string | null };
   location: { pathname: string };
 }
@@ -261,6 +266,7 @@ export async function readTiming(
     const painted = page.performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
     return {
       keptInsertedAt: kept && keptHolds ? kept.shownAt : null,
+      keptByServer: kept && keptHolds ? kept.drawnByServer === true : null,
       keptAt: kept && keptHolds && painted !== undefined ? Math.max(kept.shownAt, painted) : null,
       view: page.__benchView ?? null,
       marks: page.__benchMarks ?? null,
@@ -296,6 +302,7 @@ export async function readTiming(
     editableMs: navigation ? rel(liveAt) : null,
     keptViewMs: navigation ? rel(read.keptAt) : null,
     keptViewInsertedMs: navigation ? rel(read.keptInsertedAt) : null,
+    keptViewByServer: navigation ? read.keptByServer : null,
     requests: navigation ? requests : [],
     transferBytes: navigation ? read.pageBytes + requests.reduce((sum, r) => sum + r.transferBytes, 0) : null,
     longTasks: {
