@@ -21,6 +21,9 @@ import { isResourceId } from './params.ts';
  */
 const FIRST_VIEW_WAIT_MS = 150;
 
+/** The longest one drawing holds back the next. */
+const DRAWING_LONGEST_MS = 1_000;
+
 /** A board's pages whose first view the server draws: the board's views and a person's page. */
 const BOARD_PAGE = /^\/boards\/([^/?#]+)(?:\/(?:actions|goals|pathway|people\/[^/?#]+))?\/?(?:\?.*)?$/;
 
@@ -47,7 +50,6 @@ const escapeHtml = (text: string): string =>
 export class FirstViews {
   readonly #boards;
   #module: Promise<FirstViewModule | null> | null = null;
-  #page: Promise<string> | null = null;
   /** One drawing at a time: each is a few milliseconds of the event loop. */
   #drawing: Promise<unknown> = Promise.resolve();
 
@@ -75,9 +77,9 @@ export class FirstViews {
     return this.#module;
   }
 
+  /** The page as built, read each time as the static files are (a build while the server runs is taken up). */
   #indexHtml(): Promise<string> {
-    this.#page ??= readFile(path.join(this.clientDir, 'index.html'), 'utf8');
-    return this.#page;
+    return readFile(path.join(this.clientDir, 'index.html'), 'utf8');
   }
 
   /**
@@ -148,7 +150,12 @@ export class FirstViews {
         snapshot: JSON.parse(snapshot.toString('utf8')) as BoardSnapshot,
       });
     });
-    this.#drawing = drawing.catch(() => undefined);
+    // The next waits for this one, but not for ever: a drawing that never ended would hold back every
+    // board page after it.
+    this.#drawing = Promise.race([
+      drawing.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, DRAWING_LONGEST_MS).unref()),
+    ]);
     const drawn = await drawing;
     if (!drawn) return null;
     const template = `<template id="${FIRST_VIEW_ELEMENT_ID}">${drawn.html}</template>`;
