@@ -710,6 +710,19 @@ function tables(board: GeneratedBoard, results: Results, buildMs: number, databa
       drawnTimes(view.cold),
       aim(aims.coldMs),
     );
+    const server = view.cold.flatMap((t) => (t.pageServerMs ? [t.pageServerMs] : []));
+    if (server.length > 0) {
+      add(
+        `view ${view.label}: the server's answers for the page`,
+        server.map((s) => s.answers),
+        null,
+      );
+      add(
+        `view ${view.label}: the server's drawing of the page`,
+        server.map((s) => s.draw),
+        null,
+      );
+    }
     add(`view ${view.label}: goto, board stored`, times(view.warm), aim(aims.storedMs));
     add(
       `view ${view.label}: goto, board stored, as last seen`,

@@ -77,6 +77,11 @@ export interface ViewTiming {
    */
   keptViewByServer: boolean | null;
   /**
+   * What the server's `Server-Timing` said it spent on the page (navigation only): gathering the
+   * board's answers and drawing its first view, in ms; null when the page came without a drawing.
+   */
+  pageServerMs: { answers: number; draw: number } | null;
+  /**
    * The app's requests during the load (navigation only): path, start and end in ms, and the bytes
    * that came over the network for each (headers and the body as sent, compressed or not; 0 for an
    * answer from the browser's cache or the service worker).
@@ -140,7 +145,11 @@ interface PageGlobals {
   };
   performance: {
     now(): number;
-    getEntriesByType(type: 'navigation'): { domContentLoadedEventEnd: number; transferSize: number }[];
+    getEntriesByType(type: 'navigation'): {
+      domContentLoadedEventEnd: number;
+      transferSize: number;
+      serverTiming: { name: string; duration: number }[];
+    }[];
     getEntriesByType(
       type: 'resource',
     ): { name: string; startTime: number; responseEnd: number; transferSize: number }[];
@@ -272,6 +281,7 @@ export async function readTiming(
       marks: page.__benchMarks ?? null,
       domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
       pageBytes: nav ? nav.transferSize : 0,
+      serverTiming: nav ? nav.serverTiming.map((t) => ({ name: t.name, duration: t.duration })) : [],
       requests: page.performance.getEntriesByType('resource').map((r) => ({
         path: new URL(r.name).pathname,
         start: r.startTime,
@@ -303,6 +313,7 @@ export async function readTiming(
     keptViewMs: navigation ? rel(read.keptAt) : null,
     keptViewInsertedMs: navigation ? rel(read.keptInsertedAt) : null,
     keptViewByServer: navigation ? read.keptByServer : null,
+    pageServerMs: navigation ? serverDrawing(read.serverTiming) : null,
     requests: navigation ? requests : [],
     transferBytes: navigation ? read.pageBytes + requests.reduce((sum, r) => sum + r.transferBytes, 0) : null,
     longTasks: {
@@ -314,6 +325,15 @@ export async function readTiming(
 }
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+/** The server's drawing of the page, as its `Server-Timing` told (server/src/http/firstView.ts). */
+function serverDrawing(
+  timing: { name: string; duration: number }[],
+): { answers: number; draw: number } | null {
+  const answers = timing.find((t) => t.name === 'answers');
+  const draw = timing.find((t) => t.name === 'draw');
+  return answers && draw ? { answers: round(answers.duration), draw: round(draw.duration) } : null;
+}
 
 export function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
