@@ -187,8 +187,28 @@ export function showingKeptView(): boolean {
   return document.documentElement.classList.contains('huddle-kept-view');
 }
 
+let appHidden: { shown: Promise<void>; show: () => void } | null = null;
+
+/**
+ * Resolves once the app is in view: at once, or once it has taken a kept view's place. What scrolls to
+ * or focuses an element as a page opens waits for it (the app draws out of sight until then, where
+ * nothing can be scrolled to or focused). Never on the server, which only draws.
+ */
+export function appShown(): Promise<void> {
+  if (import.meta.env.SSR) return new Promise<never>(() => {});
+  if (!showingKeptView()) return Promise.resolve();
+  if (!appHidden) {
+    let show = (): void => {};
+    const shown = new Promise<void>((resolve) => (show = resolve));
+    appHidden = { shown, show };
+  }
+  return appHidden.shown;
+}
+
 /** The app takes the kept view's place (the app has drawn the board, or is showing something else). */
 export function revealApp(): void {
   document.getElementById('kept-view')?.remove();
   document.documentElement.classList.remove('huddle-kept-view');
+  appHidden?.show();
+  appHidden = null;
 }
