@@ -22,11 +22,21 @@ export interface DrawnFirstView {
   title: string;
 }
 
-/** What `dist/first-view/firstView.js` exports. */
-export interface FirstViewModule {
-  /** The page at `url` (a path and query), or null when it is not a board view drawn from a snapshot. */
-  renderFirstView(url: string, answers: FirstViewAnswers): Promise<DrawnFirstView | null>;
+/**
+ * One page to draw, as the server hands it to the drawing's worker thread: the page's address (a path
+ * and query), the answers, and the snapshot as the JSON the server keeps of it (read in the worker).
+ */
+export interface FirstViewTask {
+  url: string;
+  answers: Omit<FirstViewAnswers, 'snapshot'>;
+  snapshotJson: string;
 }
+
+/**
+ * What `dist/first-view/firstView.js` exports by default, for a worker thread: the page drawn, or
+ * null when it is not a board view drawn from a snapshot.
+ */
+export type DrawFirstView = (task: FirstViewTask) => Promise<DrawnFirstView | null>;
 
 /** The `<template>` element the server puts the drawn view in; `index.html` looks for it. */
 export const FIRST_VIEW_ELEMENT_ID = 'huddle-first-view';

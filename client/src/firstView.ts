@@ -2,7 +2,8 @@ import { createSSRApp } from 'vue';
 import { createPinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { renderToString } from 'vue/server-renderer';
-import type { DrawnFirstView, FirstViewAnswers } from '#shared/firstView';
+import type { BoardSnapshot } from '#shared/board/snapshot';
+import type { DrawnFirstView, FirstViewAnswers, FirstViewTask } from '#shared/firstView';
 import App from './App.vue';
 import { routes } from './routes.ts';
 import { askNothing } from './api/http.ts';
@@ -43,4 +44,10 @@ export async function renderFirstView(
   const html = keptMarkup(await renderToString(app));
   const view = typeof route.meta.title === 'string' ? `${route.meta.title}: ` : '';
   return { html, title: `${view}${answers.summary.name} - Huddle` };
+}
+
+/** The server's worker thread draws with this (server/src/http/firstView.ts). */
+export default function drawFirstView(task: FirstViewTask): Promise<DrawnFirstView | null> {
+  const snapshot = JSON.parse(task.snapshotJson) as BoardSnapshot;
+  return renderFirstView(task.url, { ...task.answers, snapshot });
 }

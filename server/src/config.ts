@@ -28,9 +28,9 @@ export interface Config {
   clientDir: string;
   /**
    * Where the app built for the server lives (`vite build --ssr`), with which it draws a board page's
-   * first view into the page (http/firstView.ts); without it, board pages go as they are.
+   * first view into the page (http/firstView.ts); without it (or null), board pages go as they are.
    */
-  firstViewDir: string;
+  firstViewDir: string | null;
   /** Timeouts and keep-alive of Postgres connections. */
   database: DatabaseConfig;
   sync: SyncConfig;

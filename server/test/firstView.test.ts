@@ -22,14 +22,17 @@ function clientWithRenderer(): { clientDir: string; firstViewDir: string } {
   mkdirSync(clientDir);
   writeFileSync(path.join(clientDir, 'index.html'), PAGE);
   mkdirSync(path.join(buildDir, 'first-view'));
+  writeFileSync(path.join(buildDir, 'first-view', 'package.json'), '{ "type": "module" }');
   writeFileSync(
     path.join(buildDir, 'first-view', 'firstView.js'),
-    `export async function renderFirstView(url, answers) {
+    `export default async function drawFirstView({ url, answers, snapshotJson }) {
       const name = answers.summary.name;
       if (name.includes('broken')) throw new Error('the drawing failed');
       if (name.includes('slow')) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (name.includes('stuck')) await new Promise(() => {});
       if (url.includes('version=')) return null;
-      const people = answers.snapshot.people.filter((read) => read.ok).map((read) => read.value.name);
+      const snapshot = JSON.parse(snapshotJson);
+      const people = snapshot.people.filter((read) => read.ok).map((read) => read.value.name);
       return {
         html: '<p data-kept-testid="drawn">' + url + ' for ' + answers.session.name + ' (' + answers.summary.access +
           '): ' + people.join(', ') + '; ' + answers.members.length + ' members; $& and $1 as they are</p>',
@@ -114,6 +117,7 @@ describe('board pages with their first view drawn by the server', () => {
     const broken = await newBoard(server.url, 'A broken drawing');
     const slow = await newBoard(server.url, 'A slow drawing');
     const marked = await newBoard(server.url, 'Ward <b>"&"</b> $1');
+    const stuck = await newBoard(server.url, 'A stuck drawing');
 
     const failed = await page(`${server.url}/boards/${broken}`, member);
     expect(failed.response.status).toBe(200);
@@ -123,13 +127,21 @@ describe('board pages with their first view drawn by the server', () => {
     expect(late.text).toBe(PAGE);
     // Sent once the wait is over, not when the drawing ends.
     expect(performance.now() - started).toBeLessThan(900);
-    // Drawings are made one at a time: once the slow one has ended, boards are drawn again, and a
-    // board's name is written into the title as text.
+    // Drawings are made one at a time, on their own thread: once the slow one has ended, boards are
+    // drawn again, and a board's name is written into the title as text.
     await expect
       .poll(async () => (await page(`${server.url}/boards/${marked}`, member)).text, { timeout: 10_000 })
       .toContain('<title>Handover: Ward &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; $1 - Huddle</title>');
     expect(drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text)).toContain(
       'Grace Okafor',
     );
+
+    // A drawing that never ends has its thread ended in time, and boards are drawn again after it.
+    expect((await page(`${server.url}/boards/${stuck}`, member)).text).toBe(PAGE);
+    await expect
+      .poll(async () => drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text), {
+        timeout: 10_000,
+      })
+      .toContain('Grace Okafor');
   });
 });

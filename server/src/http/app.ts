@@ -42,7 +42,7 @@ export interface HttpAppOptions {
   deps: RouteDeps;
   clientDir: string;
   /** The app built for the server, which draws board pages' first views (firstView.ts). */
-  firstViewDir: string;
+  firstViewDir: string | null;
   /** Origins besides the request's own host that may make state-changing calls. */
   allowedOrigins: readonly string[];
   /** Which reverse proxies' X-Forwarded-* to believe (for the client's address and https). */

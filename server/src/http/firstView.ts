@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Piscina } from 'piscina';
 import type { BoardMember, BoardSummary } from '#shared/boards';
-import type { BoardSnapshot } from '#shared/board/snapshot';
-import { FIRST_VIEW_ELEMENT_ID, type FirstViewModule } from '#shared/firstView';
+import { FIRST_VIEW_ELEMENT_ID, type DrawnFirstView, type FirstViewTask } from '#shared/firstView';
 import { isRefusal } from '../refusal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';
 import { sessionAnswerFor } from './authRoutes.ts';
@@ -21,13 +21,22 @@ import { isResourceId } from './params.ts';
  */
 const FIRST_VIEW_WAIT_MS = 150;
 
-/** The longest one drawing holds back the next. */
-const DRAWING_LONGEST_MS = 1_000;
+/**
+ * The longest a drawing may take: one that takes longer (a fault in it) has its worker thread ended,
+ * and a new one takes its place.
+ */
+const DRAWING_LONGEST_MS = 2_000;
+
+/** Pages waiting for the drawing thread, at most: a page beyond them goes as it is at once. */
+const DRAWINGS_WAITING = 8;
 
 /** A board's pages whose first view the server draws: the board's views and a person's page. */
 const BOARD_PAGE = /^\/boards\/([^/?#]+)(?:\/(?:actions|goals|pathway|people\/[^/?#]+))?\/?(?:\?.*)?$/;
 
-/** A board page with its first view drawn, and how long the board's answers and the drawing took (ms). */
+/**
+ * A board page with its first view drawn, and how long the board's answers and the drawing took (ms;
+ * the drawing's time includes any wait for the drawing thread).
+ */
 interface Drawn {
   html: string;
   answersMs: number;
@@ -49,32 +58,36 @@ const escapeHtml = (text: string): string =>
  */
 export class FirstViews {
   readonly #boards;
-  #module: Promise<FirstViewModule | null> | null = null;
-  /** One drawing at a time: each is a few milliseconds of the event loop. */
-  #drawing: Promise<unknown> = Promise.resolve();
+  /**
+   * The drawing's own thread (Piscina, a pool of one): drawing a large board's page takes tens of
+   * milliseconds, which on the event loop every board's sync shares would hold up everyone's edits.
+   */
+  readonly #pool: Piscina<FirstViewTask, DrawnFirstView | null> | null;
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly deps: RouteDeps,
     private readonly clientDir: string,
-    private readonly firstViewDir: string,
+    firstViewDir: string | null,
   ) {
     this.#boards = boardAdminFor(app, deps);
-    // Loaded as the server starts rather than by the first board page, which would wait for it.
-    void this.#renderer();
-  }
-
-  /** The app built for the server (`dist/first-view`), if it has been built. */
-  #renderer(): Promise<FirstViewModule | null> {
-    this.#module ??= (async () => {
-      const file = path.join(this.firstViewDir, 'firstView.js');
-      if (!existsSync(file)) return null;
-      return (await import(pathToFileURL(file).href)) as FirstViewModule;
-    })().catch((err: unknown) => {
-      this.app.log.warn({ err }, 'the first view renderer could not be loaded; board pages go without it');
-      return null;
-    });
-    return this.#module;
+    // The app built for the server (`dist/first-view`), if it has been built: its thread starts with
+    // the server, rather than with the first board page, which would wait for it.
+    const file = firstViewDir && path.join(firstViewDir, 'firstView.js');
+    this.#pool =
+      file && existsSync(file)
+        ? new Piscina({
+            filename: pathToFileURL(file).href,
+            minThreads: 1,
+            maxThreads: 1,
+            idleTimeout: Infinity,
+            maxQueue: DRAWINGS_WAITING,
+          })
+        : null;
+    this.#pool?.on('error', (err: unknown) =>
+      this.app.log.warn({ err }, 'the first views’ drawing thread failed; another takes its place'),
+    );
+    app.addHook('onClose', async () => this.#pool?.destroy());
   }
 
   /** The page as built, read each time as the static files are (a build while the server runs is taken up). */
@@ -126,8 +139,8 @@ export class FirstViews {
   }
 
   async #draw(url: string, boardId: string, token: string): Promise<Drawn | null> {
-    const renderer = await this.#renderer();
-    if (!renderer) return null;
+    const pool = this.#pool;
+    if (!pool || pool.queueSize >= DRAWINGS_WAITING) return null;
     const started = performance.now();
     const principal = await this.deps.sessions.resolve(token);
     if (!principal || isRefusal(this.deps.policy.ready(principal))) return null;
@@ -140,29 +153,20 @@ export class FirstViews {
     ]);
     if (!session || isRefusal(summary) || isRefusal(members) || isRefusal(snapshot)) return null;
     const answered = performance.now();
-    let drawStarted = answered;
-    const drawing = this.#drawing.then(() => {
-      drawStarted = performance.now();
-      return renderer.renderFirstView(url, {
-        session,
-        summary: summary as BoardSummary,
-        members: members as BoardMember[],
-        snapshot: JSON.parse(snapshot.toString('utf8')) as BoardSnapshot,
-      });
-    });
-    // The next waits for this one, but not for ever: a drawing that never ended would hold back every
-    // board page after it.
-    this.#drawing = Promise.race([
-      drawing.catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, DRAWING_LONGEST_MS).unref()),
-    ]);
-    const drawn = await drawing;
+    const drawn = await pool.run(
+      {
+        url,
+        answers: { session, summary: summary as BoardSummary, members: members as BoardMember[] },
+        snapshotJson: snapshot.toString('utf8'),
+      },
+      { signal: AbortSignal.timeout(DRAWING_LONGEST_MS) },
+    );
     if (!drawn) return null;
     const template = `<template id="${FIRST_VIEW_ELEMENT_ID}">${drawn.html}</template>`;
     // Replaced by functions: what a board holds is never read as a replacement pattern (`$&`).
     const html = page
       .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(drawn.title)}</title>`)
       .replace('<div id="app"></div>', () => `${template}<div id="app"></div>`);
-    return { html, answersMs: answered - started, drawMs: performance.now() - drawStarted };
+    return { html, answersMs: answered - started, drawMs: performance.now() - answered };
   }
 }

@@ -25,6 +25,7 @@ export interface TestServerOptions {
   storage?: Partial<StorageConfig>;
   database?: Partial<DatabaseConfig>;
   clientDir?: string;
+  /** The app built for the server, to draw board pages' first views with; none by default. */
   firstViewDir?: string;
   publicUrl?: string;
   throttle?: ThrottleConfig;
@@ -48,7 +49,7 @@ export function testConfig(options: TestServerOptions): Config {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'error',
     seed: options.seed ?? true,
     clientDir: options.clientDir ?? base.clientDir,
-    firstViewDir: options.firstViewDir ?? base.firstViewDir,
+    firstViewDir: options.firstViewDir ?? null,
     sync: { ...base.sync, ...options.sync },
     storage: { ...base.storage, ...options.storage },
     database: { ...base.database, ...options.database },
