@@ -329,6 +329,11 @@ describe('the handover, worked on together', () => {
     const [grace] = pages as [HandoverPage];
     const name = unique('Arthur Dean');
     await grace.addPerson({ name, risk: 'red', riskReason: 'Fell twice this week' });
+    // What a board holds is drawn as text, whatever it says.
+    const marked = unique(
+      '</template><img src=x onerror="window.__drawn=1"><script>window.__drawn=2</script>',
+    );
+    await grace.addPerson({ name: marked, risk: 'amber', riskReason: 'Carer away' });
     const path = BoardPage.path(board.id);
 
     // Priya on a computer she has never opened Huddle on: nothing kept, no service worker, and the
@@ -364,6 +369,10 @@ describe('the handover, worked on together', () => {
     expect(first.seen.shown).toMatchObject({ appChildren: 0, appHidden: true, visible: true });
     expect(first.seen.shown!.at).toBeLessThan(SCRIPTS_LATE_MS);
     expect(first.seen.shown!.text).toContain(name);
+    expect(first.seen.shown!.text).toContain(marked);
+    expect(
+      await first.page.page.evaluate(() => (globalThis as { __drawn?: unknown }).__drawn),
+    ).toBeUndefined();
     expect(first.seen.shown!.text).toContain(demo.priya.name);
     expect(first.seen.shown!.connection).toContain('Connecting');
     expect(first.seen.shown!.connection).not.toContain('Live');
