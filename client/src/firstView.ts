@@ -3,7 +3,7 @@ import { createPinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { renderToString } from 'vue/server-renderer';
 import type { BoardSnapshot } from '#shared/board/snapshot';
-import type { DrawnFirstView, FirstViewAnswers, FirstViewTask } from '#shared/firstView';
+import type { DrawFirstView, DrawnFirstView, FirstViewAnswers } from '#shared/firstView';
 import App from './App.vue';
 import { routes } from './routes.ts';
 import { askNothing } from './api/http.ts';
@@ -47,7 +47,8 @@ export async function renderFirstView(
 }
 
 /** The server's worker thread draws with this (server/src/http/firstView.ts). */
-export default function drawFirstView(task: FirstViewTask): Promise<DrawnFirstView | null> {
+const drawFirstView: DrawFirstView = (task) => {
   const snapshot = JSON.parse(task.snapshotJson) as BoardSnapshot;
   return renderFirstView(task.url, { ...task.answers, snapshot });
-}
+};
+export default drawFirstView;
