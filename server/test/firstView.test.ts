@@ -103,6 +103,15 @@ describe('board pages with their first view drawn by the server', () => {
       expect(plain.response.status, route).toBe(200);
       expect(plain.text, route).toBe(PAGE);
     }
+    // A page reloaded in a loop: at most 30 drawings a minute for one person, then the page as it
+    // is; someone else's pages are drawn all the same.
+    const loads: string[] = [];
+    for (let i = 0; i < 30; i++)
+      loads.push((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text);
+    expect(loads.filter((text) => drawn(text) !== null).length).toBeLessThan(30);
+    expect((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text).toBe(PAGE);
+    expect(drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, viewer)).text)).toContain('Helen Ward');
+
     const head = await fetch(`${server.url}/boards/${DEMO_BOARD_ID}`, {
       method: 'HEAD',
       headers: { cookie: member },

@@ -13,6 +13,8 @@ import { boardAdminFor } from './boardRoutes.ts';
 import { acceptsGzip, gzipped } from './compression.ts';
 import type { RouteDeps } from './deps.ts';
 import { isResourceId } from './params.ts';
+import { RequestWindow } from '../limits/requestWindow.ts';
+import type { Principal } from '../access/principal.ts';
 
 /**
  * The longest the page waits for its first view to be drawn (the board's answers and the drawing).
@@ -29,6 +31,13 @@ const DRAWING_LONGEST_MS = 2_000;
 
 /** Pages waiting for the drawing thread, at most: a page beyond them goes as it is at once. */
 const DRAWINGS_WAITING = 8;
+
+/**
+ * Board pages drawn for one person in a minute, at most (and one at a time), as the REST API's
+ * snapshots are limited (http/boardRoutes.ts): a page reloaded in a loop goes as it is, and the
+ * board's snapshot (which may load the board) is not made for it.
+ */
+const DRAWINGS_PER_MINUTE = 30;
 
 /** A board's pages whose first view the server draws: the board's views and a person's page. */
 const BOARD_PAGE = /^\/boards\/([^/?#]+)(?:\/(?:actions|goals|pathway|people\/[^/?#]+))?\/?(?:\?.*)?$/;
@@ -63,6 +72,7 @@ export class FirstViews {
    * milliseconds, which on the event loop every board's sync shares would hold up everyone's edits.
    */
   readonly #pool: Piscina<FirstViewTask, DrawnFirstView | null> | null;
+  readonly #perPerson = new RequestWindow(DRAWINGS_PER_MINUTE, 60_000);
 
   constructor(
     private readonly app: FastifyInstance,
@@ -144,6 +154,19 @@ export class FirstViews {
     const started = performance.now();
     const principal = await this.deps.sessions.resolve(token);
     if (!principal || isRefusal(this.deps.policy.ready(principal))) return null;
+    const drawn = await this.#perPerson.run(principal.userId, () =>
+      this.#drawFor(principal, pool, url, boardId, started),
+    );
+    return drawn === 'busy' || drawn === 'too-many' ? null : drawn;
+  }
+
+  async #drawFor(
+    principal: Principal,
+    pool: Piscina<FirstViewTask, DrawnFirstView | null>,
+    url: string,
+    boardId: string,
+    started: number,
+  ): Promise<Drawn | null> {
     const [session, summary, members, snapshot, page] = await Promise.all([
       sessionAnswerFor(this.deps, principal.userId, principal.sessionEndsAt),
       this.#boards.summary(principal, boardId),
