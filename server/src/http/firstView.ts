@@ -189,10 +189,7 @@ export class FirstViews {
     // Replaced by functions: what a board holds is never read as a replacement pattern (`$&`).
     const html = page
       .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(drawn.title)}</title>`)
-      .replace('<div id="app"></div>', () => `${template}<div id="app"></div>`)
-      // The drawing shows once the stylesheet has come: the app's scripts, needed only after it, wait
-      // behind it rather than share a slow connection with it.
-      .replace(/<(script type="module"|link rel="modulepreload")/g, '<$1 fetchpriority="low"');
+      .replace('<div id="app"></div>', () => `${template}<div id="app"></div>`);
     return { html, answersMs: answered - started, drawMs: performance.now() - answered };
   }
 }
