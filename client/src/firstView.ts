@@ -8,6 +8,7 @@ import App from './App.vue';
 import { routes } from './routes.ts';
 import { askNothing } from './api/http.ts';
 import { keptMarkup } from './lib/board/keptViews.ts';
+import { pageTitle } from './lib/pageTitle.ts';
 import { useBoardAccessStore } from './stores/boardAccess.ts';
 import { useBoardStore } from './stores/board.ts';
 import { useSessionStore } from './stores/session.ts';
@@ -42,8 +43,7 @@ export async function renderFirstView(
   useBoardAccessStore(pinia).drawFrom(answers.summary, answers.members);
   useBoardStore(pinia).drawSnapshot(answers.snapshot);
   const html = keptMarkup(await renderToString(app));
-  const view = typeof route.meta.title === 'string' ? `${route.meta.title}: ` : '';
-  return { html, title: `${view}${answers.summary.name} - Huddle` };
+  return { html, title: pageTitle(route.meta.title, answers.summary.name) };
 }
 
 /** The server's worker thread draws with this (server/src/http/firstView.ts). */

@@ -3,6 +3,7 @@ import { nextTick, watch } from 'vue';
 import { START_LOCATION, createRouter, createWebHistory, type Router } from 'vue-router';
 import { routeDecision, signInLocation } from './lib/routeAccess.ts';
 import { routes } from './routes.ts';
+import { pageTitle } from './lib/pageTitle.ts';
 import { forgetEarlyAnswers } from './api/earlyAnswers.ts';
 import { useSessionStore } from './stores/session.ts';
 import { useVersionsStore } from './stores/versions.ts';
@@ -30,8 +31,7 @@ router.beforeEach((_to, from) => {
 });
 
 router.afterEach((to, from) => {
-  const title = typeof to.meta.title === 'string' ? to.meta.title : undefined;
-  document.title = title ? `${title} - Huddle` : 'Huddle';
+  document.title = pageTitle(to.meta.title);
   // A new page moves focus to the main content, as a full page load would, unless the page
   // itself moved it there (an error summary, a form field).
   if (from.matched.length && to.path !== from.path) {
