@@ -38,5 +38,12 @@ export interface FirstViewTask {
  */
 export type DrawFirstView = (task: FirstViewTask) => Promise<DrawnFirstView | null>;
 
+/**
+ * The board pages whose first view is drawn, by address (a path and query; the board's id first): the
+ * board's views whose first screen its snapshot holds whole (Handover, Actions, Goals, Pathway) and a
+ * person's page. Not the meeting, the history or what changed, which wait for answers of their own.
+ */
+export const DRAWN_PAGE = /^\/boards\/([^/?#]+)(?:\/(?:actions|goals|pathway|people\/[^/?#]+))?\/?(?:\?.*)?$/;
+
 /** The `<template>` element the server puts the drawn view in; `index.html` looks for it. */
 export const FIRST_VIEW_ELEMENT_ID = 'huddle-first-view';

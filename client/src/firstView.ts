@@ -3,7 +3,12 @@ import { createPinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { renderToString } from 'vue/server-renderer';
 import type { BoardSnapshot } from '#shared/board/snapshot';
-import type { DrawFirstView, DrawnFirstView, FirstViewAnswers } from '#shared/firstView';
+import {
+  DRAWN_PAGE,
+  type DrawFirstView,
+  type DrawnFirstView,
+  type FirstViewAnswers,
+} from '#shared/firstView';
 import App from './App.vue';
 import { routes } from './routes.ts';
 import { askNothing } from './api/http.ts';
@@ -15,20 +20,19 @@ import { useSessionStore } from './stores/session.ts';
 
 askNothing();
 
-/** The board's views whose first screen the snapshot holds whole. */
-const DRAWN_VIEWS = new Set(['board', 'board-actions', 'board-goals', 'board-pathway', 'board-person']);
-
 /**
  * A board page's first view, drawn in Node by the server (shared/firstView.ts) as the app draws it
  * once the session, the board's summary and members and its snapshot have come: the app itself,
  * with those answers in its stores, at the page's address. Nothing else is asked for (`askNothing`
  * above), no connection is opened, and long lists hold their first part only
- * (composables/useProgressive.ts). Null for any other page, or a past version of the board.
+ * (composables/useProgressive.ts). Null for any other page (`DRAWN_PAGE`), or a past version of the
+ * board.
  */
 export async function renderFirstView(
   url: string,
   answers: FirstViewAnswers,
 ): Promise<DrawnFirstView | null> {
+  if (!DRAWN_PAGE.test(url)) return null;
   const router = createRouter({ history: createMemoryHistory(), routes });
   const pinia = createPinia();
   const app = createSSRApp(App).use(pinia).use(router);
@@ -38,8 +42,7 @@ export async function renderFirstView(
   await router.push(url);
   await router.isReady();
   const route = router.currentRoute.value;
-  if (typeof route.name !== 'string' || !DRAWN_VIEWS.has(route.name) || 'version' in route.query) return null;
-  if (route.params.id !== answers.summary.id) return null;
+  if ('version' in route.query || route.params.id !== answers.summary.id) return null;
   useBoardAccessStore(pinia).drawFrom(answers.summary, answers.members);
   useBoardStore(pinia).drawSnapshot(answers.snapshot);
   const html = keptMarkup(await renderToString(app));

@@ -5,7 +5,12 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Piscina } from 'piscina';
 import type { BoardMember, BoardSummary } from '#shared/boards';
-import { FIRST_VIEW_ELEMENT_ID, type DrawnFirstView, type FirstViewTask } from '#shared/firstView';
+import {
+  DRAWN_PAGE,
+  FIRST_VIEW_ELEMENT_ID,
+  type DrawnFirstView,
+  type FirstViewTask,
+} from '#shared/firstView';
 import { isRefusal } from '../refusal.ts';
 import { sessionTokenFrom } from '../auth/cookies.ts';
 import { sessionAnswerFor } from './authRoutes.ts';
@@ -38,9 +43,6 @@ const DRAWINGS_WAITING = 8;
  * board's snapshot (which may load the board) is not made for it.
  */
 const DRAWINGS_PER_MINUTE = 30;
-
-/** A board's pages whose first view the server draws: the board's views and a person's page. */
-const BOARD_PAGE = /^\/boards\/([^/?#]+)(?:\/(?:actions|goals|pathway|people\/[^/?#]+))?\/?(?:\?.*)?$/;
 
 /**
  * A board page with its first view drawn, and how long the board's answers and the drawing took (ms;
@@ -111,7 +113,7 @@ export class FirstViews {
    */
   async send(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     if (request.method !== 'GET') return false;
-    const match = BOARD_PAGE.exec(request.url);
+    const match = DRAWN_PAGE.exec(request.url);
     const boardId = match?.[1];
     const token = sessionTokenFrom(request.headers.cookie);
     if (!boardId || !isResourceId(boardId) || !token) return false;
