@@ -321,26 +321,61 @@ describe('the pathway', () => {
   it('shows 300 people across the stages, each stage counting its own', async () => {
     const board = await scenario.server.createBoard(unique('E2E busy pathway'));
     const stages = [undefined, ...FRAILTY_STAGES];
-    await seed(
-      board.id,
-      Array.from({ length: 300 }, (_, i) => ({
-        name: `Person ${String(i + 1).padStart(3, '0')}`,
-        stage: stages[i % stages.length],
-        days: i % 30,
-        risk: (['red', 'amber', 'green'] as const)[i % 3],
-        riskReason: 'Seeded',
-        frailtyScore: (i % 9) + 1,
-      })),
-    );
+    const risks = ['red', 'amber', 'green'] as const;
+    const people = Array.from({ length: 300 }, (_, i) => ({
+      name: `Person ${String(i + 1).padStart(3, '0')}`,
+      stage: stages[i % stages.length],
+      days: i % 30,
+      risk: risks[i % 3],
+      riskReason: 'Seeded',
+      frailtyScore: (i % 9) + 1,
+    }));
+    await seed(board.id, people);
     const grace = new PathwayPage((await actor(demo.grace, BoardPage.path(board.id))).page);
     await grace.board.waitUntilLive();
     await expect.poll(() => grace.page.getByTestId('handover-person').count(), { timeout: 30_000 }).toBe(300);
 
-    // How fast this renders is measured by `npm run bench:board`, not here.
+    // The columns draw their first 12 cards at once and the rest a few each painted frame. With the
+    // page's frames held back, each stage shows its first 12 and counts all its people.
+    await grace.page.evaluate(() => {
+      const paint = window.requestAnimationFrame.bind(window);
+      const held: FrameRequestCallback[] = [];
+      window.requestAnimationFrame = (callback) => (held.push(callback), 0);
+      (window as unknown as { releaseFrames: () => void }).releaseFrames = () => {
+        window.requestAnimationFrame = paint;
+        for (const callback of held.splice(0)) paint(callback);
+      };
+    });
     await grace.openFromNav();
+    for (const stage of FRAILTY_STAGES) {
+      await expect.poll(() => grace.column(stage).getByTestId('pathway-card').count()).toBe(12);
+      await expect.poll(textOf(grace.count(stage))).toMatch(/^(42|43) people$/);
+    }
+    // Someone moved by keyboard to a stage where they sort below its first 12 is drawn there at once,
+    // focus on their card, as a person moving them expects.
+    const order = (name: string) => {
+      const person = people.find((p) => p.name === name)!;
+      return `${risks.indexOf(person.risk)} ${person.name}`;
+    };
+    const [from, to] = [FRAILTY_STAGES[0]!, FRAILTY_STAGES[1]!];
+    const inTo = people.filter((p) => p.stage === to).map((p) => order(p.name));
+    const drawnInFrom = await grace.namesIn(from);
+    const mover = drawnInFrom.find((name) => inTo.filter((o) => o < order(name)).length >= 12);
+    expect(mover, 'someone drawn in the first stage who sorts below 12 others in the second').toBeDefined();
+    await grace.moveByKeyboard(mover!, to);
+    await grace.cardIn(to, mover!).waitFor();
+    await expect
+      .poll(() => grace.stageControl(mover!).evaluate((el) => el === document.activeElement))
+      .toBe(true);
+    expect(await grace.column(to).getByTestId('pathway-card').count()).toBeLessThan(inTo.length);
+
+    // How fast this renders is measured by `npm run bench:board`, not here.
+    await grace.page.evaluate(() => (window as unknown as { releaseFrames: () => void }).releaseFrames());
     await expect.poll(() => grace.page.getByTestId('pathway-card').count()).toBe(300);
     for (const stage of FRAILTY_STAGES) {
-      await expect.poll(textOf(grace.count(stage))).toMatch(/^(42|43) people$/);
+      const moved = stage === to ? 1 : stage === from ? -1 : 0;
+      const count = people.filter((p) => p.stage === stage).length + moved;
+      await expect.poll(textOf(grace.count(stage))).toBe(`${count} people`);
     }
   });
 });
