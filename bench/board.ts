@@ -171,7 +171,8 @@ function stats(values: number[]): Stats {
 
 // The views
 
-type ViewKey = 'handover' | 'handoverAll' | 'actions' | 'goals' | 'goalsAll' | 'pathway' | 'person';
+type ViewKey =
+  'handover' | 'handoverAll' | 'actions' | 'goals' | 'goalsAll' | 'pathway' | 'pathwayAll' | 'person';
 
 interface ViewSpec {
   key: ViewKey;
@@ -244,10 +245,20 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
       aimed: false,
     },
     {
+      // Each stage draws its first cards at once and the rest after each frame it paints.
       key: 'pathway',
       label: 'Pathway',
       path: `${base}/pathway`,
       tab: 'Pathway',
+      condition: { view: 'pathway', item: 'pathway-card', count: 1, atLeast: true, heading: null },
+      expects: 'pathway-card > 0 (the first cards of each stage)',
+      aimed: true,
+    },
+    {
+      key: 'pathwayAll',
+      label: 'Pathway, all drawn',
+      path: `${base}/pathway`,
+      tab: null,
       // Everyone on a stage has a card; whether people not on the pathway get one is the view's choice.
       condition: {
         view: 'pathway',
@@ -257,7 +268,7 @@ function viewSpecs(boardId: string, board: GeneratedBoard): ViewSpec[] {
         heading: null,
       },
       expects: `>= ${counts.peopleOnPathway} pathway-card`,
-      aimed: true,
+      aimed: false,
     },
     {
       key: 'person',
