@@ -34,6 +34,12 @@ async function checkView(page: Page, name: string): Promise<string[]> {
   return accessibilityProblems(page, '[data-testid="view-pathway"]');
 }
 
+/** A page whose frames are held back (`requestAnimationFrame` queues) until `releaseFrames`. */
+interface HeldFrames {
+  requestAnimationFrame: (callback: (time: number) => void) => number;
+  releaseFrames: () => void;
+}
+
 interface Seeded extends PersonInput {
   stage?: string;
   /** How long ago they entered their stage. */
@@ -326,7 +332,7 @@ describe('the pathway', () => {
       name: `Person ${String(i + 1).padStart(3, '0')}`,
       stage: stages[i % stages.length],
       days: i % 30,
-      risk: risks[i % 3],
+      risk: risks[i % 3]!,
       riskReason: 'Seeded',
       frailtyScore: (i % 9) + 1,
     }));
@@ -338,11 +344,12 @@ describe('the pathway', () => {
     // The columns draw their first 12 cards at once and the rest a few each painted frame. With the
     // page's frames held back, each stage shows its first 12 and counts all its people.
     await grace.page.evaluate(() => {
-      const paint = window.requestAnimationFrame.bind(window);
-      const held: FrameRequestCallback[] = [];
-      window.requestAnimationFrame = (callback) => (held.push(callback), 0);
-      (window as unknown as { releaseFrames: () => void }).releaseFrames = () => {
-        window.requestAnimationFrame = paint;
+      const page = globalThis as unknown as HeldFrames;
+      const paint = page.requestAnimationFrame.bind(page);
+      const held: ((time: number) => void)[] = [];
+      page.requestAnimationFrame = (callback) => (held.push(callback), 0);
+      page.releaseFrames = () => {
+        page.requestAnimationFrame = paint;
         for (const callback of held.splice(0)) paint(callback);
       };
     });
@@ -365,12 +372,12 @@ describe('the pathway', () => {
     await grace.moveByKeyboard(mover!, to);
     await grace.cardIn(to, mover!).waitFor();
     await expect
-      .poll(() => grace.stageControl(mover!).evaluate((el) => el === document.activeElement))
+      .poll(() => grace.stageControl(mover!).evaluate((el) => el === el.ownerDocument.activeElement))
       .toBe(true);
     expect(await grace.column(to).getByTestId('pathway-card').count()).toBeLessThan(inTo.length);
 
     // How fast this renders is measured by `npm run bench:board`, not here.
-    await grace.page.evaluate(() => (window as unknown as { releaseFrames: () => void }).releaseFrames());
+    await grace.page.evaluate(() => (globalThis as unknown as HeldFrames).releaseFrames());
     await expect.poll(() => grace.page.getByTestId('pathway-card').count()).toBe(300);
     for (const stage of FRAILTY_STAGES) {
       const moved = stage === to ? 1 : stage === from ? -1 : 0;
