@@ -208,6 +208,7 @@ export async function startServer(
     events,
     storage,
     boardSnapshot: (boardId) => sync.snapshot(boardId),
+    boardOpen: (boardId) => sync.isOpen(boardId),
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     sessionMaxAgeSeconds: Math.floor(config.session.maxAgeMs / 1000),
     sessionIdleMinutes: config.session.idleMs / 60_000,

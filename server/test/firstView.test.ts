@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRST_VIEW_ELEMENT_ID } from '#shared/firstView';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { FIRST_VIEW_WAIT_MS, OPEN_BOARD_WAIT_MS } from '../src/http/firstView.ts';
 import { DEMO, signIn } from './support/auth.ts';
 import { newBoard, testDb } from './support/boards.ts';
 import { startTestServer } from './support/server.ts';
@@ -14,7 +15,8 @@ const PAGE =
 /**
  * A client build whose first-view renderer (shared/firstView.ts) says what it was given, so the test
  * sees what the server asked and answered on whose behalf. A board whose name says so makes the
- * drawing fail, or take a second.
+ * drawing fail, take a second, or take longer than the wait for a board the server has yet to load
+ * and less than the wait for one it has open.
  */
 function clientWithRenderer(): { clientDir: string; firstViewDir: string } {
   const buildDir = mkdtempSync(path.join(tmpdir(), 'huddle-first-view-'));
@@ -29,6 +31,8 @@ function clientWithRenderer(): { clientDir: string; firstViewDir: string } {
       const name = answers.summary.name;
       if (name.includes('broken')) throw new Error('the drawing failed');
       if (name.includes('slow')) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (name.includes('unhurried'))
+        await new Promise((resolve) => setTimeout(resolve, ${(FIRST_VIEW_WAIT_MS + OPEN_BOARD_WAIT_MS) / 2}));
       if (name.includes('stuck')) await new Promise(() => {});
       if (url.includes('version=')) return null;
       const snapshot = JSON.parse(snapshotJson);
@@ -118,6 +122,22 @@ describe('board pages with their first view drawn by the server', () => {
     });
     expect(head.status).toBe(200);
     expect(head.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('waits longer for the drawing of a board open on this server than of one it has yet to load', async () => {
+    const server = await startTestServer({ db: await testDb(), ...clientWithRenderer() });
+    const member = await signIn(server.url, DEMO.member);
+    // Made and not opened: nobody has connected to it.
+    const unhurried = await newBoard(server.url, 'An unhurried drawing', undefined, { person: false });
+
+    // Not open here yet: the page goes as it is once the shorter wait is over; the board loads meanwhile.
+    expect((await page(`${server.url}/boards/${unhurried}`, member)).text).toBe(PAGE);
+    // Open now: the same drawing is waited for (once the first, still going on, has ended).
+    await expect
+      .poll(async () => drawn((await page(`${server.url}/boards/${unhurried}`, member)).text), {
+        timeout: 10_000,
+      })
+      .toContain(`/boards/${unhurried} for Grace Okafor`);
   });
 
   it('sends the page as it is when the drawing fails or is slow, and goes on serving', async () => {

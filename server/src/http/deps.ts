@@ -37,4 +37,6 @@ export interface RouteDeps {
   storage: BoardStorage;
   /** A board's records as they are now, as JSON (a BoardSnapshot), from the sync server. */
   boardSnapshot(boardId: string): Promise<Buffer>;
+  /** Whether a board is loaded in this process now (its snapshot is at hand, nothing to read first). */
+  boardOpen(boardId: string): boolean;
 }

@@ -22,11 +22,19 @@ import { RequestWindow } from '../limits/requestWindow.ts';
 import type { Principal } from '../access/principal.ts';
 
 /**
- * The longest the page waits for its first view to be drawn (the board's answers and the drawing).
- * Longer, and the page goes as it is: the browser asks for the same answers itself (a board not
- * open on this server, say, whose document loads meanwhile).
+ * The longest the page waits for its first view to be drawn (the board's answers and the drawing),
+ * for a board this server has yet to load: longer, and the page goes as it is, and the browser asks
+ * for the same answers itself (a large board takes hundreds of milliseconds to load, meanwhile).
  */
-const FIRST_VIEW_WAIT_MS = 150;
+export const FIRST_VIEW_WAIT_MS = 150;
+
+/**
+ * The same for a board open on this server, whose answers are at hand: only the drawing is waited
+ * for (on a slow or busy machine, a large board's takes more than 100 ms). The app's own first view
+ * from a new browser comes later than this even on loopback (README, "Board"), so a drawing that
+ * comes in time is never the slower way.
+ */
+export const OPEN_BOARD_WAIT_MS = 400;
 
 /**
  * The longest a drawing may take: one that takes longer (a fault in it) has its worker thread ended,
@@ -117,10 +125,9 @@ export class FirstViews {
     const boardId = match?.[1];
     const token = sessionTokenFrom(request.headers.cookie);
     if (!boardId || !isResourceId(boardId) || !token) return false;
+    const wait = this.deps.boardOpen(boardId) ? OPEN_BOARD_WAIT_MS : FIRST_VIEW_WAIT_MS;
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>(
-      (resolve) => (timer = setTimeout(() => resolve(null), FIRST_VIEW_WAIT_MS)),
-    );
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), wait)));
     let page: Drawn | null;
     try {
       page = await Promise.race([this.#draw(request.url, boardId, token), late]);

@@ -156,6 +156,12 @@ export class SyncServer {
     return [...this.#rooms.keys()];
   }
 
+  /** Whether a board is loaded here and ready (not loading, nor being unloaded). */
+  isOpen(boardId: string): boolean {
+    const entry = this.#rooms.get(boardId);
+    return entry !== undefined && entry.unloading === null && entry.room.loaded;
+  }
+
   get connectionCount(): number {
     return this.#connections.size;
   }
