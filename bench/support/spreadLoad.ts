@@ -13,6 +13,15 @@ import type { FromWorker, ToWorker } from './loadWorker.ts';
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 /**
+ * Each bench process's young generation, per half (MB; V8's default is 16): with a thousand clients
+ * and their documents, a process collected it about twice a second, pausing 15 to 40 ms each time
+ * (`--trace-gc`), and every client it holds counted those pauses as the server's latency. At 64, the
+ * longest hold of the bench processes' event loops was lower in each of four interleaved pairs of
+ * runs (README, "Scale").
+ */
+const WORKER_SEMI_SPACE_MB = 64;
+
+/**
  * `runLoad` over `processes` bench processes (`loadWorker.ts`), each with its own share of the boards
  * and their clients (thousands of clients in one Node process hold each other up, and their stalls
  * would count as the server's). They connect and set up on their own, start writing together, and
@@ -44,7 +53,7 @@ export async function runSpreadLoad(
         (group, g) =>
           new Promise<LoadResult>((resolve, reject) => {
             const worker = fork(path.join(import.meta.dirname, 'loadWorker.ts'), [], {
-              execArgv: ['--import', 'tsx'],
+              execArgv: ['--import', 'tsx', `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`],
               stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
             });
             workers.push(worker);
