@@ -501,10 +501,11 @@ export class Room {
    */
   #check(change: AppliedChange, transaction: Y.Transaction): Refusal[] {
     const incoming = this.#incoming;
+    // The size first: whether anything was inserted reads every client of the document's state.
     if (
       incoming &&
-      insertedAnything(transaction) &&
-      this.#approxBytes + incoming.bytes > this.limits.maxBoardBytes
+      this.#approxBytes + incoming.bytes > this.limits.maxBoardBytes &&
+      insertedAnything(transaction)
     ) {
       this.#approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       if (this.#approxBytes > this.limits.maxBoardBytes) {
