@@ -291,6 +291,9 @@ describe('the handover, worked on together', () => {
     // What Priya sees is kept for her next visit once the board is quiet for a moment.
     await expect.poll(() => keptViewOf(priya.page, path), { timeout: 10_000 }).toContain(name);
 
+    // As for someone who has opened Huddle here before, the app's service worker serves the page:
+    // the server's drawing, which would be shown in place of the view as last seen, is a first visit's.
+    await expect.poll(() => servedByAppCache(priya.page), { timeout: 15_000 }).toBe(true);
     const context = priya.page.context();
     await watchKeptViews(context);
     const again = new HandoverPage(await context.newPage());

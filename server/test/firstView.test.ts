@@ -60,8 +60,15 @@ describe('board pages with their first view drawn by the server', () => {
     const server = await startTestServer({ db: await testDb(), ...clientWithRenderer() });
     const member = await signIn(server.url, DEMO.member);
 
-    const board = await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member);
+    // The first page loads the board, and on a busy machine may go before the drawing (the shorter
+    // wait, for a board the server has yet to load); once the board is open, its pages are drawn.
+    let board = await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member);
     expect(board.response.status).toBe(200);
+    await expect
+      .poll(async () => drawn((board = await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text), {
+        timeout: 10_000,
+      })
+      .not.toBeNull();
     const view = drawn(board.text);
     expect(view).toContain(`/boards/${DEMO_BOARD_ID} for Grace Okafor (edit): `);
     expect(view).toContain('Margaret Ellis');
