@@ -378,7 +378,8 @@ describe('the pathway', () => {
 
     // How fast this renders is measured by `npm run bench:board`, not here.
     await grace.page.evaluate(() => (globalThis as unknown as HeldFrames).releaseFrames());
-    await expect.poll(() => grace.page.getByTestId('pathway-card').count()).toBe(300);
+    // A few frames of cards, each hundreds of elements: a busy machine takes seconds.
+    await expect.poll(() => grace.page.getByTestId('pathway-card').count(), { timeout: 15_000 }).toBe(300);
     for (const stage of FRAILTY_STAGES) {
       const moved = stage === to ? 1 : stage === from ? -1 : 0;
       const count = people.filter((p) => p.stage === stage).length + moved;
