@@ -70,6 +70,8 @@ export interface SyncConfig {
   idleUnloadMs: number;
   /** Keep-alive ping interval; a socket that misses one ping is dropped. */
   pingIntervalMs: number;
+  /** A connection with more than this waiting to be sent to it is dropped (it reconnects and catches up). */
+  maxUnsentBytes: number;
   /** What one change, one board and one connection's presence may hold. */
   limits: RoomLimits;
   /** Open connections (Yjs and socket.io, counted apart) one signed-in user may hold. */
@@ -142,11 +144,13 @@ export const envSchema = z
     SYNC_MAX_MESSAGE_BYTES: wholeNumber(8 * 1024 * 1024),
     SYNC_IDLE_UNLOAD_MS: wholeNumber(60_000),
     SYNC_PING_INTERVAL_MS: wholeNumber(30_000),
+    SYNC_MAX_UNSENT_BYTES: wholeNumber(64 * 1024 * 1024),
     SYNC_MAX_UPDATE_ENTRIES: wholeNumber(DEFAULT_ROOM_LIMITS.maxUpdateEntries),
     SYNC_MAX_BOARD_BYTES: wholeNumber(DEFAULT_ROOM_LIMITS.maxBoardBytes),
     SYNC_MAX_PRESENCE_PER_CONNECTION: wholeNumber(DEFAULT_ROOM_LIMITS.maxPresencePerConnection),
     SYNC_MAX_PRESENCE_BYTES: wholeNumber(DEFAULT_ROOM_LIMITS.maxPresenceBytes),
     SYNC_MAX_REFUSALS_PER_MINUTE: wholeNumber(DEFAULT_ROOM_LIMITS.maxRefusalsPerMinute),
+    SYNC_MAX_QUESTIONS_PER_MINUTE: wholeNumber(DEFAULT_ROOM_LIMITS.maxQuestionsPerMinute),
     MAX_CONNECTIONS_PER_USER: wholeNumber(30),
     MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(1000),
     STORAGE_FLUSH_INTERVAL_MS: wholeNumber(40),
@@ -195,12 +199,14 @@ export const envSchema = z
       maxMessageBytes: env.SYNC_MAX_MESSAGE_BYTES,
       idleUnloadMs: env.SYNC_IDLE_UNLOAD_MS,
       pingIntervalMs: env.SYNC_PING_INTERVAL_MS,
+      maxUnsentBytes: env.SYNC_MAX_UNSENT_BYTES,
       limits: {
         maxUpdateEntries: env.SYNC_MAX_UPDATE_ENTRIES,
         maxBoardBytes: env.SYNC_MAX_BOARD_BYTES,
         maxPresencePerConnection: env.SYNC_MAX_PRESENCE_PER_CONNECTION,
         maxPresenceBytes: env.SYNC_MAX_PRESENCE_BYTES,
         maxRefusalsPerMinute: env.SYNC_MAX_REFUSALS_PER_MINUTE,
+        maxQuestionsPerMinute: env.SYNC_MAX_QUESTIONS_PER_MINUTE,
       },
       maxConnectionsPerUser: env.MAX_CONNECTIONS_PER_USER,
       maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS,

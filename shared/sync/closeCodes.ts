@@ -22,6 +22,11 @@ export const CloseCode = {
   /** Too many of the connection’s changes were refused in a short time (a client stuck resending one). Permanent. */
   TooManyRefusals: 4429,
   /**
+   * The connection asked for the board's state, or who is on it, more often than the server answers
+   * (`SYNC_MAX_QUESTIONS_PER_MINUTE`): a client stuck in a loop. Permanent.
+   */
+  TooManyQuestions: 4428,
+  /**
    * The connection sent more presence entries, or larger ones, than the server allows
    * (`SYNC_MAX_PRESENCE_PER_CONNECTION`, `SYNC_MAX_PRESENCE_BYTES`). Permanent.
    */

@@ -66,6 +66,7 @@ export class Connection implements RoomConnection {
     private readonly wire: Writable,
     readonly boardId: string,
     grant: ConnectionGrant,
+    private readonly maxUnsentBytes: number,
     private readonly log: Logger,
     private readonly onClose: (connection: Connection) => void,
     readonly onEdit?: () => void,
@@ -105,6 +106,21 @@ export class Connection implements RoomConnection {
     if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
     holdForThisTurn(this.wire);
     this.socket.send(message, SEND_OPTIONS, this.#sent);
+    if (this.socket.bufferedAmount > this.maxUnsentBytes) this.#fellBehind();
+  }
+
+  /**
+   * Drops a connection that reads far slower than it is sent to (a browser on a link that has all
+   * but gone, or one that stopped reading): what waits for it would otherwise grow without bound.
+   * Its socket is ended at once, freeing what waits (a close frame would wait behind it); the
+   * browser reconnects and is sent what it missed in one message. What it sent is still taken in.
+   */
+  #fellBehind(): void {
+    this.log.warn(
+      { boardId: this.boardId, connectionId: this.id, unsentBytes: this.socket.bufferedAmount },
+      'dropping sync connection that fell behind',
+    );
+    this.socket.terminate();
   }
 
   #sent = (err?: Error): void => {

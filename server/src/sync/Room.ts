@@ -35,6 +35,7 @@ import { RoomPresence, presenceOwners } from './presence.ts';
 import { PresenceRenewals, RENEWAL_WAIT_MS } from './presenceRenewals.ts';
 import { withoutFieldDeletions } from './relays.ts';
 import { DocumentClients } from './documentClients.ts';
+import { PerMinute } from './perMinute.ts';
 import { PEER_ORIGIN, SERVER_ORIGIN, STORAGE_ORIGIN, isTransactionOrigin } from './origin.ts';
 import {
   dropStrayRoots,
@@ -53,7 +54,6 @@ const PENDING_MAX_BYTES = 8 * 1024 * 1024;
  * goes on regardless (the database is down: the binding is stored with the board's next change).
  */
 const BIND_WAIT_MS = 2_000;
-const MINUTE_MS = 60_000;
 
 interface Incoming {
   connection: RoomConnection;
@@ -118,7 +118,9 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly #connections = new Set<RoomConnection>();
   readonly #presence: RoomPresence;
-  readonly #refusedAt = new Map<RoomConnection, number[]>();
+  readonly #refusals = new PerMinute<RoomConnection>();
+  /** Questions (a state vector, who is here) each connection asked: answering one can take the whole document. */
+  readonly #asked = new PerMinute<RoomConnection>();
   readonly #kept = new WeakMap<Y.Transaction, AppliedChange>();
   readonly #refused = new WeakSet<Y.Transaction>();
   readonly #undoing = new Map<Y.UndoManager, Undoing>();
@@ -213,7 +215,8 @@ export class Room {
 
   leave(connection: RoomConnection): void {
     if (!this.#connections.delete(connection)) return;
-    this.#refusedAt.delete(connection);
+    this.#refusals.forget(connection);
+    this.#asked.forget(connection);
     const clientIds = this.#presence.leave(connection);
     if (clientIds.length > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, clientIds, connection.origin);
@@ -298,6 +301,7 @@ export class Room {
         if (syncType === syncProtocol.messageYjsSyncStep1) {
           const stateVector = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
+          this.#answering(connection);
           connection.send(this.#syncStep2(stateVector));
         } else if (
           syncType === syncProtocol.messageYjsSyncStep2 ||
@@ -327,6 +331,7 @@ export class Room {
       }
       case MessageType.QueryAwareness:
         this.#expectEnd(decoder);
+        this.#answering(connection);
         connection.send(this.#awarenessMessage([...this.awareness.getStates().keys()]));
         return;
       case MessageType.Auth:
@@ -334,6 +339,20 @@ export class Room {
         return;
       default:
         throw new MalformedMessageError(`unknown message type ${type}`);
+    }
+  }
+
+  /**
+   * Counts a question the connection asked; closes it past `maxQuestionsPerMinute`. A browser asks once
+   * a connection; a connection asking in a loop with state vectors the server cannot reuse would
+   * have it encode the whole document for each, taking the event loop from everyone else.
+   */
+  #answering(connection: RoomConnection): void {
+    if (this.#asked.count(connection) > this.limits.maxQuestionsPerMinute) {
+      throw new ProtocolViolation(
+        CloseCode.TooManyQuestions,
+        `more than ${this.limits.maxQuestionsPerMinute} questions asked in a minute`,
+      );
     }
   }
 
@@ -395,8 +414,7 @@ export class Room {
         'too much sent that depends on changes the server does not have',
       );
     }
-    const refusals = this.#refusedAt.get(connection);
-    if (refusals && refusals.length > this.limits.maxRefusalsPerMinute) {
+    if (this.#refusals.counted(connection) > this.limits.maxRefusalsPerMinute) {
       throw new ProtocolViolation(
         CloseCode.TooManyRefusals,
         `more than ${this.limits.maxRefusalsPerMinute} changes refused in a minute`,
@@ -591,11 +609,7 @@ export class Room {
       (manager) => this.#undoing.set(manager, undoing),
       whole ? undefined : inScope,
     );
-    if (connection) {
-      const times = (this.#refusedAt.get(connection) ?? []).filter((t) => t > Date.now() - MINUTE_MS);
-      times.push(Date.now());
-      this.#refusedAt.set(connection, times);
-    }
+    if (connection) this.#refusals.count(connection);
   }
 
   /**

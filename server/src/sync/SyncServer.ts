@@ -369,6 +369,7 @@ export class SyncServer {
       wire,
       boardId,
       grant,
+      this.config.maxUnsentBytes,
       this.log,
       (closed) => {
         counted();

@@ -104,6 +104,11 @@ export interface RoomLimits {
   maxPresenceBytes: number;
   /** Refused changes a connection may send in a minute before it is closed. */
   maxRefusalsPerMinute: number;
+  /**
+   * State vectors and presence queries a connection may send in a minute before it is closed
+   * (`CloseCode.TooManyQuestions`); a browser sends one of each a connection.
+   */
+  maxQuestionsPerMinute: number;
 }
 
 export const DEFAULT_ROOM_LIMITS: RoomLimits = {
@@ -112,6 +117,7 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxPresencePerConnection: 16,
   maxPresenceBytes: 4096,
   maxRefusalsPerMinute: 30,
+  maxQuestionsPerMinute: 60,
 };
 
 /** A frame the protocol does not allow: the connection that sent it is closed with `code`. */

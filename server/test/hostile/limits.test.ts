@@ -36,6 +36,28 @@ function updateFrame(doc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(frame);
 }
 
+/** A sync step 1 frame: a state vector claiming `clock` changes by a client the board has never seen. */
+function stateRequest(clientId: number, clock = 1): Uint8Array {
+  const vector = encoding.createEncoder();
+  encoding.writeVarUint(vector, 1);
+  encoding.writeVarUint(vector, clientId);
+  encoding.writeVarUint(vector, clock);
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MessageType.Sync);
+  encoding.writeVarUint(frame, 0);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(vector));
+  return encoding.toUint8Array(frame);
+}
+
+/** The sync step 2 frames (answers to a state vector) a raw socket receives, counted as they come. */
+function countAnswers(ws: import('ws').WebSocket): { count: number } {
+  const answers = { count: 0 };
+  ws.on('message', (data: Buffer) => {
+    if (data[0] === MessageType.Sync && data[1] === 1) answers.count += 1;
+  });
+  return answers;
+}
+
 const presenceCount = (client: { provider: { awareness: { getStates(): Map<number, unknown> } } }) =>
   client.provider.awareness.getStates().size;
 
@@ -179,5 +201,58 @@ describe('limits on presence, connections and a board’s size', () => {
     await hostile.synced();
     for (let i = 0; i < 6; i++) hostile.doc.getMap('stray').set(`k${i}`, i);
     await expect.poll(() => hostile.closeCodes).toContain(CloseCode.TooManyRefusals);
+  });
+
+  it('closes a connection that asks for the board again and again, leaving everyone else alone', async () => {
+    const server = await startTestServer({ db: await testDb() });
+    const boardId = await newBoard(server.url);
+    const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await watcher.synced();
+    const max = DEFAULT_ROOM_LIMITS.maxQuestionsPerMinute;
+    // A viewer may ask as well as a member; each state vector names a client the server never saw,
+    // so no answer can be reused.
+    const hostile = await openRawSocket(server.url, boardId, {
+      cookie: await signIn(server.url, DEMO.viewer),
+    });
+    const answers = countAnswers(hostile.ws);
+    for (let i = 0; i <= max; i++) hostile.ws.send(stateRequest(2_000_000 + i));
+    expect(await hostile.closed).toEqual({
+      code: CloseCode.TooManyQuestions,
+      reason: `more than ${max} questions asked in a minute`,
+    });
+    // Every question within the limit was answered; the one past it was not.
+    expect(answers.count).toBe(max);
+    const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await writer.synced();
+    priyaAdds(writer, 'After the questions');
+    await expect.poll(() => actionTitles(watcher)).toContain('After the questions');
+  });
+
+  it('drops a connection that stops reading once too much waits for it; the board carries on', async () => {
+    const server = await startTestServer({
+      db: await testDb(),
+      sync: {
+        maxUnsentBytes: 1024 * 1024,
+        limits: { ...DEFAULT_ROOM_LIMITS, maxQuestionsPerMinute: 10_000 },
+      },
+    });
+    const boardId = await newBoard(server.url);
+    const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await writer.synced();
+    for (let i = 0; i < 100; i++) priyaAdds(writer, `Action ${i} ${'x'.repeat(250)}`);
+    const stalled = await openRawSocket(server.url, boardId, {
+      cookie: await signIn(server.url, DEMO.viewer),
+    });
+    // It stops reading, and asks for the whole board, again and again.
+    (stalled.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    for (let i = 0; i < 2_000; i++) stalled.ws.send(stateRequest(3_000_000 + i));
+    // Everyone else carries on while it stalls.
+    const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await watcher.synced();
+    priyaAdds(writer, 'While one reads nothing');
+    await expect.poll(() => actionTitles(watcher)).toContain('While one reads nothing');
+    // Reading again, it finds the server dropped it (ended, without a close frame).
+    (stalled.ws as unknown as { _socket: import('node:net').Socket })._socket.resume();
+    expect((await stalled.closed).code).toBe(1006);
   });
 });
