@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import * as Y from 'yjs';
+import type WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '#shared/sync/closeCodes';
@@ -50,13 +52,16 @@ function stateRequest(clientId: number, clock = 1): Uint8Array {
 }
 
 /** The sync step 2 frames (answers to a state vector) a raw socket receives, counted as they come. */
-function countAnswers(ws: import('ws').WebSocket): { count: number } {
+function countAnswers(ws: WebSocket): { count: number } {
   const answers = { count: 0 };
   ws.on('message', (data: Buffer) => {
     if (data[0] === MessageType.Sync && data[1] === 1) answers.count += 1;
   });
   return answers;
 }
+
+/** The TCP socket under a ws client: pausing it stops the client reading, as a stalled browser would. */
+const underlyingSocket = (ws: WebSocket): Socket => (ws as unknown as { _socket: Socket })._socket;
 
 const presenceCount = (client: { provider: { awareness: { getStates(): Map<number, unknown> } } }) =>
   client.provider.awareness.getStates().size;
@@ -244,7 +249,7 @@ describe('limits on presence, connections and a board’s size', () => {
       cookie: await signIn(server.url, DEMO.viewer),
     });
     // It stops reading, and asks for the whole board, again and again.
-    (stalled.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    underlyingSocket(stalled.ws).pause();
     for (let i = 0; i < 2_000; i++) stalled.ws.send(stateRequest(3_000_000 + i));
     // Everyone else carries on while it stalls.
     const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
@@ -252,7 +257,7 @@ describe('limits on presence, connections and a board’s size', () => {
     priyaAdds(writer, 'While one reads nothing');
     await expect.poll(() => actionTitles(watcher)).toContain('While one reads nothing');
     // Reading again, it finds the server dropped it (ended, without a close frame).
-    (stalled.ws as unknown as { _socket: import('node:net').Socket })._socket.resume();
+    underlyingSocket(stalled.ws).resume();
     expect((await stalled.closed).code).toBe(1006);
   });
 });
