@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import type { SyncProtocol } from './support/clients.ts';
 import type { LoadParameters, LoadResult } from './support/load.ts';
 import { runSpreadLoad } from './support/spreadLoad.ts';
+import { DEFAULT_FRAMES_PER_SECOND } from '../server/src/sync/frameAllowance.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
 import { cpuSeconds, machineDescription, memory } from './support/proc.ts';
 import {
@@ -131,11 +132,16 @@ function loadParameters(opts: Options, clients: number): LoadParameters {
   };
 }
 
-/** Huddle's per-user and per-address connection limits, raised for the bench's five members on one address. */
+/**
+ * Huddle's per-user and per-address connection limits and per-user frame allowance, raised for the
+ * bench's five members on one address (each standing for a fifth of the clients).
+ */
 function connectionLimits(clients: number, boards: number): Record<string, string> {
+  const perUser = Math.ceil(clients / BENCH_MEMBERS.length) + boards + 10;
   return {
-    MAX_CONNECTIONS_PER_USER: String(Math.ceil(clients / BENCH_MEMBERS.length) + boards + 10),
+    MAX_CONNECTIONS_PER_USER: String(perUser),
     MAX_CONNECTIONS_PER_ADDRESS: String(clients + boards + 100),
+    SYNC_MAX_FRAMES_PER_SECOND: String(perUser * DEFAULT_FRAMES_PER_SECOND),
   };
 }
 

@@ -31,6 +31,7 @@ import {
   type LoadResult,
 } from './support/load.ts';
 import type { SyncProtocol } from './support/clients.ts';
+import { DEFAULT_FRAMES_PER_SECOND } from '../server/src/sync/frameAllowance.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
 import { CpuMeter, MachineCpuMeter, machineDescription, memory } from './support/proc.ts';
 import {
@@ -213,8 +214,9 @@ async function measure(
 
 /**
  * The bench's clients sign in as the team's five editing members, so each member holds a fifth of
- * them (and the fresh clients besides); the server's per-user connection limit is raised to match,
- * unless the environment sets it. Servers without such limits ignore the settings.
+ * them (and the fresh clients besides), standing for that many people; the server's per-user
+ * connection limit and frame allowance are raised to match, unless the environment sets them.
+ * Servers without such limits ignore the settings.
  */
 function connectionLimits(params: LoadParameters): Record<string, string> {
   const perUser = Math.ceil(params.clients / BENCH_MEMBERS.length) + params.boards + 10;
@@ -223,6 +225,8 @@ function connectionLimits(params: LoadParameters): Record<string, string> {
     MAX_CONNECTIONS_PER_USER: process.env.MAX_CONNECTIONS_PER_USER ?? String(perUser),
     MAX_CONNECTIONS_PER_ADDRESS:
       process.env.MAX_CONNECTIONS_PER_ADDRESS ?? String(Math.max(1000, perAddress)),
+    SYNC_MAX_FRAMES_PER_SECOND:
+      process.env.SYNC_MAX_FRAMES_PER_SECOND ?? String(perUser * DEFAULT_FRAMES_PER_SECOND),
   };
 }
 

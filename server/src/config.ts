@@ -5,6 +5,7 @@ import type { SessionConfig } from './auth/sessions.ts';
 import type { ThrottleConfig } from './auth/throttle.ts';
 import { parseTrustProxy, type TrustProxy } from './http/clientAddress.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './sync/roomContract.ts';
+import { DEFAULT_FRAMES_PER_SECOND } from './sync/frameAllowance.ts';
 import { DEFAULT_VERSIONS_CONFIG, type VersionsConfig } from './versions/boardVersions.ts';
 import { httpOrigin, optionalRaw, parsedBy, readEnv, smtpUrl, trueOrFalse, wholeNumber } from './env.ts';
 
@@ -72,6 +73,11 @@ export interface SyncConfig {
   pingIntervalMs: number;
   /** A connection with more than this waiting to be sent to it is dropped (it reconnects and catches up). */
   maxUnsentBytes: number;
+  /**
+   * Frames taken in from one person's connections a second, together, on average, with a second's
+   * worth at once; faster ones wait (`sync/frameAllowance.ts`).
+   */
+  framesPerSecond: number;
   /** What one change, one board and one connection's presence may hold. */
   limits: RoomLimits;
   /** Open connections (Yjs and socket.io, counted apart) one signed-in user may hold. */
@@ -145,6 +151,10 @@ export const envSchema = z
     SYNC_IDLE_UNLOAD_MS: wholeNumber(60_000),
     SYNC_PING_INTERVAL_MS: wholeNumber(30_000),
     SYNC_MAX_UNSENT_BYTES: wholeNumber(64 * 1024 * 1024),
+    SYNC_MAX_FRAMES_PER_SECOND: wholeNumber(DEFAULT_FRAMES_PER_SECOND).refine(
+      (n) => n >= 1,
+      'SYNC_MAX_FRAMES_PER_SECOND must be at least 1',
+    ),
     SYNC_MAX_UPDATE_ENTRIES: wholeNumber(DEFAULT_ROOM_LIMITS.maxUpdateEntries),
     SYNC_MAX_BOARD_BYTES: wholeNumber(DEFAULT_ROOM_LIMITS.maxBoardBytes),
     SYNC_MAX_PRESENCE_PER_CONNECTION: wholeNumber(DEFAULT_ROOM_LIMITS.maxPresencePerConnection),
@@ -200,6 +210,7 @@ export const envSchema = z
       idleUnloadMs: env.SYNC_IDLE_UNLOAD_MS,
       pingIntervalMs: env.SYNC_PING_INTERVAL_MS,
       maxUnsentBytes: env.SYNC_MAX_UNSENT_BYTES,
+      framesPerSecond: env.SYNC_MAX_FRAMES_PER_SECOND,
       limits: {
         maxUpdateEntries: env.SYNC_MAX_UPDATE_ENTRIES,
         maxBoardBytes: env.SYNC_MAX_BOARD_BYTES,

@@ -168,9 +168,11 @@ describe('board pages with their first view drawn by the server', () => {
     await expect
       .poll(async () => (await page(`${server.url}/boards/${marked}`, member)).text, { timeout: 10_000 })
       .toContain('<title>Handover: Ward &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; $1 - Huddle</title>');
-    expect(drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text)).toContain(
-      'Grace Okafor',
-    );
+    await expect
+      .poll(async () => drawn((await page(`${server.url}/boards/${DEMO_BOARD_ID}`, member)).text), {
+        timeout: 10_000,
+      })
+      .toContain('Grace Okafor');
 
     // A drawing that never ends has its thread ended in time, and boards are drawn again after it.
     expect((await page(`${server.url}/boards/${stuck}`, member)).text).toBe(PAGE);

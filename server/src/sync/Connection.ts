@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { ConnectionUser, TransactionOrigin } from './origin.ts';
 import type { Room } from './Room.ts';
 import { ProtocolViolation, type RoomConnection } from './roomContract.ts';
+import type { FrameAllowance } from './frameAllowance.ts';
 import { holdForThisTurn } from './sendTurns.ts';
 
 /** Who a connection belongs to and what it may do, as decided at the upgrade. */
@@ -16,11 +17,23 @@ export interface ConnectionGrant {
 }
 
 let nextConnectionId = 0;
+/** How much a connection may send and be sent. */
+export interface ConnectionBounds {
+  /** More than this waiting to be sent to the connection ends it. */
+  maxUnsentBytes: number;
+  /** What its user (all their connections together) may send. */
+  allowance: FrameAllowance;
+}
+
 /** The server pings its connections in this many turns an interval, a slice at a time. */
 export const PING_SLICES = 10;
 const SEND_OPTIONS = { binary: true } as const;
-/** Frames a connection may send before its board has loaded (a browser sends three or four). */
-const BACKLOG_MAX_FRAMES = 256;
+/**
+ * Frames that may wait for the board to load (a browser sends three or four) or for the allowance (a
+ * browser whose network stalled sends what it queued at once, a few hundred at most); reading from
+ * a connection pauses while its frames wait for the allowance, so a flood waits on the network.
+ */
+const BACKLOG_MAX_FRAMES = 8192;
 const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A WebSocket close reason holds at most 123 bytes of UTF-8. */
@@ -52,6 +65,8 @@ export class Connection implements RoomConnection {
   #discard = false;
   /** Left the room (after the frames received before the close were taken in). */
   #left = false;
+  /** Set while frames wait for the allowance to refill (and reading is paused). */
+  #refill: NodeJS.Timeout | null = null;
 
   readonly readOnly: boolean;
   readonly user: ConnectionUser | null;
@@ -66,7 +81,7 @@ export class Connection implements RoomConnection {
     private readonly wire: Writable,
     readonly boardId: string,
     grant: ConnectionGrant,
-    private readonly maxUnsentBytes: number,
+    private readonly bounds: ConnectionBounds,
     private readonly log: Logger,
     private readonly onClose: (connection: Connection) => void,
     readonly onEdit?: () => void,
@@ -106,7 +121,7 @@ export class Connection implements RoomConnection {
     if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
     holdForThisTurn(this.wire);
     this.socket.send(message, SEND_OPTIONS, this.#sent);
-    if (this.socket.bufferedAmount > this.maxUnsentBytes) this.#fellBehind();
+    if (this.socket.bufferedAmount > this.bounds.maxUnsentBytes) this.#fellBehind();
   }
 
   /**
@@ -144,6 +159,12 @@ export class Connection implements RoomConnection {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#discard = true;
+    // Reading again, so the browser's answer to the close is seen (and nothing waits for the allowance).
+    if (this.#refill) {
+      clearTimeout(this.#refill);
+      this.#refill = null;
+      this.socket.resume();
+    }
     try {
       this.socket.close(code, closeReason(reason));
     } catch {
@@ -169,11 +190,15 @@ export class Connection implements RoomConnection {
     this.#drain();
   }
 
-  /** Hands waiting frames to the room, one after another, pausing while one is being taken in. */
+  /**
+   * Hands waiting frames to the room, one after another, pausing while one is being taken in and
+   * while its user has sent faster than their allowance.
+   */
   #drain(): void {
     // Frames received before the browser closed the socket are still taken in (an edit made just
     // before a tab is closed), unless the server closed it.
     while (this.#room && !this.#waiting && !this.#discard && this.#backlog.length > 0) {
+      if (!this.#takeAllowance()) return;
       const message = this.#backlog.shift()!;
       this.#backlogBytes -= message.byteLength;
       const taken = this.#deliver(message);
@@ -192,6 +217,20 @@ export class Connection implements RoomConnection {
       );
     }
     this.#finishIfDone();
+  }
+
+  /** Spends one frame of the allowance; false (reading paused until it refills) while none is left. */
+  #takeAllowance(): boolean {
+    if (this.#refill) return false;
+    const wait = this.bounds.allowance.take();
+    if (wait === 0) return true;
+    if (!this.#closed) this.socket.pause();
+    this.#refill = setTimeout(() => {
+      this.#refill = null;
+      if (!this.#closed) this.socket.resume();
+      this.#drain();
+    }, wait);
+    return false;
   }
 
   /** Hands one frame to the room. Never throws: a frame the room refuses closes this connection only. */
@@ -242,6 +281,7 @@ export class Connection implements RoomConnection {
     if (this.#room && !this.#discard && (this.#waiting || this.#backlog.length > 0)) return;
     this.#left = true;
     this.#backlog = [];
+    if (this.#refill) clearTimeout(this.#refill);
     this.#room?.leave(this);
     this.onClose(this);
   }

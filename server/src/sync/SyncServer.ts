@@ -11,6 +11,7 @@ import type { BoardStorage } from '../storage/BoardStorage.ts';
 import { ConnectionLimits } from '../limits/connectionLimits.ts';
 import { boardRulesHook } from '../boards/boardRulesHook.ts';
 import { Connection, PING_SLICES, type ConnectionGrant } from './Connection.ts';
+import { FrameAllowances } from './frameAllowance.ts';
 import { Room } from './Room.ts';
 import type { TransactionOrigin } from './origin.ts';
 import type { RoomHook, RoomPeers, RoomPersistence } from './roomContract.ts';
@@ -117,6 +118,9 @@ export class SyncServer {
   readonly #connections = new Set<Connection>();
   readonly #pingTimer: NodeJS.Timeout;
   readonly #limits: ConnectionLimits;
+  readonly #allowances: FrameAllowances;
+  /** Numbers the connections that have no user (each has an allowance of its own). */
+  #anonymous = 0;
   readonly #pending = new Map<string, number>();
   readonly #persistence: RoomPersistence;
   readonly #roomHooks: readonly RoomHook[];
@@ -136,6 +140,7 @@ export class SyncServer {
       { perUser: config.maxConnectionsPerUser, perAddress: config.maxConnectionsPerAddress },
       'board connections',
     );
+    this.#allowances = new FrameAllowances(config.framesPerSecond);
     this.#persistence = roomPersistence(storage);
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     // Each connection is pinged once an interval, a tenth of them at a time: pinging thousands of
@@ -364,15 +369,17 @@ export class SyncServer {
 
   #accept(ws: WebSocket, wire: Duplex, boardId: string, grant: ConnectionGrant, counted: () => void): void {
     const sessionId = grant.sessionId;
+    const allowanceKey = grant.user ? `user:${grant.user.id}` : `connection:${++this.#anonymous}`;
     const connection = new Connection(
       ws,
       wire,
       boardId,
       grant,
-      this.config.maxUnsentBytes,
+      { maxUnsentBytes: this.config.maxUnsentBytes, allowance: this.#allowances.hold(allowanceKey) },
       this.log,
       (closed) => {
         counted();
+        this.#allowances.release(allowanceKey);
         this.#onConnectionClosed(closed);
       },
       sessionId && this.hooks.onEdit ? () => this.hooks.onEdit!(sessionId) : undefined,

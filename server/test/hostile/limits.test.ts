@@ -38,6 +38,19 @@ function updateFrame(doc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(frame);
 }
 
+/** An awareness frame setting one presence entry, `clientId`'s, at `clock`. */
+function ownPresence(clientId: number, clock: number, state: object): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, clientId);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify(state));
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MessageType.Awareness);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
+}
+
 /** A sync step 1 frame: a state vector claiming `clock` changes by a client the board has never seen. */
 function stateRequest(clientId: number, clock = 1): Uint8Array {
   const vector = encoding.createEncoder();
@@ -259,5 +272,50 @@ describe('limits on presence, connections and a board’s size', () => {
     // Reading again, it finds the server dropped it (ended, without a close frame).
     underlyingSocket(stalled.ws).resume();
     expect((await stalled.closed).code).toBe(1006);
+  });
+
+  it('takes in a person’s frames no faster than their allowance, from all their tabs together, nothing lost', async () => {
+    const perSecond = 50;
+    const server = await startTestServer({ db: await testDb(), sync: { framesPerSecond: perSecond } });
+    const boardId = await newBoard(server.url);
+    const watcher = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await watcher.synced();
+    const ids = [4_000_001, 4_000_002];
+    let seen = 0;
+    watcher.provider.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) => {
+      seen += [...added, ...updated].filter((id) => ids.includes(id)).length;
+    });
+    const lastState = (id: number) =>
+      (watcher.provider.awareness.getStates().get(id) as { n?: number } | undefined)?.n;
+    // One person, two tabs, 75 presence changes each sent at once: each would go to everyone on the board.
+    const cookie = await signIn(server.url, DEMO.member);
+    const tabs = [
+      await openRawSocket(server.url, boardId, { cookie }),
+      await openRawSocket(server.url, boardId, { cookie }),
+    ];
+    const sentAt = performance.now();
+    for (let n = 1; n <= 75; n++) tabs.forEach((tab, i) => tab.ws.send(ownPresence(ids[i]!, n, { n })));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A second's worth at once, then 50 a second: by half a second, at most 75 (and one for rounding).
+    expect(seen).toBeLessThanOrEqual(perSecond + perSecond / 2 + 1);
+    // All of them are taken in, in order, the last no sooner than the allowance lets it.
+    for (const id of ids) await expect.poll(() => lastState(id), { timeout: 15_000 }).toBe(75);
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(((150 - perSecond - 1) / perSecond) * 1000);
+    expect(seen).toBe(150);
+
+    // Someone sending thousands at once is slowed, not closed, and everyone else carries on at once.
+    const flood = await openRawSocket(server.url, boardId, {
+      cookie: await signIn(server.url, DEMO.facilitator),
+    });
+    const floodId = 4_000_003;
+    const floodSeen = () => watcher.provider.awareness.getStates().has(floodId);
+    for (let n = 1; n <= 5_000; n++) flood.ws.send(ownPresence(floodId, n, { n }));
+    const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
+    await writer.synced();
+    priyaAdds(writer, 'During the flood');
+    await expect.poll(() => actionTitles(watcher)).toContain('During the flood');
+    await expect.poll(floodSeen).toBe(true);
+    expect(lastState(floodId)).toBeLessThan(5_000);
+    expect(flood.ws.readyState).toBe(flood.ws.OPEN);
   });
 });
