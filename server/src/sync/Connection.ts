@@ -21,7 +21,7 @@ let nextConnectionId = 0;
 export interface ConnectionBounds {
   /** More than this waiting to be sent to the connection ends it. */
   maxUnsentBytes: number;
-  /** What its user (all their connections together) may send. */
+  /** What its user (all their connections together) may have passed on to others. */
   allowance: FrameAllowance;
 }
 
@@ -219,10 +219,10 @@ export class Connection implements RoomConnection {
     this.#finishIfDone();
   }
 
-  /** Spends one frame of the allowance; false (reading paused until it refills) while none is left. */
+  /** True when the allowance is not spent; otherwise false, with reading paused until it refills. */
   #takeAllowance(): boolean {
     if (this.#refill) return false;
-    const wait = this.bounds.allowance.take();
+    const wait = this.bounds.allowance.wait();
     if (wait === 0) return true;
     if (!this.#closed) this.socket.pause();
     this.#refill = setTimeout(() => {
@@ -231,6 +231,10 @@ export class Connection implements RoomConnection {
       this.#drain();
     }, wait);
     return false;
+  }
+
+  passedOn(): void {
+    this.bounds.allowance.spend();
   }
 
   /** Hands one frame to the room. Never throws: a frame the room refuses closes this connection only. */

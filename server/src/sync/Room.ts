@@ -309,7 +309,9 @@ export class Room {
         ) {
           const update = decoding.readVarUint8Array(decoder);
           this.#expectEnd(decoder);
-          if (!connection.readOnly) return this.#applyUpdate(connection, update);
+          if (connection.readOnly) return;
+          connection.passedOn?.();
+          return this.#applyUpdate(connection, update);
         } else {
           throw new MalformedMessageError(`unknown sync message type ${syncType}`);
         }
@@ -320,8 +322,9 @@ export class Room {
         this.#expectEnd(decoder);
         const { own, claims } = this.#presence.admit(connection, update);
         const share = (own: Uint8Array | null) => {
-          if (own && this.#connections.has(connection))
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
+          if (!own || !this.#connections.has(connection)) return;
+          connection.passedOn?.();
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, own, connection.origin);
         };
         if (claims.length === 0) return share(own);
         // An id another process bound first is not this connection's after all: admitted again without it.

@@ -2,10 +2,12 @@
 export const DEFAULT_FRAMES_PER_SECOND = 100;
 
 /**
- * Frames the server takes in from one person a second, on average, from all their connections
- * together, with a second's worth at once (a token bucket). Each presence change and each edit goes
- * to everyone on the board: one person sending thousands a second, from one tab or thirty, would take
- * the server from everyone else. A browser sends a few a second.
+ * Frames the server passes on to others (an edit, a change of presence) for one person a second, on
+ * average, from all their connections together, with a second's worth at once (a token bucket).
+ * Each goes to everyone on the board: one person sending thousands a second, from one tab or thirty,
+ * would take the server from everyone else. A browser sends a few a second. What is not passed on is
+ * not counted: y-websocket sends back every change of presence it receives (the server keeps only
+ * a connection's own), so counting those would slow everyone on a board that one person floods.
  */
 export class FrameAllowance {
   #left: number;
@@ -21,16 +23,22 @@ export class FrameAllowance {
     this.#at = now();
   }
 
-  /** Takes one frame's allowance: 0 when taken, otherwise the milliseconds until one is left. */
-  take(): number {
+  /** Counts one frame passed on. */
+  spend(): void {
+    this.#refill();
+    this.#left -= 1;
+  }
+
+  /** 0 while some allowance is left; otherwise the milliseconds until there is. */
+  wait(): number {
+    this.#refill();
+    return this.#left > 0 ? 0 : Math.ceil(((1 - this.#left) * 1000) / this.perSecond);
+  }
+
+  #refill(): void {
     const now = this.now();
     this.#left = Math.min(this.perSecond, this.#left + ((now - this.#at) * this.perSecond) / 1000);
     this.#at = now;
-    if (this.#left >= 1) {
-      this.#left -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.#left) * 1000) / this.perSecond);
   }
 }
 

@@ -19,6 +19,8 @@ export interface RoomConnection {
   /** The signed-in user; their presence always carries this identity, whatever the client sends. */
   readonly user: ConnectionUser | null;
   send(message: Uint8Array): void;
+  /** Called for each frame of the connection's that the room passes on to others (an edit, its presence). */
+  passedOn?(): void;
   /** Called when the connection's document update has been applied (the user is active). */
   onEdit?(): void;
 }

@@ -274,7 +274,7 @@ describe('limits on presence, connections and a board’s size', () => {
     expect((await stalled.closed).code).toBe(1006);
   });
 
-  it('takes in a person’s frames no faster than their allowance, from all their tabs together, nothing lost', async () => {
+  it('passes on a person’s changes no faster than their allowance, from all their tabs together, nothing lost', async () => {
     const perSecond = 50;
     const server = await startTestServer({ db: await testDb(), sync: { framesPerSecond: perSecond } });
     const boardId = await newBoard(server.url);
@@ -303,7 +303,8 @@ describe('limits on presence, connections and a board’s size', () => {
     expect(performance.now() - sentAt).toBeGreaterThanOrEqual(((150 - perSecond - 1) / perSecond) * 1000);
     expect(seen).toBe(150);
 
-    // Someone sending thousands at once is slowed, not closed, and everyone else carries on at once.
+    // Someone sending thousands at once is slowed, not closed, and everyone else carries on at once
+    // (their browsers send back each of the flood's changes they are passed, which costs them nothing).
     const flood = await openRawSocket(server.url, boardId, {
       cookie: await signIn(server.url, DEMO.facilitator),
     });
