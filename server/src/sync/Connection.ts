@@ -7,6 +7,7 @@ import type { Room } from './Room.ts';
 import { ProtocolViolation, type RoomConnection } from './roomContract.ts';
 import type { FrameAllowance } from './frameAllowance.ts';
 import { holdForThisTurn } from './sendTurns.ts';
+import { binaryFrame } from './wireFrames.ts';
 
 /** Who a connection belongs to and what it may do, as decided at the upgrade. */
 export interface ConnectionGrant {
@@ -27,7 +28,6 @@ export interface ConnectionBounds {
 
 /** The server pings its connections in this many turns an interval, a slice at a time. */
 export const PING_SLICES = 10;
-const SEND_OPTIONS = { binary: true } as const;
 /**
  * Frames that may wait for the board to load (a browser sends three or four) or for the allowance (a
  * browser whose network stalled sends what it queued at once, a few hundred at most); reading from
@@ -120,7 +120,9 @@ export class Connection implements RoomConnection {
   send(message: Uint8Array): void {
     if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
     holdForThisTurn(this.wire);
-    this.socket.send(message, SEND_OPTIONS, this.#sent);
+    // Written below ws (which writes nothing of its own in between: no compression, no queue), framed
+    // once for everyone it goes to; a failed write errors the socket, and ws closes it.
+    this.wire.write(binaryFrame(message));
     if (this.socket.bufferedAmount > this.bounds.maxUnsentBytes) this.#fellBehind();
   }
 
@@ -137,10 +139,6 @@ export class Connection implements RoomConnection {
     );
     this.socket.terminate();
   }
-
-  #sent = (err?: Error): void => {
-    if (err) this.close(CloseCode.GoingAway, 'send failed');
-  };
 
   ping(): void {
     if (!this.alive) {

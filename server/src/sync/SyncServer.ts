@@ -142,7 +142,12 @@ export class SyncServer {
     );
     this.#allowances = new FrameAllowances(config.framesPerSecond);
     this.#persistence = roomPersistence(storage);
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+    // Without compression: connections write pre-framed messages straight to their socket (`wireFrames.ts`).
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.maxMessageBytes,
+      perMessageDeflate: false,
+    });
     // Each connection is pinged once an interval, a tenth of them at a time: pinging thousands of
     // sockets in one go would hold up every delivery behind it.
     let slice = 0;
