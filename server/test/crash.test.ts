@@ -7,6 +7,9 @@ import { freshProjection, storedDocument, storedProjection } from './support/pro
 import { GRACE, actionTitles, anAction, by, memberCookie, newBoard, testDb } from './support/boards.ts';
 import { spawnServer } from './support/server.ts';
 
+/** The end of what a server process printed, for the message of a failed expectation. */
+const lastLines = (server: { output: string[] }) => server.output.slice(-15).join('\n');
+
 describe('server process killed with SIGKILL', () => {
   it('an edit made just before the kill reaches the restarted server when its client reconnects', async () => {
     const db = await testDb();
@@ -34,7 +37,7 @@ describe('server process killed with SIGKILL', () => {
     // And it is stored: with the nurse gone, a third server still has it after a clean stop.
     nurse.destroy();
     reader.destroy();
-    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(await second.stop('SIGTERM'), lastLines(second)).toBe(0);
     const third = await spawnServer(env);
     const later = connectClient(third.url, boardId, { cookie: await memberCookie(third.url) });
     await later.synced();
@@ -55,7 +58,7 @@ describe('server process killed with SIGKILL', () => {
       { by: by() },
     );
     await expect.poll(() => actionTitles(grace)).toEqual(['Book the respite stay']);
-    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(await first.stop('SIGTERM'), lastLines(first)).toBe(0);
     const second = await spawnServer({
       ...env,
       PORT: String(first.port),
@@ -105,7 +108,7 @@ describe('server process killed with SIGKILL', () => {
     priya.destroy();
     grace.destroy();
     watcher.destroy();
-    expect(await third.stop('SIGTERM')).toBe(0);
+    expect(await third.stop('SIGTERM'), lastLines(third)).toBe(0);
     const fourth = await spawnServer(env);
     const later = connectClient(fourth.url, boardId, { cookie: await memberCookie(fourth.url) });
     await later.synced();
@@ -192,7 +195,7 @@ describe('server process killed with SIGKILL', () => {
     priya.destroy();
     grace.destroy();
     last.destroy();
-    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(await server.stop('SIGTERM'), lastLines(server)).toBe(0);
 
     const direct = await openDatabase({
       databaseUrl: db.databaseUrl,
