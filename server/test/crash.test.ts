@@ -8,7 +8,7 @@ import { GRACE, actionTitles, anAction, by, memberCookie, newBoard, testDb } fro
 import { spawnServer } from './support/server.ts';
 
 /** The end of what a server process printed, for the message of a failed expectation. */
-const lastLines = (server: { output: string[] }) => server.output.slice(-15).join('\n');
+const lastLines = (server: { output: readonly string[] }) => server.output.slice(-15).join('\n');
 
 describe('server process killed with SIGKILL', () => {
   it('an edit made just before the kill reaches the restarted server when its client reconnects', async () => {
