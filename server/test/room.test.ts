@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { MessageType } from '#shared/sync/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BoardDocument } from '#shared/board/boardDoc';
@@ -19,7 +18,7 @@ import { actionTitles, anAction, by } from './support/boards.ts';
 import { boardRulesHook } from '../src/boards/boardRulesHook.ts';
 import { connectClient, docContent } from './support/clients.ts';
 import { InProcessBrowser } from './support/roomPair.ts';
-import { openRawSocket } from './support/rawSocket.ts';
+import { awarenessFrame, openRawSocket } from './support/rawSocket.ts';
 import { RENEWAL_WAIT_MS } from '../src/sync/presenceRenewals.ts';
 
 /** The sync endpoint alone, over in-memory storage, with a chosen grant per connection. */
@@ -148,15 +147,7 @@ async function presenceSocket(url: string, boardId: string) {
     heard.push({ at: performance.now(), entries });
   });
   const say = (clientId: number, clock: number, state: object) => {
-    const update = encoding.createEncoder();
-    encoding.writeVarUint(update, 1);
-    encoding.writeVarUint(update, clientId);
-    encoding.writeVarUint(update, clock);
-    encoding.writeVarString(update, JSON.stringify(state));
-    const frame = encoding.createEncoder();
-    encoding.writeVarUint(frame, MessageType.Awareness);
-    encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-    ws.send(encoding.toUint8Array(frame));
+    ws.send(awarenessFrame([{ clientId, clock, state }]));
     return performance.now();
   };
   /** The first message heard with `clientId` at `clock`. */

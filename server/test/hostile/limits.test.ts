@@ -10,24 +10,13 @@ import { DEMO, signIn } from '../support/auth.ts';
 import { actionTitles, anAction, by, memberCookie, newBoard, testDb } from '../support/boards.ts';
 import { connectClient, docContent } from '../support/clients.ts';
 import { priyaAdds, storedContent, watched } from '../support/hostile.ts';
-import { openRawSocket, upgradeStatus } from '../support/rawSocket.ts';
+import { awarenessFrame, openRawSocket, upgradeStatus } from '../support/rawSocket.ts';
 import { handshake, openAppSocket } from '../support/appSocket.ts';
 import { startTestServer } from '../support/server.ts';
 
 /** A y-websocket awareness frame holding `count` presence entries. */
-function presenceFrame(count: number, state = '{}'): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, count);
-  for (let i = 0; i < count; i++) {
-    encoding.writeVarUint(update, 1_000_000 + i);
-    encoding.writeVarUint(update, 1);
-    encoding.writeVarString(update, state);
-  }
-  const frame = encoding.createEncoder();
-  encoding.writeVarUint(frame, MessageType.Awareness);
-  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-  return encoding.toUint8Array(frame);
-}
+const presenceFrame = (count: number, state: object = {}): Uint8Array =>
+  awarenessFrame(Array.from({ length: count }, (_, i) => ({ clientId: 1_000_000 + i, clock: 1, state })));
 
 /** A sync update frame: the whole of `doc`. */
 function updateFrame(doc: Y.Doc): Uint8Array {
@@ -39,17 +28,8 @@ function updateFrame(doc: Y.Doc): Uint8Array {
 }
 
 /** An awareness frame setting one presence entry, `clientId`'s, at `clock`. */
-function ownPresence(clientId: number, clock: number, state: object): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, 1);
-  encoding.writeVarUint(update, clientId);
-  encoding.writeVarUint(update, clock);
-  encoding.writeVarString(update, JSON.stringify(state));
-  const frame = encoding.createEncoder();
-  encoding.writeVarUint(frame, MessageType.Awareness);
-  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-  return encoding.toUint8Array(frame);
-}
+const ownPresence = (clientId: number, clock: number, state: object): Uint8Array =>
+  awarenessFrame([{ clientId, clock, state }]);
 
 /** A sync step 1 frame: a state vector claiming `clock` changes by a client the board has never seen. */
 function stateRequest(clientId: number, clock = 1): Uint8Array {
@@ -90,7 +70,7 @@ describe('limits on presence, connections and a board’s size', () => {
       hostile.ws.send(presenceFrame(50_000));
       expect((await hostile.closed).code).toBe(CloseCode.PresenceLimit);
       const large = await openRawSocket(server.url, boardId, { cookie: await signIn(server.url, email) });
-      large.ws.send(presenceFrame(1, JSON.stringify({ note: 'x'.repeat(100_000) })));
+      large.ws.send(presenceFrame(1, { note: 'x'.repeat(100_000) }));
       expect((await large.closed).code).toBe(CloseCode.PresenceLimit);
     }
     // The watcher saw none of it, and the board carries on.

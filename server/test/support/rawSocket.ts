@@ -1,6 +1,7 @@
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { onTestFinished } from 'vitest';
-import { YJS_PATH } from '#shared/sync/protocol';
+import { MessageType, YJS_PATH } from '#shared/sync/protocol';
 
 export interface RawSocket {
   ws: WebSocket;
@@ -46,4 +47,26 @@ export function upgradeStatus(
       ws.terminate();
     });
   });
+}
+
+/** A presence entry as y-websocket's awareness protocol carries it. */
+export interface PresenceEntry {
+  clientId: number;
+  clock: number;
+  state: object;
+}
+
+/** A y-websocket awareness frame setting these presence entries. */
+export function awarenessFrame(entries: readonly PresenceEntry[]): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(update, clientId);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, JSON.stringify(state));
+  }
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MessageType.Awareness);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
 }
