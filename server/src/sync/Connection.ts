@@ -217,7 +217,7 @@ export class Connection implements RoomConnection {
     this.#finishIfDone();
   }
 
-  /** True when the allowance is not spent; otherwise false, with reading paused until it refills. */
+  /** True when the allowance is not spent; otherwise false, with reading paused while frames wait for it. */
   #takeAllowance(): boolean {
     if (this.#refill) return false;
     const wait = this.bounds.allowance.wait();
@@ -225,8 +225,9 @@ export class Connection implements RoomConnection {
     if (!this.#closed) this.socket.pause();
     this.#refill = setTimeout(() => {
       this.#refill = null;
-      if (!this.#closed) this.socket.resume();
       this.#drain();
+      // Reading again once what waited has been taken in: a flood waits on the network, not here.
+      if (!this.#refill && !this.#closed) this.socket.resume();
     }, wait);
     return false;
   }

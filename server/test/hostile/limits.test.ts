@@ -290,13 +290,15 @@ describe('limits on presence, connections and a board’s size', () => {
     });
     const floodId = 4_000_003;
     const floodSeen = () => watcher.provider.awareness.getStates().has(floodId);
-    for (let n = 1; n <= 5_000; n++) flood.ws.send(ownPresence(floodId, n, { n }));
+    for (let n = 1; n <= 50_000; n++) flood.ws.send(ownPresence(floodId, n, { n }));
     const writer = connectClient(server.url, boardId, { cookie: await memberCookie(server.url) });
     await writer.synced();
     priyaAdds(writer, 'During the flood');
     await expect.poll(() => actionTitles(watcher)).toContain('During the flood');
     await expect.poll(floodSeen).toBe(true);
-    expect(lastState(floodId)).toBeLessThan(5_000);
+    expect(lastState(floodId)).toBeLessThan(50_000);
+    // What it sent waits on the network, not in the server: it is still open a second later.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(flood.ws.readyState).toBe(flood.ws.OPEN);
   });
 });
