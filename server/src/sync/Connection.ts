@@ -29,9 +29,9 @@ export interface ConnectionBounds {
 /** The server pings its connections in this many turns an interval, a slice at a time. */
 export const PING_SLICES = 10;
 /**
- * Frames that may wait for the board to load (a browser sends three or four) or for the allowance (a
- * browser whose network stalled sends what it queued at once, a few hundred at most); reading from
- * a connection pauses while its frames wait for the allowance, so a flood waits on the network.
+ * Frames that may wait for the board to load (a browser sends three or four), for the frame before
+ * or for the allowance (a browser whose network stalled sends what it queued at once, a few hundred
+ * at most); reading from a connection pauses while its frames wait, so this bounds one read's worth.
  */
 const BACKLOG_MAX_FRAMES = 8192;
 const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
@@ -65,8 +65,10 @@ export class Connection implements RoomConnection {
   #discard = false;
   /** Left the room (after the frames received before the close were taken in). */
   #left = false;
-  /** Set while frames wait for the allowance to refill (and reading is paused). */
+  /** Set while frames wait for the allowance to refill. */
   #refill: NodeJS.Timeout | null = null;
+  /** Reading from the socket is paused while frames wait. */
+  #readingHeld = false;
 
   readonly readOnly: boolean;
   readonly user: ConnectionUser | null;
@@ -161,8 +163,8 @@ export class Connection implements RoomConnection {
     if (this.#refill) {
       clearTimeout(this.#refill);
       this.#refill = null;
-      this.socket.resume();
     }
+    this.#holdReading(false);
     try {
       this.socket.close(code, closeReason(reason));
     } catch {
@@ -196,7 +198,7 @@ export class Connection implements RoomConnection {
     // Frames received before the browser closed the socket are still taken in (an edit made just
     // before a tab is closed), unless the server closed it.
     while (this.#room && !this.#waiting && !this.#discard && this.#backlog.length > 0) {
-      if (!this.#takeAllowance()) return;
+      if (!this.#takeAllowance()) break;
       const message = this.#backlog.shift()!;
       this.#backlogBytes -= message.byteLength;
       const taken = this.#deliver(message);
@@ -214,20 +216,27 @@ export class Connection implements RoomConnection {
         },
       );
     }
+    // Reading waits while frames do (for the board, the frame before, the allowance): what waits
+    // is at most one read's worth, and a flood waits on the network, not here.
+    this.#holdReading(this.#backlog.length > 0 && !this.#discard);
     this.#finishIfDone();
   }
 
-  /** True when the allowance is not spent; otherwise false, with reading paused while frames wait for it. */
+  #holdReading(hold: boolean): void {
+    if (hold === this.#readingHeld || this.#closed) return;
+    this.#readingHeld = hold;
+    if (hold) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** True when the allowance is not spent; otherwise false, with a refill set to go on draining. */
   #takeAllowance(): boolean {
     if (this.#refill) return false;
     const wait = this.bounds.allowance.wait();
     if (wait === 0) return true;
-    if (!this.#closed) this.socket.pause();
     this.#refill = setTimeout(() => {
       this.#refill = null;
       this.#drain();
-      // Reading again once what waited has been taken in: a flood waits on the network, not here.
-      if (!this.#refill && !this.#closed) this.socket.resume();
     }, wait);
     return false;
   }
