@@ -74,8 +74,8 @@ export interface SyncConfig {
   /** A connection with more than this waiting to be sent to it is dropped (it reconnects and catches up). */
   maxUnsentBytes: number;
   /**
-   * Frames taken in from one person's connections a second, together, on average, with a second's
-   * worth at once; faster ones wait (`sync/frameAllowance.ts`).
+   * Edits and presence changes passed on to others from one person's connections together, a second
+   * on average, with a second's worth at once; past it their frames wait (`sync/frameAllowance.ts`).
    */
   framesPerSecond: number;
   /** What one change, one board and one connection's presence may hold. */
