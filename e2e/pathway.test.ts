@@ -8,6 +8,7 @@ import { accessibilityProblems, screenshot } from './support/axe.ts';
 import { useScenario, textOf } from './support/scenario.ts';
 import { BoardPage } from './support/pages/BoardPage.ts';
 import { NOT_ON_PATHWAY, PathwayPage } from './support/pages/PathwayPage.ts';
+import { COLUMN_FIRST_CARDS } from '../client/src/lib/board/firstDrawn.ts';
 
 const unique = (label: string): string => `${label} ${randomUUID().slice(0, 8)}`;
 
@@ -341,8 +342,8 @@ describe('the pathway', () => {
     await grace.board.waitUntilLive();
     await expect.poll(() => grace.page.getByTestId('handover-person').count(), { timeout: 30_000 }).toBe(300);
 
-    // The columns draw their first 12 cards at once and the rest a few each painted frame. With the
-    // page's frames held back, each stage shows its first 12 and counts all its people.
+    // The columns draw their first cards at once and the rest a few each painted frame. With the
+    // page's frames held back, each stage shows its first cards and counts all its people.
     await grace.page.evaluate(() => {
       const page = globalThis as unknown as HeldFrames;
       const paint = page.requestAnimationFrame.bind(page);
@@ -355,10 +356,12 @@ describe('the pathway', () => {
     });
     await grace.openFromNav();
     for (const stage of FRAILTY_STAGES) {
-      await expect.poll(() => grace.column(stage).getByTestId('pathway-card').count()).toBe(12);
+      await expect
+        .poll(() => grace.column(stage).getByTestId('pathway-card').count())
+        .toBe(COLUMN_FIRST_CARDS);
       await expect.poll(textOf(grace.count(stage))).toMatch(/^(42|43) people$/);
     }
-    // Someone moved by keyboard to a stage where they sort below its first 12 is drawn there at once,
+    // Someone moved by keyboard to a stage where they sort below its first cards is drawn there at once,
     // focus on their card, as a person moving them expects.
     const order = (name: string) => {
       const person = people.find((p) => p.name === name)!;
@@ -367,8 +370,13 @@ describe('the pathway', () => {
     const [from, to] = [FRAILTY_STAGES[0]!, FRAILTY_STAGES[1]!];
     const inTo = people.filter((p) => p.stage === to).map((p) => order(p.name));
     const drawnInFrom = await grace.namesIn(from);
-    const mover = drawnInFrom.find((name) => inTo.filter((o) => o < order(name)).length >= 12);
-    expect(mover, 'someone drawn in the first stage who sorts below 12 others in the second').toBeDefined();
+    const mover = drawnInFrom.find(
+      (name) => inTo.filter((o) => o < order(name)).length >= COLUMN_FIRST_CARDS,
+    );
+    expect(
+      mover,
+      `someone drawn in the first stage who sorts below ${COLUMN_FIRST_CARDS} others in the second`,
+    ).toBeDefined();
     await grace.moveByKeyboard(mover!, to);
     await grace.cardIn(to, mover!).waitFor();
     await expect

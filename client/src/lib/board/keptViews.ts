@@ -18,12 +18,6 @@ const MOST_VIEWS = 8;
 const MOST_CHARS = 400_000;
 /** Rows kept of a list marked `data-kept-rows` without a number. */
 const ROWS_KEPT = 30;
-/**
- * Cards a board's column (an Actions status, a Pathway stage) draws at once as the view opens, the
- * rest following a few a painted frame (`useProgressive`), and keeps of the view as last seen
- * (`data-kept-rows`): the first screen of a column, and no more.
- */
-export const COLUMN_FIRST_CARDS = 12;
 
 export interface KeptView {
   v: 1;
