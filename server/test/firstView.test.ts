@@ -77,6 +77,8 @@ describe('board pages with their first view drawn by the server', () => {
     expect(board.text).toContain('<title>Handover: Riverside frailty MDT - Huddle</title>');
     // Before the app's root, where the page's own script finds it.
     expect(board.text.indexOf(FIRST_VIEW_ELEMENT_ID)).toBeLessThan(board.text.indexOf('<div id="app">'));
+    // The page's head is told, so that it asks for the app's scripts once the drawing is on screen.
+    expect(board.text).toContain('<html data-first-view>');
     // Someone's board: no cache on the way keeps it, and it comes compressed.
     expect(board.response.headers.get('cache-control')).toBe('no-store');
     expect(board.response.headers.get('vary')).toMatch(/Cookie/);

@@ -196,7 +196,10 @@ export class FirstViews {
     if (!drawn) return null;
     const template = `<template id="${FIRST_VIEW_ELEMENT_ID}">${drawn.html}</template>`;
     // Replaced by functions: what a board holds is never read as a replacement pattern (`$&`).
+    // `data-first-view` tells the page's head that a board will be drawn: it asks for the app's scripts
+    // once that is on screen (vite.config.ts, appAfterFirstPaint).
     const html = page
+      .replace(/<html([^>]*)>/, (_, attributes: string) => `<html${attributes} data-first-view>`)
       .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(drawn.title)}</title>`)
       .replace('<div id="app"></div>', () => `${template}<div id="app"></div>`);
     return { html, answersMs: answered - started, drawMs: performance.now() - answered };
