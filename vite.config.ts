@@ -64,7 +64,8 @@ const stylesheetFirst: Plugin = {
  * waiting. A page that will show no such board (the server drew none and none is kept for its address)
  * asks for them at once from the head, as Vite's own tags would; one whose kept view turns out not to
  * be shown (too old, another version's) asks once the body's script has said so. The entry script and
- * the modules it needs first (Vite's `modulepreload` links) are asked for together.
+ * the modules it needs first (Vite's `modulepreload` links) are asked for together. The key read is
+ * the kept views' (`lib/board/keptViews.ts`), as `index.html`'s own script reads it.
  */
 const appAfterFirstPaint: Plugin = {
   name: 'huddle-app-after-first-paint',
