@@ -13,3 +13,8 @@ export const HANDOVER_FIRST_PEOPLE = 10;
 export const GOALS_FIRST_PEOPLE = 6;
 /** Cards a board's column (an Actions status, a Pathway stage) draws at once and keeps. */
 export const COLUMN_FIRST_CARDS = 6;
+/**
+ * Cards a column adds after each painted frame once the first are drawn: as many as it drew at once
+ * before its first part was cut to a screen's worth, so that the whole column comes no later.
+ */
+export const COLUMN_CARDS_PER_FRAME = 12;
