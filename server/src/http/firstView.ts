@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +43,19 @@ export const OPEN_BOARD_WAIT_MS = 400;
  */
 const DRAWING_LONGEST_MS = 2_000;
 
+/** The longest shutting down waits for the drawing thread to load the app (see `FirstViews`). */
+const APP_LOAD_LONGEST_MS = 5_000;
+
+/**
+ * A page the drawing thread does not draw (not a board's), asked for to have it load the app: it
+ * answers null before reading the answers.
+ */
+const NOT_DRAWN: FirstViewTask = {
+  url: '/',
+  answers: {} as FirstViewTask['answers'],
+  snapshotJson: 'null',
+};
+
 /** Pages waiting for the drawing thread, at most: a page beyond them goes as it is at once. */
 const DRAWINGS_WAITING = 8;
 
@@ -83,6 +97,8 @@ export class FirstViews {
    */
   readonly #pool: Piscina<FirstViewTask, DrawnFirstView | null> | null;
   readonly #perPerson = new RequestWindow(DRAWINGS_PER_MINUTE, 60_000);
+  /** Settles once the drawing thread has loaded the app (`#loadApp`). */
+  #appLoaded: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly app: FastifyInstance,
@@ -107,7 +123,24 @@ export class FirstViews {
     this.#pool?.on('error', (err: unknown) =>
       this.app.log.warn({ err }, 'the first views’ drawing thread failed; another takes its place'),
     );
-    app.addHook('onClose', async () => this.#pool?.destroy());
+    this.#loadApp();
+    app.addHook('onClose', async () => {
+      // A thread ended while it loads the app aborts the whole process (Node 20 loads an ES module
+      // that Piscina requires synchronously, and V8 fails fatally when that is cut short), so the pool
+      // is ended once the app has loaded: on a busy machine that can take seconds after the start.
+      await Promise.race([this.#appLoaded, sleep(APP_LOAD_LONGEST_MS, undefined, { ref: false })]);
+      await this.#pool?.destroy();
+    });
+  }
+
+  /**
+   * Has the drawing thread load the app now, by asking it for a page it does not draw, and notes when
+   * it has: as the server starts, and after a thread is ended and replaced (a drawing that took too
+   * long), whose replacement loads it again.
+   */
+  #loadApp(): void {
+    if (!this.#pool) return;
+    this.#appLoaded = this.#pool.run(NOT_DRAWN).catch(() => null);
   }
 
   /** The page as built, read each time as the static files are (a build while the server runs is taken up). */
@@ -185,14 +218,19 @@ export class FirstViews {
     ]);
     if (!session || isRefusal(summary) || isRefusal(members) || isRefusal(snapshot)) return null;
     const answered = performance.now();
-    const drawn = await pool.run(
-      {
-        url,
-        answers: { session, summary: summary as BoardSummary, members: members as BoardMember[] },
-        snapshotJson: snapshot.toString('utf8'),
-      },
-      { signal: AbortSignal.timeout(DRAWING_LONGEST_MS) },
-    );
+    const drawn = await pool
+      .run(
+        {
+          url,
+          answers: { session, summary: summary as BoardSummary, members: members as BoardMember[] },
+          snapshotJson: snapshot.toString('utf8'),
+        },
+        { signal: AbortSignal.timeout(DRAWING_LONGEST_MS) },
+      )
+      .catch((err: unknown) => {
+        this.#loadApp();
+        throw err;
+      });
     if (!drawn) return null;
     const template = `<template id="${FIRST_VIEW_ELEMENT_ID}">${drawn.html}</template>`;
     // Replaced by functions: what a board holds is never read as a replacement pattern (`$&`).
