@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { MessageType, parseRefusal, type SyncRefusal } from '#shared/sync/protocol';
@@ -33,14 +34,17 @@ function webSocketWithCookie(cookie: string | null): typeof globalThis.WebSocket
 
 /**
  * An unmodified y-websocket client with the provider's defaults, as a browser runs it (but no
- * BroadcastChannel shortcut). `doc` lets a caller choose the document (say, with a given client id).
+ * BroadcastChannel shortcut). `doc` lets a caller choose the document (say, with a given client id),
+ * `awareness` its presence (by default, the provider makes one as it starts).
  */
 export function connectClient(
   endpoint: Endpoint,
   room: string,
   doc: Y.Doc = new Y.Doc(),
+  awareness?: Awareness,
 ): { doc: Y.Doc; provider: WebsocketProvider } {
   const provider = new WebsocketProvider(endpoint.wsUrl, room, doc, {
+    ...(awareness ? { awareness } : {}),
     WebSocketPolyfill: webSocketWithCookie(endpoint.cookie),
     // Node has a global BroadcastChannel: without this, clients in this one process would sync
     // with each other directly and bypass the server.
@@ -57,12 +61,14 @@ export function connectBenchClient(
   endpoint: Endpoint,
   room: string,
   doc: Y.Doc = new Y.Doc(),
+  awareness?: Awareness,
 ): { doc: Y.Doc; provider: BenchProvider } {
-  if (endpoint.protocol !== 'hocuspocus') return connectClient(endpoint, room, doc);
+  if (endpoint.protocol !== 'hocuspocus') return connectClient(endpoint, room, doc, awareness);
   const provider = new HocuspocusProvider({
     url: endpoint.wsUrl,
     name: room,
     document: doc,
+    ...(awareness ? { awareness } : {}),
     WebSocketPolyfill: WebSocket,
   } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   return { doc, provider };

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
 import { BoardDocument, Collection } from '#shared/board/boardDoc';
 import { todayIsoDate } from '#shared/board/record';
 import {
@@ -128,6 +129,47 @@ interface Client {
   actionId: string;
   /** Per client on the same board (by slot): the latest write of theirs this client has seen. */
   seen: Int32Array;
+}
+
+/**
+ * How often y-protocols' presence (Awareness) looks whether to renew itself, and how old it lets
+ * it grow before it does: every 3 s, a presence 15 s old is said again (and each client passes on
+ * every presence it hears, its own or not, as y-websocket's provider does).
+ */
+const PRESENCE_CHECK_MS = 3_000;
+const PRESENCE_RENEWAL_MS = 15_000;
+/** The steps in which the clients' presences are made across one check interval. */
+const PRESENCE_STEPS = 30;
+
+/**
+ * A document and a presence for each of `count` clients, made as a team's browsers would have them:
+ * each presence checks on its own 3 s beat and renews on its own 15 s one. Presences made together
+ * in one loop (as connecting a batch of clients makes them) check at the same instant and renew at
+ * the same check, a burst every few seconds that no team makes (its members opened the board at
+ * different moments), which the clients then take turns to answer behind: a tail of the bench's
+ * own. So the presences are made in steps across one check interval, and each is said once more at
+ * its own moment within the first renewal period (spread evenly by the golden ratio); `stop` ends
+ * those still to come. Each presence ends with its document (y-protocols ends it on `destroy`).
+ */
+async function presencesAtTheirOwnMoments(
+  count: number,
+): Promise<{ docs: Y.Doc[]; presences: Awareness[]; stop(): void }> {
+  const docs: Y.Doc[] = [];
+  const presences: Awareness[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  for (let step = 0; step < PRESENCE_STEPS; step++) {
+    const end = Math.round(((step + 1) * count) / PRESENCE_STEPS);
+    while (docs.length < end) {
+      const doc = new Y.Doc();
+      const presence = new Awareness(doc);
+      const at = ((docs.length * 0.618_033_988_75) % 1) * PRESENCE_RENEWAL_MS;
+      timers.push(setTimeout(() => presence.setLocalState(presence.getLocalState()), at).unref());
+      docs.push(doc);
+      presences.push(presence);
+    }
+    await delay(PRESENCE_CHECK_MS / PRESENCE_STEPS);
+  }
+  return { docs, presences, stop: () => timers.forEach(clearTimeout) };
 }
 
 /** The person every bench action is for, one per board, added by the board's first client. */
@@ -298,6 +340,7 @@ export async function runLoad(
   let connected = false;
   const refusals = { count: 0, sample: [] as string[] };
 
+  const made = await presencesAtTheirOwnMoments(clientCount);
   // Connect in batches, each synced before the next starts.
   // Each y-websocket provider adds a process 'exit' listener in Node.
   process.setMaxListeners(Math.max(process.getMaxListeners(), clientCount + rooms.length * 2 + 20));
@@ -319,6 +362,8 @@ export async function runLoad(
           protocol: endpoint.protocol,
         },
         rooms[boardIndex]!,
+        made.docs[i],
+        made.presences[i],
       );
       const client: Client = {
         doc,
@@ -468,6 +513,7 @@ export async function runLoad(
   // A fresh client per board gets every client's last write from the server.
   const freshClientMissingWrites = await missingWrites(endpoint, rooms, lastWrites, hooks.log);
 
+  made.stop();
   for (const client of clients) {
     client.provider.destroy();
     client.doc.destroy();
