@@ -16,20 +16,18 @@
  * --drain (BENCH_DRAIN, 20 s at most), --batch (BENCH_BATCH, 50 clients connected at a time),
  * --rounds (BENCH_ROUNDS, 3: the servers take turns going first; the summary gives medians),
  * --only huddle|reference (BENCH_ONLY), --huddle-root (BENCH_HUDDLE_ROOT; repeatable: the Huddle
- * checkouts whose servers are measured, this repo by default), --out (BENCH_OUT).
+ * checkouts whose servers are measured, this repo by default), --bench-processes (BENCH_PROCESSES, 2:
+ * the clients are spread over this many bench processes, each with whole boards, as in
+ * `bench:scale`: 500 clients in one Node process used 70% of a core, and its stalls counted as every
+ * server's latency), --out (BENCH_OUT).
  * With DATABASE_URL set, Huddle uses a fresh database beside it; otherwise PGlite in a temp folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  missingWrites,
-  runLoad,
-  type LoadEndpoint,
-  type LoadParameters,
-  type LoadResult,
-} from './support/load.ts';
+import { missingWrites, type LoadEndpoint, type LoadParameters, type LoadResult } from './support/load.ts';
+import { runSpreadLoad } from './support/spreadLoad.ts';
 import type { SyncProtocol } from './support/clients.ts';
 import { DEFAULT_FRAMES_PER_SECOND } from '../server/src/sync/frameAllowance.ts';
 import { BENCH_MEMBERS } from './support/members.ts';
@@ -99,7 +97,10 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-function parameters(): LoadParameters & { targets: Target[]; out: string; rounds: number } {
+/** The load, and how many bench processes carry it (`runSpreadLoad`). */
+type SyncParameters = LoadParameters & { benchProcesses: number };
+
+function parameters(): SyncParameters & { targets: Target[]; out: string; rounds: number } {
   const { values } = parseArgs({
     options: {
       clients: { type: 'string' },
@@ -114,6 +115,7 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
       out: { type: 'string' },
       rounds: { type: 'string' },
       'huddle-root': { type: 'string', multiple: true },
+      'bench-processes': { type: 'string' },
     },
     strict: true,
   });
@@ -148,6 +150,7 @@ function parameters(): LoadParameters & { targets: Target[]; out: string; rounds
     connectBatch: Math.round(numberFlag(values.batch, 'BENCH_BATCH', 50, 1)),
     writersPerBoard: Math.round(numberFlag(values.writers, 'BENCH_WRITERS', 0, 0)),
     rounds: Math.round(numberFlag(values.rounds, 'BENCH_ROUNDS', 3, 1)),
+    benchProcesses: Math.round(numberFlag(values['bench-processes'], 'BENCH_PROCESSES', 2, 1)),
     targets,
     out: path.resolve(
       values.out ?? process.env.BENCH_OUT ?? path.join(repoRoot, 'bench/results', resultsFile),
@@ -163,7 +166,7 @@ const mb = (bytes: number): number => Number((bytes / 1024 / 1024).toFixed(1));
 async function measure(
   server: ServerProcess,
   rooms: string[],
-  params: LoadParameters,
+  params: SyncParameters,
   cookies: string[] | null,
   protocol: SyncProtocol = 'y-websocket',
 ) {
@@ -174,19 +177,25 @@ async function measure(
   let measureFrom = 0;
   let measureTo = 0;
   const endpoint = { wsUrl: `ws://127.0.0.1:${server.port}/yjs`, cookies, protocol };
-  const load = await runLoad(endpoint, rooms, params, {
-    onMeasureStart: () => {
-      cpu.start();
-      machine.start();
-      measureFrom = Date.now();
+  const load = await runSpreadLoad(
+    endpoint,
+    rooms,
+    params,
+    {
+      onMeasureStart: () => {
+        cpu.start();
+        machine.start();
+        measureFrom = Date.now();
+      },
+      onMeasureEnd: () => {
+        cpuPercent = cpu.stop();
+        machinePercent = machine.stop();
+        measureTo = Date.now();
+      },
+      log,
     },
-    onMeasureEnd: () => {
-      cpuPercent = cpu.stop();
-      machinePercent = machine.stop();
-      measureTo = Date.now();
-    },
-    log,
-  });
+    params.benchProcesses,
+  );
   // Give the server a moment to see the clients go (and to note its event loop's last half second
   // of the measure phase), then read its memory.
   await new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_SAMPLE_MS + 100));
@@ -230,7 +239,7 @@ function connectionLimits(params: LoadParameters): Record<string, string> {
   };
 }
 
-async function benchHuddle(params: LoadParameters, target: Target): Promise<TargetResult> {
+async function benchHuddle(params: SyncParameters, target: Target): Promise<TargetResult> {
   const checkout = target.checkout!;
   const db = await createBenchDatabase();
   log(
@@ -279,7 +288,7 @@ async function benchHuddle(params: LoadParameters, target: Target): Promise<Targ
   }
 }
 
-async function benchReference(params: LoadParameters): Promise<TargetResult> {
+async function benchReference(params: SyncParameters): Promise<TargetResult> {
   log('reference @y/websocket-server (in memory)');
   const server = await spawnReference({ watchEventLoop: true });
   try {
@@ -292,7 +301,7 @@ async function benchReference(params: LoadParameters): Promise<TargetResult> {
   }
 }
 
-async function benchHocuspocus(params: LoadParameters): Promise<TargetResult> {
+async function benchHocuspocus(params: SyncParameters): Promise<TargetResult> {
   log('Hocuspocus @hocuspocus/server (in memory)');
   const server = await spawnHocuspocus(undefined, { watchEventLoop: true });
   try {
@@ -436,7 +445,9 @@ async function main(): Promise<number> {
       'write n of a client has also had its writes before n (they arrive in order), so merged updates lose nothing. ' +
       'Latency: time of write (performance.now in the bench process) to observe on each remote client on the same ' +
       'board, for writes sent during the measure phase. CPU: % of one core averaged over the measure phase. ' +
-      'All clients, the bench and the server share the same machine; "other processes CPU" is what anything else ' +
+      'All clients, the bench and the server share the same machine (the clients spread over parameters.benchProcesses ' +
+      "bench processes, each with whole boards; their CPU is summed, their event loops' worst given); " +
+      '"other processes CPU" is what anything else ' +
       'on the machine used meanwhile (it skews latency when high). maxLatencyBySecondMs shows when spikes happened. ' +
       'Rounds alternate which server goes first; single-round tail latency varies a lot on a 2-core machine, so ' +
       'compare medians over rounds.',
