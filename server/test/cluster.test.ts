@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CloseCode } from '#shared/sync/closeCodes';
 import { startBalancer } from '../src/cluster/balancer.ts';
@@ -11,6 +10,7 @@ import { openAppSocket, join } from './support/appSocket.ts';
 import type { HuddleServer } from '../src/server.ts';
 import { spawnServer, startTestServer } from './support/server.ts';
 import { startTcpProxy } from './support/tcpProxy.ts';
+import { watchRedisCommands } from './support/redisMonitor.ts';
 import type { TestDatabase } from './support/testDatabase.ts';
 
 const REDIS = { host: '127.0.0.1', port: 6379 };
@@ -127,12 +127,11 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     const second = connectClient(a.url, boardId, { cookie: graceCookie });
     await Promise.all([first.synced(), second.synced()]);
     // Every command Redis is sent, watched from beside the processes (a subscriber would count as a holder).
-    const monitor = await new Redis(REDIS).monitor();
-    onTestFinished(() => monitor.disconnect());
     const published: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === 'publish') published.push(args[1] ?? '');
+    const monitor = await watchRedisCommands(REDIS, ({ name, args }) => {
+      if (name === 'publish') published.push(args[0] ?? '');
     });
+    onTestFinished(() => monitor.close());
     const channel = `${redis.prefix}:board:${boardId}`;
 
     first.board.addAction(anAction('Only process A holds this board'), { by: by() });
