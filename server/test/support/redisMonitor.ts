@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { once } from 'node:events';
 
-/** One command as Redis's MONITOR shows it: its name (lower case) and its arguments. */
+/** One command as Redis's MONITOR shows it: its name (lower case) and its arguments, still escaped. */
 export interface MonitoredCommand {
   name: string;
   args: string[];
