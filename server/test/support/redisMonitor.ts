@@ -43,6 +43,9 @@ export async function watchRedisCommands(
     });
   });
   socket.write('MONITOR\r\n');
-  await begun;
+  await begun.catch((error: unknown) => {
+    socket.destroy();
+    throw error;
+  });
   return { close: () => socket.destroy() };
 }
