@@ -37,6 +37,7 @@ import {
   createHuddleBoards,
   eventLoopCells,
   eventLoopHeld,
+  youngGcCell,
   EVENT_LOOP_SAMPLE_MS,
   huddleCheckouts,
   LONG_HOLD_MS,
@@ -347,6 +348,10 @@ function table(results: TargetResult[]): string {
       `half seconds it was held ≥ ${LONG_HOLD_MS} ms, main-thread CPU in them (usual), ms`,
       (r) => eventLoopCells(r.server.eventLoop)[1],
     ],
+    [
+      'young-generation collections: count, median / longest pause (ms), time paused',
+      (r) => youngGcCell(r.server.eventLoop),
+    ],
     ['server warn/error lines', (r) => r.server.problemLines],
     ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore],
@@ -382,6 +387,13 @@ function summary(rounds: TargetResult[][], targets: string[]): string {
     ['server CPU (% of 1 core)', (r) => r.server.cpuPercentOfOneCore, 'median'],
     ['server CPU per delivered update (µs)', (r) => r.server.cpuMicrosecondsPerDelivery, 'median'],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore, 'max'],
+    // What pauses the server's thread most often: the tail follows it (README, "Sync").
+    ['young-generation pause (ms)', (r) => r.server.eventLoop?.youngGc.medianMs ?? Number.NaN, 'median'],
+    [
+      'time paused collecting it (%)',
+      (r) => r.server.eventLoop?.youngGc.pausedPercent ?? Number.NaN,
+      'median',
+    ],
   ];
   const header = ['', ...targets];
   const cells = rows.map(([label, get, how]) => [

@@ -2,10 +2,12 @@
 // `watchEventLoop`): every half second it prints the longest the server's event loop was held in it
 // and the CPU its main thread used meanwhile, as a JSON line the bench reads (`ServerProcess.eventLoop`),
 // so that a latency tail can be told apart from the bench's own stalls, and a loop held by the server's
-// own work from one whose thread was not given a core. Nothing of the server is changed; the timer does
-// not keep it running.
+// own work from one whose thread was not given a core. It also lists the pauses of the young
+// generation's collections in that half second (V8's scavenges, which stop the whole thread: in
+// bench:sync the latency tail follows them). Nothing of the server is changed; the timer does not keep
+// it running.
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 
 const RESOLUTION_MS = 10;
 /** Linux counts a thread's CPU in ticks of 10 ms (USER_HZ 100). */
@@ -25,6 +27,15 @@ function mainThreadCpuMs() {
   }
 }
 
+/** The young generation's collections since the last sample: each one's pause, in ms. */
+let youngPauses = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
+      youngPauses.push(Math.round(entry.duration * 100) / 100);
+  }
+}).observe({ entryTypes: ['gc'] });
+
 let cpuBefore = mainThreadCpuMs();
 setInterval(() => {
   const cpu = mainThreadCpuMs();
@@ -33,9 +44,11 @@ setInterval(() => {
       at: Date.now(),
       maxMs: held(histogram.max),
       mainThreadCpuMs: cpu === null || cpuBefore === null ? null : cpu - cpuBefore,
+      youngGcPausesMs: youngPauses,
     },
   };
   cpuBefore = cpu;
+  youngPauses = [];
   histogram.reset();
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }, 500).unref(); // EVENT_LOOP_SAMPLE_MS in servers.ts

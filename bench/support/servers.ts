@@ -91,6 +91,8 @@ export interface EventLoopSample {
   maxMs: number;
   /** The CPU its main thread used in it (10 ms ticks); null where /proc cannot tell. */
   mainThreadCpuMs: number | null;
+  /** The pause of each collection of the young generation in it (ms). */
+  youngGcPausesMs: number[];
 }
 
 /** Node flags that load `serverEventLoop.mjs` into a server. */
@@ -115,6 +117,11 @@ export interface EventLoopHeld {
    */
   longHoldCpuMs: number | null;
   cpuMs: number | null;
+  /**
+   * The young generation's collections (scavenges, each stopping the server's thread): how many,
+   * their median and longest pause (ms), and the share of the window they paused it (%).
+   */
+  youngGc: { count: number; medianMs: number | null; maxMs: number | null; pausedPercent: number };
 }
 
 const median = (values: number[]): number | null =>
@@ -135,6 +142,13 @@ export function eventLoopCells(held: EventLoopHeld | null): [string, string] {
   ];
 }
 
+/** The table cell of `EventLoopHeld.youngGc`: count, median / longest pause, share of the time paused. */
+export function youngGcCell(held: EventLoopHeld | null): string {
+  if (!held || held.youngGc.count === 0) return '-';
+  const { count, medianMs, maxMs, pausedPercent } = held.youngGc;
+  return `${count}, ${medianMs} / ${maxMs}, ${pausedPercent}%`;
+}
+
 /** How long servers' event loops were held over a window (null when nothing was sampled in it). */
 export function eventLoopHeld(
   servers: readonly ServerProcess[],
@@ -146,12 +160,21 @@ export function eventLoopHeld(
   const cpu = (list: EventLoopSample[]): number | null =>
     median(list.flatMap((e) => (e.mainThreadCpuMs === null ? [] : [e.mainThreadCpuMs])));
   const long = samples.filter((e) => e.maxMs >= LONG_HOLD_MS);
+  const pauses = samples.flatMap((e) => e.youngGcPausesMs ?? []);
+  const paused = pauses.reduce((sum, ms) => sum + ms, 0);
   return {
     medianMs: median(samples.map((e) => e.maxMs))!,
     maxMs: Math.max(...samples.map((e) => e.maxMs)),
     longHolds: long.length,
     longHoldCpuMs: cpu(long),
     cpuMs: cpu(samples),
+    youngGc: {
+      count: pauses.length,
+      medianMs: median(pauses),
+      maxMs: pauses.length > 0 ? Math.max(...pauses) : null,
+      // Per server: the window's half seconds counted once for each server sampled in it.
+      pausedPercent: Math.round((1000 * paused) / (samples.length * EVENT_LOOP_SAMPLE_MS)) / 10,
+    },
   };
 }
 
