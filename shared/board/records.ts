@@ -181,7 +181,7 @@ function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
 }
 
 /** Whether two plain JSON values are equal, whatever order their objects' keys are in. */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
@@ -203,7 +203,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * `sameJson({ ...fields, id }, read)` but without the copy: the server asks on every change, and in
  * Node 20 an object spread and then added to is slow to make and lands in the old generation.
  */
-function sameRecord(fields: Record<string, unknown>, id: string, read: unknown): boolean {
+export function sameRecord(fields: Record<string, unknown>, id: string, read: unknown): boolean {
   if (typeof read !== 'object' || read === null || Array.isArray(read)) return false;
   const value = read as Record<string, unknown>;
   if (value.id !== id || Object.hasOwn(fields, 'id')) return false;

@@ -5,7 +5,7 @@ import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '#shared/sync/closeCodes';
-import { COLLECTION_NAMES } from '#shared/board/records';
+import { COLLECTION_NAMES, sameJson } from '#shared/board/records';
 import { MessageType, type SyncRefusal } from '#shared/sync/protocol';
 import type { Actor } from '#shared/board/record';
 import {
@@ -630,7 +630,8 @@ export class Room {
     const net = records.reread([...keys.values()]);
     if (undoing) {
       undoing.neighbours = neighbours;
-      const changed = net.filter((r) => JSON.stringify(r.beforeFields) !== JSON.stringify(r.afterFields));
+      // Fields held and fields read may list the same values in another order.
+      const changed = net.filter((r) => !sameJson(r.beforeFields, r.afterFields));
       // eslint-disable-next-line no-restricted-syntax -- only when a change is refused
       undoing.kept = changed.length > 0 ? { ...undoing.change, records: changed, strays: [] } : null;
     }

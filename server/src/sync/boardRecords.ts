@@ -7,14 +7,16 @@ import type { Meeting, MeetingItem } from '#shared/board/meetings/meeting';
 import { findNhsNumberHolder, type Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
 import type { BoardSnapshot } from '#shared/board/snapshot';
-import { COLLECTION_NAMES, readBoardRecord, type CollectionName } from '#shared/board/records';
+import { COLLECTION_NAMES, readBoardRecord, sameRecord, type CollectionName } from '#shared/board/records';
 import type { ChangeFacts, RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
-/** A record as held between changes: what the next change is told against. */
+/** A record as read from the document: validated, and its fields as they are there. */
 interface Held {
   read: RecordRead<unknown>;
   fields: RecordFields;
 }
+
+const recordKey = (collection: CollectionName, id: string): string => `${collection}\u0000${id}`;
 
 /** The document's value of a record, read and validated; `known` is its read before, if any. */
 function hold(collection: CollectionName, id: string, value: unknown, known?: RecordRead<unknown>): Held {
@@ -51,16 +53,28 @@ function plainValue(value: unknown): RecordFields[string] {
  * board. A transaction the room refuses is undone, so what is held stays what the document holds.
  */
 export class BoardRecords {
-  readonly #held = new Map<CollectionName, Map<string, Held>>();
+  /** Every record as last accepted, read and validated: what the next change is told against. */
+  readonly #held = new Map<CollectionName, Map<string, RecordRead<unknown>>>();
+  /**
+   * The fields of the held records whose fields are not their valid value without its id (invalid
+   * records, values the validators trimmed or filled): the others' are read back from the value.
+   * Holding each record's fields beside its value made every change leave two copies alive until
+   * the record's next change, and each young-generation collection copied every record changed
+   * since the last (in bench:sync, where every record changes once a second, a third of what
+   * survived a collection; README, "Sync").
+   */
+  readonly #heldFields = new Map<string, RecordFields>();
   readonly #roots = new Map<Y.AbstractType<any>, CollectionName>();
 
   constructor(private readonly doc: Y.Doc) {
     for (const name of COLLECTION_NAMES) {
       const map = doc.getMap(name);
       this.#roots.set(map, name);
-      const held = new Map<string, Held>();
-      map.forEach((value, id) => held.set(id, hold(name, id, value)));
-      this.#held.set(name, held);
+      this.#held.set(name, new Map());
+      map.forEach((value, id) => {
+        const { read, fields } = hold(name, id, value);
+        this.#keep(name, id, read, fields);
+      });
     }
   }
 
@@ -127,13 +141,13 @@ export class BoardRecords {
     return refs.map(({ collection, id }) => {
       const before = this.#held.get(collection)!.get(id);
       const value = this.doc.getMap(collection).get(id);
-      const after = value === undefined ? undefined : hold(collection, id, value, before?.read);
+      const after = value === undefined ? undefined : hold(collection, id, value, before);
       return {
         collection,
         id,
-        before: before?.read,
+        before,
         after: after?.read,
-        beforeFields: before?.fields,
+        beforeFields: before && this.#fieldsOf(collection, id, before),
         afterFields: after?.fields,
         afterClients: value === undefined ? undefined : clientsOf(value),
       };
@@ -143,17 +157,42 @@ export class BoardRecords {
   /** Every record as held, by collection: the board as the room last accepted it. */
   snapshot(): BoardSnapshot {
     const snapshot = {} as BoardSnapshot;
-    for (const [name, held] of this.#held) snapshot[name] = [...held.values()].map((h) => h.read);
+    for (const [name, held] of this.#held) snapshot[name] = [...held.values()];
     return snapshot;
   }
 
   /** Holds what an accepted transaction left. */
   accept(records: readonly TouchedRecord[]): void {
     for (const record of records) {
-      const held = this.#held.get(record.collection)!;
-      if (record.after) held.set(record.id, { read: record.after, fields: record.afterFields! });
-      else held.delete(record.id);
+      if (record.after) {
+        this.#keep(record.collection, record.id, record.after, record.afterFields!);
+      } else {
+        this.#held.get(record.collection)!.delete(record.id);
+        this.#heldFields.delete(recordKey(record.collection, record.id));
+      }
     }
+  }
+
+  #keep(collection: CollectionName, id: string, read: RecordRead<unknown>, fields: RecordFields): void {
+    this.#held.get(collection)!.set(id, read);
+    const key = recordKey(collection, id);
+    if (read.ok && sameRecord(fields, id, read.value)) this.#heldFields.delete(key);
+    else this.#heldFields.set(key, fields);
+  }
+
+  /**
+   * A held record's fields: those held, or its valid value without its id (equal to its fields, in
+   * the schema's order rather than the document's).
+   */
+  #fieldsOf(collection: CollectionName, id: string, read: RecordRead<unknown>): RecordFields {
+    const held = this.#heldFields.get(recordKey(collection, id));
+    if (held) return held;
+    // Not reached: an invalid record's fields are always held.
+    if (!read.ok) return read.raw as RecordFields;
+    const value = read.value as RecordFields;
+    const fields: RecordFields = {};
+    for (const field of Object.keys(value)) if (field !== 'id') fields[field] = value[field]!;
+    return fields;
   }
 
   /** The board as it would be with these records changed, for rules about other records. */
@@ -175,7 +214,7 @@ class FactsAfter implements ChangeFacts {
   #changed: Map<string, RecordRead<unknown> | undefined> | null = null;
 
   constructor(
-    private readonly held: ReadonlyMap<CollectionName, ReadonlyMap<string, Held>>,
+    private readonly held: ReadonlyMap<CollectionName, ReadonlyMap<string, RecordRead<unknown>>>,
     private readonly records: readonly TouchedRecord[],
   ) {}
 
@@ -259,7 +298,7 @@ class FactsAfter implements ChangeFacts {
         this.#changed.set(`${record.collection}\u0000${record.id}`, record.after);
     }
     const key = `${collection}\u0000${id}`;
-    return this.#changed.has(key) ? this.#changed.get(key) : this.held.get(collection)!.get(id)?.read;
+    return this.#changed.has(key) ? this.#changed.get(key) : this.held.get(collection)!.get(id);
   }
 
   #people(): RecordRead<Person>[] {
@@ -269,7 +308,7 @@ class FactsAfter implements ChangeFacts {
   /** Every record of a collection as the change leaves it. */
   #all(collection: CollectionName): Map<string, RecordRead<unknown>> {
     const all = new Map<string, RecordRead<unknown>>();
-    for (const [id, held] of this.held.get(collection)!) all.set(id, held.read);
+    for (const [id, read] of this.held.get(collection)!) all.set(id, read);
     for (const record of this.records) {
       if (record.collection !== collection) continue;
       if (record.after) all.set(record.id, record.after);
