@@ -59,9 +59,9 @@ export class BoardRecords {
    * The fields of the held records whose fields are not their valid value without its id (invalid
    * records, values the validators trimmed or filled): the others' are read back from the value.
    * Holding each record's fields beside its value made every change leave two copies alive until
-   * the record's next change, and each young-generation collection copied every record changed
-   * since the last (in bench:sync, where every record changes once a second, a third of what
-   * survived a collection; README, "Sync").
+   * the record's next change, and each young-generation collection copies every record changed
+   * since the last (in bench:sync, where every record changes once a second, the held records were
+   * a third of what survived a collection; README, "Sync").
    */
   readonly #heldFields = new Map<string, RecordFields>();
   readonly #roots = new Map<Y.AbstractType<any>, CollectionName>();
@@ -88,7 +88,7 @@ export class BoardRecords {
     const strayRoots = new Set<string>();
     const touch = (collection: CollectionName, id: string | null): void => {
       if (id === null) strays.add(`${collection} (content that is not a record)`);
-      else keys.set(`${collection}\u0000${id}`, { collection, id });
+      else keys.set(recordKey(collection, id), { collection, id });
     };
     for (const [type, subs] of transaction.changed) {
       const collection = this.#roots.get(type);
@@ -295,9 +295,9 @@ class FactsAfter implements ChangeFacts {
     if (!this.#changed) {
       this.#changed = new Map();
       for (const record of this.records)
-        this.#changed.set(`${record.collection}\u0000${record.id}`, record.after);
+        this.#changed.set(recordKey(record.collection, record.id), record.after);
     }
-    const key = `${collection}\u0000${id}`;
+    const key = recordKey(collection, id);
     return this.#changed.has(key) ? this.#changed.get(key) : this.held.get(collection)!.get(id);
   }
 
