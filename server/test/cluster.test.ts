@@ -186,9 +186,12 @@ describe.runIf(process.env.DATABASE_URL)('several server processes on one Postgr
     // has not heard of it when Grace's browser, compromised, writes under that id there.
     redis.proxy.set('cut');
     const priya = connectClient(a.url, boardId, { cookie: await memberCookie(a.url) });
-    await priya.synced();
+    const besideHer = connectClient(a.url, boardId, { cookie: await memberCookie(a.url) });
+    await Promise.all([priya.synced(), besideHer.synced()]);
     priya.board.addAction(anAction('Priya’s own action'), { by: by() });
-    await expect.poll(() => actionTitles(priya)).toEqual(['Priya’s own action']);
+    // A shares nothing under a new client id before its binding is stored: once another browser on A
+    // has her action, A has bound her id (on a loaded machine, before that Grace's write could win).
+    await expect.poll(() => actionTitles(besideHer)).toEqual(['Priya’s own action']);
     const own = grace.doc.clientID;
     grace.doc.clientID = priya.doc.clientID;
     grace.board.addAction(anAction('Written under Priya’s id'), { by: GRACE });
