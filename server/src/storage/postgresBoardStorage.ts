@@ -283,6 +283,13 @@ export async function storedBoard(
  *   for a board that no longer exists is dropped (logged, and its promise rejects).
  */
 export class PostgresBoardStorage implements BoardStorage {
+  /**
+   * Changes waiting for the next write. Replaced by a new map at each write rather than emptied
+   * board by board: a long-lived map from which entries are deleted while changes keep coming left
+   * every batch it had held to be copied into the old generation (measured: 1.5 MB at each
+   * young-generation collection against 0.9 with a new map; README, "Sync"), and the collections'
+   * pauses are the sync tail.
+   */
   #pending = new Map<string, PendingBoard>();
   /** The batch being written now; boards leave it as they are written. */
   #inFlightBatch: Map<string, PendingBoard> | null = null;
@@ -552,12 +559,15 @@ export class PostgresBoardStorage implements BoardStorage {
     if (this.#inFlight) return;
     const now = this.now();
     const batch = new Map<string, PendingBoard>();
+    const held = new Map<string, PendingBoard>();
     for (const [boardId, entry] of this.#pending) {
       const refused = this.#refused.get(boardId);
-      if (!refused || refused.retryAt <= now) batch.set(boardId, entry);
+      (!refused || refused.retryAt <= now ? batch : held).set(boardId, entry);
     }
     if (batch.size === 0) return this.#scheduleNext();
-    for (const boardId of batch.keys()) this.#pending.delete(boardId);
+    // A new map for what stays, rather than deleting the batch's boards from the one kept: see
+    // `#pending`.
+    this.#pending = held;
     this.#inFlightBatch = batch;
     const done = this.#write(batch);
     this.#inFlight = done;
