@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../src/db/connect.ts';
+import { insertJsonRows, timestampText } from '../src/db/jsonRows.ts';
+import { createLogger } from '../src/log.ts';
+import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { createTestDatabase, type TestDatabase } from './support/testDatabase.ts';
+
+const quiet = createLogger('silent');
+const KINDS = ['pglite', ...(process.env.DATABASE_URL ? (['postgres'] as const) : [])] as const;
+
+describe.each(KINDS)('rows sent as one jsonb parameter on %s', (kind) => {
+  let db: TestDatabase;
+  let handle: DatabaseHandle;
+  afterEach(async () => {
+    await handle?.close();
+    await db?.drop();
+  });
+
+  it('come back as they were written: text of every kind, nested values, nulls and fields left out', async () => {
+    db = await createTestDatabase({ kind });
+    handle = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, log: quiet });
+    const written = [
+      {
+        title: 'Ring Mrs O’Brien’s daughter — “before 10”, \\ not after',
+        notes: { lines: ['Naïve café 😊', 'tab\there'], done: false, count: 3.5 },
+      },
+      { title: 'Ünïcödé in the field name too', notes: null },
+      { title: 'x'.repeat(20_000), notes: [1, 'two', { three: [null] }] },
+    ];
+    const at = new Date('2026-12-07T09:00:00.000Z');
+    await handle.db.executeQuery(
+      insertJsonRows(
+        'audit_events',
+        ['at', 'event', 'board_id', 'user_name', 'field', 'before', 'after'],
+        written.map((row, i) => ({
+          at: timestampText(at),
+          event: 'change',
+          board_id: DEMO_BOARD_ID,
+          user_name: i === 0 ? null : row.title.slice(0, 30),
+          field: `jsonb-${i}`,
+          before: row.title,
+          after: row.notes,
+        })),
+      ),
+    );
+    const rows = await handle.db
+      .selectFrom('audit_events')
+      .select(['field', 'user_name', 'before', 'after', 'at', 'record_id'])
+      .where('field', 'like', 'jsonb-%')
+      .orderBy('field')
+      .execute();
+    expect(rows).toEqual(
+      written.map((row, i) => ({
+        field: `jsonb-${i}`,
+        user_name: i === 0 ? null : row.title.slice(0, 30),
+        before: row.title,
+        after: row.notes,
+        at,
+        record_id: null,
+      })),
+    );
+  });
+});
