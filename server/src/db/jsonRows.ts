@@ -54,7 +54,7 @@ export function jsonRowsInsert(
  * and the JSON text. Given as JSON strings, the group commit's parameters (and the flat copy
  * node-postgres makes of each to count its bytes) were most of what its young-generation
  * collections moved into the old generation, although a statement is answered within
- * milliseconds: 0.94 MB a collection against 0.41 as bytes, in one traced round of bench:sync
+ * milliseconds: 0.95 MB a collection against 0.38 as bytes, in one traced round of bench:sync
  * (README, "Sync"). What kept the strings that long was not found; bytes are held outside the
  * JavaScript heap. PGlite, which takes no binary parameters, reads it through `toJSON`.
  */

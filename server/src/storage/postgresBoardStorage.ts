@@ -286,7 +286,7 @@ export class PostgresBoardStorage implements BoardStorage {
   /**
    * Changes waiting for the next write. Replaced by a new map at each write rather than emptied
    * board by board: a long-lived map from which entries are deleted while changes keep coming left
-   * every batch it had held to be copied into the old generation (measured: 1.5 MB at each
+   * the batches it had held to be copied into the old generation (measured: 1.7 MB at each
    * young-generation collection against 0.9 with a new map; README, "Sync"), and the collections'
    * pauses are the sync tail.
    */
