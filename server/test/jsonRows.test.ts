@@ -24,7 +24,7 @@ describe.each(KINDS)('rows sent as one jsonb parameter on %s', (kind) => {
         title: 'Ring Mrs O’Brien’s daughter — “before 10”, \\ not after',
         notes: { lines: ['Naïve café 😊', 'tab\there'], done: false, count: 3.5 },
       },
-      { title: 'Ünïcödé in the field name too', notes: null },
+      { title: 'Ünïcödé in a name too', notes: null },
       { title: 'x'.repeat(20_000), notes: [1, 'two', { three: [null] }] },
     ];
     const at = new Date('2026-12-07T09:00:00.000Z');
