@@ -3,12 +3,12 @@ import { openDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { insertJsonRows, timestampText } from '../src/db/jsonRows.ts';
 import { createLogger } from '../src/log.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
+import { DATABASE_KINDS } from './support/sharedServer.ts';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.ts';
 
 const quiet = createLogger('silent');
-const KINDS = ['pglite', ...(process.env.DATABASE_URL ? (['postgres'] as const) : [])] as const;
 
-describe.each(KINDS)('rows sent as one jsonb parameter on %s', (kind) => {
+describe.each(DATABASE_KINDS)('rows sent as one jsonb parameter on %s', (kind) => {
   let db: TestDatabase;
   let handle: DatabaseHandle;
   afterEach(async () => {

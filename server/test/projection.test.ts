@@ -12,6 +12,7 @@ import { projectionRow } from '../src/projection/projectionTables.ts';
 import { rebuildProjections, type RebuildProgress } from '../src/projection/rebuildProjections.ts';
 import { DEMO_BOARD_ID } from '../src/seed.ts';
 import { PostgresBoardStorage } from '../src/storage/postgresBoardStorage.ts';
+import { DATABASE_KINDS } from './support/sharedServer.ts';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.ts';
 import { freshProjection, storedDocument, storedProjection } from './support/projection.ts';
 
@@ -104,9 +105,7 @@ describe('the projection of a board document', () => {
   });
 });
 
-const KINDS = ['pglite', ...(process.env.DATABASE_URL ? (['postgres'] as const) : [])] as const;
-
-describe.each(KINDS)('rebuilding every board’s projection on %s', (kind) => {
+describe.each(DATABASE_KINDS)('rebuilding every board’s projection on %s', (kind) => {
   let db: TestDatabase;
   let handle: DatabaseHandle;
   afterEach(async () => {
