@@ -121,7 +121,15 @@ export class Room {
   readonly #refusals = new PerMinute<RoomConnection>();
   /** Questions (a state vector, who is here) each connection asked: answering one can take the whole document. */
   readonly #asked = new PerMinute<RoomConnection>();
-  readonly #kept = new WeakMap<Y.Transaction, AppliedChange>();
+  /**
+   * The change `#afterTransaction` just kept, for the update Yjs emits next for the same transaction
+   * (its `update` event follows `afterTransaction` within the same cleanup). One field, not a
+   * WeakMap keyed by the transaction: V8's young-generation collection copied every value of that
+   * map before clearing the entries whose transactions had gone, so each change's checked records
+   * and facts outlived a collection, half of what each collection copied in bench:sync
+   * (README, "Sync").
+   */
+  #kept: { transaction: Y.Transaction; change: AppliedChange } | null = null;
   readonly #refused = new WeakSet<Y.Transaction>();
   readonly #undoing = new Map<Y.UndoManager, Undoing>();
   #records: BoardRecords | null = null;
@@ -465,6 +473,8 @@ export class Room {
    * here would stop Yjs from emitting the document's later updates.
    */
   #afterTransaction = (transaction: Y.Transaction): void => {
+    // Kept for the transaction before, whose update (if it had one) has been handled by now.
+    this.#kept = null;
     try {
       const records = this.#records;
       if (!records) return;
@@ -509,7 +519,7 @@ export class Room {
         }
       }
       records.accept(touched);
-      this.#kept.set(transaction, change);
+      this.#kept = { transaction, change };
     } catch (err) {
       this.log.error({ err, boardId: this.boardId }, 'handling a board transaction failed');
     }
@@ -673,7 +683,9 @@ export class Room {
         this.#store({ update });
         return;
       }
-      const change = this.#kept.get(transaction);
+      const kept = this.#kept;
+      this.#kept = null;
+      const change = kept?.transaction === transaction ? kept.change : undefined;
       this.#store({ update, ...(change && this.#notes(change)) });
       this.#share(update);
     } catch (err) {
