@@ -61,3 +61,32 @@ describe.each(DATABASE_KINDS)('rows sent as one jsonb parameter on %s', (kind) =
     );
   });
 });
+
+describe('timestamps as Postgres reads them', () => {
+  it('are the ISO text for years 1 to 9999, in any order: within one second, across seconds, before 1970', () => {
+    const instants = [
+      Date.UTC(2026, 11, 7, 9, 0, 0, 0),
+      Date.UTC(2026, 11, 7, 9, 0, 0, 7),
+      Date.UTC(2026, 11, 7, 9, 0, 0, 42),
+      Date.UTC(2026, 11, 7, 9, 0, 0, 999),
+      Date.UTC(2026, 11, 7, 9, 0, 1, 0),
+      Date.UTC(2026, 11, 7, 9, 0, 0, 500),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 1),
+      Date.UTC(1960, 0, 1, 0, 0, 0, 5),
+      new Date('0001-01-01T00:00:00.010Z').getTime(),
+      new Date('9999-12-31T23:59:59.998Z').getTime(),
+      new Date('9999-12-31T23:59:59.999Z').getTime(),
+    ];
+    for (const time of [...instants, ...instants.toReversed()]) {
+      expect(timestampText(new Date(time))).toBe(new Date(time).toISOString());
+    }
+  });
+
+  it('write years past 9999 and before 1 as Postgres does, after a year it reads as ISO text', () => {
+    expect(timestampText(new Date('2026-12-07T09:00:00.001Z'))).toBe('2026-12-07T09:00:00.001Z');
+    expect(timestampText(new Date('+010000-01-01T00:00:00.002Z'))).toBe('10000-01-01T00:00:00.002Z');
+    expect(timestampText(new Date('-000099-06-01T12:00:00.003Z'))).toBe('0100-06-01T12:00:00.003Z BC');
+    expect(timestampText(new Date('2026-12-07T09:00:00.004Z'))).toBe('2026-12-07T09:00:00.004Z');
+  });
+});

@@ -89,15 +89,33 @@ export function insertJsonRows(
   return CompiledQuery.raw(jsonRowsInsert(table, columns, rows, conflict, parameters), parameters);
 }
 
+/*
+ * The last whole second written (ms since the epoch / 1000) and its text up to the milliseconds:
+ * a busy server stamps hundreds of audit rows a second, and a Date's ISO text was the largest part
+ * of storing a change (bench:sync's CPU profile, README "Sync").
+ */
+let lastSecond = NaN;
+let lastSecondText = '';
+
 /**
  * A timestamp as Postgres reads it from text. A Date's JSON is its ISO text, which Postgres reads
  * for years 1 to 9999 only (`+010000-…` and `-000099-…` are refused); it keeps timestamps from 4713
  * BC to 294276 AD, written as `10000-…` and `0100-… BC`.
  */
 export function timestampText(at: Date): string {
+  const time = at.getTime();
+  const second = Math.floor(time / 1000);
+  if (second === lastSecond) {
+    const ms = time - second * 1000;
+    return `${lastSecondText}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  }
   const iso = at.toISOString();
   const year = at.getUTCFullYear();
-  if (year >= 1 && year <= 9999) return iso;
+  if (year >= 1 && year <= 9999) {
+    lastSecond = second;
+    lastSecondText = iso.slice(0, 'YYYY-MM-DDTHH:MM:SS.'.length);
+    return iso;
+  }
   const rest = iso.slice(iso.indexOf('-', 1));
   return year > 9999 ? `${year}${rest}` : `${String(1 - year).padStart(4, '0')}${rest} BC`;
 }
