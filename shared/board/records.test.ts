@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BoardDocument } from './boardDoc.ts';
 import { stagesFromTemplate } from './pathway.ts';
 import type { RecordRead } from './record.ts';
-import { COLLECTIONS, readBoardRecord, type CollectionName } from './records.ts';
+import { COLLECTIONS, readBoardRecord, readRecordChange, type CollectionName } from './records.ts';
 import { aPerson, anActionFor, priya, tom } from './testing.ts';
 
 /** Values a field may be given: valid for some fields, invalid for others, padded, missing. */
@@ -104,5 +104,61 @@ describe('reading a record again after some fields changed', () => {
     }
     // The comparison means something only if many reads were made from the fields that changed.
     expect(changedOnly).toBeGreaterThan(300);
+  });
+
+  it('reads only the fields a change set, when the record was valid before it, as validating it whole does', () => {
+    const { doc, ids } = boardWithEveryKind();
+    const random = randomFrom(1948);
+    let fieldsOnly = 0;
+    let refused = 0;
+    for (const [collection, id] of Object.entries(ids) as [CollectionName, string][]) {
+      const record = doc.getMap(collection).get(id) as Y.Map<unknown>;
+      const fields = [...COLLECTIONS[collection].fields].filter(
+        (field) => !COLLECTIONS[collection].textFields.includes(field),
+      );
+      let before = readBoardRecord(collection, id, record) as RecordRead<unknown>;
+      expect(before.ok, collection).toBe(true);
+      const valid = { ...(before.ok ? (before.value as Record<string, unknown>) : {}) };
+      for (let round = 0; round < 1_000; round++) {
+        // Each change starts from a valid record, as one the server accepted (it reads an invalid one whole).
+        if (!before.ok) {
+          doc.transact(() => {
+            for (const field of fields) {
+              if (Object.hasOwn(valid, field)) record.set(field, valid[field]);
+              else record.delete(field);
+            }
+          });
+          before = readBoardRecord(collection, id, record);
+          expect(before.ok, collection).toBe(true);
+        }
+        const changed = new Set<string>();
+        doc.transact(() => {
+          for (let n = 1 + Math.floor(random() * 2); n > 0; n--) {
+            const field = fields[Math.floor(random() * fields.length)]!;
+            const choice = random();
+            const was = valid[field] ?? null;
+            changed.add(field);
+            if (choice < 0.1) record.delete(field);
+            else if (choice < 0.55) record.set(field, was);
+            else if (choice < 0.7) record.set(field, typeof was === 'string' ? ` ${was}  ` : was);
+            else if (choice < 0.75) record.set(field, new Y.Text('shared text where a value belongs'));
+            else record.set(field, VALUES[Math.floor(random() * VALUES.length)]);
+          }
+        });
+        const whole = readBoardRecord(collection, id, record);
+        if (before.ok) {
+          const fast = readRecordChange(collection, id, record, record.toJSON(), before, changed);
+          if (fast) {
+            expect(fast, `${collection} round ${round}`).toStrictEqual(whole);
+            expect(JSON.stringify(fast)).toBe(JSON.stringify(whole));
+            fieldsOnly += 1;
+          } else refused += 1;
+        }
+        before = whole;
+      }
+    }
+    // Both ways are taken often: the comparison means something, and what it cannot tell is read whole.
+    expect(fieldsOnly).toBeGreaterThan(1_000);
+    expect(refused).toBeGreaterThan(300);
   });
 });

@@ -227,6 +227,11 @@ const FIELD_SCHEMAS = Object.fromEntries(
   }),
 ) as Record<CollectionName, [string, z.ZodType][] | null>;
 
+/** `FIELD_SCHEMAS` by field name. */
+const FIELD_SCHEMA_BY_NAME = Object.fromEntries(
+  COLLECTION_NAMES.map((name) => [name, FIELD_SCHEMAS[name] && new Map(FIELD_SCHEMAS[name])]),
+) as Record<CollectionName, ReadonlyMap<string, z.ZodType> | null>;
+
 /**
  * A valid record read again after some of its fields changed, validating only the fields that
  * differ from its valid value `before` (the server reads a record on every change anyone makes to
@@ -257,6 +262,49 @@ function readChangedFields<T>(
     if (parsed.data !== undefined) value[key] = parsed.data;
   }
   return { id, ok: true, value: value as T };
+}
+
+/**
+ * `readBoardRecord` for a record of which only the fields `changed` can differ from `known`, its
+ * valid read as last accepted (a transaction that set those fields of its map and nothing else):
+ * only they are checked for shape and validated, the others kept as `known` has them. `fields` are
+ * the record's fields as they are now. Null when that cannot be told so (a field that is not the
+ * collection's, or that `known` lacks or the change removed; a value of the wrong shape or invalid;
+ * a schema with rules across fields): the record is then read whole, and its problems named.
+ */
+export function readRecordChange<T>(
+  collection: CollectionName,
+  id: string,
+  value: Y.Map<unknown>,
+  fields: Record<string, unknown>,
+  known: { id: string; ok: true; value: T },
+  changed: ReadonlySet<string>,
+): RecordRead<T> | null {
+  const schemas = FIELD_SCHEMA_BY_NAME[collection];
+  if (!schemas || known.id !== id) return null;
+  const spec = COLLECTIONS[collection];
+  const was = known.value as Record<string, unknown>;
+  let same = true;
+  for (const field of changed) {
+    if (field === 'id' || !schemas.has(field) || !Object.hasOwn(was, field)) return null;
+    const raw = fields[field];
+    if (raw === undefined) return null;
+    const shared = value.get(field);
+    const isText = spec.textFields.includes(field);
+    if (isText ? !(shared instanceof Y.Text) && typeof shared !== 'string' : shared instanceof Y.AbstractType)
+      return null;
+    if (raw !== was[field]) same = false;
+  }
+  if (same) return known;
+  const next = { ...was };
+  for (const field of changed) {
+    const raw = fields[field];
+    if (raw === was[field]) continue;
+    const parsed = schemas.get(field)!.safeParse(raw);
+    if (!parsed.success || parsed.data === undefined) return null;
+    next[field] = parsed.data;
+  }
+  return { id, ok: true, value: next as T };
 }
 
 /**

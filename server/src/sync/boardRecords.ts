@@ -7,7 +7,13 @@ import type { Meeting, MeetingItem } from '#shared/board/meetings/meeting';
 import { findNhsNumberHolder, type Person } from '#shared/board/person';
 import type { RecordRead } from '#shared/board/record';
 import type { BoardSnapshot } from '#shared/board/snapshot';
-import { COLLECTION_NAMES, readBoardRecord, sameRecord, type CollectionName } from '#shared/board/records';
+import {
+  COLLECTION_NAMES,
+  readBoardRecord,
+  readRecordChange,
+  sameRecord,
+  type CollectionName,
+} from '#shared/board/records';
 import type { ChangeFacts, RecordClients, RecordFields, TouchedRecord } from './boardChange.ts';
 
 /** A record as read from the document: validated, and its fields as they are there. */
@@ -18,12 +24,47 @@ interface Held {
 
 const recordKey = (collection: CollectionName, id: string): string => `${collection}\u0000${id}`;
 
+/**
+ * A record to read again, and the fields of its map a transaction set or removed when that is all it
+ * changed of it (null: the record itself was added, replaced or removed, or something inside a
+ * field changed, such as its shared text).
+ */
+interface RecordRef {
+  collection: CollectionName;
+  id: string;
+  fields?: Set<string> | null;
+}
+
 /** The document's value of a record, read and validated; `known` is its read before, if any. */
 function hold(collection: CollectionName, id: string, value: unknown, known?: RecordRead<unknown>): Held {
   if (!(value instanceof Y.Map))
     return { read: readBoardRecord(collection, id, value), fields: { '': plainValue(value) } };
   const fields = value.toJSON() as RecordFields;
   return { read: readBoardRecord(collection, id, value, fields, known), fields };
+}
+
+/**
+ * `hold` for a record of which only the fields `changed` can differ from `known`, its valid read,
+ * whose fields were `knownFields`: those fields are read from the document and validated, the rest
+ * kept (the record's other fields are not copied out of the document again). Null when it cannot be
+ * read so (see `readRecordChange`).
+ */
+function holdChange(
+  collection: CollectionName,
+  id: string,
+  value: Y.Map<unknown>,
+  known: { id: string; ok: true; value: unknown },
+  knownFields: RecordFields,
+  changed: ReadonlySet<string>,
+): Held | null {
+  const fields: RecordFields = { ...knownFields };
+  for (const field of changed) {
+    if (!Object.hasOwn(fields, field) || !value.has(field)) return null;
+    const now = value.get(field);
+    fields[field] = (now instanceof Y.AbstractType ? now.toJSON() : now) as RecordFields[string];
+  }
+  const read = readRecordChange(collection, id, value, fields, known, changed);
+  return read && { read, fields };
 }
 
 /**
@@ -83,17 +124,36 @@ export class BoardRecords {
    * each before and after, and what it changed outside the collections' records.
    */
   touched(transaction: Y.Transaction): { records: TouchedRecord[]; strays: string[]; strayRoots: string[] } {
-    const keys = new Map<string, { collection: CollectionName; id: string }>();
+    const keys = new Map<string, RecordRef>();
     const strays = new Set<string>();
     const strayRoots = new Set<string>();
-    const touch = (collection: CollectionName, id: string | null): void => {
-      if (id === null) strays.add(`${collection} (content that is not a record)`);
-      else keys.set(recordKey(collection, id), { collection, id });
+    /** `fields`: the record's fields the transaction set or removed, or null for the whole record. */
+    const touch = (
+      collection: CollectionName,
+      id: string | null,
+      fields: Set<string | null> | null,
+    ): void => {
+      if (id === null) {
+        strays.add(`${collection} (content that is not a record)`);
+        return;
+      }
+      const key = recordKey(collection, id);
+      const ref = keys.get(key);
+      if (!ref) {
+        keys.set(key, {
+          collection,
+          id,
+          fields: fields && !fields.has(null) ? new Set(fields as Set<string>) : null,
+        });
+      } else if (ref.fields) {
+        if (!fields || fields.has(null)) ref.fields = null;
+        else for (const field of fields as Set<string>) ref.fields.add(field);
+      }
     };
     for (const [type, subs] of transaction.changed) {
       const collection = this.#roots.get(type);
       if (collection !== undefined) {
-        for (const key of subs) touch(collection, key);
+        for (const key of subs) touch(collection, key, null);
         continue;
       }
       // Walk up to the record: the type whose parent is a collection; or to a root that is not one.
@@ -110,7 +170,8 @@ export class BoardRecords {
         if (!(parent instanceof Y.AbstractType)) break;
         const owner = this.#roots.get(parent);
         if (owner !== undefined) {
-          touch(owner, item.parentSub);
+          // The record's own map: what changed are its fields; anything deeper changed inside one.
+          touch(owner, item.parentSub, child === type ? subs : null);
           break;
         }
         child = parent;
@@ -137,17 +198,23 @@ export class BoardRecords {
   }
 
   /** The given records read again from the document, against what is held. */
-  reread(refs: readonly { collection: CollectionName; id: string }[]): TouchedRecord[] {
-    return refs.map(({ collection, id }) => {
+  reread(refs: readonly RecordRef[]): TouchedRecord[] {
+    return refs.map(({ collection, id, fields: changed }) => {
       const before = this.#held.get(collection)!.get(id);
       const value = this.doc.getMap(collection).get(id);
-      const after = value === undefined ? undefined : hold(collection, id, value, before);
+      const beforeFields = before && this.#fieldsOf(collection, id, before);
+      const after =
+        value === undefined
+          ? undefined
+          : ((changed && before?.ok && value instanceof Y.Map
+              ? holdChange(collection, id, value, before, beforeFields!, changed)
+              : null) ?? hold(collection, id, value, before));
       return {
         collection,
         id,
         before,
         after: after?.read,
-        beforeFields: before && this.#fieldsOf(collection, id, before),
+        beforeFields,
         afterFields: after?.fields,
         afterClients: value === undefined ? undefined : clientsOf(value),
       };
