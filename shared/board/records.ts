@@ -153,6 +153,14 @@ export function quoted(name: string): string {
   return `“${characters.length > QUOTED_MAX ? `${characters.slice(0, QUOTED_MAX).join('')}…` : printable}”`;
 }
 
+/** What is wrong with how a field of the collection's is held (shared text, or a plain value), or null. */
+function fieldShapeProblem(spec: CollectionSpec, field: string, value: unknown): string | null {
+  const isText = spec.textFields.includes(field);
+  if (isText ? !(value instanceof Y.Text) && typeof value !== 'string' : value instanceof Y.AbstractType)
+    return `${field}: ${isText ? 'must be text' : 'must be a plain value, not shared text or a list'}`;
+  return null;
+}
+
 /** Problems with a record's fields as Y types hold them, before its values are validated. */
 function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
   const problems: string[] = [];
@@ -163,11 +171,8 @@ function shapeProblems(spec: CollectionSpec, record: Y.Map<unknown>): string[] {
       unknown.push(field);
       return;
     }
-    const isText = spec.textFields.includes(field);
-    if (isText ? !(value instanceof Y.Text) && typeof value !== 'string' : value instanceof Y.AbstractType)
-      problems.push(
-        `${field}: ${isText ? 'must be text' : 'must be a plain value, not shared text or a list'}`,
-      );
+    const problem = fieldShapeProblem(spec, field, value);
+    if (problem) problems.push(problem);
   });
   if (unknown.length > 0) {
     const named = unknown.slice(0, UNKNOWN_NAMED).map(quoted).join(', ');
@@ -289,10 +294,7 @@ export function readRecordChange<T>(
     if (field === 'id' || !schemas.has(field) || !Object.hasOwn(was, field)) return null;
     const raw = fields[field];
     if (raw === undefined) return null;
-    const shared = value.get(field);
-    const isText = spec.textFields.includes(field);
-    if (isText ? !(shared instanceof Y.Text) && typeof shared !== 'string' : shared instanceof Y.AbstractType)
-      return null;
+    if (fieldShapeProblem(spec, field, value.get(field))) return null;
     if (raw !== was[field]) same = false;
   }
   if (same) return known;
