@@ -68,32 +68,59 @@ function boardWithEveryKind(): { doc: Y.Doc; ids: Partial<Record<CollectionName,
   };
 }
 
+/** Each record of a board under test: its map, the fields the tests change (not shared text), its first read and valid value. */
+function recordsOf(doc: Y.Doc, ids: Partial<Record<CollectionName, string>>) {
+  return (Object.entries(ids) as [CollectionName, string][]).map(([collection, id]) => {
+    const record = doc.getMap(collection).get(id) as Y.Map<unknown>;
+    const fields = [...COLLECTIONS[collection].fields].filter(
+      (field) => !COLLECTIONS[collection].textFields.includes(field),
+    );
+    const read = readBoardRecord(collection, id, record) as RecordRead<unknown>;
+    expect(read.ok, collection).toBe(true);
+    const valid = { ...(read.ok ? (read.value as Record<string, unknown>) : {}) };
+    return { collection, id, record, fields, read, valid };
+  });
+}
+
+/**
+ * One or two of a record's fields changed in one transaction: removed, set back to their valid value,
+ * padded, or set to any of `VALUES` (or, with `sharedText`, to shared text); gives their names.
+ */
+function changeSome(
+  doc: Y.Doc,
+  { record, fields, valid }: ReturnType<typeof recordsOf>[number],
+  random: () => number,
+  sharedText = false,
+): Set<string> {
+  const changed = new Set<string>();
+  doc.transact(() => {
+    for (let n = 1 + Math.floor(random() * 2); n > 0; n--) {
+      const field = fields[Math.floor(random() * fields.length)]!;
+      const choice = random();
+      // Now and then a field goes back to a valid value, so later rounds start from valid reads.
+      const was = valid[field] ?? null;
+      changed.add(field);
+      if (choice < 0.1) record.delete(field);
+      else if (choice < 0.55) record.set(field, was);
+      else if (choice < 0.7) record.set(field, typeof was === 'string' ? ` ${was}  ` : was);
+      else if (sharedText && choice < 0.75)
+        record.set(field, new Y.Text('shared text where a value belongs'));
+      else record.set(field, VALUES[Math.floor(random() * VALUES.length)]);
+    }
+  });
+  return changed;
+}
+
 describe('reading a record again after some fields changed', () => {
   it('gives what validating it whole gives, whatever the fields are changed to', () => {
     const { doc, ids } = boardWithEveryKind();
     const random = randomFrom(2026);
     let changedOnly = 0;
-    for (const [collection, id] of Object.entries(ids) as [CollectionName, string][]) {
-      const record = doc.getMap(collection).get(id) as Y.Map<unknown>;
-      const fields = [...COLLECTIONS[collection].fields].filter(
-        (field) => !COLLECTIONS[collection].textFields.includes(field),
-      );
-      let known = readBoardRecord(collection, id, record) as RecordRead<unknown>;
-      expect(known.ok, collection).toBe(true);
-      const valid = { ...(known.ok ? (known.value as Record<string, unknown>) : {}) };
+    for (const under of recordsOf(doc, ids)) {
+      const { collection, id, record } = under;
+      let known = under.read;
       for (let round = 0; round < 1_000; round++) {
-        doc.transact(() => {
-          for (let n = 1 + Math.floor(random() * 2); n > 0; n--) {
-            const field = fields[Math.floor(random() * fields.length)]!;
-            const choice = random();
-            // Now and then a field goes back to a valid value, so later rounds start from valid reads.
-            const was = valid[field] ?? null;
-            if (choice < 0.1) record.delete(field);
-            else if (choice < 0.55) record.set(field, was);
-            else if (choice < 0.7) record.set(field, typeof was === 'string' ? ` ${was}  ` : was);
-            else record.set(field, VALUES[Math.floor(random() * VALUES.length)]);
-          }
-        });
+        changeSome(doc, under, random);
         const whole = readBoardRecord(collection, id, record);
         const again = readBoardRecord(collection, id, record, undefined, known);
         expect(again, `${collection} round ${round}`).toStrictEqual(whole);
@@ -111,14 +138,9 @@ describe('reading a record again after some fields changed', () => {
     const random = randomFrom(1948);
     let fieldsOnly = 0;
     let refused = 0;
-    for (const [collection, id] of Object.entries(ids) as [CollectionName, string][]) {
-      const record = doc.getMap(collection).get(id) as Y.Map<unknown>;
-      const fields = [...COLLECTIONS[collection].fields].filter(
-        (field) => !COLLECTIONS[collection].textFields.includes(field),
-      );
-      let before = readBoardRecord(collection, id, record) as RecordRead<unknown>;
-      expect(before.ok, collection).toBe(true);
-      const valid = { ...(before.ok ? (before.value as Record<string, unknown>) : {}) };
+    for (const under of recordsOf(doc, ids)) {
+      const { collection, id, record, fields, valid } = under;
+      let before = under.read;
       for (let round = 0; round < 1_000; round++) {
         // Each change starts from a valid record, as one the server accepted (it reads an invalid one whole).
         if (!before.ok) {
@@ -131,20 +153,7 @@ describe('reading a record again after some fields changed', () => {
           before = readBoardRecord(collection, id, record);
           expect(before.ok, collection).toBe(true);
         }
-        const changed = new Set<string>();
-        doc.transact(() => {
-          for (let n = 1 + Math.floor(random() * 2); n > 0; n--) {
-            const field = fields[Math.floor(random() * fields.length)]!;
-            const choice = random();
-            const was = valid[field] ?? null;
-            changed.add(field);
-            if (choice < 0.1) record.delete(field);
-            else if (choice < 0.55) record.set(field, was);
-            else if (choice < 0.7) record.set(field, typeof was === 'string' ? ` ${was}  ` : was);
-            else if (choice < 0.75) record.set(field, new Y.Text('shared text where a value belongs'));
-            else record.set(field, VALUES[Math.floor(random() * VALUES.length)]);
-          }
-        });
+        const changed = changeSome(doc, under, random, true);
         const whole = readBoardRecord(collection, id, record);
         if (before.ok) {
           const fast = readRecordChange(collection, id, record, record.toJSON(), before, changed);
