@@ -101,6 +101,17 @@ describe.each(DATABASE_KINDS)('a member’s document changes that break the boar
       /“favouriteColour” is not part of a person/,
       'teal-and-orange',
     );
+    // Shared text where a plain value belongs, in a record the server holds as valid: the change sets
+    // that field alone, and is refused all the same.
+    const added = priyaAdds(setup.priya, 'Book the falls clinic');
+    await expect.poll(() => actionTitles(setup.grace)).toContain('Book the falls clinic');
+    setup.grace.refusals.length = 0;
+    await expectRefused(
+      setup,
+      (doc) => collection(doc, Collection.actions).get(added.id)!.set('dueDate', new Y.Text('2027-01-05')),
+      /The action “Book the falls clinic”: dueDate: must be a plain value/,
+      '2027-01-05',
+    );
   });
 
   it('refuses top-level types that are not part of the board’s schema', async () => {
