@@ -3,10 +3,10 @@
 // its heap as Node starts, so they cannot be set from inside the server.
 //
 // --max-semi-space-size: the young generation, where every change's short-lived objects are made.
-// At V8's default (16 MB halves) a busy server collects it a few times a second, and whatever lives
-// across two collections (a board's records as last read, changes waiting for the group commit) is
-// copied into the old generation on the way: in bench:sync those collections held every board for
-// 5 to 27 ms each, three times a second. With 32 MB halves there are half as many, each longer (12 ms
-// on average), 11% less time paused in all and less CPU; 64 MB saved a little more CPU but made pauses
-// longer still (up to 61 ms while 1,000 clients connected). About 40 to 60 MB more memory (README, "Sync").
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+// Each collection of it holds every board at once for as long as it takes to copy out what is alive
+// there, and what lives about a second (each record's last accepted read, replaced at its next
+// change) is all alive when collections come a second apart, as they did at 32 MB halves in
+// bench:sync (4 ms pauses against the reference server's 2.3). At 4 MB halves they come seven times
+// a second, each copying a quarter as much: pauses of 1.5 to 2 ms, the p99 1.7 ms lower in two runs,
+// the same CPU and 30 MB less memory; 2 MB copied no less (README, "Sync").
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
