@@ -74,10 +74,15 @@ describe('the daily digest', () => {
     const actions = new ActionsPage(page);
     await actions.waitUntilLive();
     await actions.card(title).waitFor();
-    await expect.poll(async () => Number(await page.getByTestId('bell').getAttribute('data-unread'))).toBe(1);
-    await page.getByTestId('bell').click();
+    // Counted for this action alone: the seed's own actions are dated from when the suite's
+    // database was made, so a run that crosses midnight finds some of them overdue as well.
     await expect
-      .poll(() => page.getByTestId('notification').first().innerText())
-      .toContain(`An action of yours is overdue: ${title}`);
+      .poll(async () => Number(await page.getByTestId('bell').getAttribute('data-unread')))
+      .toBeGreaterThan(0);
+    await page.getByTestId('bell').click();
+    const aboutThisAction = page.getByTestId('notification').filter({ hasText: title });
+    await expect.poll(() => aboutThisAction.count()).toBe(1);
+    expect(await aboutThisAction.innerText()).toContain(`An action of yours is overdue: ${title}`);
+    expect(await aboutThisAction.getAttribute('data-read')).toBe('false');
   });
 });
