@@ -7,6 +7,6 @@
 // there, and what lives about a second (each record's last accepted read, replaced at its next
 // change) is all alive when collections come a second apart, as they did at 32 MB halves in
 // bench:sync (4 ms pauses against the reference server's 2.3). At 4 MB halves they come seven times
-// a second, each copying a quarter as much: pauses of 1.5 to 2 ms, the p99 1.7 ms lower in two runs,
-// the same CPU and 30 MB less memory; 2 MB copied no less (README, "Sync").
+// a second, each copying a quarter as much: pauses of 1.5 to 2 ms, the p99 0.5 to 1.8 ms lower in
+// three runs, the same CPU and 25 to 30 MB less memory; 2 MB copied no less (README, "Sync").
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
