@@ -15,6 +15,7 @@ import { DEFAULT_DATABASE_CONFIG, type DatabaseConfig } from '../config.ts';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { describeDatabaseError, isTransientDatabaseError } from './errors.ts';
+import { destroyConnection, isQueryTimeout, poolSettings } from './postgresPool.ts';
 import type { Logger } from '../log.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -39,9 +40,6 @@ export interface DatabaseOptions {
 
 /** The longest wait between two attempts to reach the database at start-up. */
 const START_RETRY_MAX_MS = 5_000;
-/** How much longer than the database's own statement timeout the server waits for an answer. */
-const QUERY_TIMEOUT_MARGIN_MS = 2_000;
-
 /** Where the database is, for people reading the log (never the password). */
 export function databaseAddress(databaseUrl: string): string {
   try {
@@ -50,16 +48,6 @@ export function databaseAddress(databaseUrl: string): string {
   } catch {
     return 'the configured address';
   }
-}
-
-function isQueryTimeout(error: unknown): boolean {
-  return error instanceof Error && error.message === 'Query read timeout';
-}
-
-/** Ends a connection at once, whether or not the other end still answers. */
-function destroyConnection(client: pg.PoolClient): void {
-  // node-postgres has no public way to drop a socket that no longer answers; `end()` waits for it.
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /**
@@ -92,19 +80,7 @@ class GuardedPool implements PostgresPool {
 }
 
 function postgresPool(databaseUrl: string, config: DatabaseConfig, log: Logger): GuardedPool {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: 10,
-    application_name: 'huddle',
-    connectionTimeoutMillis: config.connectTimeoutMs,
-    // The database ends a statement after this long; the server stops waiting a little later,
-    // for when the database does not answer at all.
-    statement_timeout: config.queryTimeoutMs || undefined,
-    query_timeout: config.queryTimeoutMs ? config.queryTimeoutMs + QUERY_TIMEOUT_MARGIN_MS : undefined,
-    idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs || undefined,
-    keepAlive: config.keepAliveMs > 0,
-    keepAliveInitialDelayMillis: config.keepAliveMs,
-  });
+  const pool = new pg.Pool({ ...poolSettings(databaseUrl, config), max: 10 });
   // A connection can be lost at any moment (a restart, a failover, a network cut), idle in the pool
   // or in the middle of a query. The query fails and the pool drops the connection; an `error`
   // event nobody listens to would stop the server, so every connection gets a listener.
