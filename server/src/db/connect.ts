@@ -16,6 +16,7 @@ import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { describeDatabaseError, isTransientDatabaseError } from './errors.ts';
 import { destroyConnection, isQueryTimeout, poolSettings } from './postgresPool.ts';
+import { StatementThread, type StatementRunner } from './statementThread.ts';
 import type { Logger } from '../log.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -23,6 +24,8 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /** Where the group commit runs its statements: a thread of its own on Postgres, `db` on PGlite. */
+  groupCommit: StatementRunner;
   close(): Promise<void>;
 }
 
@@ -129,7 +132,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     await db.destroy();
     throw error;
   }
-  return { db, kind, close: () => db.destroy() };
+  if (kind === 'pglite') {
+    return {
+      db,
+      kind,
+      groupCommit: { run: async (query) => void (await db.executeQuery(query)) },
+      close: () => db.destroy(),
+    };
+  }
+  const thread = new StatementThread(
+    options.databaseUrl!,
+    options.connection ?? DEFAULT_DATABASE_CONFIG,
+    options.log,
+  );
+  return {
+    db,
+    kind,
+    groupCommit: thread,
+    close: async () => {
+      await thread.close();
+      await db.destroy();
+    },
+  };
 }
 
 /**
