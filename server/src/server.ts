@@ -103,7 +103,7 @@ export async function startServer(
   const policy = new AccessPolicy(db);
   const sessions = new SessionStore(db, config.session, events);
   const audit = new AuditLog(db);
-  const storage = new PostgresBoardStorage(db, config.storage, log, Date.now, database.groupCommit);
+  const storage = new PostgresBoardStorage(db, config.storage, log);
   const versions = new BoardVersions(db, (boardId) => storage.current(boardId), log, config.versions);
   /** When each session last had each board's opening recorded. */
   const recordedOpens = new Map<string, number>();

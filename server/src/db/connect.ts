@@ -15,8 +15,6 @@ import { DEFAULT_DATABASE_CONFIG, type DatabaseConfig } from '../config.ts';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { describeDatabaseError, isTransientDatabaseError } from './errors.ts';
-import { destroyConnection, isQueryTimeout, poolSettings } from './postgresPool.ts';
-import { StatementThread, type StatementRunner } from './statementThread.ts';
 import type { Logger } from '../log.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -24,8 +22,6 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
-  /** Where the group commit runs its statements: a thread of its own on Postgres, `db` on PGlite. */
-  groupCommit: StatementRunner;
   close(): Promise<void>;
 }
 
@@ -43,6 +39,9 @@ export interface DatabaseOptions {
 
 /** The longest wait between two attempts to reach the database at start-up. */
 const START_RETRY_MAX_MS = 5_000;
+/** How much longer than the database's own statement timeout the server waits for an answer. */
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
 /** Where the database is, for people reading the log (never the password). */
 export function databaseAddress(databaseUrl: string): string {
   try {
@@ -51,6 +50,16 @@ export function databaseAddress(databaseUrl: string): string {
   } catch {
     return 'the configured address';
   }
+}
+
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
+/** Ends a connection at once, whether or not the other end still answers. */
+function destroyConnection(client: pg.PoolClient): void {
+  // node-postgres has no public way to drop a socket that no longer answers; `end()` waits for it.
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /**
@@ -83,7 +92,19 @@ class GuardedPool implements PostgresPool {
 }
 
 function postgresPool(databaseUrl: string, config: DatabaseConfig, log: Logger): GuardedPool {
-  const pool = new pg.Pool({ ...poolSettings(databaseUrl, config), max: 10 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    application_name: 'huddle',
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    // The database ends a statement after this long; the server stops waiting a little later,
+    // for when the database does not answer at all.
+    statement_timeout: config.queryTimeoutMs || undefined,
+    query_timeout: config.queryTimeoutMs ? config.queryTimeoutMs + QUERY_TIMEOUT_MARGIN_MS : undefined,
+    idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs || undefined,
+    keepAlive: config.keepAliveMs > 0,
+    keepAliveInitialDelayMillis: config.keepAliveMs,
+  });
   // A connection can be lost at any moment (a restart, a failover, a network cut), idle in the pool
   // or in the middle of a query. The query fails and the pool drops the connection; an `error`
   // event nobody listens to would stop the server, so every connection gets a listener.
@@ -132,28 +153,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     await db.destroy();
     throw error;
   }
-  if (kind === 'pglite') {
-    return {
-      db,
-      kind,
-      groupCommit: { run: async (query) => void (await db.executeQuery(query)) },
-      close: () => db.destroy(),
-    };
-  }
-  const thread = new StatementThread(
-    options.databaseUrl!,
-    options.connection ?? DEFAULT_DATABASE_CONFIG,
-    options.log,
-  );
-  return {
-    db,
-    kind,
-    groupCommit: thread,
-    close: async () => {
-      await thread.close();
-      await db.destroy();
-    },
-  };
+  return { db, kind, close: () => db.destroy() };
 }
 
 /**

@@ -5,7 +5,6 @@ import { describeDatabaseError, errorCode, isTransientDatabaseError } from '../d
 import type { Database, NewAuditEvent, NewNotification } from '../db/schema.ts';
 import { insertJsonRows, jsonRowsInsert, timestampText, type JsonRow } from '../db/jsonRows.ts';
 import type { Logger } from '../log.ts';
-import type { StatementRunner } from '../db/statementThread.ts';
 import type { StorageConfig } from '../config.ts';
 import { storable, storableKey, storableText } from '../db/storable.ts';
 import { ProjectionBatch } from '../projection/projectionBatch.ts';
@@ -314,10 +313,6 @@ export class PostgresBoardStorage implements BoardStorage {
     private readonly config: StorageConfig,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-    /** Where the group commit's one statement runs (`DatabaseHandle.groupCommit`); `db` by default. */
-    private readonly groupCommit: StatementRunner = {
-      run: async (query) => void (await db.executeQuery(query)),
-    },
   ) {}
 
   async load(boardId: string): Promise<Uint8Array | null> {
@@ -687,7 +682,7 @@ export class PostgresBoardStorage implements BoardStorage {
         ...upserts.map((upsert) => upsertStatement(upsert, parameters)),
       ].filter((statement) => statement !== false);
       if (statements.length > 0)
-        await this.groupCommit.run(CompiledQuery.raw(inOneStatement(statements), parameters));
+        await this.db.executeQuery(CompiledQuery.raw(inOneStatement(statements), parameters));
       return;
     }
     await this.db.transaction().execute(async (trx) => {

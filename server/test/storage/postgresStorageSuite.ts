@@ -60,8 +60,6 @@ export function postgresBoardStorageSuite(kind: 'pglite' | 'postgres'): void {
         handle.db,
         { flushIntervalMs: 10, compactThreshold: 1000, warnAfterMs: 5_000, ...config },
         log,
-        Date.now,
-        handle.groupCommit,
       );
 
     const newBoard = async () => {
@@ -257,8 +255,6 @@ export async function postgresStorageUnderTest(kind: 'pglite' | 'postgres'): Pro
         handle.db,
         { flushIntervalMs: 10, compactThreshold: 1000, warnAfterMs: 5_000, ...config },
         log,
-        Date.now,
-        handle.groupCommit,
       );
       storages.push(storage);
       return storage;
