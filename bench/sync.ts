@@ -352,6 +352,10 @@ function table(results: TargetResult[]): string {
       'young-generation collections: count, median / longest pause (ms), time paused',
       (r) => youngGcCell(r.server.eventLoop),
     ],
+    [
+      'server main thread waiting for a core (% of the time)',
+      (r) => r.server.eventLoop?.waitingPercent ?? '-',
+    ],
     ['server warn/error lines', (r) => r.server.problemLines],
     ['bench CPU (% of 1 core)', (r) => r.load.bench.cpuPercentOfOneCore],
     ['other processes CPU (% of 1 core)', (r) => r.server.otherProcessesCpuPercentOfOneCore],
@@ -394,6 +398,8 @@ function summary(rounds: TargetResult[][], targets: string[]): string {
       (r) => r.server.eventLoop?.youngGc.pausedPercent ?? Number.NaN,
       'median',
     ],
+    // A core the server's thread waits for is as good as work of its own to a delivery.
+    ['main thread waiting for a core (%)', (r) => r.server.eventLoop?.waitingPercent ?? Number.NaN, 'median'],
   ];
   const header = ['', ...targets];
   const cells = rows.map(([label, get, how]) => [

@@ -93,6 +93,8 @@ export interface EventLoopSample {
   mainThreadCpuMs: number | null;
   /** The pause of each collection of the young generation in it (ms). */
   youngGcPausesMs: number[];
+  /** How long its main thread waited for a core in it, runnable but not running; null where unknown. */
+  mainThreadWaitedMs?: number | null;
 }
 
 /** Node flags that load `serverEventLoop.mjs` into a server. */
@@ -122,6 +124,12 @@ export interface EventLoopHeld {
    * their median and longest pause (ms), and the share of the window they paused it (%).
    */
   youngGc: { count: number; medianMs: number | null; maxMs: number | null; pausedPercent: number };
+  /**
+   * The share of the window (%) the main thread waited for a core, runnable but not running (what
+   * the clients, the other servers and Postgres took of the machine's cores meanwhile): a delivery
+   * that arrives then waits as it would behind the server's own work. Null where Linux cannot tell.
+   */
+  waitingPercent: number | null;
 }
 
 const median = (values: number[]): number | null =>
@@ -147,6 +155,14 @@ export function youngGcCell(held: EventLoopHeld | null): string {
   if (!held || held.youngGc.count === 0) return '-';
   const { count, medianMs, maxMs, pausedPercent } = held.youngGc;
   return `${count}, ${medianMs} / ${maxMs}, ${pausedPercent}%`;
+}
+
+/** The share of `samples`' half seconds their main threads waited for a core (%), where every one tells. */
+function waitingPercent(samples: readonly EventLoopSample[]): number | null {
+  const waits = samples.map((e) => e.mainThreadWaitedMs);
+  if (waits.some((ms) => ms === null || ms === undefined)) return null;
+  const waited = waits.reduce<number>((sum, ms) => sum + ms!, 0);
+  return Math.round((1000 * waited) / (samples.length * EVENT_LOOP_SAMPLE_MS)) / 10;
 }
 
 /** How long servers' event loops were held over a window (null when nothing was sampled in it). */
@@ -175,6 +191,7 @@ export function eventLoopHeld(
       // Per server: the window's half seconds counted once for each server sampled in it.
       pausedPercent: Math.round((1000 * paused) / (samples.length * EVENT_LOOP_SAMPLE_MS)) / 10,
     },
+    waitingPercent: waitingPercent(samples),
   };
 }
 
