@@ -94,7 +94,7 @@ export interface EventLoopSample {
   /** The pause of each collection of the young generation in it (ms). */
   youngGcPausesMs: number[];
   /** How long its main thread waited for a core in it, runnable but not running; null where unknown. */
-  mainThreadWaitedMs?: number | null;
+  mainThreadWaitedMs: number | null;
 }
 
 /** Node flags that load `serverEventLoop.mjs` into a server. */
@@ -159,9 +159,11 @@ export function youngGcCell(held: EventLoopHeld | null): string {
 
 /** The share of `samples`' half seconds their main threads waited for a core (%), where every one tells. */
 function waitingPercent(samples: readonly EventLoopSample[]): number | null {
-  const waits = samples.map((e) => e.mainThreadWaitedMs);
-  if (waits.some((ms) => ms === null || ms === undefined)) return null;
-  const waited = waits.reduce<number>((sum, ms) => sum + ms!, 0);
+  let waited = 0;
+  for (const { mainThreadWaitedMs } of samples) {
+    if (mainThreadWaitedMs === null) return null;
+    waited += mainThreadWaitedMs;
+  }
   return Math.round((1000 * waited) / (samples.length * EVENT_LOOP_SAMPLE_MS)) / 10;
 }
 
