@@ -398,7 +398,7 @@ function summary(rounds: TargetResult[][], targets: string[]): string {
       (r) => r.server.eventLoop?.youngGc.pausedPercent ?? Number.NaN,
       'median',
     ],
-    // A core the server's thread waits for is as good as work of its own to a delivery.
+    // A delivery waits as long for a core the server's thread is not given as for the server's own work.
     ['main thread waiting for a core (%)', (r) => r.server.eventLoop?.waitingPercent ?? Number.NaN, 'median'],
   ];
   const header = ['', ...targets];
